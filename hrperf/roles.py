@@ -1,0 +1,66 @@
+"""Who a user is in the product: HR, the marketing director, a department head, an employee.
+
+HR and the director are Django groups; a department head and an employee are users linked to
+an employee record (a head is an employee marked as their department's head). A user with none
+of these is an outsider: they may log in but see nothing of the division's data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from departments.models import Employee
+
+HR = "hr"
+DIRECTOR = "director"
+GROUPS = (HR, DIRECTOR)
+
+
+@dataclass(frozen=True)
+class Roles:
+    is_hr: bool
+    is_director: bool
+    employee: Employee | None
+
+    @property
+    def is_head(self) -> bool:
+        return bool(self.employee and self.employee.is_department_head and self.employee.is_active)
+
+    @property
+    def headed_department_id(self) -> int | None:
+        return self.employee.department_id if self.employee and self.is_head else None
+
+    @property
+    def sees_catalogue(self) -> bool:
+        return self.is_hr or self.is_director or self.employee is not None
+
+    @property
+    def sees_roster(self) -> bool:
+        return self.is_hr or self.is_director or self.is_head
+
+    @property
+    def manages_roster(self) -> bool:
+        return self.is_hr
+
+
+def roles_of(user: Any) -> Roles:
+    """The roles of `user`, computed once per request object and cached on it."""
+    cached = getattr(user, "_hrperf_roles", None)
+    if cached is not None:
+        return cached
+    if not getattr(user, "is_authenticated", False):
+        roles = Roles(is_hr=False, is_director=False, employee=None)
+    else:
+        from departments.models import Employee
+
+        names = set(user.groups.values_list("name", flat=True))
+        employee = Employee.objects.filter(user=user).select_related("department").first()
+        roles = Roles(
+            is_hr=HR in names or user.is_superuser,
+            is_director=DIRECTOR in names,
+            employee=employee,
+        )
+    user._hrperf_roles = roles
+    return roles

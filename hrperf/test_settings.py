@@ -1,0 +1,24 @@
+"""Settings for the test suite: the real ones, with a fast password hasher and mail kept in memory.
+
+DATABASE_URL and REDIS_URL come from the environment as usual; without DATABASE_URL the tests
+use SQLite, and the tests that need PostgreSQL, Redis or a worker skip with the reason.
+"""
+
+import os
+import secrets
+
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+
+from hrperf.settings import *  # noqa: E402, F403
+from hrperf.settings import STORAGES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Test workers listen on their own queue, so a worker left running elsewhere steals nothing.
+CELERY_TASK_DEFAULT_QUEUE = "hrperf-test"
+CELERY_TASK_ALWAYS_EAGER = False

@@ -1,0 +1,32 @@
+import subprocess
+import sys
+
+import pytest
+
+
+def _settings_run(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    code = "import django; from django.conf import settings; django.setup(); print(settings.DEBUG)"
+    base = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "hrperf.settings"}
+    return subprocess.run(
+        [sys.executable, "-c", code], env={**base, **env}, capture_output=True, text=True,
+        check=False, timeout=60,
+    )
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off() -> None:
+    result = _settings_run({})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_is_off_unless_set() -> None:
+    result = _settings_run({"SECRET_KEY": "x" * 50})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("value", ["maybe", "2"])
+def test_it_rejects_a_debug_value_it_cannot_read(value: str) -> None:
+    result = _settings_run({"DEBUG": value, "SECRET_KEY": "x" * 50})
+    assert result.returncode != 0
+    assert "DEBUG must be one of" in result.stderr
