@@ -9,8 +9,8 @@ import secrets
 
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 
-from hrperf.settings import *  # noqa: E402, F403
-from hrperf.settings import STORAGES  # noqa: E402
+from hrperf.settings import *  # noqa: F403
+from hrperf.settings import STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -8,8 +8,12 @@ def _settings_run(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     code = "import django; from django.conf import settings; django.setup(); print(settings.DEBUG)"
     base = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "hrperf.settings"}
     return subprocess.run(
-        [sys.executable, "-c", code], env={**base, **env}, capture_output=True, text=True,
-        check=False, timeout=60,
+        [sys.executable, "-c", code],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
     )
 
 

@@ -1,0 +1,28 @@
+# One image for the web (gunicorn), worker and beat processes; see docker-compose.yml.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends gettext \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --create-home --uid 1000 hrperf
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY hrperf ./hrperf
+COPY departments ./departments
+COPY kpis ./kpis
+COPY reviews ./reviews
+RUN pip install .
+COPY . .
+# collectstatic needs a key to import the settings; this one exists only during the build.
+RUN SECRET_KEY=build-only-not-used-at-run-time python manage.py collectstatic --no-input \
+ && python manage.py compilemessages --ignore .venv
+
+USER hrperf
+EXPOSE 8000
+CMD ["gunicorn", "hrperf.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
