@@ -167,7 +167,8 @@ class Employee(models.Model):
         ordering = ["employee_no"]
         constraints = [
             models.UniqueConstraint(
-                Upper("employee_no"), name="employee_no_unique_ci",
+                Upper("employee_no"),
+                name="employee_no_unique_ci",
                 violation_error_message=_("An employee with this employee number already exists."),
             )
         ]

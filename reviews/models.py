@@ -7,6 +7,7 @@ which is what payroll reads.
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -20,8 +21,6 @@ from kpis.models import Direction, Kpi, Unit
 PERIOD_VALIDATOR = RegexValidator(
     r"^\d{4}Q[1-4]$", _("A period is a year and a quarter, such as 2026Q3.")
 )
-SCORE = {"max_digits": 6, "decimal_places": 2}
-FIGURE = {"max_digits": 18, "decimal_places": 4}
 
 
 class AssessorRole(models.TextChoices):
@@ -105,14 +104,23 @@ class ScoringPolicy(models.Model):
     )
     warning_threshold = models.DecimalField(
         _("warning threshold"),
-        **SCORE,
+        max_digits=6,
+        decimal_places=2,
         default=Decimal("60.00"),
         validators=[MinValueValidator(0)],
     )
-    band_s = models.DecimalField(_("lowest total for S"), **SCORE, default=Decimal(95))
-    band_a = models.DecimalField(_("lowest total for A"), **SCORE, default=Decimal(85))
-    band_b = models.DecimalField(_("lowest total for B"), **SCORE, default=Decimal(75))
-    band_c = models.DecimalField(_("lowest total for C"), **SCORE, default=Decimal(60))
+    band_s = models.DecimalField(
+        _("lowest total for S"), max_digits=6, decimal_places=2, default=Decimal(95)
+    )
+    band_a = models.DecimalField(
+        _("lowest total for A"), max_digits=6, decimal_places=2, default=Decimal(85)
+    )
+    band_b = models.DecimalField(
+        _("lowest total for B"), max_digits=6, decimal_places=2, default=Decimal(75)
+    )
+    band_c = models.DecimalField(
+        _("lowest total for C"), max_digits=6, decimal_places=2, default=Decimal(60)
+    )
     coefficient_s = models.DecimalField(
         _("pay coefficient S"), max_digits=4, decimal_places=2, default=Decimal("1.20")
     )
@@ -192,9 +200,15 @@ class Review(models.Model):
         related_name="reviews",
         verbose_name=_("scoring policy"),
     )
-    kpi_score = models.DecimalField(_("KPI score"), **SCORE, null=True, blank=True)
-    competency_score = models.DecimalField(_("competency score"), **SCORE, null=True, blank=True)
-    total_score = models.DecimalField(_("total score"), **SCORE, null=True, blank=True)
+    kpi_score = models.DecimalField(
+        _("KPI score"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    competency_score = models.DecimalField(
+        _("competency score"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    total_score = models.DecimalField(
+        _("total score"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
     pay_coefficient = models.DecimalField(
         _("pay coefficient"), max_digits=4, decimal_places=2, null=True, blank=True
@@ -245,10 +259,20 @@ class ReviewKpiLine(BilingualMixin, models.Model):
     direction = models.CharField(_("direction"), max_length=8, choices=Direction.choices)
     unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices)
     target = models.DecimalField(
-        _("target"), **FIGURE, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("target"),
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     actual = models.DecimalField(
-        _("actual"), **FIGURE, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("actual"),
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     weight = models.PositiveSmallIntegerField(_("weight (%)"), validators=[MaxValueValidator(100)])
 
@@ -323,9 +347,9 @@ class ApprovedResult(models.Model):
     )
     version = models.PositiveIntegerField(_("version"))
     policy = models.ForeignKey(ScoringPolicy, on_delete=models.PROTECT, related_name="+")
-    kpi_score = models.DecimalField(_("KPI score"), **SCORE)
-    competency_score = models.DecimalField(_("competency score"), **SCORE)
-    total_score = models.DecimalField(_("total score"), **SCORE)
+    kpi_score = models.DecimalField(_("KPI score"), max_digits=6, decimal_places=2)
+    competency_score = models.DecimalField(_("competency score"), max_digits=6, decimal_places=2)
+    total_score = models.DecimalField(_("total score"), max_digits=6, decimal_places=2)
     grade = models.CharField(_("grade"), max_length=1, choices=Review.Grade.choices)
     pay_coefficient = models.DecimalField(_("pay coefficient"), max_digits=4, decimal_places=2)
     verbal_warning = models.BooleanField(_("verbal warning"))
@@ -355,7 +379,7 @@ class VerbalWarning(models.Model):
         Review, on_delete=models.PROTECT, related_name="warnings", verbose_name=_("review")
     )
     review_version = models.PositiveIntegerField(_("review version"))
-    total_score = models.DecimalField(_("total score"), **SCORE)
+    total_score = models.DecimalField(_("total score"), max_digits=6, decimal_places=2)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     notified_at = models.DateTimeField(_("HR notified at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
@@ -421,7 +445,7 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValueError("Audit events are append-only.")
         super().save(*args, **kwargs)
