@@ -1,0 +1,1072 @@
+"""The department catalogue: read a YAML file, check all of it, then load it into the database.
+
+The file (see `fixtures/catalogue.yaml`) holds the assessment policy, the competencies common to
+every department and the departments with their duties, KPIs and the qualifications of their
+head. Every text is bilingual (`{zh: …, en: …}`).
+
+`catalogue_read` parses and checks the whole document first and raises one `CatalogueError`
+listing every problem with its place (list indices count from 0), for example
+`departments[1] (SALES).kpis[0] (SALES_PLAN_RATE).default_weight: must be a whole number from
+0 to 100`. Numbers with a fraction are read as exact `Decimal`s from their text.
+
+`catalogue_load` writes a checked catalogue in one transaction, matching rows by code
+(departments, KPIs, competencies) or by position (duties and qualification items within their
+department, policy texts within their kind). Only rows whose values differ are saved, so a
+second load of the same file changes nothing. Rows no longer in the file are deleted; one that
+is still in use (a KPI, department or competency that reviews or employees refer to) is kept,
+and a KPI kept that way is marked inactive.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from itertools import chain
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from departments.models import (
+    Competency,
+    Department,
+    Duty,
+    PolicyItem,
+    Provenance,
+    QualificationItem,
+)
+from kpis.models import Direction, Kpi, Unit
+
+FORMAT_VERSION = 1
+# Positions (a department's seq, the order of a competency) are stored as small integers.
+MAX_POSITION = 32767
+MAX_WEIGHT = 100
+MAX_EXPERIENCE_YEARS = 50
+TARGET_DECIMAL_PLACES = 4
+TARGET_LIMIT = Decimal(10) ** 14  # Kpi.default_target: 18 digits, 4 of them after the point
+UPPER_CODE = re.compile(r"[A-Z][A-Z0-9_]*")
+LOWER_CODE = re.compile(r"[a-z][a-z0-9_]*")
+# Serialises concurrent loads on PostgreSQL (any constant shared by all loaders will do).
+ADVISORY_LOCK_KEY = 7_245_001
+
+M = TypeVar("M", bound=models.Model)
+K = TypeVar("K")
+
+
+def default_path() -> Path:
+    return Path(settings.BASE_DIR) / "fixtures" / "catalogue.yaml"
+
+
+class CatalogueError(Exception):
+    """The catalogue file cannot be loaded; `problems` lists each problem with its place."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+# --- The checked catalogue -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    zh: str
+    en: str
+
+
+NO_TEXT = Text("", "")
+
+
+@dataclass(frozen=True)
+class CodedText:
+    code: str
+    text: Text
+
+
+@dataclass(frozen=True)
+class KpiSpec:
+    code: str
+    name: Text
+    direction: str
+    unit: str
+    default_target: Decimal | None
+    default_weight: int
+    definition: Text
+
+
+@dataclass(frozen=True)
+class DepartmentSpec:
+    seq: int
+    code: str
+    name: Text
+    head_position: Text
+    source: str
+    duties: tuple[Text, ...]
+    kpis: tuple[KpiSpec, ...]
+    education: Text
+    majors: tuple[Text, ...]
+    experience_years: int | None
+    experience: Text
+    abilities: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    frequency: CodedText
+    assessors: tuple[CodedText, ...]
+    result_uses: tuple[Text, ...]
+    competencies: tuple[CodedText, ...]
+    departments: tuple[DepartmentSpec, ...]
+
+
+# --- Parsing ---------------------------------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader that reads numbers with a fraction as exact Decimals and refuses a key
+    given twice in one mapping."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key_node, _value in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        _("duplicate key %(key)s") % {"key": key_node.value},
+                        key_node.start_mark,
+                    )
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
+    assert isinstance(node, yaml.ScalarNode)
+    text = str(loader.construct_scalar(node)).replace("_", "").lower()
+    sign = -1 if text.startswith("-") else 1
+    text = text.lstrip("+-")
+    if text == ".inf":
+        return sign * Decimal("Infinity")
+    if text == ".nan":
+        return Decimal("NaN")
+    value = Decimal(0)
+    try:
+        for part in text.split(":"):  # YAML 1.1 also writes base-60 numbers, such as 1:30.5
+            value = value * 60 + Decimal(part)
+    except InvalidOperation:  # such as "._", which YAML 1.1 reads as a float
+        return Decimal("NaN")  # refused by the checks like any value that is not a number
+    return sign * value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+def _parse(text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or str(error)
+        if mark is None:
+            raise CatalogueError(
+                [_("YAML syntax error: %(problem)s") % {"problem": problem}]
+            ) from None
+        raise CatalogueError(
+            [
+                _("line %(line)s, column %(column)s: YAML syntax error: %(problem)s")
+                % {"line": mark.line + 1, "column": mark.column + 1, "problem": problem}
+            ]
+        ) from None
+    except yaml.YAMLError as error:
+        raise CatalogueError([_("YAML syntax error: %(problem)s") % {"problem": error}]) from None
+
+
+# --- Checking --------------------------------------------------------------------------------
+
+
+def _max_length(model: type[models.Model], name: str) -> int | None:
+    return getattr(model._meta.get_field(name), "max_length", None)
+
+
+def _join(place: str, key: object) -> str:
+    return f"{place}.{key}" if place else str(key)
+
+
+def _label(place: str, index: int, code: object) -> str:
+    item = f"{place}[{index}]"
+    return f"{item} ({code})" if isinstance(code, str) and code else item
+
+
+class _Checker:
+    """Walks the document, collecting every problem with its place."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def problem(self, place: str, message: str) -> None:
+        self.problems.append(f"{place}: {message}" if place else message)
+
+    def mapping(
+        self,
+        value: Any,
+        place: str,
+        *,
+        required: tuple[str, ...],
+        optional: tuple[str, ...] = (),
+    ) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.problem(place, _("must be a mapping of keys to values"))
+            return None
+        for key in required:
+            if key not in value:
+                self.problem(_join(place, key), _("is required"))
+        for key in value:
+            if key not in required and key not in optional:
+                self.problem(_join(place, key), _("unknown key"))
+        return value
+
+    def sequence(self, value: Any, place: str) -> list[Any] | None:
+        if not isinstance(value, list):
+            self.problem(place, _("must be a list"))
+            return None
+        return value
+
+    def text(self, value: Any, place: str, *, max_length: int | None) -> str | None:
+        if not isinstance(value, str) or not value.strip():
+            self.problem(place, _("must be a non-empty text"))
+            return None
+        if max_length is not None and len(value) > max_length:
+            self.problem(
+                place,
+                _("must be at most %(max)s characters long (it has %(length)s)")
+                % {"max": max_length, "length": len(value)},
+            )
+            return None
+        return value
+
+    def bilingual(
+        self,
+        value: Any,
+        place: str,
+        *,
+        model: type[models.Model],
+        name: str,
+        code: tuple[re.Pattern[str], int | None] | None = None,
+    ) -> tuple[str | None, Text | None]:
+        """`{zh, en}` (and `code` when `code` gives its pattern and length) -> (code, text)."""
+        keys = ("code", "zh", "en") if code else ("zh", "en")
+        found = self.mapping(value, place, required=keys)
+        if found is None:
+            return None, None
+        texts = {
+            language: self.text(
+                found[language],
+                _join(place, language),
+                max_length=_max_length(model, f"{name}_{language}"),
+            )
+            for language in ("zh", "en")
+            if language in found
+        }
+        checked_code = None
+        if code and "code" in found:
+            checked_code = self.code(found["code"], _join(place, "code"), *code)
+        zh, en = texts.get("zh"), texts.get("en")
+        text = Text(zh, en) if zh is not None and en is not None else None
+        return checked_code, text
+
+    def code(
+        self, value: Any, place: str, pattern: re.Pattern[str], max_length: int | None
+    ) -> str | None:
+        if not isinstance(value, str) or not pattern.fullmatch(value):
+            if pattern is UPPER_CODE:
+                message = _(
+                    "must be capital letters, digits and underscores, starting with a letter"
+                )
+            else:
+                message = _(
+                    "must be lower-case letters, digits and underscores, starting with a letter"
+                )
+            self.problem(place, message)
+            return None
+        if max_length is not None and len(value) > max_length:
+            self.problem(
+                place,
+                _("must be at most %(max)s characters long (it has %(length)s)")
+                % {"max": max_length, "length": len(value)},
+            )
+            return None
+        return value
+
+    def whole(self, value: Any, place: str, *, low: int, high: int) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.problem(
+                place,
+                _("must be a whole number from %(min)s to %(max)s") % {"min": low, "max": high},
+            )
+            return None
+        return value
+
+    def choice(self, value: Any, place: str, choices: list[str]) -> str | None:
+        if not isinstance(value, str) or value not in choices:
+            self.problem(place, _("must be one of: %(choices)s") % {"choices": ", ".join(choices)})
+            return None
+        return value
+
+    def target(self, value: Any, place: str, direction: str | None) -> tuple[bool, Decimal | None]:
+        """(valid, value): empty, or a number of at least 0 with at most 4 decimal places."""
+        if value is None:
+            return True, None
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            self.problem(place, _("must be empty (null) or a number"))
+            return False, None
+        number = Decimal(value)
+        if not number.is_finite():
+            self.problem(place, _("must be empty (null) or a number"))
+            return False, None
+        if number < 0:
+            self.problem(place, _("must not be negative"))
+            return False, None
+        if number >= TARGET_LIMIT:
+            self.problem(place, _("must be less than %(limit)s") % {"limit": TARGET_LIMIT})
+            return False, None
+        if number != number.quantize(Decimal(1).scaleb(-TARGET_DECIMAL_PLACES)):
+            self.problem(
+                place,
+                _("must have at most %(places)s decimal places")
+                % {"places": TARGET_DECIMAL_PLACES},
+            )
+            return False, None
+        if number == 0 and direction == Direction.HIGHER:
+            self.problem(place, _("must not be 0 for a KPI where higher is better"))
+            return False, None
+        return True, number
+
+    def unique(self, seen: dict[Any, str], value: Any, place: str) -> None:
+        """Note `value` at `place`, reporting it when an earlier place already used it."""
+        if value is None:
+            return
+        if value in seen:
+            self.problem(
+                place,
+                _("%(value)s is used more than once (first at %(place)s)")
+                % {"value": value, "place": seen[value]},
+            )
+        else:
+            seen[value] = place
+
+
+def _check_texts(
+    checker: _Checker, value: Any, place: str, model: type[models.Model], name: str
+) -> tuple[Text, ...] | None:
+    items = checker.sequence(value, place)
+    if items is None:
+        return None
+    texts = [
+        checker.bilingual(item, f"{place}[{index}]", model=model, name=name)[1]
+        for index, item in enumerate(items)
+    ]
+    return tuple(t for t in texts if t is not None) if all(texts) else None
+
+
+def _check_coded_list(
+    checker: _Checker, value: Any, place: str, model: type[models.Model]
+) -> tuple[CodedText, ...] | None:
+    items = checker.sequence(value, place)
+    if items is None:
+        return None
+    seen: dict[Any, str] = {}
+    result: list[CodedText] = []
+    for index, item in enumerate(items):
+        code_value = item.get("code") if isinstance(item, dict) else None
+        item_place = _label(place, index, code_value)
+        code, text = checker.bilingual(
+            item,
+            item_place,
+            model=model,
+            name="text",
+            code=(LOWER_CODE, _max_length(model, "code")),
+        )
+        checker.unique(seen, code, _join(item_place, "code"))
+        if code is not None and text is not None:
+            result.append(CodedText(code, text))
+    return tuple(result) if len(result) == len(items) else None
+
+
+def _check_policy(
+    checker: _Checker, value: Any
+) -> tuple[CodedText | None, tuple[CodedText, ...] | None, tuple[Text, ...] | None]:
+    policy = checker.mapping(value, "policy", required=("frequency", "assessors", "result_uses"))
+    if policy is None:
+        return None, None, None
+    frequency = None
+    if "frequency" in policy:
+        code, text = checker.bilingual(
+            policy["frequency"],
+            "policy.frequency",
+            model=PolicyItem,
+            name="text",
+            code=(LOWER_CODE, _max_length(PolicyItem, "code")),
+        )
+        frequency = CodedText(code, text) if code is not None and text is not None else None
+    assessors = (
+        _check_coded_list(checker, policy["assessors"], "policy.assessors", PolicyItem)
+        if "assessors" in policy
+        else None
+    )
+    result_uses = (
+        _check_texts(checker, policy["result_uses"], "policy.result_uses", PolicyItem, "text")
+        if "result_uses" in policy
+        else None
+    )
+    return frequency, assessors, result_uses
+
+
+def _check_kpi(checker: _Checker, value: Any, place: str) -> KpiSpec | None:
+    kpi = checker.mapping(
+        value,
+        place,
+        required=("code", "name", "direction", "unit", "default_target", "default_weight"),
+        optional=("definition",),
+    )
+    if kpi is None:
+        return None
+    code = (
+        checker.code(kpi["code"], _join(place, "code"), UPPER_CODE, _max_length(Kpi, "code"))
+        if "code" in kpi
+        else None
+    )
+    name = (
+        checker.bilingual(kpi["name"], _join(place, "name"), model=Kpi, name="name")[1]
+        if "name" in kpi
+        else None
+    )
+    direction = (
+        checker.choice(kpi["direction"], _join(place, "direction"), list(Direction.values))
+        if "direction" in kpi
+        else None
+    )
+    unit = (
+        checker.choice(kpi["unit"], _join(place, "unit"), list(Unit.values))
+        if "unit" in kpi
+        else None
+    )
+    target_ok, target = (
+        checker.target(kpi["default_target"], _join(place, "default_target"), direction)
+        if "default_target" in kpi
+        else (False, None)
+    )
+    weight = (
+        checker.whole(kpi["default_weight"], _join(place, "default_weight"), low=0, high=MAX_WEIGHT)
+        if "default_weight" in kpi
+        else None
+    )
+    definition: Text | None = NO_TEXT
+    if "definition" in kpi:
+        definition = checker.bilingual(
+            kpi["definition"], _join(place, "definition"), model=Kpi, name="definition"
+        )[1]
+    if (
+        code is None
+        or name is None
+        or direction is None
+        or unit is None
+        or not target_ok
+        or weight is None
+        or definition is None
+    ):
+        return None
+    return KpiSpec(code, name, direction, unit, target, weight, definition)
+
+
+@dataclass
+class _Qualifications:
+    education: Text = NO_TEXT
+    majors: tuple[Text, ...] = ()
+    experience_years: int | None = None
+    experience: Text = NO_TEXT
+    abilities: tuple[Text, ...] = ()
+
+
+def _check_qualifications(checker: _Checker, value: Any, place: str) -> _Qualifications | None:
+    found = checker.mapping(
+        value,
+        place,
+        required=(),
+        optional=("education", "majors", "experience_years", "experience", "abilities"),
+    )
+    if found is None:
+        return None
+    result = _Qualifications()
+    ok = True
+    for key in ("education", "experience"):
+        if key in found:
+            text = checker.bilingual(found[key], _join(place, key), model=Department, name=key)[1]
+            ok = ok and text is not None
+            setattr(result, key, text)
+    for key in ("majors", "abilities"):
+        if key in found:
+            texts = _check_texts(checker, found[key], _join(place, key), QualificationItem, "text")
+            ok = ok and texts is not None
+            setattr(result, key, texts)
+    years = found.get("experience_years")
+    if years is not None:
+        checked = checker.whole(
+            years, _join(place, "experience_years"), low=0, high=MAX_EXPERIENCE_YEARS
+        )
+        ok = ok and checked is not None
+        result.experience_years = checked
+    return result if ok else None
+
+
+def _check_department(
+    checker: _Checker, value: Any, place: str, kpi_codes: dict[Any, str]
+) -> DepartmentSpec | None:
+    found = checker.mapping(
+        value,
+        place,
+        required=("seq", "code", "name", "head_position", "source", "duties", "kpis"),
+        optional=("qualifications",),
+    )
+    if found is None:
+        return None
+    seq = (
+        checker.whole(found["seq"], _join(place, "seq"), low=1, high=MAX_POSITION)
+        if "seq" in found
+        else None
+    )
+    code = (
+        checker.code(
+            found["code"], _join(place, "code"), UPPER_CODE, _max_length(Department, "code")
+        )
+        if "code" in found
+        else None
+    )
+    name = head_position = None
+    if "name" in found:
+        name = checker.bilingual(
+            found["name"], _join(place, "name"), model=Department, name="name"
+        )[1]
+    if "head_position" in found:
+        head_position = checker.bilingual(
+            found["head_position"],
+            _join(place, "head_position"),
+            model=Department,
+            name="head_position",
+        )[1]
+    source = (
+        checker.choice(found["source"], _join(place, "source"), list(Provenance.values))
+        if "source" in found
+        else None
+    )
+    duties = (
+        _check_texts(checker, found["duties"], _join(place, "duties"), Duty, "text")
+        if "duties" in found
+        else None
+    )
+    kpis: tuple[KpiSpec, ...] | None = None
+    kpi_items = checker.sequence(found["kpis"], _join(place, "kpis")) if "kpis" in found else None
+    if kpi_items is not None:
+        checked: list[KpiSpec | None] = []
+        for index, item in enumerate(kpi_items):
+            kpi_code = item.get("code") if isinstance(item, dict) else None
+            kpi_place = _label(_join(place, "kpis"), index, kpi_code)
+            spec = _check_kpi(checker, item, kpi_place)
+            if isinstance(kpi_code, str):
+                checker.unique(kpi_codes, kpi_code, _join(kpi_place, "code"))
+            checked.append(spec)
+        # The weights are added up whenever each of them is valid, even if other fields are not.
+        weights = [
+            item.get("default_weight") if isinstance(item, dict) else None for item in kpi_items
+        ]
+        whole = [w for w in weights if type(w) is int and 0 <= w <= MAX_WEIGHT]
+        total_ok = True
+        if len(whole) == len(weights):
+            total = sum(whole)
+            if total != MAX_WEIGHT:
+                total_ok = False
+                checker.problem(
+                    _join(place, "kpis"),
+                    _("the KPI weights add up to %(total)s; they must add up to 100")
+                    % {"total": total},
+                )
+        if total_ok and all(checked):
+            kpis = tuple(spec for spec in checked if spec is not None)
+    qualifications: _Qualifications | None = _Qualifications()
+    if "qualifications" in found:
+        qualifications = _check_qualifications(
+            checker, found["qualifications"], _join(place, "qualifications")
+        )
+    if (
+        seq is None
+        or code is None
+        or name is None
+        or head_position is None
+        or source is None
+        or duties is None
+        or kpis is None
+        or qualifications is None
+    ):
+        return None
+    return DepartmentSpec(
+        seq=seq,
+        code=code,
+        name=name,
+        head_position=head_position,
+        source=source,
+        duties=duties,
+        kpis=kpis,
+        education=qualifications.education,
+        majors=qualifications.majors,
+        experience_years=qualifications.experience_years,
+        experience=qualifications.experience,
+        abilities=qualifications.abilities,
+    )
+
+
+def catalogue_check(document: Any) -> Catalogue:
+    """The catalogue in `document` (parsed YAML); raises CatalogueError listing every problem."""
+    checker = _Checker()
+    if document is None:
+        raise CatalogueError([_("the file is empty")])
+    if not isinstance(document, dict):
+        raise CatalogueError(
+            [
+                _(
+                    "the file must be a mapping with the keys version, policy, competencies "
+                    "and departments"
+                )
+            ]
+        )
+    root = checker.mapping(
+        document, "", required=("version", "policy", "competencies", "departments")
+    )
+    assert root is not None
+    version = root.get("version", FORMAT_VERSION)
+    if type(version) is not int or version != FORMAT_VERSION:
+        checker.problem(
+            "version",
+            _("must be %(version)s (the catalogue format this product reads)")
+            % {"version": FORMAT_VERSION},
+        )
+    frequency, assessors, result_uses = (
+        _check_policy(checker, root["policy"]) if "policy" in root else (None, None, None)
+    )
+    competencies = (
+        _check_coded_list(checker, root["competencies"], "competencies", Competency)
+        if "competencies" in root
+        else None
+    )
+    departments: list[DepartmentSpec | None] = []
+    items = checker.sequence(root["departments"], "departments") if "departments" in root else None
+    if items == []:
+        checker.problem("departments", _("must list at least one department"))
+    codes: dict[Any, str] = {}
+    seqs: dict[Any, str] = {}
+    kpi_codes: dict[Any, str] = {}
+    for index, item in enumerate(items or []):
+        found = item if isinstance(item, dict) else {}
+        place = _label("departments", index, found.get("code"))
+        if isinstance(found.get("code"), str):
+            checker.unique(codes, found["code"], _join(place, "code"))
+        seq = found.get("seq")
+        if isinstance(seq, int) and not isinstance(seq, bool):
+            checker.unique(seqs, seq, _join(place, "seq"))
+        departments.append(_check_department(checker, item, place, kpi_codes))
+    if checker.problems:
+        raise CatalogueError(checker.problems)
+    assert frequency is not None and assessors is not None and result_uses is not None
+    assert competencies is not None and items is not None
+    return Catalogue(
+        frequency=frequency,
+        assessors=assessors,
+        result_uses=result_uses,
+        competencies=competencies,
+        departments=tuple(d for d in departments if d is not None),
+    )
+
+
+def catalogue_read(*, path: Path) -> Catalogue:
+    """The checked catalogue of the YAML file at `path`; raises CatalogueError."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise CatalogueError(
+            [
+                _("%(path)s: cannot read the file (%(reason)s)")
+                % {"path": path, "reason": error.strerror or error}
+            ]
+        ) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CatalogueError(
+            [
+                _("%(path)s: the file is not UTF-8 text (byte %(position)s)")
+                % {"path": path, "position": error.start}
+            ]
+        ) from None
+    return catalogue_check(_parse(text))
+
+
+# --- Loading ---------------------------------------------------------------------------------
+
+
+@dataclass
+class KindCounts:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    deactivated: int = 0
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated + self.deleted + self.deactivated
+
+
+@dataclass
+class LoadReport:
+    path: Path
+    departments: KindCounts = field(default_factory=KindCounts)
+    duties: KindCounts = field(default_factory=KindCounts)
+    qualification_items: KindCounts = field(default_factory=KindCounts)
+    kpis: KindCounts = field(default_factory=KindCounts)
+    competencies: KindCounts = field(default_factory=KindCounts)
+    policy_items: KindCounts = field(default_factory=KindCounts)
+    warnings: list[str] = field(default_factory=list)
+
+    def kinds(self) -> list[tuple[str, KindCounts]]:
+        """(label in the active language, counts) for each kind of row, in catalogue order."""
+        pairs: list[tuple[type[models.Model], KindCounts]] = [
+            (Department, self.departments),
+            (Duty, self.duties),
+            (QualificationItem, self.qualification_items),
+            (Kpi, self.kpis),
+            (Competency, self.competencies),
+            (PolicyItem, self.policy_items),
+        ]
+        return [(capfirst(str(model._meta.verbose_name_plural)), c) for model, c in pairs]
+
+    @property
+    def changed(self) -> bool:
+        return any(counts.changed for _label, counts in self.kinds())
+
+
+def _assign(obj: models.Model, values: Mapping[str, Any]) -> bool:
+    """Set `values` on `obj`; True when any of them differed."""
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _sync_keyed(
+    *,
+    model: type[M],
+    existing: dict[K, M],
+    wanted: dict[K, dict[str, Any]],
+    build: Callable[[K, dict[str, Any]], M],
+    counts: KindCounts,
+) -> None:
+    """Make the rows `existing` (by key) match `wanted`: update, create, delete the rest."""
+    new: list[M] = []
+    for key, values in wanted.items():
+        obj = existing.get(key)
+        if obj is None:
+            new.append(build(key, values))
+        elif _assign(obj, values):
+            obj.save()
+            counts.updated += 1
+    extra = [obj.pk for key, obj in existing.items() if key not in wanted]
+    if extra:
+        model._default_manager.filter(pk__in=extra).delete()
+        counts.deleted += len(extra)
+    if new:
+        model._default_manager.bulk_create(new)
+        counts.created += len(new)
+
+
+def _free_positions(blocked: set[int]) -> Iterator[int]:
+    top = max(blocked, default=0)
+    candidates = chain(range(top + 1, MAX_POSITION + 1), range(1, top + 1))
+    return (value for value in candidates if value not in blocked)
+
+
+def _sync_ranked(
+    *,
+    model: type[M],
+    existing: dict[str, M],
+    wanted: dict[str, dict[str, Any]],
+    position: str,
+    build: Callable[[str, dict[str, Any]], M],
+    counts: KindCounts,
+) -> dict[str, M]:
+    """Make the rows `existing` (by code) match `wanted`, whose unique `position` may move.
+
+    Rows in `existing` but not in `wanted` are left for the caller to delete; any of them
+    that holds a position the file gives to another row moves after the catalogue's.
+    Rows changing position first step aside to free positions, so that a swap never meets
+    the unique constraint halfway.
+    """
+    targets = {code: values[position] for code, values in wanted.items()}
+    taken = set(targets.values())
+    free = _free_positions(taken | {getattr(obj, position) for obj in existing.values()})
+    finals: dict[str, int] = {}
+    for code, obj in existing.items():
+        current = getattr(obj, position)
+        if code in targets:
+            target = targets[code]
+        elif current in taken:
+            target = next(free)
+        else:
+            continue
+        if target != current:
+            finals[code] = target
+    manager = model._default_manager
+    for code, target in finals.items():
+        if code in wanted:  # steps aside now, takes its place when saved below
+            manager.filter(pk=existing[code].pk).update(**{position: next(free)})
+        else:  # out of the catalogue: goes straight to a free position
+            manager.filter(pk=existing[code].pk).update(**{position: target})
+            setattr(existing[code], position, target)
+    result: dict[str, M] = {}
+    new: list[M] = []
+    for code, values in wanted.items():
+        if code not in existing:
+            result[code] = build(code, values)
+            new.append(result[code])
+            continue
+        obj = result[code] = existing[code]
+        if _assign(obj, values):
+            obj.save()
+            counts.updated += 1
+    if new:
+        manager.bulk_create(new)
+        counts.created += len(new)
+    return result
+
+
+def _delete_unless_used(obj: models.Model) -> dict[str, int] | None:
+    """Delete `obj` (a savepoint keeps the load going); None when something still uses it."""
+    try:
+        with transaction.atomic():
+            _total, per_model = obj.delete()
+    except (ProtectedError, RestrictedError):
+        return None
+    return per_model
+
+
+def _load_policy(catalogue: Catalogue, report: LoadReport) -> None:
+    wanted: dict[tuple[str, int], dict[str, Any]] = {
+        (PolicyItem.Kind.FREQUENCY, 1): {
+            "code": catalogue.frequency.code,
+            "text_zh": catalogue.frequency.text.zh,
+            "text_en": catalogue.frequency.text.en,
+        }
+    }
+    for order, assessor in enumerate(catalogue.assessors, start=1):
+        wanted[(PolicyItem.Kind.ASSESSOR, order)] = {
+            "code": assessor.code,
+            "text_zh": assessor.text.zh,
+            "text_en": assessor.text.en,
+        }
+    for order, text in enumerate(catalogue.result_uses, start=1):
+        wanted[(PolicyItem.Kind.RESULT_USE, order)] = {
+            "code": "",
+            "text_zh": text.zh,
+            "text_en": text.en,
+        }
+    _sync_keyed(
+        model=PolicyItem,
+        existing={(str(p.kind), p.order): p for p in PolicyItem.objects.all()},
+        wanted={(str(kind), order): values for (kind, order), values in wanted.items()},
+        build=lambda key, values: PolicyItem(kind=key[0], order=key[1], **values),
+        counts=report.policy_items,
+    )
+
+
+def _load_competencies(catalogue: Catalogue, report: LoadReport) -> None:
+    wanted = {
+        item.code: {"order": order, "text_zh": item.text.zh, "text_en": item.text.en}
+        for order, item in enumerate(catalogue.competencies, start=1)
+    }
+    existing = {c.code: c for c in Competency.objects.all()}
+    for code, competency in list(existing.items()):
+        if code in wanted:
+            continue
+        if _delete_unless_used(competency) is None:
+            report.warnings.append(
+                _(
+                    "Competency %(code)s is no longer in the catalogue file but reviews use it, "
+                    "so it was kept."
+                )
+                % {"code": code}
+            )
+        else:
+            report.competencies.deleted += 1
+            del existing[code]
+    _sync_ranked(
+        model=Competency,
+        existing=existing,
+        wanted=wanted,
+        position="order",
+        build=lambda code, values: Competency(code=code, **values),
+        counts=report.competencies,
+    )
+
+
+def _department_values(spec: DepartmentSpec) -> dict[str, Any]:
+    return {
+        "seq": spec.seq,
+        "name_zh": spec.name.zh,
+        "name_en": spec.name.en,
+        "head_position_zh": spec.head_position.zh,
+        "head_position_en": spec.head_position.en,
+        "source": spec.source,
+        "education_zh": spec.education.zh,
+        "education_en": spec.education.en,
+        "experience_years": spec.experience_years,
+        "experience_zh": spec.experience.zh,
+        "experience_en": spec.experience.en,
+    }
+
+
+def _kpi_values(spec: KpiSpec, department: Department, order: int) -> dict[str, Any]:
+    return {
+        "department_id": department.pk,
+        "order": order,
+        "name_zh": spec.name.zh,
+        "name_en": spec.name.en,
+        "direction": spec.direction,
+        "unit": spec.unit,
+        "default_target": spec.default_target,
+        "default_weight": spec.default_weight,
+        "definition_zh": spec.definition.zh,
+        "definition_en": spec.definition.en,
+        "is_active": True,
+    }
+
+
+def _load_departments(catalogue: Catalogue, report: LoadReport) -> None:
+    existing = {d.code: d for d in Department.objects.all()}
+    departments = _sync_ranked(
+        model=Department,
+        existing=existing,
+        wanted={spec.code: _department_values(spec) for spec in catalogue.departments},
+        position="seq",
+        build=lambda code, values: Department(code=code, **values),
+        counts=report.departments,
+    )
+    in_file = {departments[spec.code].pk for spec in catalogue.departments}
+
+    duties: dict[tuple[int, int], dict[str, Any]] = {}
+    items: dict[tuple[int, str, int], dict[str, Any]] = {}
+    for spec in catalogue.departments:
+        pk = departments[spec.code].pk
+        for order, text in enumerate(spec.duties, start=1):
+            duties[(pk, order)] = {"text_zh": text.zh, "text_en": text.en}
+        for kind, texts in (
+            (QualificationItem.Kind.MAJOR, spec.majors),
+            (QualificationItem.Kind.ABILITY, spec.abilities),
+        ):
+            for order, text in enumerate(texts, start=1):
+                items[(pk, str(kind), order)] = {"text_zh": text.zh, "text_en": text.en}
+    _sync_keyed(
+        model=Duty,
+        existing={
+            (d.department_id, d.order): d for d in Duty.objects.filter(department_id__in=in_file)
+        },
+        wanted=duties,
+        build=lambda key, values: Duty(department_id=key[0], order=key[1], **values),
+        counts=report.duties,
+    )
+    _sync_keyed(
+        model=QualificationItem,
+        existing={
+            (q.department_id, str(q.kind), q.order): q
+            for q in QualificationItem.objects.filter(department_id__in=in_file)
+        },
+        wanted=items,
+        build=lambda key, values: QualificationItem(
+            department_id=key[0], kind=key[1], order=key[2], **values
+        ),
+        counts=report.qualification_items,
+    )
+
+    _load_kpis(catalogue, departments, report)
+
+    for code, department in existing.items():
+        if code in departments:
+            continue
+        deleted = _delete_unless_used(department)
+        if deleted is None:
+            report.warnings.append(
+                _(
+                    "Department %(code)s is no longer in the catalogue file but employees, KPIs "
+                    "or reviews refer to it, so it was kept."
+                )
+                % {"code": code}
+            )
+            continue
+        report.departments.deleted += 1
+        report.duties.deleted += deleted.get(Duty._meta.label, 0)
+        report.qualification_items.deleted += deleted.get(QualificationItem._meta.label, 0)
+
+
+def _load_kpis(
+    catalogue: Catalogue, departments: dict[str, Department], report: LoadReport
+) -> None:
+    counts = report.kpis
+    existing = {k.code: k for k in Kpi.objects.all()}
+    new: list[Kpi] = []
+    wanted: set[str] = set()
+    for spec in catalogue.departments:
+        department = departments[spec.code]
+        for order, kpi_spec in enumerate(spec.kpis, start=1):
+            values = _kpi_values(kpi_spec, department, order)
+            wanted.add(kpi_spec.code)
+            kpi = existing.get(kpi_spec.code)
+            if kpi is None:
+                new.append(Kpi(code=kpi_spec.code, **values))
+            elif _assign(kpi, values):
+                kpi.save()
+                counts.updated += 1
+    if new:
+        Kpi.objects.bulk_create(new)
+        counts.created += len(new)
+    for code, kpi in existing.items():
+        if code in wanted:
+            continue
+        if _delete_unless_used(kpi) is not None:
+            counts.deleted += 1
+        elif kpi.is_active:
+            kpi.is_active = False
+            kpi.save()
+            counts.deactivated += 1
+
+
+def catalogue_load(*, path: Path | None = None) -> LoadReport:
+    """Load the catalogue file at `path` (default: the shipped one) into the database.
+
+    The whole file is checked before anything is written; a bad file raises CatalogueError.
+    """
+    path = default_path() if path is None else Path(path)
+    catalogue = catalogue_read(path=path)
+    report = LoadReport(path=path)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+        _load_policy(catalogue, report)
+        _load_competencies(catalogue, report)
+        _load_departments(catalogue, report)
+    return report
