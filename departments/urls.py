@@ -6,4 +6,8 @@ app_name = "departments"
 
 urlpatterns = [
     path("catalogue/", views.catalogue, name="catalogue"),
+    path("catalogue/<str:code>/", views.department, name="department"),
+    path("roster/", views.roster, name="roster"),
+    path("roster/import/", views.roster_import, name="roster_import"),
+    path("roster/template/", views.roster_template, name="roster_template"),
 ]

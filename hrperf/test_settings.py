@@ -13,12 +13,16 @@ from hrperf.settings import *  # noqa: F403
 from hrperf.settings import STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Test workers listen on their own queue, so a worker left running elsewhere steals nothing.
-CELERY_TASK_DEFAULT_QUEUE = "hrperf-test"
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "hrperf-test")
 CELERY_TASK_ALWAYS_EAGER = False
+# Serve static files straight from the apps' folders: the browser tests need the stylesheets
+# and nothing has run collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
