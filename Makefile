@@ -45,7 +45,7 @@ bench: $(STAMP)
 
 # Refresh the translation catalogues after changing interface strings.
 messages: $(STAMP)
-	DEBUG=1 $(MANAGE) makemessages --locale zh_Hans --no-obsolete --no-location --ignore .venv --ignore staticfiles --ignore test-artifacts
+	DEBUG=1 $(MANAGE) makemessages --locale zh_Hans --no-obsolete --no-location --ignore .venv --ignore staticfiles --ignore test-artifacts --ignore tests --ignore bench
 	DEBUG=1 $(MANAGE) compilemessages --ignore .venv
 
 clean:
