@@ -1,0 +1,831 @@
+"""The scoring rules of one quarterly review (docs: scoring.md), as pure functions.
+
+Inputs in, figures out: no Django, no database, no translations. The worker, the API, the
+pages, the CSV and the benchmark all call this module, so they all report the same figures.
+
+Conventions
+-----------
+* Every number is a ``Decimal``; floats are refused. Every percentage is in percent units:
+  ``kpi_share=80`` is 80 %, ``achievement_cap=120`` is 120 %, a line's ``achievement`` of
+  ``Decimal("110")`` is 110 %.
+* Arithmetic runs in this module's own context (28 significant digits, round half even
+  between steps, exactly like Python's default context) set with ``decimal.localcontext``; the
+  caller's context is never read nor changed. Reported figures (K, C, T, line and assessor
+  scores) are rounded from their exact values to 2 places, half up (``round2``). Each
+  division is done once, on whole sums: an assessor's score is 20 × Σ ratings / n.
+* Nothing here produces a sentence. Bad input is reported as ``Problem`` (field, code,
+  params) and a review that cannot be scored yet as ``Missing`` (code, params); the web layer
+  turns the codes into translated text. Every param value is a string.
+
+Field names used in problems
+----------------------------
+Policy: ``kpi_share``, ``assessor_weights``, ``assessor_weights.<assessor>``,
+``achievement_cap``, ``achievement_floor``, ``warning_threshold``, ``grade_bands``,
+``grade_bands.<grade>``, ``pay_coefficients.<grade>``.
+Review: ``<KPI code>`` (the line), ``<KPI code>.direction|target|actual|weight``, ``weight``
+(the weights of the review together), ``competencies``,
+``ratings.<assessor>.<competency>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as _field
+from decimal import (
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
+from enum import StrEnum
+from types import MappingProxyType
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "MAX_DECIMAL_PLACES",
+    "AssessorResult",
+    "Direction",
+    "Incomplete",
+    "InvalidInput",
+    "KpiLine",
+    "LineResult",
+    "Missing",
+    "Policy",
+    "Problem",
+    "Rating",
+    "Result",
+    "Step",
+    "StepKind",
+    "explain",
+    "grade_for",
+    "missing_inputs",
+    "round2",
+    "score",
+    "validate",
+    "validate_policy",
+]
+
+# Arithmetic between steps: Python's default context, owned by this module.
+_CONTEXT = Context(
+    prec=28, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow]
+)
+# Reported figures: 2 places, half up.
+_REPORT_CONTEXT = Context(
+    prec=28, rounding=ROUND_HALF_UP, traps=[InvalidOperation, DivisionByZero, Overflow]
+)
+_CENT = Decimal("0.01")
+_ZERO = Decimal(0)
+_HUNDRED = Decimal(100)
+
+MAX_DECIMAL_PLACES = 4
+_QUANTUM = Decimal(1).scaleb(-MAX_DECIMAL_PLACES)  # 0.0001
+# A figure must fit the 28 significant digits exactly: at most 24 digits before the point.
+_MAX_INTEGER_DIGITS = 28 - MAX_DECIMAL_PLACES
+RATING_MIN = 1
+RATING_MAX = 5
+WEIGHT_TOTAL = 100
+
+
+class Direction(StrEnum):
+    HIGHER = "higher"  # more is better: completion rates, sales
+    LOWER = "lower"  # less is better: cost ratios, churn, complaint rates
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Invalid input: which field, a machine-readable code, and string parameters."""
+
+    field: str
+    code: str
+    params: Mapping[str, str] = _field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """Why a review is incomplete: ``target_missing``/``actual_missing`` {"kpi"},
+    ``rating_missing`` {"assessor", "competency"}, ``no_kpi_lines``, ``no_competencies``."""
+
+    code: str
+    params: Mapping[str, str] = _field(default_factory=dict)
+
+
+class InvalidInput(ValueError):
+    """Raised by ``score`` when the policy or the review's inputs break the rules."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(", ".join(f"{p.field}: {p.code}" for p in self.problems))
+
+
+# -- policy ---------------------------------------------------------------------------------
+
+
+def _default_assessor_weights() -> Mapping[str, Decimal]:
+    return {"marketing_director": Decimal(60), "hr": Decimal(40)}
+
+
+def _default_pay_coefficients() -> Mapping[str, Decimal]:
+    return {
+        "S": Decimal("1.20"),
+        "A": Decimal("1.10"),
+        "B": Decimal("1.00"),
+        "C": Decimal("0.90"),
+        "D": Decimal("0.70"),
+    }
+
+
+DEFAULT_GRADE_BANDS: tuple[tuple[str, Decimal], ...] = (
+    ("S", Decimal(95)),
+    ("A", Decimal(85)),
+    ("B", Decimal(75)),
+    ("C", Decimal(60)),
+    ("D", Decimal(0)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A cycle's scoring settings; the defaults are scoring.md's.
+
+    ``grade_bands`` lists (grade, lowest rounded total that earns it) from the best grade down;
+    the last band should start at 0 so that every total gets a grade. Ints are accepted for
+    the numbers and kept as ``Decimal``. An invalid policy can be built (so that its problems
+    can be listed with ``validate``) but ``score`` refuses it.
+    """
+
+    kpi_share: Decimal = Decimal(80)
+    assessor_weights: Mapping[str, Decimal] = _field(default_factory=_default_assessor_weights)
+    achievement_cap: Decimal = Decimal(120)
+    achievement_floor: Decimal = Decimal(0)
+    warning_threshold: Decimal = Decimal("60.00")
+    grade_bands: tuple[tuple[str, Decimal], ...] = DEFAULT_GRADE_BANDS
+    pay_coefficients: Mapping[str, Decimal] = _field(default_factory=_default_pay_coefficients)
+    _problems: tuple[Problem, ...] = _field(init=False, repr=False, compare=False)
+    _assessors: tuple[tuple[str, Decimal], ...] = _field(init=False, repr=False, compare=False)
+    _assessor_weight_sum: Decimal = _field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        setattr_ = object.__setattr__
+        setattr_(self, "kpi_share", _as_decimal(self.kpi_share))
+        setattr_(self, "achievement_cap", _as_decimal(self.achievement_cap))
+        setattr_(self, "achievement_floor", _as_decimal(self.achievement_floor))
+        setattr_(self, "warning_threshold", _as_decimal(self.warning_threshold))
+        setattr_(
+            self,
+            "assessor_weights",
+            MappingProxyType({k: _as_decimal(v) for k, v in dict(self.assessor_weights).items()}),
+        )
+        setattr_(self, "grade_bands", tuple((g, _as_decimal(b)) for g, b in self.grade_bands))
+        setattr_(
+            self,
+            "pay_coefficients",
+            MappingProxyType({k: _as_decimal(v) for k, v in dict(self.pay_coefficients).items()}),
+        )
+        problems = tuple(_policy_problems(self))
+        setattr_(self, "_problems", problems)
+        assessors = tuple(self.assessor_weights.items())
+        setattr_(self, "_assessors", assessors)
+        total = _ZERO
+        if not problems:
+            with localcontext(_CONTEXT):
+                total = sum((w for _, w in assessors), _ZERO)
+        setattr_(self, "_assessor_weight_sum", total)
+
+    @property
+    def competency_share(self) -> Decimal:
+        return _HUNDRED - self.kpi_share
+
+    def validate(self) -> list[Problem]:
+        return list(self._problems)
+
+
+def _as_decimal(value: object) -> Decimal:
+    """Ints become Decimals exactly; anything else is kept as given (and checked later)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    return value  # type: ignore[return-value]
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, Decimal) and value.is_finite()
+
+
+def _check_range(
+    problems: list[Problem],
+    name: str,
+    value: object,
+    minimum: Decimal | None = None,
+    maximum: Decimal | None = None,
+    *,
+    strictly_positive: bool = False,
+) -> None:
+    if not _is_number(value):
+        problems.append(Problem(name, "not_a_number"))
+        return
+    assert isinstance(value, Decimal)
+    if strictly_positive and value <= 0:
+        problems.append(Problem(name, "not_positive"))
+    elif minimum is not None and value < minimum:
+        problems.append(Problem(name, "below_minimum", {"min": _plain(minimum)}))
+    elif maximum is not None and value > maximum:
+        problems.append(Problem(name, "above_maximum", {"max": _plain(maximum)}))
+
+
+def _policy_problems(policy: Policy) -> list[Problem]:
+    problems: list[Problem] = []
+    _check_range(problems, "kpi_share", policy.kpi_share, _ZERO, _HUNDRED)
+    if not policy.assessor_weights:
+        problems.append(Problem("assessor_weights", "no_assessors"))
+    for assessor, weight in policy.assessor_weights.items():
+        if not isinstance(assessor, str) or not assessor:
+            problems.append(Problem("assessor_weights", "bad_assessor_name"))
+            continue
+        _check_range(problems, f"assessor_weights.{assessor}", weight, strictly_positive=True)
+    _check_range(problems, "achievement_cap", policy.achievement_cap, _HUNDRED)
+    cap = policy.achievement_cap if _is_number(policy.achievement_cap) else None
+    _check_range(problems, "achievement_floor", policy.achievement_floor, _ZERO, cap)
+    _check_range(problems, "warning_threshold", policy.warning_threshold, _ZERO, _HUNDRED)
+
+    if not policy.grade_bands:
+        problems.append(Problem("grade_bands", "no_bands"))
+    seen: set[str] = set()
+    previous: tuple[str, Decimal] | None = None
+    for grade, lowest in policy.grade_bands:
+        if not isinstance(grade, str) or not grade:
+            problems.append(Problem("grade_bands", "bad_grade_name"))
+            continue
+        name = f"grade_bands.{grade}"
+        if grade in seen:
+            problems.append(Problem(name, "duplicate_grade", {"grade": grade}))
+            continue
+        seen.add(grade)
+        if not _is_number(lowest):
+            problems.append(Problem(name, "not_a_number"))
+            continue
+        if previous is not None and not lowest < previous[1]:
+            problems.append(
+                Problem(
+                    name,
+                    "bands_not_descending",
+                    {"grade": grade, "above": previous[0], "above_lowest": _plain(previous[1])},
+                )
+            )
+        previous = (grade, lowest)
+        coefficient = policy.pay_coefficients.get(grade)
+        if coefficient is None:
+            problems.append(Problem(f"pay_coefficients.{grade}", "missing_coefficient"))
+        else:
+            _check_range(problems, f"pay_coefficients.{grade}", coefficient, _ZERO)
+    if previous is not None and previous[1] > 0:
+        problems.append(
+            Problem(
+                f"grade_bands.{previous[0]}",
+                "lowest_band_above_zero",
+                {"grade": previous[0], "lowest": _plain(previous[1])},
+            )
+        )
+    for grade in policy.pay_coefficients if seen else ():
+        if grade not in seen:
+            problems.append(Problem(f"pay_coefficients.{grade}", "unknown_grade", {"grade": grade}))
+    return problems
+
+
+DEFAULT_POLICY = Policy()
+
+
+def validate_policy(policy: Policy) -> list[Problem]:
+    """Every problem of a policy (an empty list when it can be used)."""
+    return policy.validate()
+
+
+# -- inputs and results ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class KpiLine:
+    code: str
+    direction: Direction
+    target: Decimal | None
+    actual: Decimal | None
+    weight: int  # whole percent, 0–100; a review's weights add up to 100
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    assessor: str  # a key of Policy.assessor_weights
+    competency: str
+    value: int | None  # 1–5; None: not rated yet
+
+
+@dataclass(frozen=True, slots=True)
+class LineResult:
+    code: str
+    direction: Direction
+    target: Decimal
+    actual: Decimal
+    weight: int
+    achievement: Decimal  # percent, exact, before cap and floor (the cap when lower and A = 0)
+    score: Decimal  # exact line score s
+    capped: bool  # the cap applied
+    below_floor: bool  # scored 0 because achievement < floor
+
+    @property
+    def score_rounded(self) -> Decimal:
+        return round2(self.score)
+
+
+@dataclass(frozen=True, slots=True)
+class AssessorResult:
+    assessor: str
+    weight: Decimal
+    ratings: tuple[int, ...]  # in the order of the competencies given
+    score: Decimal  # exact: mean of the ratings × 20
+
+    @property
+    def score_rounded(self) -> Decimal:
+        return round2(self.score)
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    kpi_exact: Decimal
+    competency_exact: Decimal
+    total_exact: Decimal
+    kpi_score: Decimal  # 2 places, half up
+    competency_score: Decimal
+    total_score: Decimal
+    grade: str
+    pay_coefficient: Decimal
+    verbal_warning: bool
+    lines: tuple[LineResult, ...]
+    assessors: tuple[AssessorResult, ...]
+    policy: Policy = _field(repr=False, compare=False)
+
+    @property
+    def assessor_scores(self) -> dict[str, Decimal]:
+        """Each assessor's competency score, rounded to 2 places."""
+        return {a.assessor: a.score_rounded for a in self.assessors}
+
+
+@dataclass(frozen=True, slots=True)
+class Incomplete:
+    """Not scored: what is missing, in review order (lines, then ratings by assessor)."""
+
+    missing: tuple[Missing, ...]
+
+
+# -- rounding and grades --------------------------------------------------------------------
+
+
+def round2(value: Decimal) -> Decimal:
+    """Round to 2 places, half up (59.995 → 60.00). For |value| < 10**26."""
+    return value.quantize(_CENT, context=_REPORT_CONTEXT)
+
+
+def grade_for(total_rounded: Decimal, policy: Policy = DEFAULT_POLICY) -> str:
+    """The best grade whose lowest total is ≤ the (rounded) total."""
+    for grade, lowest in policy.grade_bands:
+        if lowest <= total_rounded:
+            return grade
+    return policy.grade_bands[-1][0]
+
+
+# -- checking and scoring one review --------------------------------------------------------
+
+
+def _figure_problem(value: object) -> Problem | None:
+    """A figure's problem as (field-less) Problem, or None when it is valid."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return Problem("", "not_a_number")
+    if value < 0:
+        return Problem("", "negative")
+    if value and value.adjusted() >= _MAX_INTEGER_DIGITS:
+        return Problem("", "too_large", {"max_digits": str(_MAX_INTEGER_DIGITS)})
+    # The usual case (4 places, as stored) costs one test. Below 10**24 the quantized value
+    # fits the 28 digits, so quantize cannot fail; trailing zeros are not extra decimals.
+    if not value.same_quantum(_QUANTUM) and value != value.quantize(_QUANTUM, context=_CONTEXT):
+        return Problem("", "too_many_decimals", {"max": str(MAX_DECIMAL_PLACES)})
+    return None
+
+
+def _examine(
+    lines: Sequence[KpiLine],
+    ratings: Sequence[Rating],
+    competencies: Sequence[str],
+    policy: Policy,
+    compute: bool,
+) -> tuple[list[Problem], list[Missing], Result | None]:
+    """One pass over a review: its problems, what it lacks, and (when ``compute`` and it has
+    neither) its result. Must run inside ``localcontext(_CONTEXT)``."""
+    problems: list[Problem] = []
+    missing: list[Missing] = []
+    cap = policy.achievement_cap
+    floor = policy.achievement_floor
+
+    # KPI lines
+    line_results: list[LineResult] = []
+    weighted = _ZERO
+    weight_sum = 0
+    weights_ok = True
+    seen_codes: set[str] = set()
+    for line in lines:
+        code = line.code
+        if code in seen_codes:
+            problems.append(Problem(code, "duplicate_kpi", {"kpi": code}))
+        seen_codes.add(code)
+        ok = True
+        direction = line.direction
+        higher = direction == "higher"
+        if not higher and direction != "lower":
+            problems.append(
+                Problem(
+                    f"{code}.direction", "unknown_direction", {"kpi": code, "value": str(direction)}
+                )
+            )
+            ok = False
+        target = line.target
+        actual = line.actual
+        if target is None:
+            missing.append(Missing("target_missing", {"kpi": code}))
+            ok = False
+        else:
+            problem = _figure_problem(target)
+            if problem is not None:
+                problems.append(
+                    Problem(f"{code}.target", problem.code, {"kpi": code, **problem.params})
+                )
+                ok = False
+            elif higher and not target:
+                problems.append(Problem(f"{code}.target", "zero_target", {"kpi": code}))
+                ok = False
+        if actual is None:
+            missing.append(Missing("actual_missing", {"kpi": code}))
+            ok = False
+        else:
+            problem = _figure_problem(actual)
+            if problem is not None:
+                problems.append(
+                    Problem(f"{code}.actual", problem.code, {"kpi": code, **problem.params})
+                )
+                ok = False
+        weight = line.weight
+        if type(weight) is not int:
+            problems.append(Problem(f"{code}.weight", "not_whole", {"kpi": code}))
+            weights_ok = ok = False
+        elif not 0 <= weight <= WEIGHT_TOTAL:
+            problems.append(
+                Problem(
+                    f"{code}.weight",
+                    "out_of_range",
+                    {"kpi": code, "min": "0", "max": str(WEIGHT_TOTAL)},
+                )
+            )
+            weights_ok = ok = False
+        else:
+            weight_sum += weight
+        if ok and compute and not problems and not missing:
+            assert target is not None and actual is not None
+            if higher:
+                achievement = actual * _HUNDRED / target
+            elif actual:
+                achievement = target * _HUNDRED / actual
+            else:
+                achievement = cap  # nothing went wrong
+            capped = achievement > cap
+            line_score = cap if capped else achievement
+            below_floor = achievement < floor
+            if below_floor:
+                line_score = _ZERO
+            weighted += weight * line_score
+            line_results.append(
+                LineResult(
+                    code,
+                    Direction.HIGHER if higher else Direction.LOWER,
+                    target,
+                    actual,
+                    weight,
+                    achievement,
+                    line_score,
+                    capped,
+                    below_floor,
+                )
+            )
+    if not lines:
+        missing.append(Missing("no_kpi_lines", {}))
+    elif weights_ok and weight_sum != WEIGHT_TOTAL:
+        problems.append(
+            Problem("weight", "weights_sum", {"sum": str(weight_sum), "total": str(WEIGHT_TOTAL)})
+        )
+
+    # Competency ratings
+    competency_set = set(competencies)
+    if len(competency_set) != len(competencies):
+        problems.append(Problem("competencies", "duplicate_competency"))
+    table: dict[str, dict[str, int]] = {assessor: {} for assessor, _ in policy._assessors}
+    seen_pairs: set[tuple[str, str]] = set()
+    for rating in ratings:
+        assessor = rating.assessor
+        competency = rating.competency
+        name = f"ratings.{assessor}.{competency}"
+        row = table.get(assessor)
+        if row is None:
+            problems.append(Problem(name, "unknown_assessor", {"assessor": str(assessor)}))
+            continue
+        if competency not in competency_set:
+            problems.append(Problem(name, "unknown_competency", {"competency": str(competency)}))
+            continue
+        pair = (assessor, competency)
+        if pair in seen_pairs:
+            problems.append(
+                Problem(name, "duplicate_rating", {"assessor": assessor, "competency": competency})
+            )
+            continue
+        seen_pairs.add(pair)
+        value = rating.value
+        if value is None:
+            continue
+        if type(value) is not int:
+            problems.append(
+                Problem(name, "not_whole", {"assessor": assessor, "competency": competency})
+            )
+        elif not RATING_MIN <= value <= RATING_MAX:
+            problems.append(
+                Problem(
+                    name,
+                    "out_of_range",
+                    {
+                        "assessor": assessor,
+                        "competency": competency,
+                        "min": str(RATING_MIN),
+                        "max": str(RATING_MAX),
+                    },
+                )
+            )
+        else:
+            row[competency] = value
+    if not competencies:
+        missing.append(Missing("no_competencies", {}))
+    for assessor, row in table.items():
+        if len(row) != len(competency_set):
+            missing.extend(
+                Missing("rating_missing", {"assessor": assessor, "competency": competency})
+                for competency in competencies
+                if competency not in row
+            )
+
+    if not compute or problems or missing:
+        return problems, missing, None
+
+    assessor_results: list[AssessorResult] = []
+    combined = _ZERO
+    count = len(competencies)
+    for assessor, assessor_weight in policy._assessors:
+        row = table[assessor]
+        values = tuple(row[competency] for competency in competencies)
+        assessor_score = Decimal(20 * sum(values)) / count
+        combined += assessor_weight * assessor_score
+        assessor_results.append(AssessorResult(assessor, assessor_weight, values, assessor_score))
+
+    kpi_exact = weighted / weight_sum
+    competency_exact = combined / policy._assessor_weight_sum
+    kpi_share = policy.kpi_share
+    total_exact = (kpi_share * kpi_exact + (_HUNDRED - kpi_share) * competency_exact) / _HUNDRED
+    total_score = round2(total_exact)
+    grade = grade_for(total_score, policy)
+    result = Result(
+        kpi_exact,
+        competency_exact,
+        total_exact,
+        round2(kpi_exact),
+        round2(competency_exact),
+        total_score,
+        grade,
+        policy.pay_coefficients[grade],
+        total_score < policy.warning_threshold,
+        tuple(line_results),
+        tuple(assessor_results),
+        policy,
+    )
+    return problems, missing, result
+
+
+def validate(
+    *,
+    lines: Sequence[KpiLine],
+    ratings: Sequence[Rating],
+    competencies: Sequence[str],
+    policy: Policy = DEFAULT_POLICY,
+) -> list[Problem]:
+    """Every problem of the policy and of the review's inputs (empty when all are valid).
+    Missing figures and ratings are not problems: see ``missing_inputs``."""
+    with localcontext(_CONTEXT):
+        problems = _examine(lines, ratings, competencies, policy, compute=False)[0]
+    return [*policy._problems, *problems]
+
+
+def missing_inputs(
+    *,
+    lines: Sequence[KpiLine],
+    ratings: Sequence[Rating],
+    competencies: Sequence[str],
+    policy: Policy = DEFAULT_POLICY,
+) -> list[Missing]:
+    """Everything the review still lacks before it can be scored: each line's target and
+    actual, and each (assessor of the policy × competency) rating. Empty when complete."""
+    with localcontext(_CONTEXT):
+        return _examine(lines, ratings, competencies, policy, compute=False)[1]
+
+
+def score(
+    *,
+    lines: Sequence[KpiLine],
+    ratings: Sequence[Rating],
+    competencies: Sequence[str],
+    policy: Policy = DEFAULT_POLICY,
+) -> Result | Incomplete:
+    """Score one review: its ``Result``, or ``Incomplete`` listing everything it lacks.
+
+    ``competencies`` are the codes every assessor of the policy must rate. Raises
+    ``InvalidInput`` with every problem when the policy or an input is invalid (checked
+    before completeness: an invalid review is never reported as merely incomplete).
+    """
+    if policy._problems:
+        raise InvalidInput(policy._problems)
+    with localcontext(_CONTEXT):
+        problems, missing, result = _examine(lines, ratings, competencies, policy, compute=True)
+    if problems:
+        raise InvalidInput(problems)
+    if missing:
+        return Incomplete(tuple(missing))
+    assert result is not None
+    return result
+
+
+# -- the calculation, step by step ----------------------------------------------------------
+
+
+class StepKind(StrEnum):
+    LINE = "line"  # one KPI line's score
+    KPI = "kpi"  # K
+    ASSESSOR = "assessor"  # one assessor's competency score
+    COMPETENCY = "competency"  # C
+    TOTAL = "total"  # T
+    GRADE = "grade"  # grade and pay coefficient
+    WARNING = "warning"  # verbal warning or not
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of the calculation, for the review page and the audit.
+
+    ``rule`` is a machine-readable code of the rule applied (the page translates it);
+    ``expression`` is the arithmetic in language-neutral notation, with the figures it uses
+    shown rounded to 2 places, e.g. ``(30×92 + 30×110 + 20×80 + 20×94.74)/100``; ``exact``
+    and ``rounded`` are the step's result (the rounded one is what is reported).
+
+    Rules: line ``higher`` (a = A/T), ``lower`` (a = T/A), ``lower_zero_actual`` (A = 0:
+    a = cap); kpi/competency ``weighted_mean``; assessor ``mean_times_20``; total
+    ``shares``; grade ``band``; warning ``below_threshold`` or ``not_below_threshold``.
+    Params (strings) add what the rule needs: ``capped``, ``below_floor``, ``cap``,
+    ``floor``, ``achievement``, ``grade``, ``lowest``, ``coefficient``, ``threshold``.
+    """
+
+    kind: StepKind
+    key: str  # the KPI code or the assessor; "" for the review-wide steps
+    rule: str
+    expression: str
+    exact: Decimal
+    rounded: Decimal
+    params: Mapping[str, str] = _field(default_factory=dict)
+
+
+def _plain(value: Decimal | int) -> str:
+    """A figure for display: no exponent, no trailing zeros after the point."""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _shown(value: Decimal) -> str:
+    return _plain(round2(value))
+
+
+def explain(result: Result) -> list[Step]:
+    """The calculation of a scored review, step by step (structured data, no sentences)."""
+    policy = result.policy
+    cap = policy.achievement_cap
+    floor = policy.achievement_floor
+    steps: list[Step] = []
+    for line in result.lines:
+        if line.direction == Direction.HIGHER:
+            rule, expression = "higher", f"100×{_plain(line.actual)}/{_plain(line.target)}"
+        elif line.actual:
+            rule, expression = "lower", f"100×{_plain(line.target)}/{_plain(line.actual)}"
+        else:
+            rule, expression = "lower_zero_actual", _plain(cap)
+        if line.below_floor:
+            expression = f"{_shown(line.achievement)} < {_plain(floor)} → 0"
+        elif line.capped:
+            expression = f"min({expression}, {_plain(cap)})"
+        steps.append(
+            Step(
+                StepKind.LINE,
+                line.code,
+                rule,
+                expression,
+                line.score,
+                line.score_rounded,
+                {
+                    "achievement": _shown(line.achievement),
+                    "cap": _plain(cap),
+                    "floor": _plain(floor),
+                    "capped": "true" if line.capped else "false",
+                    "below_floor": "true" if line.below_floor else "false",
+                },
+            )
+        )
+    weight_sum = sum(line.weight for line in result.lines)
+    terms = " + ".join(f"{line.weight}×{_shown(line.score)}" for line in result.lines)
+    steps.append(
+        Step(
+            StepKind.KPI,
+            "",
+            "weighted_mean",
+            f"({terms})/{weight_sum}",
+            result.kpi_exact,
+            result.kpi_score,
+        )
+    )
+    for assessor in result.assessors:
+        values = " + ".join(str(v) for v in assessor.ratings)
+        steps.append(
+            Step(
+                StepKind.ASSESSOR,
+                assessor.assessor,
+                "mean_times_20",
+                f"({values})/{len(assessor.ratings)}×20",
+                assessor.score,
+                assessor.score_rounded,
+                {"weight": _plain(assessor.weight)},
+            )
+        )
+    terms = " + ".join(f"{_plain(a.weight)}×{_shown(a.score)}" for a in result.assessors)
+    steps.append(
+        Step(
+            StepKind.COMPETENCY,
+            "",
+            "weighted_mean",
+            f"({terms})/{_plain(sum((a.weight for a in result.assessors), _ZERO))}",
+            result.competency_exact,
+            result.competency_score,
+        )
+    )
+    kpi_share = policy.kpi_share
+    steps.append(
+        Step(
+            StepKind.TOTAL,
+            "",
+            "shares",
+            f"({_plain(kpi_share)}×{_shown(result.kpi_exact)} + "
+            f"{_plain(_HUNDRED - kpi_share)}×{_shown(result.competency_exact)})/100",
+            result.total_exact,
+            result.total_score,
+            {"kpi_share": _plain(kpi_share), "competency_share": _plain(_HUNDRED - kpi_share)},
+        )
+    )
+    lowest = dict(policy.grade_bands)[result.grade]
+    steps.append(
+        Step(
+            StepKind.GRADE,
+            "",
+            "band",
+            f"{_shown(result.total_score)} ≥ {_plain(lowest)}",
+            result.total_exact,
+            result.total_score,
+            {
+                "grade": result.grade,
+                "lowest": _plain(lowest),
+                "coefficient": f"{result.pay_coefficient:f}",
+            },
+        )
+    )
+    threshold = policy.warning_threshold
+    below = result.verbal_warning
+    steps.append(
+        Step(
+            StepKind.WARNING,
+            "",
+            "below_threshold" if below else "not_below_threshold",
+            f"{_shown(result.total_score)} {'<' if below else '≥'} {_plain(threshold)}",
+            result.total_exact,
+            result.total_score,
+            {"threshold": _plain(threshold)},
+        )
+    )
+    return steps

@@ -1,0 +1,1139 @@
+"""Every write to cycles and reviews: each checks who may do it, checks the transition,
+writes the audit trail and enqueues follow-up work once the transaction commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from departments.models import Competency, Employee
+from hrperf.errors import Conflict, ErrorList, NotAllowed, ValidationFailed
+from hrperf.roles import roles_of
+from kpis.models import Kpi
+from reviews import scoring
+from reviews.messages import problem_text
+from reviews.models import (
+    PERIOD_VALIDATOR,
+    ApprovedResult,
+    AssessorRole,
+    AuditEvent,
+    CompetencyRating,
+    CycleJob,
+    Review,
+    ReviewCycle,
+    ReviewKpiLine,
+    ScoringPolicy,
+    VerbalWarning,
+)
+
+User = AbstractBaseUser | AnonymousUser
+State = Review.State
+EDITABLE_STATES = (State.DRAFT, State.SUBMITTED, State.SCORED, State.RETURNED, State.REOPENED)
+SCORING_STATES = (State.SUBMITTED, State.SCORED)
+MAX_DECIMALS = 4
+MAX_FIGURE = Decimal("99999999999999")  # 14 integer digits: DecimalField(max_digits=18, 4)
+POLICY_FIELDS = (
+    "kpi_share",
+    "director_weight",
+    "hr_weight",
+    "achievement_cap",
+    "achievement_floor",
+    "warning_threshold",
+    "band_s",
+    "band_a",
+    "band_b",
+    "band_c",
+    "coefficient_s",
+    "coefficient_a",
+    "coefficient_b",
+    "coefficient_c",
+    "coefficient_d",
+)
+
+
+# -- permissions -----------------------------------------------------------------------------
+
+
+def _require_hr(actor: Any) -> None:
+    if not roles_of(actor).is_hr:
+        raise NotAllowed(gettext_lazy("Only HR may do this."))
+
+
+def _require_director(actor: Any) -> None:
+    if not roles_of(actor).is_director:
+        raise NotAllowed(gettext_lazy("Only the marketing director may do this."))
+
+
+def _require_assessor(actor: Any, assessor_role: str) -> None:
+    roles = roles_of(actor)
+    allowed = {
+        AssessorRole.MARKETING_DIRECTOR: roles.is_director,
+        AssessorRole.HR: roles.is_hr,
+    }
+    if assessor_role not in allowed:
+        raise ValidationFailed(
+            [_field_error("assessor_role", gettext_lazy("Unknown assessor role."))]
+        )
+    if not allowed[AssessorRole(assessor_role)]:
+        raise NotAllowed(gettext_lazy("You do not hold this assessor's role."))
+
+
+def _field_error(name: str, message: Any, code: str = "invalid") -> Any:
+    from hrperf.errors import FieldError
+
+    return FieldError(field=name, message=message, code=code)
+
+
+# -- audit -----------------------------------------------------------------------------------
+
+
+def _actor_id(actor: Any) -> int | None:
+    return actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _event(
+    *,
+    cycle_id: int,
+    review_id: int | None,
+    actor: Any,
+    action: str,
+    field: str = "",
+    from_value: object = "",
+    to_value: object = "",
+    reason: str = "",
+) -> AuditEvent:
+    return AuditEvent(
+        cycle_id=cycle_id,
+        review_id=review_id,
+        actor_id=_actor_id(actor),
+        action=action,
+        field=field,
+        from_value="" if from_value is None else str(from_value)[:200],
+        to_value="" if to_value is None else str(to_value)[:200],
+        reason=reason,
+    )
+
+
+# -- cycles and policies ---------------------------------------------------------------------
+
+
+def _quarter_dates(period: str) -> tuple[dt.date, dt.date]:
+    year, quarter = int(period[:4]), int(period[5])
+    start = dt.date(year, 3 * quarter - 2, 1)
+    end = (
+        dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
+    ) - dt.timedelta(days=1)
+    return start, end
+
+
+def cycle_open(
+    *, actor: Any, period: str, policy: Mapping[str, Decimal] | None = None
+) -> ReviewCycle:
+    """Open a quarter with its scoring policy (scoring.md defaults unless given)."""
+    _require_hr(actor)
+    period = (period or "").strip().upper()
+    try:
+        PERIOD_VALIDATOR(period)
+    except ValidationError:
+        raise ValidationFailed(
+            [
+                _field_error(
+                    "period", gettext_lazy("A period is a year and a quarter, such as 2026Q3.")
+                )
+            ]
+        ) from None
+    if ReviewCycle.objects.filter(period=period).exists():
+        raise ValidationFailed(
+            [_field_error("period", gettext_lazy("This quarter is already open."), "duplicate")]
+        )
+    starts_on, ends_on = _quarter_dates(period)
+    policy_values = _validated_policy(policy or {})
+    with transaction.atomic():
+        cycle = ReviewCycle.objects.create(
+            period=period, starts_on=starts_on, ends_on=ends_on, created_by_id=_actor_id(actor)
+        )
+        ScoringPolicy.objects.create(cycle=cycle, version=1, **policy_values)
+        _event(
+            cycle_id=cycle.pk, review_id=None, actor=actor, action="cycle_opened", to_value=period
+        ).save()
+    return cycle
+
+
+def _validated_policy(values: Mapping[str, Any]) -> dict[str, Decimal]:
+    unknown = sorted(set(values) - set(POLICY_FIELDS))
+    errors = ErrorList()
+    for name in unknown:
+        errors.add(name, gettext_lazy("Unknown policy setting."))
+    blank = ScoringPolicy()
+    defaults = {name: getattr(blank, name) for name in POLICY_FIELDS}
+    merged: dict[str, Decimal] = {}
+    for name in POLICY_FIELDS:
+        raw = values.get(name, defaults[name])
+        try:
+            merged[name] = Decimal(str(raw))
+        except (InvalidOperation, ValueError):
+            errors.add(name, gettext_lazy("Enter a number."))
+    errors.raise_if_any()
+    candidate = policy_to_scoring(ScoringPolicy(**merged))
+    for problem in scoring.validate_policy(candidate):
+        errors.add(problem.field, problem_message(problem), problem.code)
+    errors.raise_if_any()
+    return merged
+
+
+def current_policy(cycle: ReviewCycle) -> ScoringPolicy:
+    return ScoringPolicy.objects.filter(cycle=cycle).order_by("-version").first()  # type: ignore[return-value]
+
+
+def cycle_policy_update(
+    *, actor: Any, cycle: ReviewCycle, values: Mapping[str, Any]
+) -> ScoringPolicy:
+    """Change a cycle's policy: in place while no review scored with it is approved, otherwise
+    as a new version. Reviews not yet approved are rescored with it."""
+    _require_hr(actor)
+    merged = _validated_policy(
+        {**{name: getattr(current_policy(cycle), name) for name in POLICY_FIELDS}, **values}
+    )
+    with transaction.atomic():
+        policy = (
+            ScoringPolicy.objects.select_for_update()
+            .filter(cycle=cycle)
+            .order_by("-version")
+            .first()
+        )
+        assert policy is not None
+        before = {name: getattr(policy, name) for name in POLICY_FIELDS}
+        if policy.frozen_at is None:
+            ScoringPolicy.objects.filter(pk=policy.pk, frozen_at__isnull=True).update(**merged)
+        else:
+            policy = ScoringPolicy.objects.create(cycle=cycle, version=policy.version + 1, **merged)
+        events = [
+            _event(
+                cycle_id=cycle.pk,
+                review_id=None,
+                actor=actor,
+                action="policy_changed",
+                field=name,
+                from_value=before[name],
+                to_value=merged[name],
+            )
+            for name in POLICY_FIELDS
+            if before[name] != merged[name]
+        ]
+        AuditEvent.objects.bulk_create(events)
+        policy.refresh_from_db()
+    if events:
+        cycle_rescore(actor=actor, cycle=cycle)
+    return policy
+
+
+def policy_to_scoring(policy: ScoringPolicy) -> scoring.Policy:
+    return scoring.Policy(
+        kpi_share=policy.kpi_share,
+        assessor_weights={
+            AssessorRole.MARKETING_DIRECTOR.value: policy.director_weight,
+            AssessorRole.HR.value: policy.hr_weight,
+        },
+        achievement_cap=policy.achievement_cap,
+        achievement_floor=policy.achievement_floor,
+        warning_threshold=policy.warning_threshold,
+        grade_bands=(
+            ("S", policy.band_s),
+            ("A", policy.band_a),
+            ("B", policy.band_b),
+            ("C", policy.band_c),
+            ("D", Decimal(0)),
+        ),
+        pay_coefficients={
+            "S": policy.coefficient_s,
+            "A": policy.coefficient_a,
+            "B": policy.coefficient_b,
+            "C": policy.coefficient_c,
+            "D": policy.coefficient_d,
+        },
+    )
+
+
+def problem_message(problem: Any) -> str:
+    return problem_text(problem)
+
+
+# -- generating reviews ----------------------------------------------------------------------
+
+
+def cycle_generate(*, actor: Any, cycle: ReviewCycle) -> CycleJob:
+    """Enqueue the generation of a review for every active employee who has none yet."""
+    _require_hr(actor)
+    if cycle.status != ReviewCycle.Status.OPEN:
+        raise Conflict(gettext_lazy("This quarter is closed."))
+    return _start_job(actor=actor, cycle=cycle, kind=CycleJob.Kind.GENERATE)
+
+
+def cycle_rescore(*, actor: Any, cycle: ReviewCycle) -> CycleJob:
+    """Enqueue the scoring of every submitted or scored review of the cycle."""
+    return _start_job(actor=actor, cycle=cycle, kind=CycleJob.Kind.RESCORE)
+
+
+def _start_job(*, actor: Any, cycle: ReviewCycle, kind: str) -> CycleJob:
+    from reviews import tasks
+
+    with transaction.atomic():
+        job = CycleJob.objects.create(cycle=cycle, kind=kind, created_by_id=_actor_id(actor))
+        task = tasks.generate_cycle if kind == CycleJob.Kind.GENERATE else tasks.rescore_cycle
+        transaction.on_commit(lambda: task.delay(job.pk))
+    return job
+
+
+def _employees_without_review(cycle: ReviewCycle) -> Any:
+    return Employee.objects.filter(is_active=True).exclude(reviews__cycle=cycle).order_by("pk")
+
+
+def reviews_generate_chunk(*, cycle_id: int, limit: int = 2000) -> int:
+    """Create the reviews of up to `limit` active employees who have none in the cycle, each
+    with its department's KPI lines copied from the catalogue. Returns how many were made;
+    running it again after a crash creates nothing twice (cycle × employee is unique)."""
+    cycle = ReviewCycle.objects.get(pk=cycle_id)
+    employees = list(_employees_without_review(cycle).values_list("pk", "department_id")[:limit])
+    if not employees:
+        return 0
+    department_ids = {department_id for _, department_id in employees}
+    kpis_by_department: dict[int, list[Kpi]] = defaultdict(list)
+    for kpi in Kpi.objects.filter(department_id__in=department_ids, is_active=True).order_by(
+        "order"
+    ):
+        kpis_by_department[kpi.department_id].append(kpi)
+    competencies = list(Competency.objects.values_list("code", flat=True))
+    policy = policy_to_scoring(current_policy(cycle))
+    with transaction.atomic():
+        reviews = Review.objects.bulk_create(
+            [
+                Review(cycle_id=cycle.pk, employee_id=employee_id, department_id=department_id)
+                for employee_id, department_id in employees
+            ]
+        )
+        lines: list[ReviewKpiLine] = []
+        for review in reviews:
+            review_lines = [
+                ReviewKpiLine(
+                    review_id=review.pk,
+                    kpi_id=kpi.pk,
+                    order=kpi.order,
+                    code=kpi.code,
+                    name_zh=kpi.name_zh,
+                    name_en=kpi.name_en,
+                    direction=kpi.direction,
+                    unit=kpi.unit,
+                    target=kpi.default_target,
+                    actual=None,
+                    weight=kpi.default_weight,
+                )
+                for kpi in kpis_by_department[review.department_id]
+            ]
+            lines.extend(review_lines)
+            review.incomplete_reasons = _missing(review_lines, [], competencies, policy)
+        ReviewKpiLine.objects.bulk_create(lines, batch_size=5000)
+        Review.objects.bulk_update(reviews, ["incomplete_reasons"], batch_size=2000)
+        AuditEvent.objects.bulk_create(
+            [
+                _event(
+                    cycle_id=cycle.pk,
+                    review_id=review.pk,
+                    actor=None,
+                    action="created",
+                    to_value=State.DRAFT,
+                )
+                for review in reviews
+            ],
+            batch_size=5000,
+        )
+    return len(reviews)
+
+
+# -- inputs of one review -------------------------------------------------------------------
+
+
+def _scoring_lines(lines: Iterable[ReviewKpiLine]) -> list[scoring.KpiLine]:
+    return [
+        scoring.KpiLine(
+            code=line.code,
+            direction=scoring.Direction(line.direction),
+            target=line.target,
+            actual=line.actual,
+            weight=line.weight,
+        )
+        for line in lines
+    ]
+
+
+def _scoring_ratings(
+    ratings: Iterable[CompetencyRating], codes: Mapping[int, str]
+) -> list[scoring.Rating]:
+    return [
+        scoring.Rating(assessor=r.assessor_role, competency=codes[r.competency_id], value=r.value)
+        for r in ratings
+    ]
+
+
+def _missing(
+    lines: Sequence[ReviewKpiLine],
+    ratings: Sequence[scoring.Rating],
+    competencies: Sequence[str],
+    policy: scoring.Policy,
+) -> list[dict[str, Any]]:
+    return [
+        {"code": m.code, **dict(m.params)}
+        for m in scoring.missing_inputs(
+            lines=_scoring_lines(lines), ratings=ratings, competencies=competencies, policy=policy
+        )
+    ]
+
+
+def _parse_figure(raw: Any, field: str, errors: ErrorList) -> Decimal | None:
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+        return None
+    if isinstance(raw, float | bool):
+        errors.add(field, gettext_lazy('Give the number as text, such as "92.5".'))
+        return None
+    try:
+        value = Decimal(str(raw).strip().replace(",", ""))
+    except InvalidOperation:
+        errors.add(field, gettext_lazy("Enter a number."))
+        return None
+    if not value.is_finite():
+        errors.add(field, gettext_lazy("Enter a number."))
+        return None
+    if value < 0:
+        errors.add(field, gettext_lazy("A figure cannot be negative."), "negative")
+        return None
+    if value.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
+        errors.add(field, gettext_lazy("Use at most 4 decimal places."), "too_precise")
+        return None
+    if value > MAX_FIGURE:
+        errors.add(field, gettext_lazy("This figure is too large."), "too_large")
+        return None
+    return value
+
+
+def _lock_editable(review_id: int, expected_revision: int | None) -> Review:
+    review = Review.objects.select_for_update().get(pk=review_id)
+    if review.state == State.APPROVED:
+        raise Conflict(
+            gettext_lazy("This review is approved and frozen; the director can reopen it."),
+            code="frozen",
+        )
+    if expected_revision is not None and review.revision != expected_revision:
+        raise Conflict(
+            gettext_lazy(
+                "Someone else changed this review after you opened it. "
+                "Reload it to see their changes; nothing of yours was saved."
+            ),
+            code="stale",
+        )
+    return review
+
+
+def _after_input_change(review: Review, actor: Any, events: list[AuditEvent]) -> None:
+    """Bump the revision, recompute what is missing, and rescore if it was submitted."""
+    lines = list(review.kpi_lines.all())
+    codes = dict(Competency.objects.values_list("pk", "code"))
+    ratings = _scoring_ratings(review.ratings.all(), codes)
+    policy = policy_to_scoring(current_policy(review.cycle))
+    missing = _missing(lines, ratings, list(codes.values()), policy)
+    new_state = review.state
+    if review.state in SCORING_STATES:
+        new_state = State.SUBMITTED if not missing else State.DRAFT
+    if new_state != review.state:
+        events.append(
+            _event(
+                cycle_id=review.cycle_id,
+                review_id=review.pk,
+                actor=actor,
+                action="state",
+                field="state",
+                from_value=review.state,
+                to_value=new_state,
+                reason=_("inputs changed"),
+            )
+        )
+    Review.objects.filter(pk=review.pk).update(
+        revision=F("revision") + 1,
+        incomplete_reasons=missing,
+        state=new_state,
+        updated_at=timezone.now(),
+    )
+    AuditEvent.objects.bulk_create(events)
+    if new_state == State.SUBMITTED:
+        _enqueue_scoring(review.pk)
+
+
+def _enqueue_scoring(review_id: int) -> None:
+    from reviews import tasks
+
+    def send() -> None:
+        revision = Review.objects.values_list("revision", flat=True).get(pk=review_id)
+        tasks.score_review.delay(review_id, revision)
+
+    transaction.on_commit(send)
+
+
+def review_set_figures(
+    *,
+    actor: Any,
+    review: Review,
+    figures: Mapping[int, Mapping[str, Any]],
+    expected_revision: int | None = None,
+) -> Review:
+    """Set targets, actuals and weights of KPI lines: {line_id: {"target"|"actual"|"weight": v}}."""
+    _require_hr(actor)
+    with transaction.atomic():
+        review = _lock_editable(review.pk, expected_revision)
+        lines = {line.pk: line for line in review.kpi_lines.all()}
+        errors = ErrorList()
+        changes: list[tuple[ReviewKpiLine, str, Any]] = []
+        value: Any
+        for line_id, values in figures.items():
+            line = lines.get(int(line_id))
+            if line is None:
+                errors.add(f"lines[{line_id}]", gettext_lazy("No such KPI line on this review."))
+                continue
+            for name, raw in values.items():
+                place = f"{line.code}.{name}"
+                if name in ("target", "actual"):
+                    value = _parse_figure(raw, place, errors)
+                    if name == "target" and value == 0 and line.direction == "higher":
+                        errors.add(
+                            place,
+                            gettext_lazy("A target of 0 is not allowed on a higher-is-better KPI."),
+                            "zero_target",
+                        )
+                        continue
+                elif name == "weight":
+                    try:
+                        value = int(str(raw).strip())
+                    except ValueError:
+                        errors.add(place, gettext_lazy("Enter a whole number from 0 to 100."))
+                        continue
+                    if not 0 <= value <= 100:
+                        errors.add(place, gettext_lazy("Enter a whole number from 0 to 100."))
+                        continue
+                else:
+                    errors.add(place, gettext_lazy("Unknown field."))
+                    continue
+                if getattr(line, name) != value:
+                    changes.append((line, name, value))
+        errors.raise_if_any()
+        weights = {line.pk: line.weight for line in lines.values()}
+        for line, name, value in changes:
+            if name == "weight":
+                weights[line.pk] = value
+        if sum(weights.values()) != 100:
+            raise ValidationFailed(
+                [
+                    _field_error(
+                        "weight",
+                        gettext_lazy("The weights of a review must add up to 100 (now %(sum)s).")
+                        % {"sum": sum(weights.values())},
+                        "weights_sum",
+                    )
+                ]
+            )
+        if not changes:
+            return review
+        events = []
+        for line, name, value in changes:
+            events.append(
+                _event(
+                    cycle_id=review.cycle_id,
+                    review_id=review.pk,
+                    actor=actor,
+                    action="figure",
+                    field=f"{line.code}.{name}",
+                    from_value=getattr(line, name),
+                    to_value=value,
+                )
+            )
+            setattr(line, name, value)
+        touched = {line.pk: line for line, _, _ in changes}
+        ReviewKpiLine.objects.bulk_update(list(touched.values()), ["target", "actual", "weight"])
+        _after_input_change(review, actor, events)
+    review.refresh_from_db()
+    return review
+
+
+def review_rate(
+    *,
+    actor: Any,
+    review: Review,
+    assessor_role: str,
+    ratings: Mapping[str, int | None],
+    comments: Mapping[str, str] | None = None,
+    expected_revision: int | None = None,
+) -> Review:
+    """Rate competencies as one assessor: {competency_code: 1..5}."""
+    _require_assessor(actor, assessor_role)
+    comments = comments or {}
+    competencies = {c.code: c for c in Competency.objects.all()}
+    errors = ErrorList()
+    values: dict[str, int] = {}
+    for code, raw in ratings.items():
+        place = f"ratings.{code}"
+        if code not in competencies:
+            errors.add(place, gettext_lazy("Unknown competency."))
+            continue
+        try:
+            value = int(str(raw).strip())
+        except (TypeError, ValueError):
+            errors.add(
+                place, gettext_lazy("A rating is a whole number from 1 to 5."), "rating_range"
+            )
+            continue
+        if not 1 <= value <= 5 or str(raw).strip() not in {"1", "2", "3", "4", "5"}:
+            errors.add(
+                place, gettext_lazy("A rating is a whole number from 1 to 5."), "rating_range"
+            )
+            continue
+        values[code] = value
+    errors.raise_if_any()
+    with transaction.atomic():
+        review = _lock_editable(review.pk, expected_revision)
+        existing = {
+            r.competency_id: r
+            for r in CompetencyRating.objects.filter(review=review, assessor_role=assessor_role)
+        }
+        events = []
+        for code, value in values.items():
+            competency = competencies[code]
+            comment = comments.get(code, "")
+            current = existing.get(competency.pk)
+            if current is not None and current.value == value and current.comment == comment:
+                continue
+            CompetencyRating.objects.update_or_create(
+                review=review,
+                competency=competency,
+                assessor_role=assessor_role,
+                defaults={"value": value, "comment": comment, "rated_by_id": _actor_id(actor)},
+            )
+            events.append(
+                _event(
+                    cycle_id=review.cycle_id,
+                    review_id=review.pk,
+                    actor=actor,
+                    action="rating",
+                    field=f"{assessor_role}.{code}",
+                    from_value=current.value if current else "",
+                    to_value=value,
+                )
+            )
+        if events:
+            _after_input_change(review, actor, events)
+    review.refresh_from_db()
+    return review
+
+
+# -- transitions ----------------------------------------------------------------------------
+
+
+def _transition(
+    *,
+    review: Review,
+    actor: Any,
+    allowed_from: Sequence[str],
+    to: str,
+    reason: str = "",
+    extra: Mapping[str, Any] | None = None,
+) -> Review:
+    """Move a review between states with one conditional update; refuse if it moved meanwhile."""
+    updated = Review.objects.filter(pk=review.pk, state__in=allowed_from).update(
+        state=to, updated_at=timezone.now(), **(extra or {})
+    )
+    if updated != 1:
+        current = Review.objects.values_list("state", flat=True).get(pk=review.pk)
+        raise Conflict(
+            gettext_lazy("This review is %(state)s; it cannot go to %(to)s.")
+            % {"state": State(current).label, "to": State(to).label},
+            code="bad_transition",
+        )
+    AuditEvent.objects.create(
+        cycle_id=review.cycle_id,
+        review_id=review.pk,
+        actor_id=_actor_id(actor),
+        action="state",
+        field="state",
+        from_value=review.state,
+        to_value=to,
+        reason=reason,
+    )
+    review.refresh_from_db()
+    return review
+
+
+def review_submit(*, actor: Any, review: Review) -> Review:
+    """HR hands a complete review to the worker for scoring."""
+    _require_hr(actor)
+    with transaction.atomic():
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        if review.incomplete_reasons:
+            raise ValidationFailed(
+                [
+                    _field_error(
+                        "review",
+                        gettext_lazy("This review is incomplete; complete it first."),
+                        "incomplete",
+                    )
+                ]
+            )
+        review = _transition(
+            review=review,
+            actor=actor,
+            allowed_from=(State.DRAFT, State.RETURNED, State.REOPENED),
+            to=State.SUBMITTED,
+            extra={"submitted_at": timezone.now()},
+        )
+        _enqueue_scoring(review.pk)
+    return review
+
+
+def review_return(*, actor: Any, review: Review, comment: str) -> Review:
+    _require_director(actor)
+    if not comment.strip():
+        raise ValidationFailed(
+            [_field_error("comment", gettext_lazy("Say what HR should change."), "required")]
+        )
+    with transaction.atomic():
+        return _transition(
+            review=review,
+            actor=actor,
+            allowed_from=(State.SCORED,),
+            to=State.RETURNED,
+            reason=comment.strip(),
+        )
+
+
+def review_approve(*, actor: Any, review: Review) -> Review:
+    """The director approves a scored review: its figures freeze and payroll sees them."""
+    _require_director(actor)
+    with transaction.atomic():
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        if review.state != State.SCORED or review.scored_revision != review.revision:
+            raise Conflict(
+                gettext_lazy("Only a scored review can be approved."), code="bad_transition"
+            )
+        now = timezone.now()
+        review = _transition(
+            review=review,
+            actor=actor,
+            allowed_from=(State.SCORED,),
+            to=State.APPROVED,
+            extra={"approved_at": now, "approved_by_id": _actor_id(actor)},
+        )
+        assert review.policy_id is not None and review.total_score is not None
+        assert review.kpi_score is not None and review.competency_score is not None
+        assert review.pay_coefficient is not None
+        ApprovedResult.objects.create(
+            review=review,
+            version=review.version,
+            policy_id=review.policy_id,
+            kpi_score=review.kpi_score,
+            competency_score=review.competency_score,
+            total_score=review.total_score,
+            grade=review.grade,
+            pay_coefficient=review.pay_coefficient,
+            verbal_warning=review.verbal_warning,
+            approved_at=now,
+            approved_by=actor,
+            snapshot=_snapshot(review),
+        )
+        ScoringPolicy.objects.filter(pk=review.policy_id, frozen_at__isnull=True).update(
+            frozen_at=now
+        )
+    return review
+
+
+def reviews_approve(*, actor: Any, reviews: Sequence[Review]) -> list[Review]:
+    """Approve many at once: all or none."""
+    with transaction.atomic():
+        return [review_approve(actor=actor, review=review) for review in reviews]
+
+
+def review_reopen(*, actor: Any, review: Review, reason: str) -> Review:
+    """The director reopens an approved review for a correction: a new version begins. The last
+    approved version stays with payroll until the new one is approved."""
+    _require_director(actor)
+    if not reason.strip():
+        raise ValidationFailed(
+            [_field_error("reason", gettext_lazy("Give the reason for reopening."), "required")]
+        )
+    with transaction.atomic():
+        return _transition(
+            review=review,
+            actor=actor,
+            allowed_from=(State.APPROVED,),
+            to=State.REOPENED,
+            reason=reason.strip(),
+            extra={"version": F("version") + 1, "revision": F("revision") + 1},
+        )
+
+
+def _snapshot(review: Review) -> dict[str, Any]:
+    return {
+        "lines": [
+            {
+                "code": c,
+                "direction": d,
+                "target": str(t) if t is not None else None,
+                "actual": str(a) if a is not None else None,
+                "weight": w,
+            }
+            for c, d, t, a, w in review.kpi_lines.order_by("order").values_list(
+                "code", "direction", "target", "actual", "weight"
+            )
+        ],
+        "ratings": [
+            {"assessor": a, "competency": c, "value": v}
+            for a, c, v in review.ratings.order_by(
+                "assessor_role", "competency__order"
+            ).values_list("assessor_role", "competency__code", "value")
+        ],
+    }
+
+
+# -- scoring (the worker) -------------------------------------------------------------------
+
+
+def review_score(*, review_id: int, revision: int) -> bool:
+    """Score one submitted review as of `revision`. Writes only if that revision is still the
+    current one and not yet scored, so a repeated or late task does nothing. True if it scored."""
+    return reviews_score_batch(review_ids=[review_id], revisions={review_id: revision}) == 1
+
+
+def reviews_score_batch(
+    *, review_ids: Sequence[int], revisions: Mapping[int, int] | None = None
+) -> int:
+    """Score a batch of submitted reviews; returns how many it scored."""
+    if not review_ids:
+        return 0
+    rows = list(
+        Review.objects.filter(pk__in=review_ids, state=State.SUBMITTED).values_list(
+            "pk", "cycle_id", "revision", "version"
+        )
+    )
+    if revisions is not None:
+        rows = [row for row in rows if revisions.get(row[0]) == row[2]]
+    if not rows:
+        return 0
+    ids = [row[0] for row in rows]
+    lines: dict[int, list[scoring.KpiLine]] = defaultdict(list)
+    for review_id, code, direction, target, actual, weight in (
+        ReviewKpiLine.objects.filter(review_id__in=ids)
+        .order_by("review_id", "order")
+        .values_list("review_id", "code", "direction", "target", "actual", "weight")
+    ):
+        lines[review_id].append(
+            scoring.KpiLine(
+                code=code,
+                direction=scoring.Direction(direction),
+                target=target,
+                actual=actual,
+                weight=weight,
+            )
+        )
+    ratings: dict[int, list[scoring.Rating]] = defaultdict(list)
+    for review_id, assessor, competency, value in CompetencyRating.objects.filter(
+        review_id__in=ids
+    ).values_list("review_id", "assessor_role", "competency__code", "value"):
+        ratings[review_id].append(
+            scoring.Rating(assessor=assessor, competency=competency, value=value)
+        )
+    competencies = list(Competency.objects.values_list("code", flat=True))
+    policies: dict[int, tuple[ScoringPolicy, scoring.Policy]] = {}
+    for cycle_id in {row[1] for row in rows}:
+        model_policy = current_policy(ReviewCycle(pk=cycle_id))
+        policies[cycle_id] = (model_policy, policy_to_scoring(model_policy))
+
+    now = timezone.now()
+    results: list[tuple[int, int, int, int, Any]] = []
+    for review_id, cycle_id, revision, version in rows:
+        policy = policies[cycle_id][1]
+        outcome: scoring.Result | scoring.Incomplete
+        try:
+            outcome = scoring.score(
+                lines=lines[review_id],
+                ratings=ratings[review_id],
+                competencies=competencies,
+                policy=policy,
+            )
+        except scoring.InvalidInput as invalid:
+            # Inputs are checked when they are entered; should one still be invalid (say a
+            # weight edited in the admin), the review goes back to draft with the reason.
+            outcome = scoring.Incomplete(
+                tuple(
+                    scoring.Missing(p.code, {"field": p.field, **p.params})
+                    for p in invalid.problems
+                )
+            )
+        results.append((review_id, cycle_id, revision, version, outcome))
+    return _write_scores(results, policies, now)
+
+
+def _write_scores(
+    results: Sequence[tuple[int, int, int, int, Any]],
+    policies: Mapping[int, tuple[ScoringPolicy, scoring.Policy]],
+    now: dt.datetime,
+) -> int:
+    scored = 0
+    warned: list[int] = []
+    with transaction.atomic():
+        events: list[AuditEvent] = []
+        warnings: list[VerbalWarning] = []
+        for review_id, cycle_id, revision, version, outcome in results:
+            model_policy = policies[cycle_id][0]
+            if isinstance(outcome, scoring.Incomplete):
+                missing = [{"code": m.code, **dict(m.params)} for m in outcome.missing]
+                changed = Review.objects.filter(
+                    pk=review_id, revision=revision, state=State.SUBMITTED
+                ).update(state=State.DRAFT, incomplete_reasons=missing, updated_at=now)
+                if changed:
+                    events.append(
+                        _event(
+                            cycle_id=cycle_id,
+                            review_id=review_id,
+                            actor=None,
+                            action="state",
+                            field="state",
+                            from_value=State.SUBMITTED,
+                            to_value=State.DRAFT,
+                            reason="incomplete",
+                        )
+                    )
+                continue
+            changed = Review.objects.filter(
+                pk=review_id, revision=revision, state=State.SUBMITTED
+            ).update(
+                state=State.SCORED,
+                scored_revision=revision,
+                policy_id=model_policy.pk,
+                kpi_score=outcome.kpi_score,
+                competency_score=outcome.competency_score,
+                total_score=outcome.total_score,
+                grade=outcome.grade,
+                pay_coefficient=outcome.pay_coefficient,
+                verbal_warning=outcome.verbal_warning,
+                incomplete_reasons=[],
+                scored_at=now,
+                updated_at=now,
+            )
+            if not changed:
+                continue
+            scored += 1
+            events.append(
+                _event(
+                    cycle_id=cycle_id,
+                    review_id=review_id,
+                    actor=None,
+                    action="scored",
+                    field="total_score",
+                    to_value=outcome.total_score,
+                    reason=f"grade {outcome.grade}, revision {revision}",
+                )
+            )
+            if outcome.verbal_warning:
+                warnings.append(
+                    VerbalWarning(
+                        review_id=review_id, review_version=version, total_score=outcome.total_score
+                    )
+                )
+        AuditEvent.objects.bulk_create(events, batch_size=5000)
+        if warnings:
+            # One per review version, whatever runs twice: the unique constraint decides.
+            created = VerbalWarning.objects.bulk_create(warnings, ignore_conflicts=True)
+            del created
+            warned = [w.review_id for w in warnings]
+            transaction.on_commit(lambda: _enqueue_warning_notices(warned))
+    return scored
+
+
+def _enqueue_warning_notices(review_ids: Sequence[int]) -> None:
+    from reviews import tasks
+
+    for warning_id in VerbalWarning.objects.filter(
+        review_id__in=review_ids, notified_at__isnull=True
+    ).values_list("pk", flat=True):
+        tasks.notify_warning.delay(warning_id)
+
+
+def warning_notify(*, warning_id: int) -> bool:
+    """Mail HR about a new verbal warning, once: the row is claimed by a conditional update
+    before the mail goes, so a repeated task sends nothing."""
+    from django.contrib.auth import get_user_model
+
+    from hrperf.roles import HR
+
+    with transaction.atomic():
+        claimed = VerbalWarning.objects.filter(pk=warning_id, notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        )
+        if claimed != 1:
+            return False
+        warning = VerbalWarning.objects.select_related("review__employee", "review__cycle").get(
+            pk=warning_id
+        )
+        recipients = list(
+            get_user_model()
+            .objects.filter(groups__name=HR, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        if recipients:
+            employee = warning.review.employee
+            send_mail(
+                subject=_("Verbal warning: %(name)s, %(period)s")
+                % {"name": employee.name, "period": warning.review.cycle.period},
+                message=_(
+                    "%(name)s (%(number)s) scored %(total)s in %(period)s, below the warning "
+                    "threshold. A verbal warning (口头警告) is due; record the conversation "
+                    "in hrperf when it is held."
+                )
+                % {
+                    "name": employee.name,
+                    "number": employee.employee_no,
+                    "total": warning.total_score,
+                    "period": warning.review.cycle.period,
+                },
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=recipients,
+            )
+    return True
+
+
+def warning_acknowledge(*, actor: Any, warning: VerbalWarning, note: str) -> VerbalWarning:
+    _require_hr(actor)
+    if not note.strip():
+        raise ValidationFailed(
+            [
+                _field_error(
+                    "note", gettext_lazy("Write a note of the conversation held."), "required"
+                )
+            ]
+        )
+    with transaction.atomic():
+        updated = VerbalWarning.objects.filter(pk=warning.pk, acknowledged_at__isnull=True).update(
+            acknowledged_at=timezone.now(), acknowledged_by_id=_actor_id(actor), note=note.strip()
+        )
+        if updated != 1:
+            raise Conflict(gettext_lazy("This warning was already acknowledged."))
+        review = warning.review
+        AuditEvent.objects.create(
+            cycle_id=review.cycle_id,
+            review_id=review.pk,
+            actor_id=_actor_id(actor),
+            action="warning_acknowledged",
+            reason=note.strip(),
+        )
+    warning.refresh_from_db()
+    return warning
+
+
+# -- cycle jobs ------------------------------------------------------------------------------
+
+
+def job_run(*, job_id: int, chunk_size: int | None = None) -> CycleJob:
+    """Run a cycle job chunk by chunk, recording progress. Safe to run twice or to resume after
+    a crash: each chunk only touches what is still to do."""
+    chunk_size = chunk_size or settings.REVIEWS_CHUNK_SIZE
+    job = CycleJob.objects.select_related("cycle").get(pk=job_id)
+    if job.status == CycleJob.Status.DONE:
+        return job
+    cycle = job.cycle
+    with transaction.atomic():
+        # The first run claims the job; a redelivered one finds it running and resumes.
+        first_run = (
+            CycleJob.objects.filter(pk=job.pk, status=CycleJob.Status.QUEUED).update(
+                status=CycleJob.Status.RUNNING
+            )
+            == 1
+        )
+        if first_run and job.kind == CycleJob.Kind.RESCORE:
+            # New revisions: a single-review task still queued for an old one does nothing.
+            Review.objects.filter(cycle=cycle, state=State.SCORED).update(
+                state=State.SUBMITTED, revision=F("revision") + 1, updated_at=timezone.now()
+            )
+    if job.kind == CycleJob.Kind.GENERATE:
+        remaining = _employees_without_review(cycle).count()
+        step = lambda: reviews_generate_chunk(cycle_id=cycle.pk, limit=chunk_size)  # noqa: E731
+    else:
+        remaining = Review.objects.filter(cycle=cycle, state=State.SUBMITTED).count()
+        step = lambda: _rescore_chunk(cycle.pk, chunk_size)  # noqa: E731
+    CycleJob.objects.filter(pk=job.pk).update(total=F("done") + remaining)
+    while True:
+        made = step()
+        if made == 0:
+            break
+        CycleJob.objects.filter(pk=job.pk).update(done=F("done") + made)
+    CycleJob.objects.filter(pk=job.pk).update(
+        status=CycleJob.Status.DONE, finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return job
+
+
+def _rescore_chunk(cycle_id: int, limit: int) -> int:
+    ids = list(
+        Review.objects.filter(cycle_id=cycle_id, state=State.SUBMITTED)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not ids:
+        return 0
+    scored = reviews_score_batch(review_ids=ids)
+    # A submitted review that could not be scored went back to draft; either way it left the
+    # queue, so the loop always moves on.
+    return max(scored, len(ids) - Review.objects.filter(pk__in=ids, state=State.SUBMITTED).count())
+
+
+def director_remind() -> int:
+    """Mail the marketing director the number of scored reviews waiting for approval."""
+    from django.contrib.auth import get_user_model
+
+    from hrperf.roles import DIRECTOR
+
+    waiting = list(
+        Review.objects.filter(state=State.SCORED, cycle__status=ReviewCycle.Status.OPEN)
+        .values_list("cycle__period")
+        .order_by("cycle__period")
+    )
+    if not waiting:
+        return 0
+    counts: dict[str, int] = defaultdict(int)
+    for (period,) in waiting:
+        counts[period] += 1
+    recipients = list(
+        get_user_model()
+        .objects.filter(groups__name=DIRECTOR, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if recipients:
+        lines = "\n".join(
+            _("%(period)s: %(count)s reviews") % {"period": p, "count": n}
+            for p, n in sorted(counts.items())
+        )
+        send_mail(
+            subject=_("Reviews waiting for your approval"),
+            message=_("These scored reviews are waiting for your approval:") + "\n" + lines,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=recipients,
+        )
+    return len(waiting)

@@ -1,0 +1,51 @@
+"""Thin tasks: ids in, a service called. Acknowledged late, so a task whose worker dies is
+delivered again; every service here is safe to run twice. Transient database and broker
+errors are retried with backoff."""
+
+from typing import Any
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerError
+
+from reviews import services
+
+TRANSIENT = (OperationalError, InterfaceError, BrokerError, ConnectionError, TimeoutError)
+
+
+def retrying_task(name: str) -> Any:
+    """A task acknowledged late that retries transient errors with backoff (2 s, 4 s … 5 min)."""
+    return shared_task(
+        name=name,
+        autoretry_for=TRANSIENT,
+        retry_backoff=2,
+        retry_backoff_max=300,
+        retry_jitter=True,
+        max_retries=8,
+        acks_late=True,
+    )
+
+
+@retrying_task("reviews.score_review")
+def score_review(review_id: int, revision: int) -> bool:
+    return services.review_score(review_id=review_id, revision=revision)
+
+
+@retrying_task("reviews.generate_cycle")
+def generate_cycle(job_id: int) -> int:
+    return services.job_run(job_id=job_id).done
+
+
+@retrying_task("reviews.rescore_cycle")
+def rescore_cycle(job_id: int) -> int:
+    return services.job_run(job_id=job_id).done
+
+
+@retrying_task("reviews.notify_warning")
+def notify_warning(warning_id: int) -> bool:
+    return services.warning_notify(warning_id=warning_id)
+
+
+@retrying_task("reviews.remind_director")
+def remind_director() -> int:
+    return services.director_remind()
