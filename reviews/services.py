@@ -140,7 +140,7 @@ def _quarter_dates(period: str) -> tuple[dt.date, dt.date]:
 
 
 def cycle_open(
-    *, actor: Any, period: str, policy: Mapping[str, Decimal] | None = None
+    *, actor: Any, period: str, policy: Mapping[str, Any] | None = None
 ) -> ReviewCycle:
     """Open a quarter with its scoring policy (scoring.md defaults unless given)."""
     _require_hr(actor)
