@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import re
+
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "departments",
     "kpis",
     "reviews",
+    "clients",
 ]
 
 MIDDLEWARE = [
@@ -80,7 +83,7 @@ TEMPLATES = [
 # Database: DATABASE_URL, or a SQLite file beside the project for zero-setup local use.
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -163,7 +166,10 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 14 * 60)
 # A task whose worker died is delivered again after this many seconds (late acknowledgement).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 5 * 60)
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 5 * 60),
+    # How often a running worker looks for tasks whose worker died (kombu's default: 100 s).
+    "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": 1,
 }
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TIMEZONE = TIME_ZONE
@@ -174,18 +180,90 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "hrperf")
 # Reviews generated or scored per transaction by the cycle jobs.
 REVIEWS_CHUNK_SIZE = env_int("REVIEWS_CHUNK_SIZE", 2000)
 
+# Cache (throttling counters): Redis when the REDIS_URL environment variable is set, otherwise
+# each process's own memory (local use without Redis; the limits then count per process). There
+# is no separate CACHE_URL: the cache shares Redis with Celery, under the key prefix "hrperf".
+if env_str("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "hrperf",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "hrperf",
+        }
+    }
+
+# Health check (/healthz): the worker counts as alive if its heartbeat is at most this old.
+WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120)
+
+# Webhooks may target private or loopback addresses only when this is on (on with DEBUG).
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
+
+
+def _rate(name: str, default: str) -> str:
+    """A request rate such as "120/min" (per second, minute, hour or day)."""
+    value = env_str(name, default).strip()
+    if not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 120/min (per s, min, hour or day), not {value!r}"
+        )
+    return value
+
+
+# REST API: token or session authentication, one error shape, per-token request rates.
+API_RATE_PAYROLL = _rate("API_RATE_PAYROLL", "120/min")
+API_RATE_HR = _rate("API_RATE_HR", "600/min")
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "hrperf.api.schema.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "hrperf.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "hrperf.api.permissions.HrApi",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["hrperf.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"payroll": API_RATE_PAYROLL, "hr": API_RATE_HR},
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        # The browsable API, for local development only.
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "hrperf.api.parsers.JSONParser",
+        "hrperf.api.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "hrperf.api.exceptions.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "hrperf API",
+    "DESCRIPTION": (
+        "Quarterly performance reviews of the marketing division.\n\n"
+        "**Authentication**: `Authorization: Token hrp_…` (a token HR makes on the API clients "
+        "page), or the browser session. A `payroll` token may only read the payroll scores; an "
+        "`hr` token may do what HR may do.\n\n"
+        "**Errors**: every error answers `{\"error\": {\"code\", \"message\", \"fields\"}}` "
+        "(the `Error` schema); `code` is stable, `message` is in the language of "
+        "`Accept-Language` (zh-hans or en).\n\n"
+        "**Limits**: requests per token and minute (429 with `Retry-After` beyond them); "
+        "request bodies up to 6 MB (413 beyond).\n\n"
+        "**Webhooks**: `review.approved` and `review.reopened` are POSTed to a client's "
+        "webhooks, signed in `X-Hrperf-Signature: sha256=HMAC(secret, timestamp + \".\" + "
+        "body)` with the timestamp of `X-Hrperf-Timestamp`."
+    ),
     "VERSION": "1",
+    "SERVERS": [],
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -139,9 +139,7 @@ def _quarter_dates(period: str) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def cycle_open(
-    *, actor: Any, period: str, policy: Mapping[str, Any] | None = None
-) -> ReviewCycle:
+def cycle_open(*, actor: Any, period: str, policy: Mapping[str, Any] | None = None) -> ReviewCycle:
     """Open a quarter with its scoring policy (scoring.md defaults unless given)."""
     _require_hr(actor)
     period = (period or "").strip().upper()
@@ -284,6 +282,7 @@ def cycle_generate(*, actor: Any, cycle: ReviewCycle) -> CycleJob:
 
 def cycle_rescore(*, actor: Any, cycle: ReviewCycle) -> CycleJob:
     """Enqueue the scoring of every submitted or scored review of the cycle."""
+    _require_hr(actor)
     return _start_job(actor=actor, cycle=cycle, kind=CycleJob.Kind.RESCORE)
 
 
@@ -816,7 +815,11 @@ def _snapshot(review: Review) -> dict[str, Any]:
 def review_score(*, review_id: int, revision: int) -> bool:
     """Score one submitted review as of `revision`. Writes only if that revision is still the
     current one and not yet scored, so a repeated or late task does nothing. True if it scored."""
-    return reviews_score_batch(review_ids=[review_id], revisions={review_id: revision}) == 1
+    scored = reviews_score_batch(review_ids=[review_id], revisions={review_id: revision}) == 1
+    if not scored:
+        # A repeated task: its first run may have died before the warning notice went out.
+        _enqueue_warning_notices([review_id])
+    return scored
 
 
 def reviews_score_batch(
@@ -1049,6 +1052,13 @@ def warning_acknowledge(*, actor: Any, warning: VerbalWarning, note: str) -> Ver
 # -- cycle jobs ------------------------------------------------------------------------------
 
 
+def job_fail(*, job_id: int, error: str) -> None:
+    """Mark a job failed (an error that retrying cannot mend), so its page stops waiting."""
+    CycleJob.objects.filter(pk=job_id).exclude(status=CycleJob.Status.DONE).update(
+        status=CycleJob.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
 def job_run(*, job_id: int, chunk_size: int | None = None) -> CycleJob:
     """Run a cycle job chunk by chunk, recording progress. Safe to run twice or to resume after
     a crash: each chunk only touches what is still to do."""
@@ -1077,11 +1087,23 @@ def job_run(*, job_id: int, chunk_size: int | None = None) -> CycleJob:
         remaining = Review.objects.filter(cycle=cycle, state=State.SUBMITTED).count()
         step = lambda: _rescore_chunk(cycle.pk, chunk_size)  # noqa: E731
     CycleJob.objects.filter(pk=job.pk).update(total=F("done") + remaining)
+    if not first_run and job.kind == CycleJob.Kind.RESCORE:
+        # Resuming after a crash: notices the dead worker could not enqueue go out now.
+        _enqueue_warning_notices(
+            list(
+                VerbalWarning.objects.filter(review__cycle=cycle, notified_at__isnull=True)
+                .values_list("review_id", flat=True)
+                .distinct()
+            )
+        )
     while True:
-        made = step()
+        # A chunk and its progress commit together, so a crash loses neither.
+        with transaction.atomic():
+            made = step()
+            if made:
+                CycleJob.objects.filter(pk=job.pk).update(done=F("done") + made)
         if made == 0:
             break
-        CycleJob.objects.filter(pk=job.pk).update(done=F("done") + made)
     CycleJob.objects.filter(pk=job.pk).update(
         status=CycleJob.Status.DONE, finished_at=timezone.now()
     )

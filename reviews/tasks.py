@@ -33,12 +33,22 @@ def score_review(review_id: int, revision: int) -> bool:
 
 @retrying_task("reviews.generate_cycle")
 def generate_cycle(job_id: int) -> int:
-    return services.job_run(job_id=job_id).done
+    return _run_job(job_id)
 
 
 @retrying_task("reviews.rescore_cycle")
 def rescore_cycle(job_id: int) -> int:
-    return services.job_run(job_id=job_id).done
+    return _run_job(job_id)
+
+
+def _run_job(job_id: int) -> int:
+    try:
+        return services.job_run(job_id=job_id).done
+    except TRANSIENT:
+        raise
+    except Exception as error:
+        services.job_fail(job_id=job_id, error=repr(error))
+        raise
 
 
 @retrying_task("reviews.notify_warning")

@@ -1,0 +1,331 @@
+"""A cycle rescore survives its worker being killed part-way: the task comes back (acknowledged
+late) to a new worker, which finishes the job; nothing is scored twice, no warning is made twice.
+
+The crash test starts its own workers on a queue of their own (the session worker never sees
+its tasks), kills the first with SIGKILL once some chunks are done, and starts another.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db.models import Count, F
+from django.utils import timezone
+
+from departments.models import Competency, Department, Employee
+from hrperf.celery import app
+from kpis.models import Kpi
+from reviews import services, tasks
+from reviews.models import (
+    AssessorRole,
+    AuditEvent,
+    CompetencyRating,
+    CycleJob,
+    Review,
+    ReviewCycle,
+    ReviewKpiLine,
+    ScoringPolicy,
+    VerbalWarning,
+)
+from tests.reviews.conftest import (
+    WorkerPool,
+    create_competencies,
+    create_example_kpis,
+    purge_queue,
+    wait_for_job,
+)
+
+CRASH_QUEUE = "hrperf-test-crash"
+REVIEWS_PER_DEPARTMENT = 1500
+CHUNK_SIZE = 200
+# The killed worker's task is handed out again once this many seconds have passed since it
+# was delivered; short, so the test does not wait long.
+CRASH_VISIBILITY_TIMEOUT = 3
+JOB_SECONDS = 90.0
+
+
+# -- a quarter of submitted reviews, made in bulk ------------------------------------------------
+
+
+@dataclass
+class SubmittedQuarter:
+    cycle: ReviewCycle
+    reviews: int
+
+
+def build_submitted_quarter(
+    *,
+    hr: User,
+    departments: dict[str, Department],
+    per_department: int,
+    period: str = "2026Q4",
+    seed: int = 2026,
+) -> SubmittedQuarter:
+    """Employees in SALES and MARKET, each with a complete submitted review (every KPI line
+    with target and actual, eight ratings) — some of them below the warning threshold."""
+    create_example_kpis(departments)
+    competencies: list[Competency] = create_competencies()
+    cycle = services.cycle_open(actor=hr, period=period)
+    rng = random.Random(seed)
+    now = timezone.now()
+    chosen = [departments["SALES"], departments["MARKET"]]
+    employees = Employee.objects.bulk_create(
+        Employee(
+            employee_no=f"{department.code[0]}{number:05d}",
+            name=f"员工{department.code[0]}{number}",
+            department=department,
+        )
+        for department in chosen
+        for number in range(1, per_department + 1)
+    )
+    reviews = Review.objects.bulk_create(
+        (
+            Review(
+                cycle=cycle,
+                employee=employee,
+                department_id=employee.department_id,
+                state=Review.State.SUBMITTED,
+                submitted_at=now,
+                incomplete_reasons=[],
+            )
+            for employee in employees
+        ),
+        batch_size=2000,
+    )
+    kpis = {
+        department.pk: list(Kpi.objects.filter(department=department).order_by("order"))
+        for department in chosen
+    }
+    lines: list[ReviewKpiLine] = []
+    ratings: list[CompetencyRating] = []
+    for review in reviews:
+        for kpi in kpis[review.department_id]:
+            target = kpi.default_target if kpi.default_target is not None else Decimal(5_000_000)
+            # Achievement from 30 % to 125 %: a spread of grades, some below the threshold.
+            if kpi.direction == "higher":
+                actual = target * rng.randint(30, 125) / 100
+            else:
+                actual = target * 100 / rng.randint(30, 125)
+            lines.append(
+                ReviewKpiLine(
+                    review=review,
+                    kpi=kpi,
+                    order=kpi.order,
+                    code=kpi.code,
+                    name_zh=kpi.name_zh,
+                    name_en=kpi.name_en,
+                    direction=kpi.direction,
+                    unit=kpi.unit,
+                    target=target,
+                    actual=actual.quantize(Decimal("0.0001")),
+                    weight=kpi.default_weight,
+                )
+            )
+        for role in (AssessorRole.MARKETING_DIRECTOR, AssessorRole.HR):
+            ratings.extend(
+                CompetencyRating(
+                    review=review,
+                    competency=competency,
+                    assessor_role=role,
+                    value=rng.randint(1, 5),
+                )
+                for competency in competencies
+            )
+    ReviewKpiLine.objects.bulk_create(lines, batch_size=5000)
+    CompetencyRating.objects.bulk_create(ratings, batch_size=5000)
+    return SubmittedQuarter(cycle=cycle, reviews=len(reviews))
+
+
+def assert_scored_exactly_once(quarter: SubmittedQuarter) -> None:
+    cycle = quarter.cycle
+    reviews = Review.objects.filter(cycle=cycle)
+    assert reviews.count() == quarter.reviews
+    assert reviews.filter(state=Review.State.SCORED, total_score__isnull=False).count() == (
+        quarter.reviews
+    )
+    assert not reviews.filter(scored_revision__isnull=True).exists()
+
+    scored = AuditEvent.objects.filter(cycle=cycle, action="scored")
+    assert scored.count() == quarter.reviews
+    assert not scored.values("review").annotate(n=Count("id")).filter(n__gt=1).exists()
+
+    warnings = VerbalWarning.objects.filter(review__cycle=cycle)
+    assert not warnings.values("review").annotate(n=Count("id")).filter(n__gt=1).exists()
+    threshold = ScoringPolicy.objects.get(cycle=cycle).warning_threshold
+    below = reviews.filter(total_score__lt=threshold)
+    assert below.exists() and below.count() < quarter.reviews, "the data should span the threshold"
+    assert warnings.count() == below.count() == reviews.filter(verbal_warning=True).count()
+    assert set(warnings.values_list("review_id", flat=True)) == set(
+        below.values_list("pk", flat=True)
+    )
+
+
+# -- the crash, with real workers -------------------------------------------------------------
+
+
+@pytest.fixture
+def crash_workers(worker_environment: dict[str, str]) -> Iterator[WorkerPool]:
+    """Workers of this test only, on their own queue, scoring in small chunks; the tasks this
+    test sends go to that queue too."""
+    purge_queue(CRASH_QUEUE)
+    default_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = CRASH_QUEUE
+    pool = WorkerPool(
+        environment={
+            **worker_environment,
+            "CELERY_VISIBILITY_TIMEOUT": str(CRASH_VISIBILITY_TIMEOUT),
+            "REVIEWS_CHUNK_SIZE": str(CHUNK_SIZE),
+        },
+        queue=CRASH_QUEUE,
+        label="crash",
+    )
+    try:
+        yield pool
+    finally:
+        app.conf.task_default_queue = default_queue
+        pool.stop_all()
+        purge_queue(CRASH_QUEUE)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_rescore_job_finishes_after_its_worker_is_killed_part_way(
+    personas: dict[str, User], departments: dict[str, Department], crash_workers: WorkerPool
+) -> None:
+    quarter = build_submitted_quarter(
+        hr=personas["hr"], departments=departments, per_department=REVIEWS_PER_DEPARTMENT
+    )
+    first = crash_workers.start()
+
+    job = services.cycle_rescore(actor=personas["hr"], cycle=quarter.cycle)
+    deadline = time.monotonic() + JOB_SECONDS
+    while True:
+        job.refresh_from_db()
+        if 0 < job.done < job.total:
+            break
+        assert job.status != CycleJob.Status.DONE, (
+            "The job finished before the worker could be killed: lower CHUNK_SIZE."
+        )
+        if time.monotonic() > deadline or not first.is_alive():
+            pytest.fail(f"The job never got going:\n{first.tail()}", pytrace=False)
+        time.sleep(0.02)
+    first.kill()
+    killed_at = time.monotonic()
+
+    job.refresh_from_db()
+    assert job.status == CycleJob.Status.RUNNING
+    assert 0 < job.done < quarter.reviews
+    assert Review.objects.filter(cycle=quarter.cycle, state=Review.State.SUBMITTED).exists()
+
+    # The broker hands the unacknowledged task out again once the visibility timeout has passed
+    # since it was delivered; a worker looks for such tasks as it starts.
+    time.sleep(max(0.0, killed_at + CRASH_VISIBILITY_TIMEOUT + 0.5 - time.monotonic()))
+    second = crash_workers.start()
+    wait_for_job(job, second, timeout=JOB_SECONDS)
+
+    assert job.done == job.total
+    assert_scored_exactly_once(quarter)
+
+
+# -- the crash window, simulated in-process ---------------------------------------------------
+
+
+class WorkerDied(Exception):
+    """Stands for SIGKILL at an exact point of the work."""
+
+
+def put_far_below_threshold(review_id: int) -> None:
+    """Achievement 30 % on every line and every rating 1: a total near 29."""
+    lines = ReviewKpiLine.objects.filter(review_id=review_id)
+    lines.filter(direction="higher").update(actual=F("target") * Decimal("0.3"))
+    lines.filter(direction="lower").update(actual=F("target") * 3)
+    CompetencyRating.objects.filter(review_id=review_id).update(value=1)
+
+
+class NoticeRecorder:
+    """Stands in for `notify_warning.delay`: records the warnings handed to it, or, while the
+    worker is "dead", raises — as if the process died right after the scores committed."""
+
+    def __init__(self) -> None:
+        self.alive = True
+        self.warning_ids: list[int] = []
+
+    def __call__(self, warning_id: int) -> Any:
+        if not self.alive:
+            raise WorkerDied
+        self.warning_ids.append(warning_id)
+
+
+@pytest.fixture
+def notices(monkeypatch: pytest.MonkeyPatch) -> NoticeRecorder:
+    recorder = NoticeRecorder()
+    monkeypatch.setattr(tasks.notify_warning, "delay", recorder)
+    return recorder
+
+
+def unsent_warnings(cycle: ReviewCycle, notices: NoticeRecorder) -> list[int]:
+    warnings = VerbalWarning.objects.filter(review__cycle=cycle).values_list("pk", flat=True)
+    return sorted(set(warnings) - set(notices.warning_ids))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rescore_job_whose_worker_died_after_a_chunk_committed_loses_no_progress_or_notice(
+    personas: dict[str, User], departments: dict[str, Department], notices: NoticeRecorder
+) -> None:
+    """The first chunk's scores are committed; the worker dies before it records the chunk's
+    progress or enqueues its warning notices. The task comes back: the job must still count
+    every review, and every warning must still reach HR."""
+    quarter = build_submitted_quarter(hr=personas["hr"], departments=departments, per_department=15)
+    job = CycleJob.objects.create(cycle=quarter.cycle, kind=CycleJob.Kind.RESCORE)
+    first_chunk = list(
+        Review.objects.filter(cycle=quarter.cycle).order_by("pk").values_list("pk", flat=True)[:5]
+    )
+    put_far_below_threshold(first_chunk[0])
+
+    notices.alive = False
+    with pytest.raises(WorkerDied):
+        services.job_run(job_id=job.pk, chunk_size=5)
+    assert Review.objects.filter(pk__in=first_chunk, state=Review.State.SCORED).count() == 5
+    assert VerbalWarning.objects.filter(review_id=first_chunk[0]).exists()
+
+    notices.alive = True
+    job = services.job_run(job_id=job.pk, chunk_size=5)
+
+    assert job.status == CycleJob.Status.DONE
+    assert_scored_exactly_once(quarter)
+    assert {
+        "done": job.done,
+        "total": job.total,
+        "warnings never sent to HR": unsent_warnings(quarter.cycle, notices),
+    } == {"done": quarter.reviews, "total": quarter.reviews, "warnings never sent to HR": []}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_scoring_task_whose_worker_died_after_the_commit_still_gets_the_notice_out(
+    personas: dict[str, User], departments: dict[str, Department], notices: NoticeRecorder
+) -> None:
+    """The score and the warning are committed, the worker dies before it enqueues the notice;
+    the redelivered task scores nothing again, but the notice must still go out."""
+    quarter = build_submitted_quarter(hr=personas["hr"], departments=departments, per_department=1)
+    review = Review.objects.filter(cycle=quarter.cycle).order_by("pk").first()
+    assert review is not None
+    put_far_below_threshold(review.pk)
+
+    notices.alive = False
+    with pytest.raises(WorkerDied):
+        services.review_score(review_id=review.pk, revision=review.revision)
+    assert VerbalWarning.objects.filter(review=review).count() == 1
+
+    notices.alive = True
+    assert services.review_score(review_id=review.pk, revision=review.revision) is False
+
+    assert VerbalWarning.objects.filter(review=review).count() == 1
+    assert AuditEvent.objects.filter(review=review, action="scored").count() == 1
+    assert unsent_warnings(quarter.cycle, notices) == []
