@@ -91,6 +91,11 @@ def _require_assessor(actor: Any, assessor_role: str) -> None:
         raise NotAllowed(gettext_lazy("You do not hold this assessor's role."))
 
 
+def _require_text(name: str, value: str, message: Any) -> None:
+    if not (value or "").strip():
+        raise ValidationFailed([_field_error(name, message, "required")])
+
+
 def _field_error(name: str, message: Any, code: str = "invalid") -> Any:
     from hrperf.errors import FieldError
 
@@ -707,10 +712,7 @@ def review_submit(*, actor: Any, review: Review) -> Review:
 
 def review_return(*, actor: Any, review: Review, comment: str) -> Review:
     _require_director(actor)
-    if not comment.strip():
-        raise ValidationFailed(
-            [_field_error("comment", gettext_lazy("Say what HR should change."), "required")]
-        )
+    _require_text("comment", comment, gettext_lazy("Say what HR should change."))
     with transaction.atomic():
         return _transition(
             review=review,
@@ -771,10 +773,7 @@ def review_reopen(*, actor: Any, review: Review, reason: str) -> Review:
     """The director reopens an approved review for a correction: a new version begins. The last
     approved version stays with payroll until the new one is approved."""
     _require_director(actor)
-    if not reason.strip():
-        raise ValidationFailed(
-            [_field_error("reason", gettext_lazy("Give the reason for reopening."), "required")]
-        )
+    _require_text("reason", reason, gettext_lazy("Give the reason for reopening."))
     with transaction.atomic():
         return _transition(
             review=review,
@@ -1023,14 +1022,7 @@ def warning_notify(*, warning_id: int) -> bool:
 
 def warning_acknowledge(*, actor: Any, warning: VerbalWarning, note: str) -> VerbalWarning:
     _require_hr(actor)
-    if not note.strip():
-        raise ValidationFailed(
-            [
-                _field_error(
-                    "note", gettext_lazy("Write a note of the conversation held."), "required"
-                )
-            ]
-        )
+    _require_text("note", note, gettext_lazy("Write a note of the conversation held."))
     with transaction.atomic():
         updated = VerbalWarning.objects.filter(pk=warning.pk, acknowledged_at__isnull=True).update(
             acknowledged_at=timezone.now(), acknowledged_by_id=_actor_id(actor), note=note.strip()
