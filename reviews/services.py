@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -321,16 +321,40 @@ def reviews_generate_chunk(*, cycle_id: int, limit: int = 2000) -> int:
         kpis_by_department[kpi.department_id].append(kpi)
     competencies = list(Competency.objects.values_list("code", flat=True))
     policy = policy_to_scoring(current_policy(cycle))
+    # A new review has its department's catalogue lines and no rating yet, so what it lacks is
+    # the same for every review of a department: known before the reviews are made.
+    reasons = {
+        department_id: _missing(
+            [
+                ReviewKpiLine(
+                    code=kpi.code,
+                    direction=kpi.direction,
+                    target=kpi.default_target,
+                    actual=None,
+                    weight=kpi.default_weight,
+                )
+                for kpi in kpis_by_department[department_id]
+            ],
+            [],
+            competencies,
+            policy,
+        )
+        for department_id in department_ids
+    }
     with transaction.atomic():
         reviews = Review.objects.bulk_create(
             [
-                Review(cycle_id=cycle.pk, employee_id=employee_id, department_id=department_id)
+                Review(
+                    cycle_id=cycle.pk,
+                    employee_id=employee_id,
+                    department_id=department_id,
+                    incomplete_reasons=reasons[department_id],
+                )
                 for employee_id, department_id in employees
             ]
         )
-        lines: list[ReviewKpiLine] = []
-        for review in reviews:
-            review_lines = [
+        ReviewKpiLine.objects.bulk_create(
+            [
                 ReviewKpiLine(
                     review_id=review.pk,
                     kpi_id=kpi.pk,
@@ -344,12 +368,11 @@ def reviews_generate_chunk(*, cycle_id: int, limit: int = 2000) -> int:
                     actual=None,
                     weight=kpi.default_weight,
                 )
+                for review in reviews
                 for kpi in kpis_by_department[review.department_id]
-            ]
-            lines.extend(review_lines)
-            review.incomplete_reasons = _missing(review_lines, [], competencies, policy)
-        ReviewKpiLine.objects.bulk_create(lines, batch_size=5000)
-        Review.objects.bulk_update(reviews, ["incomplete_reasons"], batch_size=2000)
+            ],
+            batch_size=5000,
+        )
         AuditEvent.objects.bulk_create(
             [
                 _event(
@@ -852,14 +875,15 @@ def reviews_score_batch(
                 weight=weight,
             )
         )
+    codes = dict(Competency.objects.values_list("pk", "code"))
+    competencies = list(codes.values())
     ratings: dict[int, list[scoring.Rating]] = defaultdict(list)
-    for review_id, assessor, competency, value in CompetencyRating.objects.filter(
+    for review_id, assessor, competency_id, value in CompetencyRating.objects.filter(
         review_id__in=ids
-    ).values_list("review_id", "assessor_role", "competency__code", "value"):
+    ).values_list("review_id", "assessor_role", "competency_id", "value"):
         ratings[review_id].append(
-            scoring.Rating(assessor=assessor, competency=competency, value=value)
+            scoring.Rating(assessor=assessor, competency=codes[competency_id], value=value)
         )
-    competencies = list(Competency.objects.values_list("code", flat=True))
     policies: dict[int, tuple[ScoringPolicy, scoring.Policy]] = {}
     for cycle_id in {row[1] for row in rows}:
         model_policy = current_policy(ReviewCycle(pk=cycle_id))
@@ -890,18 +914,126 @@ def reviews_score_batch(
     return _write_scores(results, policies, now)
 
 
+# PostgreSQL: the figures of a whole chunk in one statement. Each review is written only if it
+# is still submitted at the revision that was read; RETURNING tells which were.
+_MARK_SCORED_SQL = """
+UPDATE reviews_review AS r
+SET state = 'scored', scored_revision = v.revision, policy_id = v.policy_id,
+    kpi_score = v.kpi_score, competency_score = v.competency_score,
+    total_score = v.total_score, grade = v.grade, pay_coefficient = v.pay_coefficient,
+    verbal_warning = v.verbal_warning, incomplete_reasons = '[]'::jsonb,
+    scored_at = %s, updated_at = %s
+FROM unnest(%s::bigint[], %s::integer[], %s::bigint[], %s::numeric[], %s::numeric[],
+            %s::numeric[], %s::varchar[], %s::numeric[], %s::boolean[])
+     AS v(id, revision, policy_id, kpi_score, competency_score, total_score, grade,
+          pay_coefficient, verbal_warning)
+WHERE r.id = v.id AND r.revision = v.revision AND r.state = 'submitted'
+RETURNING r.id
+"""
+_AUDIT_COLUMNS = (
+    "cycle_id",
+    "review_id",
+    "actor_id",
+    "at",
+    "action",
+    "field",
+    "from_value",
+    "to_value",
+    "reason",
+)
+
+
+def _mark_scored(rows: Sequence[tuple[int, int, int, Any]], now: dt.datetime) -> set[int]:
+    """Write the figures of (review id, revision, policy id, outcome) rows, each only if the
+    review is still submitted at that revision. Returns the ids written."""
+    if not rows:
+        return set()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _MARK_SCORED_SQL,
+                [
+                    now,
+                    now,
+                    [row[0] for row in rows],
+                    [row[1] for row in rows],
+                    [row[2] for row in rows],
+                    [row[3].kpi_score for row in rows],
+                    [row[3].competency_score for row in rows],
+                    [row[3].total_score for row in rows],
+                    [row[3].grade for row in rows],
+                    [row[3].pay_coefficient for row in rows],
+                    [row[3].verbal_warning for row in rows],
+                ],
+            )
+            return {review_id for (review_id,) in cursor.fetchall()}
+    written: set[int] = set()
+    for review_id, revision, policy_id, outcome in rows:
+        if Review.objects.filter(pk=review_id, revision=revision, state=State.SUBMITTED).update(
+            state=State.SCORED,
+            scored_revision=revision,
+            policy_id=policy_id,
+            kpi_score=outcome.kpi_score,
+            competency_score=outcome.competency_score,
+            total_score=outcome.total_score,
+            grade=outcome.grade,
+            pay_coefficient=outcome.pay_coefficient,
+            verbal_warning=outcome.verbal_warning,
+            incomplete_reasons=[],
+            scored_at=now,
+            updated_at=now,
+        ):
+            written.add(review_id)
+    return written
+
+
+def _append_events(events: Sequence[AuditEvent], now: dt.datetime) -> None:
+    """Append audit events: by COPY on PostgreSQL (no model is saved, so `at` is set here as
+    auto_now_add would), by bulk_create elsewhere."""
+    if not events:
+        return
+    if connection.vendor != "postgresql":
+        AuditEvent.objects.bulk_create(events, batch_size=5000)
+        return
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            "COPY reviews_auditevent ({}) FROM STDIN".format(", ".join(_AUDIT_COLUMNS))
+        ) as copy,
+    ):
+        for event in events:
+            copy.write_row(
+                (
+                    event.cycle_id,
+                    event.review_id,
+                    event.actor_id,
+                    now,
+                    event.action,
+                    event.field,
+                    event.from_value,
+                    event.to_value,
+                    event.reason,
+                )
+            )
+
+
 def _write_scores(
     results: Sequence[tuple[int, int, int, int, Any]],
     policies: Mapping[int, tuple[ScoringPolicy, scoring.Policy]],
     now: dt.datetime,
 ) -> int:
-    scored = 0
-    warned: list[int] = []
+    events: list[AuditEvent] = []
+    warnings: list[VerbalWarning] = []
     with transaction.atomic():
-        events: list[AuditEvent] = []
-        warnings: list[VerbalWarning] = []
+        written = _mark_scored(
+            [
+                (review_id, revision, policies[cycle_id][0].pk, outcome)
+                for review_id, cycle_id, revision, _version, outcome in results
+                if not isinstance(outcome, scoring.Incomplete)
+            ],
+            now,
+        )
         for review_id, cycle_id, revision, version, outcome in results:
-            model_policy = policies[cycle_id][0]
             if isinstance(outcome, scoring.Incomplete):
                 missing = [{"code": m.code, **dict(m.params)} for m in outcome.missing]
                 changed = Review.objects.filter(
@@ -921,25 +1053,8 @@ def _write_scores(
                         )
                     )
                 continue
-            changed = Review.objects.filter(
-                pk=review_id, revision=revision, state=State.SUBMITTED
-            ).update(
-                state=State.SCORED,
-                scored_revision=revision,
-                policy_id=model_policy.pk,
-                kpi_score=outcome.kpi_score,
-                competency_score=outcome.competency_score,
-                total_score=outcome.total_score,
-                grade=outcome.grade,
-                pay_coefficient=outcome.pay_coefficient,
-                verbal_warning=outcome.verbal_warning,
-                incomplete_reasons=[],
-                scored_at=now,
-                updated_at=now,
-            )
-            if not changed:
+            if review_id not in written:
                 continue
-            scored += 1
             events.append(
                 _event(
                     cycle_id=cycle_id,
@@ -957,23 +1072,26 @@ def _write_scores(
                         review_id=review_id, review_version=version, total_score=outcome.total_score
                     )
                 )
-        AuditEvent.objects.bulk_create(events, batch_size=5000)
+        _append_events(events, now)
         if warnings:
             # One per review version, whatever runs twice: the unique constraint decides.
-            created = VerbalWarning.objects.bulk_create(warnings, ignore_conflicts=True)
-            del created
+            VerbalWarning.objects.bulk_create(warnings, ignore_conflicts=True)
             warned = [w.review_id for w in warnings]
             transaction.on_commit(lambda: _enqueue_warning_notices(warned))
-    return scored
+    return len(written)
 
 
 def _enqueue_warning_notices(review_ids: Sequence[int]) -> None:
+    """One task for the chunk's new warnings (one message, not one per warning)."""
     from reviews import tasks
 
-    for warning_id in VerbalWarning.objects.filter(
-        review_id__in=review_ids, notified_at__isnull=True
-    ).values_list("pk", flat=True):
-        tasks.notify_warning.delay(warning_id)
+    warning_ids = list(
+        VerbalWarning.objects.filter(
+            review_id__in=review_ids, notified_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    if warning_ids:
+        tasks.notify_warnings.delay(warning_ids)
 
 
 def warning_notify(*, warning_id: int) -> bool:

@@ -56,6 +56,13 @@ def notify_warning(warning_id: int) -> bool:
     return services.warning_notify(warning_id=warning_id)
 
 
+@retrying_task("reviews.notify_warnings")
+def notify_warnings(warning_ids: list[int]) -> int:
+    """Mail HR about each new warning of a scored chunk; one already mailed is skipped, so a
+    redelivered task sends nothing twice."""
+    return sum(services.warning_notify(warning_id=warning_id) for warning_id in warning_ids)
+
+
 @retrying_task("reviews.remind_director")
 def remind_director() -> int:
     return services.director_remind()

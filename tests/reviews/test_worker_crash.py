@@ -250,23 +250,23 @@ def put_far_below_threshold(review_id: int) -> None:
 
 
 class NoticeRecorder:
-    """Stands in for `notify_warning.delay`: records the warnings handed to it, or, while the
+    """Stands in for `notify_warnings.delay`: records the warnings handed to it, or, while the
     worker is "dead", raises — as if the process died right after the scores committed."""
 
     def __init__(self) -> None:
         self.alive = True
         self.warning_ids: list[int] = []
 
-    def __call__(self, warning_id: int) -> Any:
+    def __call__(self, warning_ids: list[int]) -> Any:
         if not self.alive:
             raise WorkerDied
-        self.warning_ids.append(warning_id)
+        self.warning_ids.extend(warning_ids)
 
 
 @pytest.fixture
 def notices(monkeypatch: pytest.MonkeyPatch) -> NoticeRecorder:
     recorder = NoticeRecorder()
-    monkeypatch.setattr(tasks.notify_warning, "delay", recorder)
+    monkeypatch.setattr(tasks.notify_warnings, "delay", recorder)
     return recorder
 
 
