@@ -172,7 +172,11 @@ class Employee(models.Model):
                 violation_error_message=_("An employee with this employee number already exists."),
             )
         ]
-        indexes = [models.Index(fields=["department", "is_active"])]
+        indexes = [
+            models.Index(fields=["department", "is_active"]),
+            # The payroll feed's validator reads the roster's newest change.
+            models.Index(fields=["updated_at"], name="employee_updated_at_idx"),
+        ]
         verbose_name = _("employee")
         verbose_name_plural = _("employees")
 

@@ -147,7 +147,12 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
 
 
 def counts(report: Any) -> dict[str, tuple[int, int, int, int]]:
-    return {label: (c.created, c.updated, c.deleted, c.deactivated) for label, c in report.kinds()}
+    """The report's counts by kind, labelled in English."""
+    with translation.override("en"):
+        return {
+            str(label): (c.created, c.updated, c.deleted, c.deactivated)
+            for label, c in report.kinds()
+        }
 
 
 @pytest.fixture
