@@ -1,0 +1,348 @@
+"""`python -m bench [--employees N] [--chunk-size N] [--seed N] [--keep-db]`
+
+Needs DATABASE_URL (PostgreSQL; its server hosts the benchmark's own database `<name>_bench`,
+created, migrated and dropped here, so real data is never touched: the role needs CREATEDB)
+and REDIS_URL (the broker; the worker consumes a queue of its own, `hrperf-bench`).
+
+Steps: build the quarter (catalogue, N employees, the quarter opened); the worker generates the
+reviews (timed); SQL fills targets, actuals and ratings and submits every review (timed apart,
+not in the goals); the floor statement runs (best of 3); the worker scores the cycle (timed from
+enqueue to done, memory read meanwhile); every review is compared with the floor. Exit status:
+0 when the worker agrees with the floor on every review (the goals are reported, not enforced),
+1 when it does not or the run failed, 2 when the configuration is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import secrets
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql as pgsql
+
+if TYPE_CHECKING:
+    from bench.quarter import Comparison, JobRun
+
+QUEUE = "hrperf-bench"
+DEFAULT_EMPLOYEES = 100_000
+DEFAULT_SEED = 20260701
+# The goals: 100 000 reviews scored in 60 s (so 1 667 reviews/s at any N), at most 3 times the
+# floor, and a worker that stays under 500 MiB.
+GOAL_SECONDS_PER_100K = 60.0
+GOAL_FLOOR_RATIO = 3.0
+GOAL_WORKER_MIB = 500
+POSTGRES_SCHEMES = ("postgres", "postgresql", "pgsql")
+
+
+class ConfigurationError(Exception):
+    pass
+
+
+@dataclass
+class Results:
+    employees: int
+    chunk_size: int
+    generation: JobRun
+    fill_seconds: float
+    floor_seconds: float
+    scoring: JobRun
+    comparison: Comparison
+    grades: list[tuple[str, int, int]]
+
+
+def positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def parse_options(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Score a synthetic quarter with the real worker and compare it with SQL.",
+    )
+    parser.add_argument(
+        "--employees", type=positive, default=DEFAULT_EMPLOYEES, help="N (default 100000)"
+    )
+    parser.add_argument(
+        "--chunk-size",
+        type=positive,
+        default=None,
+        help="reviews per transaction in the worker's jobs (default: REVIEWS_CHUNK_SIZE, 2000)",
+    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the quarter's data")
+    parser.add_argument(
+        "--keep-db", action="store_true", help="keep the benchmark database at the end"
+    )
+    return parser.parse_args(argv)
+
+
+# -- the benchmark's own database ------------------------------------------------------------
+
+
+def bench_database(url: str) -> tuple[str, str]:
+    """The URL and name of the benchmark database beside DATABASE_URL's: `<name>_bench`."""
+    parts = urlsplit(url)
+    if parts.scheme not in POSTGRES_SCHEMES:
+        raise ConfigurationError(
+            "The benchmark needs PostgreSQL: set DATABASE_URL=postgres://user@host:5432/name "
+            "(its server will host the benchmark's own database, <name>_bench)."
+        )
+    base = unquote(parts.path.lstrip("/")) or "hrperf"
+    name = f"{base}_bench"
+    return urlunsplit(parts._replace(path=f"/{name}")), name
+
+
+def _admin_connection(url: str) -> psycopg.Connection[tuple[object, ...]]:
+    """A connection to the server's maintenance database, for CREATE and DROP DATABASE."""
+    conninfo = urlunsplit(urlsplit(url)._replace(scheme="postgresql"))
+    try:
+        return psycopg.connect(conninfo, dbname="postgres", autocommit=True)
+    except psycopg.OperationalError:
+        return psycopg.connect(conninfo, dbname="template1", autocommit=True)
+
+
+def database_create(url: str, name: str) -> None:
+    """Create the benchmark database afresh (one left by --keep-db is dropped first)."""
+    with _admin_connection(url) as admin:
+        admin.execute(
+            pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(pgsql.Identifier(name))
+        )
+        admin.execute(pgsql.SQL("CREATE DATABASE {}").format(pgsql.Identifier(name)))
+
+
+def database_drop(url: str, name: str) -> None:
+    with _admin_connection(url) as admin:
+        admin.execute(
+            pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(pgsql.Identifier(name))
+        )
+
+
+# -- the run ---------------------------------------------------------------------------------
+
+
+def _configure(bench_url: str, chunk_size: int | None) -> None:
+    """The environment of this process and of the worker: production settings on the bench
+    database, DEBUG off (no query log), tasks to the bench queue."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "hrperf.settings"
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ["DEBUG"] = "0"
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
+    os.environ["CELERY_QUEUE"] = QUEUE
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    if chunk_size is not None:
+        os.environ["REVIEWS_CHUNK_SIZE"] = str(chunk_size)
+
+
+def run(*, employees: int, seed: int, worker_log: Path) -> Results:
+    """Every step, on the configured Django database (Django is set up)."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from bench import quarter as steps
+    from bench.worker import BenchWorker
+
+    steps.log("migrating the benchmark database")
+    call_command("migrate", verbosity=0)
+    steps.log(f"building a quarter of {employees:,} employees")
+    quarter = steps.quarter_build(employees=employees)
+    worker = BenchWorker(queue=QUEUE, environment=dict(os.environ), log_path=worker_log)
+    worker.start()
+    steps.log(f"the worker is up (pid {worker.pid}, log {worker_log})")
+    try:
+        with steps.default_queue(QUEUE):
+            steps.log("the worker generates the reviews")
+            generation = steps.reviews_generate(quarter, worker)
+            steps.log(f"filling figures and ratings by SQL (seed {seed})")
+            fill_seconds = steps.reviews_fill(quarter, seed=seed)
+            steps.log("computing the floor (best of 3)")
+            floor_seconds = steps.floor_compute(quarter)
+            steps.log("the worker scores the cycle")
+            scoring = steps.reviews_score(quarter, worker)
+    finally:
+        worker.stop()
+    steps.log("comparing every review with the floor")
+    comparison = steps.floor_compare(quarter)
+    grades = steps.grade_counts()
+    steps.floor_drop()
+    return Results(
+        employees=quarter.employees,
+        chunk_size=settings.REVIEWS_CHUNK_SIZE,
+        generation=generation,
+        fill_seconds=fill_seconds,
+        floor_seconds=floor_seconds,
+        scoring=scoring,
+        comparison=comparison,
+        grades=grades,
+    )
+
+
+# -- the report ------------------------------------------------------------------------------
+
+
+def _mib(kb: int | None) -> str:
+    return "n/a" if kb is None else f"{kb / 1024:,.0f} MiB"
+
+
+def _rate(count: int, seconds: float) -> str:
+    return f"{count / seconds:,.0f} reviews/s" if seconds > 0 else "n/a"
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def report(results: Results, *, header: Sequence[tuple[str, str]]) -> str:
+    from bench.quarter import as_text
+
+    n = results.employees
+    generation, scoring = results.generation, results.scoring
+    allowed = GOAL_SECONDS_PER_100K * n / 100_000
+    ratio = scoring.seconds / results.floor_seconds if results.floor_seconds > 0 else float("inf")
+    peak_ok = scoring.peak_kb is not None and scoring.peak_kb < GOAL_WORKER_MIB * 1024
+    rows: list[tuple[str, str, str, str]] = [
+        ("employees (N)", f"{n:,}", "", ""),
+        ("chunk size (REVIEWS_CHUNK_SIZE)", f"{results.chunk_size:,}", "", ""),
+        (
+            "generation: reviews made",
+            f"{generation.done:,}",
+            f"{n:,}",
+            _verdict(generation.done == n),
+        ),
+        ("generation: enqueue to done", f"{generation.seconds:,.2f} s", "", ""),
+        ("generation: rate", _rate(generation.done, generation.seconds), "", ""),
+        ("generation: worker peak RSS", _mib(generation.peak_kb), "", ""),
+        ("fill by SQL (not in the goals)", f"{results.fill_seconds:,.2f} s", "", ""),
+        ("floor: one SQL statement, best of 3", f"{results.floor_seconds:,.3f} s", "", ""),
+        ("scoring: reviews scored", f"{scoring.done:,}", f"{n:,}", _verdict(scoring.done == n)),
+        (
+            "scoring: enqueue to done",
+            f"{scoring.seconds:,.2f} s",
+            f"<= {allowed:,.1f} s",
+            _verdict(scoring.seconds <= allowed),
+        ),
+        ("scoring: rate", _rate(scoring.done, scoring.seconds), ">= 1,667 reviews/s", ""),
+        (
+            "scoring / floor",
+            f"{ratio:,.1f} x",
+            f"<= {GOAL_FLOOR_RATIO:g} x",
+            _verdict(ratio <= GOAL_FLOOR_RATIO),
+        ),
+        ("scoring: worker RSS at enqueue", _mib(scoring.start_kb), "", ""),
+        (
+            "scoring: worker peak RSS",
+            _mib(scoring.peak_kb),
+            f"< {GOAL_WORKER_MIB} MiB",
+            _verdict(peak_ok),
+        ),
+        (
+            "reviews differing from the floor",
+            f"{results.comparison.mismatches:,}",
+            "0",
+            _verdict(results.comparison.mismatches == 0),
+        ),
+    ]
+    widths = [
+        max(len(row[i]) for row in [*rows, ("measure", "value", "goal", "result")])
+        for i in range(4)
+    ]
+    rule = "  ".join("-" * w for w in widths)
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w) if i == 1 else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    out = ["", "hrperf scoring benchmark", ""]
+    out += [f"  {label}: {value}" for label, value in header]
+    out += ["", line(("measure", "value", "goal", "result")), rule]
+    out += [line(row) for row in rows]
+    out += [rule, ""]
+    if not scoring.peak_reset:
+        out.append("(the worker's VmHWM could not be reset: its peak may be from generation)")
+    total = sum(count for _, count, _ in results.grades) or 1
+    out.append(
+        "grades (floor): "
+        + ", ".join(
+            f"{grade} {count:,} ({100 * count / total:.1f} %)" for grade, count, _ in results.grades
+        )
+        + f"; verbal warnings {sum(w for _, _, w in results.grades):,}"
+    )
+    for mismatch in results.comparison.first:
+        differing = [
+            f"{name} {as_text(mismatch.worker[name])} (floor {as_text(mismatch.floor[name])})"
+            for name in mismatch.worker
+            if mismatch.worker[name] != mismatch.floor[name]
+        ]
+        out.append(
+            f"MISMATCH review {mismatch.review_id} [{mismatch.state}]: " + "; ".join(differing)
+        )
+    return "\n".join(out) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    options = parse_options(argv)
+    try:
+        bench_url, name = bench_database(os.environ.get("DATABASE_URL", ""))
+    except ConfigurationError as error:
+        sys.stderr.write(f"{error}\n")
+        return 2
+    base_url = os.environ["DATABASE_URL"]
+    try:
+        database_create(base_url, name)
+    except psycopg.Error as error:
+        sys.stderr.write(f"Cannot create the benchmark database {name}: {error}\n")
+        return 2
+    _configure(bench_url, options.chunk_size)
+    worker_log = Path(tempfile.gettempdir()) / f"hrperf-bench-worker-{os.getpid()}.log"
+    status = 1
+    try:
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.db import connection
+
+        from bench.worker import WorkerError
+
+        started_at = dt.datetime.now().astimezone()
+        clock = time.perf_counter()
+        try:
+            results = run(employees=options.employees, seed=options.seed, worker_log=worker_log)
+        except WorkerError as error:
+            sys.stderr.write(f"{error}\n")
+            return 1
+        with connection.cursor() as cursor:
+            version = cursor.connection.info.server_version
+        header = [
+            ("date", started_at.isoformat(timespec="seconds")),
+            ("database", f"{name} on PostgreSQL {version // 10000}.{version % 10000}"),
+            ("broker", f"{settings.CELERY_BROKER_URL}, queue {QUEUE}"),
+            ("worker", "celery --pool=solo, one process"),
+            ("cores", str(os.cpu_count())),
+            ("seed", str(options.seed)),
+            ("whole run", f"{time.perf_counter() - clock:,.1f} s"),
+        ]
+        sys.stdout.write(report(results, header=header))
+        status = 0 if results.comparison.mismatches == 0 else 1
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if options.keep_db:
+            sys.stderr.write(f"The benchmark database {name} is kept: {bench_url}\n")
+        else:
+            database_drop(base_url, name)
+    return status

@@ -1,0 +1,101 @@
+"""The scoring benchmark's code path, small: a real worker generates and scores a quarter of 200
+employees, and its figures equal the SQL floor's on every review. No timing is asserted."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+
+from bench import quarter as steps
+from bench.worker import BenchWorker
+from hrperf.celery import app
+from reviews.models import Review, ReviewKpiLine, VerbalWarning
+from tests.conftest import skip_or_fail, uses_postgresql
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+QUEUE = "hrperf-bench-test"
+EMPLOYEES = 200
+CHUNK_SIZE = 64  # several chunks per job
+
+
+def database_url() -> str:
+    database = settings.DATABASES["default"]
+    user = quote(str(database.get("USER") or ""), safe="")
+    password = str(database.get("PASSWORD") or "")
+    credentials = user + (f":{quote(password, safe='')}" if password else "")
+    host = quote(str(database.get("HOST") or "localhost"), safe="")
+    port = database.get("PORT") or 5432
+    return f"postgres://{credentials}@{host}:{port}/{quote(str(database['NAME']), safe='')}"
+
+
+@pytest.fixture
+def bench_worker(tmp_path: Path) -> Iterator[BenchWorker]:
+    if not uses_postgresql():
+        skip_or_fail(
+            "The benchmark needs PostgreSQL (its floor is PostgreSQL SQL, and a worker process "
+            "cannot share SQLite's in-memory test database): set DATABASE_URL=postgres://…"
+        )
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1)
+    except Exception as error:
+        skip_or_fail(f"The benchmark's worker needs Redis (REDIS_URL): {error}")
+    worker = BenchWorker(
+        queue=QUEUE,
+        environment={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "hrperf.test_settings",
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": settings.CELERY_BROKER_URL,
+            "SECRET_KEY": settings.SECRET_KEY,
+            "DEBUG": "0",
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            "REVIEWS_CHUNK_SIZE": str(CHUNK_SIZE),
+        },
+        log_path=tmp_path / "bench-worker.log",
+    )
+    worker.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+def test_the_worker_scores_every_review_as_the_sql_floor_does(bench_worker: BenchWorker) -> None:
+    quarter = steps.quarter_build(employees=EMPLOYEES)
+    with steps.default_queue(QUEUE):
+        generation = steps.reviews_generate(quarter, bench_worker)
+        steps.reviews_fill(quarter, seed=7)
+        steps.floor_compute(quarter, runs=1)
+        scoring = steps.reviews_score(quarter, bench_worker)
+    comparison = steps.floor_compare(quarter)
+    grades = {grade: count for grade, count, _ in steps.grade_counts()}
+    # The check does see a difference: one total off by a cent.
+    tampered = Review.objects.filter(cycle=quarter.cycle).order_by("pk").last()
+    assert tampered is not None and tampered.total_score is not None
+    Review.objects.filter(pk=tampered.pk).update(total_score=tampered.total_score + Decimal("0.01"))
+    after_tampering = steps.floor_compare(quarter)
+    steps.floor_drop()
+
+    assert quarter.employees >= EMPLOYEES
+    assert (generation.done, scoring.done) == (quarter.employees, quarter.employees)
+    assert comparison.mismatches == 0, comparison.first
+    assert after_tampering.mismatches == 1
+    assert after_tampering.first[0].review_id == tampered.pk
+    scored = Review.objects.filter(cycle=quarter.cycle, state=Review.State.SCORED)
+    assert scored.count() == quarter.employees
+    # The synthetic quarter spans the grades, with totals below the warning threshold.
+    assert grades.get("D", 0) > 0 and len(grades) >= 4, grades
+    assert VerbalWarning.objects.filter(review__cycle=quarter.cycle).count() == grades["D"]
+    lines = ReviewKpiLine.objects.filter(review__cycle=quarter.cycle)
+    assert lines.filter(direction="lower", actual=0).exists()
+    targets = list(lines.values_list("target", flat=True))
+    assert any(t is not None and t != t.to_integral_value() for t in targets)
+    assert scoring.peak_kb is None or scoring.peak_kb > 0
