@@ -16,4 +16,24 @@ app.conf.beat_schedule = {
         "task": "reviews.remind_director",
         "schedule": crontab(hour=9, minute=0, day_of_week="mon-fri"),
     },
+    # /healthz reports the worker alive while this runs (see hrperf/health.py).
+    "worker-heartbeat": {
+        "task": "hrperf.heartbeat",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
+    # Webhook deliveries whose task was lost, or whose retry is hours away.
+    "send-overdue-webhooks": {
+        "task": "clients.sweep_webhooks",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
+
+
+@app.task(name="hrperf.heartbeat", ignore_result=True)
+def heartbeat() -> None:
+    """Written by whichever worker consumes the default queue; read by /healthz."""
+    from hrperf.health import heartbeat_write
+
+    heartbeat_write()

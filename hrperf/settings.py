@@ -1,8 +1,7 @@
 """Settings, read from environment variables (see README: Configuration)."""
 
-from pathlib import Path
-
 import re
+from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -140,6 +139,8 @@ SECURE_SSL_REDIRECT = _SECURE_SSL
 if _SECURE_SSL:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 3600)
+    # Load balancers check /healthz over plain HTTP, from inside.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -218,7 +219,7 @@ def _rate(name: str, default: str) -> str:
 
 
 # REST API: token or session authentication, one error shape, per-token request rates.
-API_RATE_PAYROLL = _rate("API_RATE_PAYROLL", "120/min")
+API_RATE_PAYROLL = _rate("API_RATE_PAYROLL", "600/min")
 API_RATE_HR = _rate("API_RATE_HR", "600/min")
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "hrperf.api.schema.AutoSchema",
@@ -251,13 +252,13 @@ SPECTACULAR_SETTINGS = {
         "**Authentication**: `Authorization: Token hrp_…` (a token HR makes on the API clients "
         "page), or the browser session. A `payroll` token may only read the payroll scores; an "
         "`hr` token may do what HR may do.\n\n"
-        "**Errors**: every error answers `{\"error\": {\"code\", \"message\", \"fields\"}}` "
+        '**Errors**: every error answers `{"error": {"code", "message", "fields"}}` '
         "(the `Error` schema); `code` is stable, `message` is in the language of "
         "`Accept-Language` (zh-hans or en).\n\n"
         "**Limits**: requests per token and minute (429 with `Retry-After` beyond them); "
         "request bodies up to 6 MB (413 beyond).\n\n"
         "**Webhooks**: `review.approved` and `review.reopened` are POSTed to a client's "
-        "webhooks, signed in `X-Hrperf-Signature: sha256=HMAC(secret, timestamp + \".\" + "
+        'webhooks, signed in `X-Hrperf-Signature: sha256=HMAC(secret, timestamp + "." + '
         "body)` with the timestamp of `X-Hrperf-Timestamp`."
     ),
     "VERSION": "1",

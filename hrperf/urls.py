@@ -1,13 +1,32 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-urlpatterns = [
+from hrperf import health
+
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", RedirectView.as_view(pattern_name="departments:catalogue"), name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("api/v1/", include("hrperf.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/redoc/",
+        SpectacularRedocView.as_view(url_name="api-schema", template_name="hrperf/redoc.html"),
+        name="api-redoc",
+    ),
+    path("clients/", include("clients.urls")),
     path("", include("departments.urls")),
 ]
+
+# /api/ paths answer errors in the API's JSON shape; other paths get the usual pages.
+handler400 = "hrperf.api.exceptions.bad_request"
+handler403 = "hrperf.api.exceptions.permission_denied"
+handler404 = "hrperf.api.exceptions.page_not_found"
+handler500 = "hrperf.api.exceptions.server_error"

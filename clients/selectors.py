@@ -1,0 +1,57 @@
+"""Reads of API clients, tokens, webhooks and deliveries."""
+
+from __future__ import annotations
+
+import hmac
+
+from django.db.models import Prefetch, QuerySet
+
+from clients import tokens
+from clients.models import ApiClient, ApiToken, Webhook, WebhookDelivery
+
+
+def client_list() -> QuerySet[ApiClient]:
+    """Every client with its service user, tokens (newest first) and webhooks, in 3 queries."""
+    return ApiClient.objects.select_related("user", "created_by").prefetch_related(
+        Prefetch(
+            "tokens",
+            queryset=ApiToken.objects.select_related("created_by", "revoked_by").order_by(
+                "-created_at", "-id"
+            ),
+        ),
+        Prefetch("webhooks", queryset=Webhook.objects.order_by("-created_at", "-id")),
+    )
+
+
+def client_get(*, pk: int) -> ApiClient | None:
+    return ApiClient.objects.filter(pk=pk).select_related("user").first()
+
+
+def token_get(*, pk: int) -> ApiToken | None:
+    return ApiToken.objects.filter(pk=pk).select_related("client").first()
+
+
+def webhook_get(*, pk: int) -> Webhook | None:
+    return Webhook.objects.filter(pk=pk).select_related("client").first()
+
+
+def webhook_deliveries(*, webhook: Webhook) -> QuerySet[WebhookDelivery]:
+    """A webhook's delivery log, newest first."""
+    return WebhookDelivery.objects.filter(webhook=webhook).order_by("-created_at", "-id")
+
+
+def token_for_raw(raw: str) -> ApiToken | None:
+    """The live token whose raw form is `raw`, or None: malformed, unknown, wrong secret,
+    revoked, or its client or service user is inactive. The secret is compared in constant
+    time, against its stored hash only."""
+    parsed = tokens.parse(raw)
+    if parsed is None:
+        return None
+    prefix, secret = parsed
+    token = ApiToken.objects.filter(prefix=prefix).select_related("client__user").first()
+    offered = tokens.hash_secret(secret)
+    if token is None or not hmac.compare_digest(offered, token.key_hash):
+        return None
+    if token.revoked_at is not None or not token.client.active or not token.client.user.is_active:
+        return None
+    return token

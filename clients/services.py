@@ -1,0 +1,436 @@
+"""Writes for API clients, their tokens and webhooks; the webhook outbox and its sender.
+
+Only HR manages clients, tokens and webhooks (NotAllowed otherwise). ``actor=None`` stands for
+the operator at the shell (the ``create_api_token`` command), who may do the same.
+
+Webhooks work as an outbox: ``webhooks_emit`` runs inside the domain's own transaction and
+only writes one ``WebhookDelivery`` row per matching webhook, so an event exists exactly when
+the change that caused it was committed; the worker sends it afterwards
+(``webhook_deliver``), claiming the row with a conditional update so that two workers never
+send it at the same time, and retries it with backoff. A slow or dead receiver never holds up
+the domain, and no webhook problem is ever raised into it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+import uuid
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Final
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, Group, User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clients import tokens, webhooks
+from clients.models import (
+    CLIENT_NAME_MAX_LENGTH,
+    CLIENT_NAME_VALIDATOR,
+    ApiClient,
+    ApiToken,
+    Scope,
+    Webhook,
+    WebhookDelivery,
+    WebhookEvent,
+)
+from hrperf.errors import Conflict, ErrorList, FieldError, NotAllowed, ValidationFailed
+from hrperf.roles import HR, roles_of
+
+logger = logging.getLogger(__name__)
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+SERVICE_USER_PREFIX: Final = "api:"
+# last_used_at is written at most this often per token.
+TOKEN_TOUCH_INTERVAL: Final = dt.timedelta(minutes=1)
+
+DELIVERY_STATUS = WebhookDelivery.Status
+MAX_ATTEMPTS: Final = 8
+# Wait after failed attempt 1, 2, … (the last one repeats): 30 s, 2 min, 10 min, 1 h, 6 h …
+RETRY_DELAYS: Final = (30, 120, 600, 3600, 21600, 21600, 21600)
+# A worker holds a claimed delivery this long; after that another may take it over.
+DELIVERY_LEASE: Final = dt.timedelta(seconds=60)
+# A task may run this much before a delivery's next attempt is due (clocks of two machines).
+EARLY_TOLERANCE: Final = dt.timedelta(seconds=5)
+# The sweeper re-sends deliveries overdue by this much: their task was lost, or never sent
+# because the retry was too far away to hold in the broker.
+SWEEP_GRACE: Final = dt.timedelta(seconds=30)
+SWEEP_BATCH: Final = 500
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _require_hr(actor: Actor) -> None:
+    if actor is None:  # the operator at the shell
+        return
+    if not roles_of(actor).is_hr:
+        raise NotAllowed(_("Only HR may manage API clients, tokens and webhooks."))
+
+
+def _user_or_none(actor: Actor) -> Any:
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def service_username(name: str) -> str:
+    return f"{SERVICE_USER_PREFIX}{name}"
+
+
+def _hr_group() -> Group:
+    group, _created = Group.objects.get_or_create(name=HR)
+    return group
+
+
+# -- clients ---------------------------------------------------------------------------------
+
+
+def client_create(*, actor: Actor, name: str, description: str = "") -> ApiClient:
+    """A new client with its own service user `api:<name>` (no password: it cannot log in)."""
+    _require_hr(actor)
+    name = name.strip().lower()
+    errors = ErrorList()
+    if not name:
+        errors.add("name", _("Give the client a name."), "required")
+    elif len(name) > CLIENT_NAME_MAX_LENGTH:
+        errors.add(
+            "name",
+            _("The name is too long: at most %(max)s characters.")
+            % {"max": CLIENT_NAME_MAX_LENGTH},
+        )
+    else:
+        try:
+            CLIENT_NAME_VALIDATOR(name)
+        except ValidationError as exc:
+            errors.add("name", exc.messages[0])
+        else:
+            if (
+                ApiClient.objects.filter(name=name).exists()
+                or User.objects.filter(username=service_username(name)).exists()
+            ):
+                errors.add("name", _("A client with this name already exists."), "unique")
+    errors.raise_if_any()
+    try:
+        with transaction.atomic():
+            user = User(username=service_username(name))
+            user.set_unusable_password()
+            user.save()
+            client = ApiClient.objects.create(
+                name=name,
+                description=description.strip(),
+                user=user,
+                created_by=_user_or_none(actor),
+            )
+    except IntegrityError as exc:  # created at the same moment by someone else
+        raise ValidationFailed(
+            [FieldError("name", _("A client with this name already exists."), "unique")]
+        ) from exc
+    logger.info("API client %r created by user %s", name, getattr(actor, "pk", None))
+    return client
+
+
+# -- tokens ----------------------------------------------------------------------------------
+
+
+def token_create(*, actor: Actor, client: ApiClient, scope: str) -> tuple[ApiToken, str]:
+    """A new token for `client`; returns it with the raw token, which is never stored and cannot
+    be shown again. An `hr` token makes the client's service user a member of the HR group."""
+    _require_hr(actor)
+    if scope not in Scope.values:
+        raise ValidationFailed(
+            [FieldError("scope", _("Choose the payroll or the HR scope."), "invalid_choice")]
+        )
+    if not client.active:
+        raise Conflict(_("This client is not active."), code="inactive")
+    secret = tokens.new_secret()
+    for _attempt in range(5):
+        prefix = tokens.new_prefix()
+        try:
+            with transaction.atomic():
+                token = ApiToken.objects.create(
+                    client=client,
+                    prefix=prefix,
+                    key_hash=tokens.hash_secret(secret),
+                    scope=scope,
+                    created_by=_user_or_none(actor),
+                )
+                if scope == Scope.HR:
+                    client.user.groups.add(_hr_group())
+        except IntegrityError:  # the prefix is taken: draw another
+            continue
+        logger.info(
+            "API token %s (%s) created for client %r by user %s",
+            prefix,
+            scope,
+            client.name,
+            getattr(actor, "pk", None),
+        )
+        return token, tokens.raw_token(prefix, secret)
+    raise Conflict(_("Could not make a unique token. Please try again."), code="conflict")
+
+
+def token_touch(*, token: ApiToken, now: dt.datetime | None = None) -> bool:
+    """Record that `token` was used: at most once a minute, with one conditional update (so
+    that of many requests at once, only one writes)."""
+    now = now or timezone.now()
+    if token.last_used_at is not None and token.last_used_at > now - TOKEN_TOUCH_INTERVAL:
+        return False  # recorded less than a minute ago, as loaded: no query at all
+    touched = (
+        ApiToken.objects.filter(pk=token.pk)
+        .filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - TOKEN_TOUCH_INTERVAL))
+        .update(last_used_at=now)
+    )
+    if touched:
+        token.last_used_at = now
+    return bool(touched)
+
+
+def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
+    """Revoke `token` at once (revoking it again changes nothing). The client's service user
+    leaves the HR group when its last HR token goes."""
+    _require_hr(actor)
+    with transaction.atomic():
+        revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_by=_user_or_none(actor)
+        )
+        if revoked and token.scope == Scope.HR:
+            still_hr = ApiToken.objects.filter(
+                client_id=token.client_id, scope=Scope.HR, revoked_at__isnull=True
+            ).exists()
+            if not still_hr:
+                ApiClient.objects.get(pk=token.client_id).user.groups.remove(_hr_group())
+    if revoked:
+        logger.info("API token %s revoked by user %s", token.prefix, getattr(actor, "pk", None))
+    token.refresh_from_db()
+    return token
+
+
+# -- webhooks --------------------------------------------------------------------------------
+
+
+def webhook_create(*, actor: Actor, client: ApiClient, url: str, events: Sequence[str]) -> Webhook:
+    """A new webhook of `client`, with a new signing secret (`webhook.secret`): show it to the
+    user now; the pages never show it again."""
+    _require_hr(actor)
+    url = url.strip()
+    errors = ErrorList()
+    if not url:
+        errors.add("url", _("Enter the address that should receive the events."), "required")
+    else:
+        problem = webhooks.url_problem(url, allow_private=settings.WEBHOOK_ALLOW_PRIVATE)
+        if problem is not None:
+            errors.add("url", problem)
+    chosen = list(dict.fromkeys(events))
+    if not chosen:
+        errors.add("events", _("Choose at least one event."), "required")
+    elif any(event not in WebhookEvent.values for event in chosen):
+        errors.add("events", _("Unknown event."), "invalid_choice")
+    errors.raise_if_any()
+    with transaction.atomic():
+        webhook = Webhook.objects.create(
+            client=client,
+            url=url,
+            secret=f"whsec_{secrets.token_urlsafe(32)}",
+            events=chosen,
+            created_by=_user_or_none(actor),
+        )
+    logger.info("Webhook %s created for client %r", webhook.pk, client.name)
+    return webhook
+
+
+def webhook_disable(*, actor: Actor, webhook: Webhook) -> Webhook:
+    """Stop sending to `webhook`; its deliveries not sent yet are given up."""
+    _require_hr(actor)
+    now = timezone.now()
+    with transaction.atomic():
+        Webhook.objects.filter(pk=webhook.pk, active=True).update(active=False, disabled_at=now)
+        webhook.deliveries.filter(status=DELIVERY_STATUS.PENDING).update(
+            status=DELIVERY_STATUS.FAILED,
+            last_error="webhook disabled",
+            next_attempt_at=None,
+            locked_until=None,
+        )
+    webhook.refresh_from_db()
+    return webhook
+
+
+def _jsonable(value: Any) -> Any:
+    """Payload values as JSON: decimals as strings, datetimes in local time with their offset."""
+    if isinstance(value, Mapping):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(f"{type(value).__name__} is not a webhook payload value")
+
+
+def webhooks_emit(*, event: str, payload: Mapping[str, Any]) -> int:
+    """Queue `event` for every active webhook that wants it; returns how many deliveries.
+
+    Call it inside the transaction of the change it reports: the deliveries are written there
+    (and vanish if it rolls back) and handed to the worker once it commits. It never raises for
+    a webhook problem: a failure here is logged and the caller's transaction goes on.
+    """
+    if event not in WebhookEvent.values:
+        raise ValueError(f"unknown webhook event {event!r}")
+    try:
+        with transaction.atomic():  # a savepoint: a failure here leaves the caller's work intact
+            hooks = [
+                hook_id
+                for hook_id, events in Webhook.objects.filter(
+                    active=True, client__active=True
+                ).values_list("pk", "events")
+                if event in events
+            ]
+            if not hooks:
+                return 0
+            data = _jsonable(payload)
+            event_id = uuid.uuid4()
+            now = timezone.now()
+            WebhookDelivery.objects.bulk_create(
+                WebhookDelivery(
+                    webhook_id=hook_id,
+                    event=event,
+                    event_id=event_id,
+                    payload=data,
+                    next_attempt_at=now,
+                )
+                for hook_id in hooks
+            )
+            delivery_ids = list(
+                WebhookDelivery.objects.filter(event_id=event_id).values_list("pk", flat=True)
+            )
+    except Exception:
+        logger.exception("Could not queue webhook event %s", event)
+        return 0
+    transaction.on_commit(lambda: _enqueue(delivery_ids), robust=True)
+    return len(delivery_ids)
+
+
+def _enqueue(delivery_ids: Sequence[int], countdown: int | None = None) -> None:
+    """Hand deliveries to the worker; if the broker is down, the sweeper sends them later."""
+    from clients import tasks
+
+    for delivery_id in delivery_ids:
+        try:
+            if countdown is None:
+                tasks.deliver_webhook.apply_async((delivery_id,))
+            else:
+                tasks.deliver_webhook.apply_async((delivery_id,), countdown=countdown)
+        except Exception:
+            logger.warning("Could not enqueue webhook delivery %s; it will be retried", delivery_id)
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds to wait after `attempts` failed attempts."""
+    return RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
+
+
+def _max_countdown() -> int:
+    """Retries further away than this are left to the sweeper: a task held back longer than
+    the broker's visibility timeout would be handed out again, and again."""
+    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    return min(600, int(timeout) // 2)
+
+
+def webhook_deliver(*, delivery_id: int) -> str:
+    """Send one delivery if it is due and no other worker holds it; returns its status after
+    the attempt, or "skipped". Runs outside any transaction: nothing is locked while waiting
+    for the receiver (at most 5 seconds)."""
+    now = timezone.now()
+    lease = now + DELIVERY_LEASE
+    claimed = (
+        WebhookDelivery.objects.filter(pk=delivery_id, status=DELIVERY_STATUS.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + EARLY_TOLERANCE))
+        .filter(Q(locked_until__isnull=True) | Q(locked_until__lte=now))
+        .update(locked_until=lease, attempts=F("attempts") + 1)
+    )
+    if claimed != 1:
+        return "skipped"
+    delivery = WebhookDelivery.objects.select_related("webhook__client").get(pk=delivery_id)
+    webhook = delivery.webhook
+    if not (webhook.active and webhook.client.active):
+        outcome = webhooks.Outcome(None, "webhook disabled")
+        final = True
+    else:
+        body = webhooks.delivery_body(
+            event=delivery.event,
+            event_id=str(delivery.event_id),
+            created_at=delivery.created_at,
+            payload=delivery.payload,
+        )
+        outcome = webhooks.post(
+            webhook.url,
+            body=body,
+            secret=webhook.secret,
+            event=delivery.event,
+            event_id=str(delivery.event_id),
+            now=timezone.now(),
+            allow_private=settings.WEBHOOK_ALLOW_PRIVATE,
+        )
+        final = delivery.attempts >= MAX_ATTEMPTS
+    finished = timezone.now()
+    changes: dict[str, Any] = {
+        "locked_until": None,
+        "last_status_code": outcome.status_code,
+        "last_error": outcome.error[:500],
+    }
+    delay: int | None = None
+    if outcome.ok:
+        status = DELIVERY_STATUS.DELIVERED
+        changes.update(delivered_at=finished, next_attempt_at=None)
+    elif final:
+        status = DELIVERY_STATUS.FAILED
+        changes.update(next_attempt_at=None)
+    else:
+        status = DELIVERY_STATUS.PENDING
+        delay = retry_delay(delivery.attempts)
+        changes.update(next_attempt_at=finished + dt.timedelta(seconds=delay))
+    written = WebhookDelivery.objects.filter(pk=delivery_id, locked_until=lease).update(
+        status=status, **changes
+    )
+    if not written:
+        logger.warning("Webhook delivery %s was taken over while it was being sent", delivery_id)
+        return "skipped"
+    if delay is not None and delay <= _max_countdown():
+        _enqueue([delivery_id], countdown=delay)
+    if not outcome.ok:
+        logger.info(
+            "Webhook delivery %s attempt %s failed: %s",
+            delivery_id,
+            delivery.attempts,
+            outcome.error,
+        )
+    return str(status)
+
+
+def webhooks_sweep(*, now: dt.datetime | None = None) -> int:
+    """Enqueue deliveries that are overdue (their task was lost, or their retry was too far off
+    to schedule in the broker); returns how many. Run every minute by the beat."""
+    now = now or timezone.now()
+    due = list(
+        WebhookDelivery.objects.filter(
+            status=DELIVERY_STATUS.PENDING, next_attempt_at__lte=now - SWEEP_GRACE
+        )
+        .filter(Q(locked_until__isnull=True) | Q(locked_until__lte=now))
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    _enqueue(due)
+    return len(due)

@@ -1,0 +1,175 @@
+"""HR's pages for API clients: their tokens and webhooks, and each webhook's delivery log.
+
+HR only: anonymous visitors go to the login page, anyone else gets 403. A new token's raw form
+and a new webhook's signing secret are shown once, on the page that answers the form, and
+never again (the answer is not cached).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods, require_safe
+
+from clients import selectors, services
+from clients.forms import ClientForm, TokenForm, WebhookForm, add_service_errors
+from clients.models import ApiClient, ApiToken, Webhook
+from hrperf.errors import Conflict, ValidationFailed
+from hrperf.roles import roles_of
+
+DELIVERIES_PAGE_SIZE = 50
+
+View = Callable[..., HttpResponse]
+T = TypeVar("T")
+
+
+def hr_only(view: View) -> View:
+    """Anonymous visitors go to the login page; anyone but HR gets a 403."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not roles_of(request.user).is_hr:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+def _found(value: T | None) -> T:
+    if value is None:
+        raise Http404
+    return value
+
+
+def _shown_once(response: HttpResponse) -> HttpResponse:
+    add_never_cache_headers(response)
+    return response
+
+
+@require_safe
+@hr_only
+def client_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "clients/client_list.html", {"clients": selectors.client_list()})
+
+
+@require_http_methods(["GET", "POST"])
+@hr_only
+def client_create(request: HttpRequest) -> HttpResponse:
+    form = ClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client = services.client_create(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationFailed as failure:
+            add_service_errors(form, failure)
+        else:
+            messages.success(
+                request,
+                gettext("Client %(name)s created. Now give it a token.") % {"name": client.name},
+            )
+            return redirect("clients:token_create", client_id=client.pk)
+    return render(request, "clients/client_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@hr_only
+def token_create(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = _found(selectors.client_get(pk=client_id))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, raw = services.token_create(
+                actor=request.user, client=client, scope=form.cleaned_data["scope"]
+            )
+        except ValidationFailed as failure:
+            add_service_errors(form, failure)
+        except Conflict as conflict:
+            form.add_error(None, str(conflict.message))
+        else:
+            return _shown_once(
+                render(
+                    request,
+                    "clients/token_created.html",
+                    {"client": client, "token": token, "raw": raw},
+                )
+            )
+    return render(request, "clients/token_form.html", {"client": client, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@hr_only
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token: ApiToken = _found(selectors.token_get(pk=token_id))
+    if request.method == "POST":
+        services.token_revoke(actor=request.user, token=token)
+        messages.success(
+            request,
+            gettext("Token %(prefix)s of %(client)s revoked: it no longer works.")
+            % {"prefix": token.prefix, "client": token.client.name},
+        )
+        return redirect("clients:list")
+    return render(request, "clients/token_revoke.html", {"token": token})
+
+
+@require_http_methods(["GET", "POST"])
+@hr_only
+def webhook_create(request: HttpRequest, client_id: int) -> HttpResponse:
+    client: ApiClient = _found(selectors.client_get(pk=client_id))
+    form = WebhookForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            webhook = services.webhook_create(
+                actor=request.user,
+                client=client,
+                url=form.cleaned_data["url"],
+                events=form.cleaned_data["events"],
+            )
+        except ValidationFailed as failure:
+            add_service_errors(form, failure)
+        else:
+            return _shown_once(
+                render(
+                    request,
+                    "clients/webhook_created.html",
+                    {"client": client, "webhook": webhook},
+                )
+            )
+    return render(request, "clients/webhook_form.html", {"client": client, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@hr_only
+def webhook_disable(request: HttpRequest, webhook_id: int) -> HttpResponse:
+    webhook: Webhook = _found(selectors.webhook_get(pk=webhook_id))
+    if request.method == "POST":
+        services.webhook_disable(actor=request.user, webhook=webhook)
+        messages.success(
+            request,
+            gettext("Webhook %(url)s disabled: no more events are sent to it.")
+            % {"url": webhook.url},
+        )
+        return redirect("clients:list")
+    return render(request, "clients/webhook_disable.html", {"webhook": webhook})
+
+
+@require_safe
+@hr_only
+def delivery_log(request: HttpRequest, webhook_id: int) -> HttpResponse:
+    webhook: Webhook = _found(selectors.webhook_get(pk=webhook_id))
+    page = Paginator(selectors.webhook_deliveries(webhook=webhook), DELIVERIES_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "clients/delivery_log.html", {"webhook": webhook, "page": page})

@@ -1,0 +1,222 @@
+"""Sending one webhook request: the body, its signature, and an HTTP POST that goes only where
+it is allowed to go.
+
+A receiver checks a delivery like this (Python)::
+
+    expected = "sha256=" + hmac.new(
+        secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256
+    ).hexdigest()
+    hmac.compare_digest(expected, request.headers["X-Hrperf-Signature"])
+
+where ``timestamp`` is the ``X-Hrperf-Timestamp`` header (Unix seconds; refuse old ones to stop
+replays) and ``body`` the raw request body. ``X-Hrperf-Delivery`` (the event's id) is the same
+on every retry of one event, so a receiver can ignore a delivery it has already processed.
+
+Addresses: unless private addresses are allowed (``WEBHOOK_ALLOW_PRIVATE``), the host is
+resolved and every address it resolves to must be public; the connection is made to the address
+that was checked, so a name that changes meanwhile cannot lead the request inside the network.
+Redirects are not followed (a 3xx answer is a failed attempt) and no proxy is used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import http.client
+import ipaddress
+import json
+import socket
+import ssl
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+TIMEOUT_SECONDS = 5.0
+USER_AGENT = "hrperf-webhooks/1"
+MAX_URL_LENGTH = 500
+SCHEMES = ("http", "https")
+
+
+class AddressRefused(OSError):
+    """The host resolves to an address that webhooks may not reach."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status_code: int | None
+    error: str
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+def address_allowed(address: str) -> bool:
+    """True for a public unicast address; False for private, loopback, link-local, reserved,
+    shared (100.64/10), multicast and unspecified ones, also when written as IPv4-in-IPv6."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def url_problem(url: str, *, allow_private: bool) -> str | Promise | None:
+    """Why `url` cannot be a webhook's address, or None if it can."""
+    if len(url) > MAX_URL_LENGTH:
+        return _("The URL is too long: at most %(max)s characters.") % {"max": MAX_URL_LENGTH}
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in SCHEMES or not parts.netloc:
+        return _("Enter an address that starts with http:// or https://.")
+    if "@" in parts.netloc:
+        return _("The URL must not contain a user name or password.")
+    if not parts.hostname:
+        return _("The URL has no host name.")
+    try:
+        port = parts.port
+    except ValueError:
+        return _("The URL's port is not valid.")
+    if allow_private:
+        return None
+    try:
+        addresses = _resolve(parts.hostname, port or _default_port(parts.scheme))
+    except OSError:
+        return _("The URL's host name cannot be found.")
+    if not addresses or not all(address_allowed(address) for address in addresses):
+        return _("The URL points to a private or local network address, which is not allowed.")
+    return None
+
+
+def _default_port(scheme: str) -> int:
+    return 443 if scheme.lower() == "https" else 80
+
+
+def _resolve(host: str, port: int) -> list[str]:
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+
+
+def _connect(host: str, port: int, timeout: float, allow_private: bool) -> socket.socket:
+    """A TCP connection to the first allowed address of `host` (every address is checked)."""
+    error: OSError = OSError(f"{host} has no address")
+    for family, kind, proto, _name, sockaddr in socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM
+    ):
+        if not allow_private and not address_allowed(str(sockaddr[0])):
+            error = AddressRefused(f"{sockaddr[0]} is a private or local address")
+            continue
+        sock = socket.socket(family, kind, proto)
+        sock.settimeout(timeout)
+        try:
+            sock.connect(sockaddr)
+        except OSError as exc:
+            sock.close()
+            error = exc
+            continue
+        return sock
+    raise error
+
+
+class _HTTPConnection(http.client.HTTPConnection):
+    def __init__(self, host: str, port: int, *, timeout: float, allow_private: bool) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.allow_private = allow_private
+
+    def connect(self) -> None:
+        self.sock = _connect(self.host, self.port, TIMEOUT_SECONDS, self.allow_private)
+
+
+class _HTTPSConnection(http.client.HTTPSConnection):
+    def __init__(
+        self, host: str, port: int, *, timeout: float, allow_private: bool, context: ssl.SSLContext
+    ) -> None:
+        super().__init__(host, port, timeout=timeout, context=context)
+        self.allow_private = allow_private
+        self.tls = context
+
+    def connect(self) -> None:
+        sock = _connect(self.host, self.port, TIMEOUT_SECONDS, self.allow_private)
+        self.sock = self.tls.wrap_socket(sock, server_hostname=self.host)
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """`sha256=<hex>`: HMAC-SHA256 of "<timestamp>.<body>" with the webhook's secret."""
+    mac = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256)
+    return f"sha256={mac.hexdigest()}"
+
+
+def delivery_body(
+    *, event: str, event_id: str, created_at: dt.datetime, payload: dict[str, Any]
+) -> bytes:
+    """The JSON body of a delivery: the same bytes on every attempt."""
+    envelope = {
+        "id": event_id,
+        "event": event,
+        "created_at": timezone.localtime(created_at).isoformat(),
+        "data": payload,
+    }
+    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode(
+        "utf-8"
+    )
+
+
+def post(
+    url: str,
+    *,
+    body: bytes,
+    secret: str,
+    event: str,
+    event_id: str,
+    now: dt.datetime,
+    allow_private: bool,
+) -> Outcome:
+    """POST one signed delivery; never raises for a network or HTTP problem."""
+    timestamp = str(int(now.timestamp()))
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": USER_AGENT,
+        "X-Hrperf-Event": event,
+        "X-Hrperf-Delivery": event_id,
+        "X-Hrperf-Timestamp": timestamp,
+        "X-Hrperf-Signature": signature(secret, timestamp, body),
+    }
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        port = parts.port or _default_port(parts.scheme)
+    except ValueError:
+        return Outcome(None, "invalid port in the URL")
+    connection: http.client.HTTPConnection
+    if parts.scheme.lower() == "https":
+        connection = _HTTPSConnection(
+            host,
+            port,
+            timeout=TIMEOUT_SECONDS,
+            allow_private=allow_private,
+            context=ssl.create_default_context(),
+        )
+    else:
+        connection = _HTTPConnection(
+            host, port, timeout=TIMEOUT_SECONDS, allow_private=allow_private
+        )
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        connection.request("POST", target, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read(4096)
+        status = response.status
+    except (OSError, http.client.HTTPException) as exc:
+        return Outcome(None, _describe(exc))
+    finally:
+        connection.close()
+    if 200 <= status < 300:
+        return Outcome(status, "")
+    return Outcome(status, f"HTTP {status} {response.reason}"[:200])
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc) or exc.__class__.__name__
+    return f"{exc.__class__.__name__}: {text}"[:500]

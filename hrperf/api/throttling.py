@@ -1,0 +1,58 @@
+"""Request rates: per token (the rate of its scope, API_RATE_PAYROLL or API_RATE_HR), per user
+for browser sessions and per address for anonymous callers (both at the HR rate). The counters
+live in the cache (Redis when REDIS_URL is set); if the cache is down, requests are let through
+rather than refused."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from redis.exceptions import RedisError
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from clients.models import ApiToken, Scope
+
+logger = logging.getLogger(__name__)
+
+
+class TokenRateThrottle(SimpleRateThrottle):
+    scope = Scope.HR.value
+    cache_format = "throttle_%(scope)s_%(ident)s"
+
+    def __init__(self) -> None:
+        # The rate depends on the caller: it is read in allow_request, from the current settings.
+        self.ident = ""
+
+    def get_rate(self) -> str | None:
+        rates: Any = api_settings.DEFAULT_THROTTLE_RATES
+        rate = rates.get(self.scope)
+        return None if rate is None else str(rate)
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        token = request.auth
+        user = request.user
+        if isinstance(token, ApiToken):
+            self.scope = token.scope
+            self.ident = f"token-{token.prefix}"
+        elif user is not None and user.is_authenticated:
+            self.scope = Scope.HR.value
+            # The join date tells apart a user recreated under a reused id.
+            joined = getattr(user, "date_joined", None)
+            stamp = int(joined.timestamp() * 1_000_000) if joined else 0
+            self.ident = f"user-{user.pk}-{stamp}"
+        else:
+            self.scope = Scope.HR.value
+            self.ident = f"addr-{self.get_ident(request)}"
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        try:
+            return super().allow_request(request, view)
+        except RedisError:
+            logger.warning("Request rates cannot be counted: the cache is not available")
+            return True
+
+    def get_cache_key(self, request: Request, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.ident}

@@ -1,0 +1,406 @@
+"""Webhook events: written in the domain's transaction, sent after it commits, signed, retried
+with backoff, never sent twice at once, and never in the domain's way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import threading
+import time
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from clients import services, tasks, webhooks
+from clients.models import ApiClient, Webhook, WebhookDelivery
+from tests.clients.conftest import Enqueued, Receiver
+from tests.conftest import skip_or_fail, uses_postgresql
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+PAYLOAD: dict[str, Any] = {
+    "employee_no": "E00042",
+    "employee_name": "张伟",
+    "department_code": "SALES",
+    "period": "2026Q3",
+    "total_score": Decimal("92.04"),
+    "grade": "A",
+    "pay_coefficient": Decimal("1.10"),
+    "verbal_warning": False,
+    "version": 1,
+    "approved_at": dt.datetime(2026, 10, 8, 1, 30, tzinfo=dt.UTC),
+}
+
+
+def hook(client: ApiClient, url: str, events: tuple[str, ...] = ("review.approved",)) -> Webhook:
+    return services.webhook_create(actor=None, client=client, url=url, events=list(events))
+
+
+def emit(event: str = "review.approved", payload: dict[str, Any] | None = None) -> int:
+    return services.webhooks_emit(event=event, payload=PAYLOAD if payload is None else payload)
+
+
+def make_due(delivery: WebhookDelivery) -> None:
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        next_attempt_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+
+
+@pytest.fixture
+def live_hook(payroll_client: ApiClient, receiver: Receiver, allow_private: None) -> Webhook:
+    return hook(payroll_client, receiver.url)
+
+
+# -- the outbox ------------------------------------------------------------------------------
+
+
+def test_an_event_makes_one_delivery_per_active_webhook_that_wants_it(
+    payroll_client: ApiClient,
+    allow_private: None,
+    enqueued: list[Enqueued],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    both = hook(payroll_client, "http://127.0.0.1:1/a", ("review.approved", "review.reopened"))
+    approved_only = hook(payroll_client, "http://127.0.0.1:1/b", ("review.approved",))
+    disabled = hook(payroll_client, "http://127.0.0.1:1/c", ("review.approved",))
+    services.webhook_disable(actor=None, webhook=disabled)
+    other = services.client_create(actor=None, name="inactive")
+    hook(other, "http://127.0.0.1:1/d")
+    ApiClient.objects.filter(pk=other.pk).update(active=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert emit("review.approved") == 2
+        assert emit("review.reopened") == 1
+
+    approved = WebhookDelivery.objects.filter(event="review.approved")
+    assert {d.webhook_id for d in approved} == {both.pk, approved_only.pk}
+    assert len({d.event_id for d in approved}) == 1  # one event, one id
+    assert {d.status for d in approved} == {"pending"}
+    assert sorted(call.delivery_id for call in enqueued) == sorted(
+        WebhookDelivery.objects.values_list("pk", flat=True)
+    )
+
+
+def test_the_payload_is_stored_as_json_with_decimals_as_strings_and_local_times(
+    live_hook: Webhook, enqueued: list[Enqueued]
+) -> None:
+    emit()
+    payload = WebhookDelivery.objects.get().payload
+    assert payload["total_score"] == "92.04" and payload["pay_coefficient"] == "1.10"
+    assert payload["approved_at"] == "2026-10-08T09:30:00+08:00"
+    assert payload["employee_name"] == "张伟" and payload["verbal_warning"] is False
+
+
+def test_deliveries_are_enqueued_only_when_the_transaction_commits(
+    live_hook: Webhook, enqueued: list[Enqueued], django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        emit()
+        assert enqueued == []
+    assert len(callbacks) == 1
+    assert [call.countdown for call in enqueued] == [None]
+
+
+def test_a_rolled_back_change_leaves_no_event(live_hook: Webhook, enqueued: list[Enqueued]) -> None:
+    class Abandon(Exception):
+        pass
+
+    with pytest.raises(Abandon), transaction.atomic():
+        assert emit() == 1
+        raise Abandon
+    assert not WebhookDelivery.objects.exists()
+    assert enqueued == []
+
+
+def test_an_unknown_event_is_a_programming_error(live_hook: Webhook) -> None:
+    with pytest.raises(ValueError, match="unknown webhook event"):
+        services.webhooks_emit(event="review.deleted", payload={})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dead_endpoint_and_a_dead_broker_never_hold_up_or_break_the_domain(
+    payroll_client: ApiClient,
+    closed_port: int,
+    allow_private: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hook(payroll_client, f"http://127.0.0.1:{closed_port}/dead")
+
+    def broker_down(*args: Any, **kwargs: Any) -> None:
+        raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.deliver_webhook, "apply_async", broker_down)
+
+    started = time.monotonic()
+    with transaction.atomic():
+        Group.objects.create(name="written-by-the-domain")
+        assert emit() == 1
+    elapsed = time.monotonic() - started
+
+    assert elapsed < 1.0
+    assert Group.objects.filter(name="written-by-the-domain").exists()
+    # The delivery waits in the outbox; the sweeper hands it out once it is overdue.
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "pending"
+
+
+def test_a_failure_to_write_the_outbox_does_not_break_the_callers_transaction(
+    live_hook: Webhook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(WebhookDelivery.objects, "bulk_create", broken)
+    with transaction.atomic():
+        Group.objects.create(name="kept")
+        assert emit() == 0
+        assert Group.objects.filter(name="kept").exists()
+    assert Group.objects.filter(name="kept").exists()
+
+
+def test_a_payload_that_is_not_json_is_logged_not_raised(
+    live_hook: Webhook, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert emit(payload={"figures": {1, 2}}) == 0
+    assert "Could not queue webhook event review.approved" in caplog.text
+
+
+# -- sending ---------------------------------------------------------------------------------
+
+
+def test_a_delivery_is_signed_so_that_the_receiver_can_check_it(
+    live_hook: Webhook, receiver: Receiver, enqueued: list[Enqueued]
+) -> None:
+    emit()
+    delivery = WebhookDelivery.objects.get()
+
+    assert services.webhook_deliver(delivery_id=delivery.pk) == "delivered"
+
+    [request] = receiver.requests
+    headers = {name.lower(): value for name, value in request.headers.items()}
+    timestamp = headers["x-hrperf-timestamp"]
+    expected = hmac.new(
+        live_hook.secret.encode(), timestamp.encode() + b"." + request.body, hashlib.sha256
+    ).hexdigest()
+    assert hmac.compare_digest(headers["x-hrperf-signature"], f"sha256={expected}")
+    assert abs(int(timestamp) - time.time()) < 60
+    assert headers["x-hrperf-event"] == "review.approved"
+    assert headers["x-hrperf-delivery"] == str(delivery.event_id)
+    assert headers["content-type"].startswith("application/json")
+    assert request.path == "/hooks/hrperf"
+    body = json.loads(request.body)
+    assert body["id"] == str(delivery.event_id) and body["event"] == "review.approved"
+    assert body["data"]["employee_no"] == "E00042" and body["data"]["total_score"] == "92.04"
+    assert body["created_at"].endswith("+08:00")
+    # A signature made with another secret, or over another body, does not match.
+    forged = hmac.new(b"guess", timestamp.encode() + b"." + request.body, hashlib.sha256)
+    assert headers["x-hrperf-signature"] != f"sha256={forged.hexdigest()}"
+
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered" and delivery.attempts == 1
+    assert delivery.last_status_code == 200 and delivery.delivered_at is not None
+    assert delivery.next_attempt_at is None and delivery.locked_until is None
+
+
+def test_a_retry_sends_the_same_body_and_delivery_id(
+    live_hook: Webhook, receiver: Receiver, enqueued: list[Enqueued]
+) -> None:
+    receiver.statuses = [503]
+    emit()
+    delivery = WebhookDelivery.objects.get()
+    assert services.webhook_deliver(delivery_id=delivery.pk) == "pending"
+    make_due(delivery)
+    assert services.webhook_deliver(delivery_id=delivery.pk) == "delivered"
+
+    first, second = receiver.requests
+    assert first.body == second.body
+    assert first.headers["X-Hrperf-Delivery"] == second.headers["X-Hrperf-Delivery"]
+
+
+def test_it_retries_a_server_error_with_backoff_then_gives_up(
+    live_hook: Webhook, receiver: Receiver, enqueued: list[Enqueued]
+) -> None:
+    receiver.status = 500
+    emit()
+    delivery = WebhookDelivery.objects.get()
+    enqueued.clear()
+
+    waits = []
+    for attempt in range(1, services.MAX_ATTEMPTS + 1):
+        before = timezone.now()
+        status = services.webhook_deliver(delivery_id=delivery.pk)
+        delivery.refresh_from_db()
+        assert delivery.attempts == attempt
+        assert delivery.last_status_code == 500
+        assert delivery.last_error.startswith("HTTP 500")
+        if attempt < services.MAX_ATTEMPTS:
+            assert status == "pending"
+            assert delivery.next_attempt_at is not None
+            waits.append(round((delivery.next_attempt_at - before).total_seconds()))
+            # Not due yet: a second task for it does nothing.
+            assert services.webhook_deliver(delivery_id=delivery.pk) == "skipped"
+            make_due(delivery)
+    assert status == "failed"
+    assert delivery.status == "failed" and delivery.next_attempt_at is None
+
+    assert waits == [30, 120, 600, 3600, 21600, 21600, 21600]
+    assert len(receiver.requests) == services.MAX_ATTEMPTS
+    # Short waits are scheduled in the broker; hours-long ones are left to the sweeper.
+    assert [call.countdown for call in enqueued] == [30, 120, 600]
+    assert services.webhook_deliver(delivery_id=delivery.pk) == "skipped"
+
+
+def test_it_retries_when_the_connection_is_refused(
+    payroll_client: ApiClient, closed_port: int, allow_private: None, enqueued: list[Enqueued]
+) -> None:
+    hook(payroll_client, f"http://127.0.0.1:{closed_port}/hook")
+    emit()
+    delivery = WebhookDelivery.objects.get()
+    enqueued.clear()
+
+    assert services.webhook_deliver(delivery_id=delivery.pk) == "pending"
+
+    delivery.refresh_from_db()
+    assert delivery.last_status_code is None
+    assert "ConnectionRefusedError" in delivery.last_error
+    assert delivery.attempts == 1
+    assert [(call.delivery_id, call.countdown) for call in enqueued] == [(delivery.pk, 30)]
+
+
+def test_a_redirect_is_not_followed(
+    live_hook: Webhook, receiver: Receiver, enqueued: list[Enqueued]
+) -> None:
+    receiver.status = 302
+    emit()
+    delivery = WebhookDelivery.objects.get()
+    assert services.webhook_deliver(delivery_id=delivery.pk) == "pending"
+    delivery.refresh_from_db()
+    assert delivery.last_status_code == 302 and len(receiver.requests) == 1
+
+
+def test_a_delivery_held_by_another_worker_is_not_sent_again(
+    live_hook: Webhook, receiver: Receiver, enqueued: list[Enqueued]
+) -> None:
+    emit()
+    delivery = WebhookDelivery.objects.get()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        locked_until=timezone.now() + dt.timedelta(seconds=30)
+    )
+    assert services.webhook_deliver(delivery_id=delivery.pk) == "skipped"
+    assert receiver.requests == []
+
+    # A worker that died while sending loses its hold when the lease runs out.
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        locked_until=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert services.webhook_deliver(delivery_id=delivery.pk) == "delivered"
+    assert len(receiver.requests) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_a_delivery_only_once(
+    live_hook: Webhook, receiver: Receiver, enqueued: list[Enqueued]
+) -> None:
+    if not uses_postgresql():
+        skip_or_fail(
+            "Concurrent workers need PostgreSQL: "
+            "threads cannot share SQLite's in-memory test database."
+        )
+    from django.db import connections
+
+    receiver.delay = 0.3
+    emit()
+    delivery = WebhookDelivery.objects.get()
+    results: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def work() -> None:
+        barrier.wait()
+        try:
+            results.append(services.webhook_deliver(delivery_id=delivery.pk))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+
+    assert sorted(results) == ["delivered", "skipped", "skipped", "skipped"]
+    assert len(receiver.requests) == 1
+
+
+def test_a_delivery_to_a_webhook_disabled_meanwhile_is_given_up(
+    live_hook: Webhook, receiver: Receiver, enqueued: list[Enqueued]
+) -> None:
+    emit()
+    delivery = WebhookDelivery.objects.get()
+    Webhook.objects.filter(pk=live_hook.pk).update(active=False)
+
+    assert services.webhook_deliver(delivery_id=delivery.pk) == "failed"
+    assert receiver.requests == []
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "10.0.0.8", "::1", "::ffff:192.168.1.1"])
+def test_the_sender_refuses_private_addresses_in_production(address: str) -> None:
+    assert not webhooks.address_allowed(address)
+
+
+def test_the_sender_does_not_connect_to_a_private_address_in_production(
+    payroll_client: ApiClient, receiver: Receiver, enqueued: list[Enqueued]
+) -> None:
+    from django.test import override_settings
+
+    with override_settings(WEBHOOK_ALLOW_PRIVATE=True):
+        hook(payroll_client, receiver.url)
+    emit()
+    delivery = WebhookDelivery.objects.get()
+    with override_settings(WEBHOOK_ALLOW_PRIVATE=False):
+        assert services.webhook_deliver(delivery_id=delivery.pk) == "pending"
+    delivery.refresh_from_db()
+    assert "AddressRefused" in delivery.last_error
+    assert receiver.requests == []
+
+
+def test_the_task_sends_the_delivery(
+    live_hook: Webhook, receiver: Receiver, enqueued: list[Enqueued]
+) -> None:
+    emit()
+    delivery = WebhookDelivery.objects.get()
+    result = tasks.deliver_webhook.apply(args=(delivery.pk,))
+    assert result.get() == "delivered"
+    assert len(receiver.requests) == 1
+
+
+# -- the sweeper -----------------------------------------------------------------------------
+
+
+def test_the_sweeper_hands_out_overdue_deliveries_only(
+    live_hook: Webhook, enqueued: list[Enqueued]
+) -> None:
+    now = timezone.now()
+    for _ in range(4):
+        emit()
+    overdue, due_now, later, held = WebhookDelivery.objects.order_by("pk")
+    WebhookDelivery.objects.filter(pk=overdue.pk).update(
+        next_attempt_at=now - dt.timedelta(minutes=5)
+    )
+    WebhookDelivery.objects.filter(pk=due_now.pk).update(next_attempt_at=now)
+    WebhookDelivery.objects.filter(pk=later.pk).update(next_attempt_at=now + dt.timedelta(hours=1))
+    WebhookDelivery.objects.filter(pk=held.pk).update(
+        next_attempt_at=now - dt.timedelta(minutes=5),
+        locked_until=now + dt.timedelta(seconds=30),
+    )
+    enqueued.clear()
+
+    assert services.webhooks_sweep(now=now) == 1
+    assert [call.delivery_id for call in enqueued] == [overdue.pk]
