@@ -1,0 +1,13 @@
+"""`python -m bench`: run the scoring benchmark (see bench/cli.py);
+`python -m bench payroll`: the payroll pull benchmark (see bench/payroll.py)."""
+
+import sys
+
+if sys.argv[1:2] == ["payroll"]:
+    from bench.payroll import main as payroll_main
+
+    sys.exit(payroll_main(sys.argv[2:]))
+
+from bench.cli import main
+
+sys.exit(main())
