@@ -1,0 +1,58 @@
+"""REST API (v1): the KPIs of the catalogue, all or one department's."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from departments import selectors
+from departments.api import CatalogueKpiSerializer, JsonApi, caller_roles, parse_query, require
+from hrperf.api.schema import error_responses
+from hrperf.errors import FieldError, ValidationFailed
+
+
+class KpiFilterSerializer(serializers.Serializer):
+    department = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text="A department code, such as SALES.",
+    )
+
+
+class KpiSerializer(CatalogueKpiSerializer):
+    department = serializers.SerializerMethodField()
+
+    class Meta(CatalogueKpiSerializer.Meta):
+        fields = ["department", *CatalogueKpiSerializer.Meta.fields]
+        read_only_fields = fields
+
+    def get_department(self, kpi: object) -> str:
+        return str(self.context["department_codes"][kpi.department_id])  # type: ignore[attr-defined]
+
+
+class KpiListApi(JsonApi):
+    @extend_schema(
+        operation_id="kpis_list",
+        tags=["catalogue"],
+        summary="The KPIs of the catalogue",
+        description="In catalogue order: by department, then the department's own order.",
+        parameters=[KpiFilterSerializer],
+        responses={200: KpiSerializer(many=True), **error_responses(400, 403)},
+    )
+    def get(self, request: Request) -> Response:
+        require(caller_roles(request).sees_catalogue)
+        code = parse_query(KpiFilterSerializer, request).get("department")
+        departments = list(selectors.department_list())
+        if code:
+            departments = [d for d in departments if d.code == code.strip().upper()]
+            if not departments:
+                raise ValidationFailed(
+                    [FieldError(field="department", message=_("No department has this code."))]
+                )
+        kpis = [kpi for department in departments for kpi in department.catalogue_kpis]  # type: ignore[attr-defined]
+        codes = {department.pk: department.code for department in departments}
+        return Response(KpiSerializer(kpis, many=True, context={"department_codes": codes}).data)
