@@ -13,12 +13,14 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import DecimalValidator
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import DecimalField, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clients.services import webhooks_emit
 from departments.models import Competency, Employee
 from hrperf.errors import Conflict, ErrorList, NotAllowed, ValidationFailed
 from hrperf.roles import roles_of
@@ -189,6 +191,13 @@ def _validated_policy(values: Mapping[str, Any]) -> dict[str, Decimal]:
             merged[name] = Decimal(str(raw))
         except (InvalidOperation, ValueError):
             errors.add(name, gettext_lazy("Enter a number."))
+            continue
+        field = ScoringPolicy._meta.get_field(name)
+        assert isinstance(field, DecimalField)
+        try:
+            DecimalValidator(field.max_digits, field.decimal_places)(merged[name])
+        except ValidationError as error:
+            errors.add(name, error.messages[0], "too_large")
     errors.raise_if_any()
     candidate = policy_to_scoring(ScoringPolicy(**merged))
     for problem in scoring.validate_policy(candidate):
@@ -766,7 +775,7 @@ def review_approve(*, actor: Any, review: Review) -> Review:
         assert review.policy_id is not None and review.total_score is not None
         assert review.kpi_score is not None and review.competency_score is not None
         assert review.pay_coefficient is not None
-        ApprovedResult.objects.create(
+        result = ApprovedResult.objects.create(
             review=review,
             version=review.version,
             policy_id=review.policy_id,
@@ -783,6 +792,7 @@ def review_approve(*, actor: Any, review: Review) -> Review:
         ScoringPolicy.objects.filter(pk=review.policy_id, frozen_at__isnull=True).update(
             frozen_at=now
         )
+        webhooks_emit(event="review.approved", payload=_payroll_event(result))
     return review
 
 
@@ -798,7 +808,7 @@ def review_reopen(*, actor: Any, review: Review, reason: str) -> Review:
     _require_director(actor)
     _require_text("reason", reason, gettext_lazy("Give the reason for reopening."))
     with transaction.atomic():
-        return _transition(
+        review = _transition(
             review=review,
             actor=actor,
             allowed_from=(State.APPROVED,),
@@ -806,6 +816,32 @@ def review_reopen(*, actor: Any, review: Review, reason: str) -> Review:
             reason=reason.strip(),
             extra={"version": F("version") + 1, "revision": F("revision") + 1},
         )
+        # Clients hear which approved version payroll keeps paying on until the correction.
+        last = (
+            review.approved_results.order_by("-version")
+            .select_related("review__employee", "review__department", "review__cycle")
+            .first()
+        )
+        if last is not None:
+            webhooks_emit(event="review.reopened", payload=_payroll_event(last))
+        return review
+
+
+def _payroll_event(result: ApprovedResult) -> dict[str, Any]:
+    """The payroll row of an approved version, as webhooks send it."""
+    review = result.review
+    return {
+        "employee_no": review.employee.employee_no,
+        "employee_name": review.employee.name,
+        "department_code": review.department.code,
+        "period": review.cycle.period,
+        "total_score": result.total_score,
+        "grade": result.grade,
+        "pay_coefficient": result.pay_coefficient,
+        "verbal_warning": result.verbal_warning,
+        "version": result.version,
+        "approved_at": result.approved_at,
+    }
 
 
 def _snapshot(review: Review) -> dict[str, Any]:

@@ -373,3 +373,10 @@ def test_hr_is_mailed_once_about_a_warning(quarter, personas, mailoutbox):
     assert not services.warning_notify(warning_id=warning.pk)
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["hr@example.com"]
+
+
+def test_it_rejects_a_policy_figure_too_large_for_its_column(personas, departments):
+    with pytest.raises(ValidationFailed) as info:
+        services.cycle_open(actor=personas["hr"], period="2026Q4", policy={"band_s": "1e30"})
+    assert [(e.field, e.code) for e in info.value.errors] == [("band_s", "too_large")]
+    assert not ReviewCycle.objects.exists()
