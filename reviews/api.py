@@ -287,11 +287,14 @@ class CycleGenerateApi(JsonApi):
     )
     def post(self, request: Request, period: str) -> Response:
         cycle = _cycle(caller_roles(request), period)
-        job = services.cycle_generate(actor=request.user, cycle=cycle)
-        return Response(
-            JobSerializer(job, context={"request": request}).data,
-            status=status.HTTP_202_ACCEPTED,
-        )
+        return _job_accepted(request, services.cycle_generate(actor=request.user, cycle=cycle))
+
+
+def _job_accepted(request: Request, job: CycleJob) -> Response:
+    """202 with the background job to poll."""
+    return Response(
+        JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
+    )
 
 
 class CycleRescoreApi(JsonApi):
@@ -305,11 +308,7 @@ class CycleRescoreApi(JsonApi):
     )
     def post(self, request: Request, period: str) -> Response:
         cycle = _cycle(caller_roles(request), period)
-        job = services.cycle_rescore(actor=request.user, cycle=cycle)
-        return Response(
-            JobSerializer(job, context={"request": request}).data,
-            status=status.HTTP_202_ACCEPTED,
-        )
+        return _job_accepted(request, services.cycle_rescore(actor=request.user, cycle=cycle))
 
 
 class CycleJobApi(JsonApi):
