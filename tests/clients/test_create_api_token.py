@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import translation
 
 from clients import selectors
 from clients.models import ApiClient, ApiToken
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The messages these tests read are checked in English."""
+    with translation.override("en"):
+        yield
 
 
 def run(*args: str) -> tuple[str, str]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import override_settings
+from django.utils import translation
 
 from clients import selectors, services, tokens
 from clients.models import ApiClient, ApiToken, Scope, Webhook, WebhookDelivery, WebhookEvent
@@ -15,6 +17,13 @@ from hrperf.errors import Conflict, NotAllowed, ValidationFailed
 from hrperf.roles import roles_of
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The messages these tests read are checked in English."""
+    with translation.override("en"):
+        yield
 
 
 def field_errors(failure: pytest.ExceptionInfo[ValidationFailed]) -> dict[str, str]:
