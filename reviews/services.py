@@ -10,7 +10,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import DecimalValidator
@@ -22,11 +21,11 @@ from django.utils.translation import gettext_lazy
 
 from clients.services import webhooks_emit
 from departments.models import Competency, Employee
-from hrperf.errors import Conflict, ErrorList, NotAllowed, ValidationFailed
+from hrperf.errors import Conflict, ErrorList, FieldError, NotAllowed, ValidationFailed
 from hrperf.roles import roles_of
 from kpis.models import Kpi
 from reviews import scoring
-from reviews.messages import problem_text
+from reviews.messages import problem_text, reason_text
 from reviews.models import (
     PERIOD_VALIDATOR,
     ApprovedResult,
@@ -41,9 +40,7 @@ from reviews.models import (
     VerbalWarning,
 )
 
-User = AbstractBaseUser | AnonymousUser
 State = Review.State
-EDITABLE_STATES = (State.DRAFT, State.SUBMITTED, State.SCORED, State.RETURNED, State.REOPENED)
 SCORING_STATES = (State.SUBMITTED, State.SCORED)
 MAX_DECIMALS = 4
 MAX_FIGURE = Decimal("99999999999999")  # 14 integer digits: DecimalField(max_digits=18, 4)
@@ -98,9 +95,7 @@ def _require_text(name: str, value: str, message: Any) -> None:
         raise ValidationFailed([_field_error(name, message, "required")])
 
 
-def _field_error(name: str, message: Any, code: str = "invalid") -> Any:
-    from hrperf.errors import FieldError
-
+def _field_error(name: str, message: Any, code: str = "invalid") -> FieldError:
     return FieldError(field=name, message=message, code=code)
 
 
@@ -201,7 +196,7 @@ def _validated_policy(values: Mapping[str, Any]) -> dict[str, Decimal]:
     errors.raise_if_any()
     candidate = policy_to_scoring(ScoringPolicy(**merged))
     for problem in scoring.validate_policy(candidate):
-        errors.add(problem.field, problem_message(problem), problem.code)
+        errors.add(problem.field, problem_text(problem), problem.code)
     errors.raise_if_any()
     return merged
 
@@ -277,10 +272,6 @@ def policy_to_scoring(policy: ScoringPolicy) -> scoring.Policy:
             "D": policy.coefficient_d,
         },
     )
-
-
-def problem_message(problem: Any) -> str:
-    return problem_text(problem)
 
 
 # -- generating reviews ----------------------------------------------------------------------
@@ -446,19 +437,19 @@ def _parse_figure(raw: Any, field: str, errors: ErrorList) -> Decimal | None:
     try:
         value = Decimal(str(raw).strip().replace(",", ""))
     except InvalidOperation:
-        errors.add(field, gettext_lazy("Enter a number."))
+        errors.add(field, reason_text("not_a_number"))
         return None
     if not value.is_finite():
-        errors.add(field, gettext_lazy("Enter a number."))
+        errors.add(field, reason_text("not_a_number"))
         return None
     if value < 0:
-        errors.add(field, gettext_lazy("A figure cannot be negative."), "negative")
+        errors.add(field, reason_text("negative"), "negative")
         return None
     if value.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
-        errors.add(field, gettext_lazy("Use at most 4 decimal places."), "too_precise")
+        errors.add(field, reason_text("too_many_decimals", {"max": MAX_DECIMALS}), "too_precise")
         return None
     if value > MAX_FIGURE:
-        errors.add(field, gettext_lazy("This figure is too large."), "too_large")
+        errors.add(field, reason_text("too_large"), "too_large")
         return None
     return value
 
@@ -550,11 +541,7 @@ def review_set_figures(
                 if name in ("target", "actual"):
                     value = _parse_figure(raw, place, errors)
                     if name == "target" and value == 0 and line.direction == "higher":
-                        errors.add(
-                            place,
-                            gettext_lazy("A target of 0 is not allowed on a higher-is-better KPI."),
-                            "zero_target",
-                        )
+                        errors.add(place, reason_text("zero_target"), "zero_target")
                         continue
                 elif name == "weight":
                     try:
@@ -580,8 +567,7 @@ def review_set_figures(
                 [
                     _field_error(
                         "weight",
-                        gettext_lazy("The weights of a review must add up to 100 (now %(sum)s).")
-                        % {"sum": sum(weights.values())},
+                        reason_text("weights_sum", {"sum": sum(weights.values()), "total": 100}),
                         "weights_sum",
                     )
                 ]
@@ -817,24 +803,24 @@ def review_reopen(*, actor: Any, review: Review, reason: str) -> Review:
             extra={"version": F("version") + 1, "revision": F("revision") + 1},
         )
         # Clients hear which approved version payroll keeps paying on until the correction.
-        last = (
-            review.approved_results.order_by("-version")
-            .select_related("review__employee", "review__department", "review__cycle")
-            .first()
-        )
+        last = review.approved_results.order_by("-version").first()
         if last is not None:
             webhooks_emit(event="review.reopened", payload=_payroll_event(last))
         return review
 
 
 def _payroll_event(result: ApprovedResult) -> dict[str, Any]:
-    """The payroll row of an approved version, as webhooks send it."""
-    review = result.review
+    """The payroll row of an approved version, as webhooks send it (one query)."""
+    employee_no, employee_name, department_code, period = (
+        Review.objects.filter(pk=result.review_id)
+        .values_list("employee__employee_no", "employee__name", "department__code", "cycle__period")
+        .get()
+    )
     return {
-        "employee_no": review.employee.employee_no,
-        "employee_name": review.employee.name,
-        "department_code": review.department.code,
-        "period": review.cycle.period,
+        "employee_no": employee_no,
+        "employee_name": employee_name,
+        "department_code": department_code,
+        "period": period,
         "total_score": result.total_score,
         "grade": result.grade,
         "pay_coefficient": result.pay_coefficient,
