@@ -6,13 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import wraps
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -36,28 +32,11 @@ from departments.roster_import import (
 )
 from departments.services import employee_import
 from hrperf.bilingual import current_suffix
-from hrperf.roles import Roles, roles_of
+from hrperf.pages import allowed as _allowed
+from hrperf.roles import roles_of
 from kpis.models import Kpi
 
 ROSTER_PAGE_SIZE = 50
-
-View = Callable[..., HttpResponse]
-
-
-def _allowed(test: Callable[[Roles], bool]) -> Callable[[View], View]:
-    """Anonymous visitors go to the login page; a user whose roles fail `test` gets a 403."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not test(roles_of(request.user)):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
-
 
 # -- Catalogue ----------------------------------------------------------------------------
 

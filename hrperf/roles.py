@@ -44,6 +44,19 @@ class Roles:
     def manages_roster(self) -> bool:
         return self.is_hr
 
+    @property
+    def sees_quarters(self) -> bool:
+        """The quarters and their review lists (a head sees only their department's)."""
+        return self.is_hr or self.is_director or self.is_head
+
+    @property
+    def sees_warnings(self) -> bool:
+        return self.is_hr or self.is_director or self.is_head
+
+    @property
+    def sees_reports(self) -> bool:
+        return self.is_hr or self.is_director
+
 
 def roles_of(user: Any) -> Roles:
     """The roles of `user`, computed once per request object and cached on it."""

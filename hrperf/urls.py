@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from hrperf import health
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", RedirectView.as_view(pattern_name="departments:catalogue"), name="home"),
+    path("", RedirectView.as_view(pattern_name="reviews:dashboard"), name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -23,6 +23,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("clients/", include("clients.urls")),
     path("", include("departments.urls")),
+    path("", include("reviews.urls")),
 ]
 
 # /api/ paths answer errors in the API's JSON shape; other paths get the usual pages.

@@ -462,14 +462,18 @@ def _lock_editable(review_id: int, expected_revision: int | None) -> Review:
             code="frozen",
         )
     if expected_revision is not None and review.revision != expected_revision:
-        raise Conflict(
-            gettext_lazy(
-                "Someone else changed this review after you opened it. "
-                "Reload it to see their changes; nothing of yours was saved."
-            ),
-            code="stale",
-        )
+        raise _stale()
     return review
+
+
+def _stale() -> Conflict:
+    return Conflict(
+        gettext_lazy(
+            "Someone else changed this review after you opened it. "
+            "Reload it to see their changes; nothing of yours was saved."
+        ),
+        code="stale",
+    )
 
 
 def _after_input_change(review: Review, actor: Any, events: list[AuditEvent]) -> None:
@@ -676,13 +680,18 @@ def _transition(
     to: str,
     reason: str = "",
     extra: Mapping[str, Any] | None = None,
+    expected_revision: int | None = None,
 ) -> Review:
-    """Move a review between states with one conditional update; refuse if it moved meanwhile."""
-    updated = Review.objects.filter(pk=review.pk, state__in=allowed_from).update(
-        state=to, updated_at=timezone.now(), **(extra or {})
-    )
+    """Move a review between states with one conditional update; refuse if it moved meanwhile
+    (another state, or another revision than the one the caller's form was based on)."""
+    matching = Review.objects.filter(pk=review.pk, state__in=allowed_from)
+    if expected_revision is not None:
+        matching = matching.filter(revision=expected_revision)
+    updated = matching.update(state=to, updated_at=timezone.now(), **(extra or {}))
     if updated != 1:
-        current = Review.objects.values_list("state", flat=True).get(pk=review.pk)
+        current, revision = Review.objects.values_list("state", "revision").get(pk=review.pk)
+        if expected_revision is not None and revision != expected_revision:
+            raise _stale()
         raise Conflict(
             gettext_lazy("This review is %(state)s; it cannot go to %(to)s.")
             % {"state": State(current).label, "to": State(to).label},
@@ -702,11 +711,13 @@ def _transition(
     return review
 
 
-def review_submit(*, actor: Any, review: Review) -> Review:
+def review_submit(*, actor: Any, review: Review, expected_revision: int | None = None) -> Review:
     """HR hands a complete review to the worker for scoring."""
     _require_hr(actor)
     with transaction.atomic():
         review = Review.objects.select_for_update().get(pk=review.pk)
+        if expected_revision is not None and review.revision != expected_revision:
+            raise _stale()
         if review.incomplete_reasons:
             raise ValidationFailed(
                 [
@@ -728,7 +739,9 @@ def review_submit(*, actor: Any, review: Review) -> Review:
     return review
 
 
-def review_return(*, actor: Any, review: Review, comment: str) -> Review:
+def review_return(
+    *, actor: Any, review: Review, comment: str, expected_revision: int | None = None
+) -> Review:
     _require_director(actor)
     _require_text("comment", comment, gettext_lazy("Say what HR should change."))
     with transaction.atomic():
@@ -738,14 +751,17 @@ def review_return(*, actor: Any, review: Review, comment: str) -> Review:
             allowed_from=(State.SCORED,),
             to=State.RETURNED,
             reason=comment.strip(),
+            expected_revision=expected_revision,
         )
 
 
-def review_approve(*, actor: Any, review: Review) -> Review:
+def review_approve(*, actor: Any, review: Review, expected_revision: int | None = None) -> Review:
     """The director approves a scored review: its figures freeze and payroll sees them."""
     _require_director(actor)
     with transaction.atomic():
         review = Review.objects.select_for_update().get(pk=review.pk)
+        if expected_revision is not None and review.revision != expected_revision:
+            raise _stale()
         if review.state != State.SCORED or review.scored_revision != review.revision:
             raise Conflict(
                 gettext_lazy("Only a scored review can be approved."), code="bad_transition"
@@ -782,13 +798,25 @@ def review_approve(*, actor: Any, review: Review) -> Review:
     return review
 
 
-def reviews_approve(*, actor: Any, reviews: Sequence[Review]) -> list[Review]:
-    """Approve many at once: all or none."""
+def reviews_approve(
+    *,
+    actor: Any,
+    reviews: Sequence[Review],
+    expected_revisions: Mapping[int, int] | None = None,
+) -> list[Review]:
+    """Approve many at once: all or none. `expected_revisions` ({review id: revision}) refuses
+    the whole batch when any of them changed since the caller's page was drawn."""
+    expected = expected_revisions or {}
     with transaction.atomic():
-        return [review_approve(actor=actor, review=review) for review in reviews]
+        return [
+            review_approve(actor=actor, review=review, expected_revision=expected.get(review.pk))
+            for review in reviews
+        ]
 
 
-def review_reopen(*, actor: Any, review: Review, reason: str) -> Review:
+def review_reopen(
+    *, actor: Any, review: Review, reason: str, expected_revision: int | None = None
+) -> Review:
     """The director reopens an approved review for a correction: a new version begins. The last
     approved version stays with payroll until the new one is approved."""
     _require_director(actor)
@@ -801,6 +829,7 @@ def review_reopen(*, actor: Any, review: Review, reason: str) -> Review:
             to=State.REOPENED,
             reason=reason.strip(),
             extra={"version": F("version") + 1, "revision": F("revision") + 1},
+            expected_revision=expected_revision,
         )
         # Clients hear which approved version payroll keeps paying on until the correction.
         last = review.approved_results.order_by("-version").first()

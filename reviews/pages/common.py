@@ -1,0 +1,24 @@
+"""Lookups shared by the quarter's pages."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+
+from hrperf.roles import roles_of
+from reviews import selectors
+from reviews.models import Review, ReviewCycle
+
+
+def cycle_or_404(period: str) -> ReviewCycle:
+    cycle = selectors.cycle_get(period=period)
+    if cycle is None:
+        raise Http404
+    return cycle
+
+
+def review_or_404(request: HttpRequest, review_id: int) -> Review:
+    """The review, if the viewer may see it; a 404 otherwise (never a hint that it exists)."""
+    review = selectors.review_get(viewer_roles=roles_of(request.user), review_id=review_id)
+    if review is None:
+        raise Http404
+    return review
