@@ -380,3 +380,57 @@ def test_it_rejects_a_policy_figure_too_large_for_its_column(personas, departmen
         services.cycle_open(actor=personas["hr"], period="2026Q4", policy={"band_s": "1e30"})
     assert [(e.field, e.code) for e in info.value.errors] == [("band_s", "too_large")]
     assert not ReviewCycle.objects.exists()
+
+
+# -- a form based on a stale revision ------------------------------------------------------
+
+
+def test_each_transition_refuses_a_revision_that_moved_on(quarter, personas):
+    director, hr = personas["director"], personas["hr"]
+    review = scored(personas)
+    stale = review.revision - 1
+    for attempt in (
+        lambda: services.review_approve(actor=director, review=review, expected_revision=stale),
+        lambda: services.review_return(
+            actor=director, review=review, comment="复核", expected_revision=stale
+        ),
+        lambda: services.reviews_approve(
+            actor=director, reviews=[review], expected_revisions={review.pk: stale}
+        ),
+    ):
+        with pytest.raises(Conflict) as refused:
+            attempt()
+        assert refused.value.code == "stale"
+    assert review_of(personas).state == Review.State.SCORED
+
+    review = services.review_approve(
+        actor=director, review=review, expected_revision=review.revision
+    )
+    with pytest.raises(Conflict) as refused:
+        services.review_reopen(
+            actor=director, review=review, reason="更正", expected_revision=review.revision + 1
+        )
+    assert refused.value.code == "stale"
+    review = services.review_reopen(
+        actor=director, review=review, reason="更正", expected_revision=review.revision
+    )
+    assert (review.state, review.version) == (Review.State.REOPENED, 2)
+    with pytest.raises(Conflict) as refused:
+        services.review_submit(actor=hr, review=review, expected_revision=review.revision - 1)
+    assert refused.value.code == "stale"
+    assert review_of(personas).state == Review.State.REOPENED
+
+
+def test_a_bulk_approval_with_one_stale_review_approves_none(quarter, personas):
+    first = scored(personas)
+    second = scored(personas, name="head")
+    with pytest.raises(Conflict):
+        services.reviews_approve(
+            actor=personas["director"],
+            reviews=[first, second],
+            expected_revisions={first.pk: first.revision, second.pk: second.revision + 1},
+        )
+    assert not ApprovedResult.objects.exists()
+    assert set(
+        Review.objects.filter(pk__in=[first.pk, second.pk]).values_list("state", flat=True)
+    ) == {Review.State.SCORED}
