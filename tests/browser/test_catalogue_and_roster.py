@@ -35,7 +35,7 @@ def catalogue(personas: dict[str, User]) -> None:
 
 
 def log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/")
+    page.goto(f"{base_url}/catalogue/")
     expect(page).to_have_url(re.compile(r"/login/\?next=/catalogue/$"))
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
