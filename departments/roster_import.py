@@ -78,9 +78,9 @@ _EMPLOYEE_NO_MAX = _max_length("employee_no")
 _NAME_MAX = _max_length("name")
 _POSITION_MAX = _max_length("position")
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
-_BINARY_MAGICS = (
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
+BINARY_MAGICS = (
     b"%PDF-",
     b"\x89PNG",
     b"\xff\xd8\xff",  # JPEG
@@ -173,7 +173,7 @@ def _describe(error: RowError) -> str:
     return f"{where}: {error.message}"
 
 
-def _file_error(message: str) -> ImportRejected:
+def file_error(message: str) -> ImportRejected:
     return ImportRejected([RowError(row=None, field=None, message=message)])
 
 
@@ -182,31 +182,31 @@ def _file_error(message: str) -> ImportRejected:
 
 def read_roster(file: IO[bytes] | UploadedFile, *, filename: str = "") -> RosterTable:
     """The header and rows of a CSV or .xlsx roster file, or ImportRejected with the problems."""
-    data = _read_limited(file)
+    data = read_limited(file)
     if not data.strip():
-        raise _file_error(_("The file is empty."))
-    if data.startswith(_ZIP_MAGIC):
-        with closing(_xlsx_rows(data)) as rows:
+        raise file_error(_("The file is empty."))
+    if data.startswith(ZIP_MAGIC):
+        with closing(xlsx_rows(data)) as rows:
             return _table(rows)
-    if data.startswith(_OLE_MAGIC) or filename.lower().endswith(".xls"):
-        raise _file_error(
+    if data.startswith(OLE_MAGIC) or filename.lower().endswith(".xls"):
+        raise file_error(
             _(
                 "Old Excel (.xls) files and password-protected workbooks cannot be read. "
                 "Save the file as an Excel workbook (.xlsx) or as CSV and try again."
             )
         )
-    if data.startswith(_BINARY_MAGICS):
-        raise _not_a_roster_file()
-    return _table(_csv_rows(_decode(data)))
+    if data.startswith(BINARY_MAGICS):
+        raise not_a_table_file()
+    return _table(csv_rows(decode_text(data)))
 
 
-def _not_a_roster_file() -> ImportRejected:
-    return _file_error(_("The file is not a CSV or Excel (.xlsx) file."))
+def not_a_table_file() -> ImportRejected:
+    return file_error(_("The file is not a CSV or Excel (.xlsx) file."))
 
 
-def _read_limited(file: IO[bytes] | UploadedFile) -> bytes:
+def read_limited(file: IO[bytes] | UploadedFile) -> bytes:
     limit: int = settings.MAX_UPLOAD_BYTES
-    too_large = _file_error(
+    too_large = file_error(
         _("The file is too large: at most %(max)s MB.") % {"max": limit // (1024 * 1024)}
     )
     if isinstance(file, UploadedFile):
@@ -226,7 +226,7 @@ def _read_limited(file: IO[bytes] | UploadedFile) -> bytes:
     return data
 
 
-def _decode(data: bytes) -> str:
+def decode_text(data: bytes) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encodings: tuple[str, ...] = ("utf-16",)  # Excel's "Unicode text"
     else:
@@ -239,7 +239,7 @@ def _decode(data: bytes) -> str:
         if _looks_binary(text):
             break
         return text
-    raise _not_a_roster_file()
+    raise not_a_table_file()
 
 
 def _looks_binary(text: str) -> bool:
@@ -248,7 +248,7 @@ def _looks_binary(text: str) -> bool:
     return "\x00" in text or (controls > 2 and controls * 100 > len(sample))
 
 
-def _csv_rows(text: str) -> Iterator[tuple[int, list[Any]]]:
+def csv_rows(text: str) -> Iterator[tuple[int, list[Any]]]:
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(",;\t", key=lambda char: (first_line.count(char), char == ","))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -256,10 +256,10 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[Any]]]:
         for number, cells in enumerate(reader, start=1):
             yield number, list(cells)
     except csv.Error as exc:
-        raise _not_a_roster_file() from exc
+        raise not_a_table_file() from exc
 
 
-def _xlsx_rows(data: bytes) -> Generator[tuple[int, list[Any]], None, None]:
+def xlsx_rows(data: bytes) -> Generator[tuple[int, list[Any]], None, None]:
     from openpyxl import load_workbook
 
     try:
@@ -267,11 +267,11 @@ def _xlsx_rows(data: bytes) -> Generator[tuple[int, list[Any]], None, None]:
             names = set(archive.namelist())
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise _not_a_roster_file() from exc
+        raise not_a_table_file() from exc
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise _not_a_roster_file()
+        raise not_a_table_file()
     if unpacked > MAX_UNPACKED_XLSX_BYTES:
-        raise _file_error(
+        raise file_error(
             _(
                 "The Excel workbook is too large once unpacked. "
                 "Remove unused sheets, or save it as CSV and try again."
@@ -280,10 +280,10 @@ def _xlsx_rows(data: bytes) -> Generator[tuple[int, list[Any]], None, None]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors on broken files
-        raise _not_a_roster_file() from exc
+        raise not_a_table_file() from exc
     try:
         if not workbook.worksheets:
-            raise _not_a_roster_file()
+            raise not_a_table_file()
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # trust the cells, not the declared size
         try:
@@ -292,12 +292,12 @@ def _xlsx_rows(data: bytes) -> Generator[tuple[int, list[Any]], None, None]:
         except ImportRejected:
             raise
         except Exception as exc:
-            raise _not_a_roster_file() from exc
+            raise not_a_table_file() from exc
     finally:
         workbook.close()
 
 
-def _is_blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -305,22 +305,22 @@ def _table(rows: Iterator[tuple[int, list[Any]]]) -> RosterTable:
     header: tuple[int, list[Any]] | None = None
     data_rows: list[tuple[int, list[Any]]] = []
     for number, cells in rows:
-        if all(_is_blank(cell) for cell in cells):
+        if all(is_blank(cell) for cell in cells):
             continue
         if header is None:
             header = (number, cells)
             continue
         if len(data_rows) >= MAX_ROWS:
-            raise _file_error(
+            raise file_error(
                 _("The file has more than %(max)s employee rows. Split it into smaller files.")
                 % {"max": f"{MAX_ROWS:,}"}
             )
         data_rows.append((number, cells))
     if header is None:
-        raise _file_error(_("The file is empty."))
+        raise file_error(_("The file is empty."))
     columns = _columns(*header)
     if not data_rows:
-        raise _file_error(_("The file has a header row but no employee rows."))
+        raise file_error(_("The file has a header row but no employee rows."))
     return RosterTable(columns=columns, rows=data_rows, width=len(header[1]))
 
 
@@ -330,7 +330,7 @@ def _columns(row: int, cells: list[Any]) -> dict[str, tuple[int, str]]:
     unknown: list[str] = []
     in_chinese = False
     for index, cell in enumerate(cells):
-        if _is_blank(cell):
+        if is_blank(cell):
             continue
         written = str(cell).strip()
         column = _column_for(written)
@@ -525,7 +525,7 @@ class _RowChecker:
 
     def _hire_date(self) -> date | None:
         raw = self.raw("hire_date")
-        if _is_blank(raw):
+        if is_blank(raw):
             return None
         parsed = _as_date(raw)
         if parsed is None:
@@ -541,7 +541,7 @@ class _RowChecker:
 
     def _yes_no(self, column: str, *, default: bool) -> bool:
         raw = self.raw(column)
-        if _is_blank(raw):
+        if is_blank(raw):
             return default
         parsed = _as_bool(raw)
         if parsed is None:
@@ -562,7 +562,7 @@ class _RowChecker:
     def _stray_cells(self) -> None:
         named = {index for index, _header in self.table.columns.values()}
         for index, cell in enumerate(self.cells):
-            if index not in named and not _is_blank(cell):
+            if index not in named and not is_blank(cell):
                 self.error(
                     None,
                     _("Value “%(value)s” is in a column without a header.")

@@ -155,7 +155,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _UploadLimit(FileUploadHandler):
+class UploadLimit(FileUploadHandler):
     """Skips an uploaded file as soon as it passes the size limit, and remembers that it did,
     so that the page can say why instead of reading (and storing) the whole file."""
 
@@ -216,14 +216,14 @@ def _column_help() -> list[ColumnHelp]:
 @require_http_methods(["GET", "POST"])
 @_allowed(lambda roles: roles.manages_roster)
 def roster_import(request: HttpRequest) -> HttpResponse:
-    limit = _UploadLimit(request, settings.MAX_UPLOAD_BYTES)
+    limit = UploadLimit(request, settings.MAX_UPLOAD_BYTES)
     if request.method == "POST":
         request.upload_handlers = [limit, *request.upload_handlers]
     return _roster_import(request, limit)
 
 
 @csrf_protect
-def _roster_import(request: HttpRequest, limit: _UploadLimit) -> HttpResponse:
+def _roster_import(request: HttpRequest, limit: UploadLimit) -> HttpResponse:
     errors: list[RowError] = []
     if request.method == "POST":
         form = RosterImportForm(request.POST, request.FILES, upload_too_large=limit.exceeded)

@@ -38,6 +38,7 @@ from hrperf.api.pagination import KeysetPagination
 from hrperf.api.permissions import PayrollReader
 from hrperf.api.schema import ErrorSerializer, error_responses
 from hrperf.errors import ErrorList
+from hrperf.spreadsheets import csv_text
 from reviews import payroll
 from reviews.models import Review
 from reviews.payroll import (
@@ -198,13 +199,6 @@ class PayrollPageSerializer(serializers.Serializer[Any]):
     results = PayrollRowSerializer(many=True)
 
 
-def _csv_cell(value: str | int) -> str | int:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def csv_chunks(
     rows: Iterable[Sequence[str | int]], *, chunk_rows: int = CSV_CHUNK_ROWS
 ) -> Iterator[bytes]:
@@ -216,7 +210,7 @@ def csv_chunks(
     buffer.write(BOM)
     writer.writerow(FIELDS)
     for count, (number, name, department, *rest) in enumerate(rows, start=1):
-        writer.writerow((_csv_cell(number), _csv_cell(name), _csv_cell(department), *rest))
+        writer.writerow((csv_text(number), csv_text(name), csv_text(department), *rest))
         if count % chunk_rows == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)

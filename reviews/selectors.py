@@ -17,13 +17,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from departments.models import Competency
 from hrperf.roles import Roles
 from reviews import scoring
 from reviews.messages import reason_text
 from reviews.models import (
+    AssessorRole,
     AuditEvent,
     CompetencyRating,
     CycleJob,
@@ -52,13 +54,16 @@ def sees_warnings(roles: Roles) -> bool:
 
 
 def visible_reviews(*, viewer_roles: Roles) -> QuerySet[Review]:
-    """Every review the viewer may see."""
+    """Every review the viewer may see. A head sees their department's reviews except their own,
+    which they see as every employee does: once it is approved."""
     reviews = Review.objects.all()
     if sees_all_reviews(viewer_roles):
         return reviews
     condition: Q | None = None
     if viewer_roles.headed_department_id is not None:
         condition = Q(department_id=viewer_roles.headed_department_id)
+        if viewer_roles.employee is not None:
+            condition &= ~Q(employee_id=viewer_roles.employee.pk)
     if viewer_roles.employee is not None:
         own = Q(employee_id=viewer_roles.employee.pk, state=Review.State.APPROVED)
         condition = own if condition is None else condition | own
@@ -141,12 +146,14 @@ def review_list(
     state: str | None = None,
     grade: str | None = None,
     warning: bool | None = None,
+    needs: str | None = None,
     after_id: int | None = None,
 ) -> QuerySet[Review]:
     """The quarter's reviews that the viewer sees, by id, with employee and department loaded.
 
     `warning` keeps the reviews whose score earns (True) or does not earn (False) a verbal
-    warning; `after_id` starts after that review (keyset pagination)."""
+    warning; `needs` keeps those still lacking something (see `NEEDS`); `after_id` starts
+    after that review (keyset pagination)."""
     reviews = (
         visible_reviews(viewer_roles=viewer_roles)
         .filter(cycle=cycle)
@@ -161,9 +168,37 @@ def review_list(
         reviews = reviews.filter(grade=grade)
     if warning is not None:
         reviews = reviews.filter(verbal_warning=warning)
+    if needs:
+        reviews = reviews_needing(reviews, needs)
     if after_id is not None:
         reviews = reviews.filter(pk__gt=after_id)
     return reviews
+
+
+# What a review may still lack: its figures or ratings, nothing (ready to submit), or one
+# assessor's ratings.
+NEEDS = ("incomplete", "ready", "hr_ratings", "director_ratings")
+_NEEDS_RATINGS_OF = {
+    "hr_ratings": AssessorRole.HR,
+    "director_ratings": AssessorRole.MARKETING_DIRECTOR,
+}
+
+
+def reviews_needing(reviews: QuerySet[Review], needs: str) -> QuerySet[Review]:
+    """The reviews of `reviews` lacking what `needs` names (one of `NEEDS`)."""
+    if needs == "incomplete":
+        return reviews.exclude(incomplete_reasons=[])
+    if needs == "ready":
+        return reviews.filter(incomplete_reasons=[])
+    role = _NEEDS_RATINGS_OF[needs]
+    rated = (
+        CompetencyRating.objects.filter(review=OuterRef("pk"), assessor_role=role)
+        .values("review")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    competencies = Competency.objects.count()
+    return reviews.annotate(rated=Coalesce(Subquery(rated), 0)).filter(rated__lt=competencies)
 
 
 def review_get(*, viewer_roles: Roles, review_id: int) -> Review | None:
@@ -355,13 +390,15 @@ def warning_list(
     *, viewer_roles: Roles, acknowledged: bool | None = None, before_id: int | None = None
 ) -> QuerySet[VerbalWarning]:
     """The verbal warnings the viewer may see (HR and the director: all; a head: their own
-    department's), newest first, with review, employee, department and cycle loaded;
-    `before_id` starts after that warning (keyset pagination)."""
+    department's, of the reviews they see: not their own before it is approved), newest first,
+    with review, employee, department and cycle loaded; `before_id` starts after that warning
+    (keyset pagination)."""
     if sees_all_reviews(viewer_roles):
         warnings = VerbalWarning.objects.all()
     elif viewer_roles.headed_department_id is not None:
         warnings = VerbalWarning.objects.filter(
-            review__department_id=viewer_roles.headed_department_id
+            review__department_id=viewer_roles.headed_department_id,
+            review__in=visible_reviews(viewer_roles=viewer_roles),
         )
     else:
         warnings = VerbalWarning.objects.none()
@@ -376,3 +413,64 @@ def warning_list(
 
 def warning_get(*, viewer_roles: Roles, warning_id: int) -> VerbalWarning | None:
     return warning_list(viewer_roles=viewer_roles).filter(pk=warning_id).first()
+
+
+# -- the review page -------------------------------------------------------------------------
+
+ASSESSOR_GAP_LIMIT = Decimal(20)
+
+
+def assessor_gap(*, assessors: list[AssessorDetail]) -> Decimal | None:
+    """How far apart the assessors' competency scores are (each the mean of their ratings × 20,
+    counted only when that assessor has rated every competency); None unless two have."""
+    scores = []
+    for assessor in assessors:
+        values = [rating.value for rating in assessor.ratings]
+        if not values or any(value is None for value in values):
+            continue
+        scores.append(Decimal(sum(v for v in values if v is not None)) * 20 / len(values))
+    if len(scores) < 2:
+        return None
+    return max(scores) - min(scores)
+
+
+def review_list_search(reviews: QuerySet[Review], text: str) -> QuerySet[Review]:
+    """Narrow a review list to employees whose number or name contains `text`."""
+    text = text.strip()
+    if not text:
+        return reviews
+    return reviews.filter(
+        Q(employee__employee_no__icontains=text) | Q(employee__name__icontains=text)
+    )
+
+
+# -- the quarter's page ----------------------------------------------------------------------
+
+
+def cycle_latest_job(*, viewer_roles: Roles, cycle: ReviewCycle) -> CycleJob | None:
+    """The quarter's most recent background job: HR's work, seen by HR only."""
+    if not viewer_roles.is_hr:
+        return None
+    return CycleJob.objects.filter(cycle=cycle).order_by("-created_at", "-pk").first()
+
+
+def cycle_figure_lines(*, viewer_roles: Roles, cycle: ReviewCycle) -> QuerySet[ReviewKpiLine]:
+    """Every KPI line of the quarter's reviews that the viewer sees, by employee number and
+    line order, with review, employee and department loaded (the figures template)."""
+    return (
+        ReviewKpiLine.objects.filter(
+            review__in=visible_reviews(viewer_roles=viewer_roles).filter(cycle=cycle)
+        )
+        .select_related("review__employee", "review__department")
+        .order_by("review__employee__employee_no", "order", "pk")
+    )
+
+
+def cycle_kpi_choices(*, cycle: ReviewCycle) -> list[tuple[str, str, str]]:
+    """The KPIs on the quarter's reviews: (code, Chinese name, English name), by code."""
+    return list(
+        ReviewKpiLine.objects.filter(review__cycle=cycle)
+        .order_by("code")
+        .values_list("code", "name_zh", "name_en")
+        .distinct()
+    )

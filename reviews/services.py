@@ -496,7 +496,7 @@ def _after_input_change(review: Review, actor: Any, events: list[AuditEvent]) ->
                 field="state",
                 from_value=review.state,
                 to_value=new_state,
-                reason=_("inputs changed"),
+                reason="inputs changed",  # a code: the pages translate it when they show it
             )
         )
     Review.objects.filter(pk=review.pk).update(
@@ -518,6 +518,27 @@ def _enqueue_scoring(review_id: int) -> None:
         tasks.score_review.delay(review_id, revision)
 
     transaction.on_commit(send)
+
+
+def _apply_figure_changes(
+    changes: Sequence[tuple[ReviewKpiLine, str, Any]], *, actor: Any, cycle_id: int
+) -> list[AuditEvent]:
+    """Set each changed figure on its line (unsaved) and return the audit events saying so."""
+    events = []
+    for line, name, value in changes:
+        events.append(
+            _event(
+                cycle_id=cycle_id,
+                review_id=line.review_id,
+                actor=actor,
+                action="figure",
+                field=f"{line.code}.{name}",
+                from_value=getattr(line, name),
+                to_value=value,
+            )
+        )
+        setattr(line, name, value)
+    return events
 
 
 def review_set_figures(
@@ -578,20 +599,7 @@ def review_set_figures(
             )
         if not changes:
             return review
-        events = []
-        for line, name, value in changes:
-            events.append(
-                _event(
-                    cycle_id=review.cycle_id,
-                    review_id=review.pk,
-                    actor=actor,
-                    action="figure",
-                    field=f"{line.code}.{name}",
-                    from_value=getattr(line, name),
-                    to_value=value,
-                )
-            )
-            setattr(line, name, value)
+        events = _apply_figure_changes(changes, actor=actor, cycle_id=review.cycle_id)
         touched = {line.pk: line for line, _, _ in changes}
         ReviewKpiLine.objects.bulk_update(list(touched.values()), ["target", "actual", "weight"])
         _after_input_change(review, actor, events)
@@ -632,6 +640,13 @@ def review_rate(
             )
             continue
         values[code] = value
+    for code, comment in comments.items():
+        if comment.strip() and code not in ratings:
+            errors.add(
+                f"ratings.{code}",
+                gettext_lazy("Give a rating to keep this comment."),
+                "comment_without_rating",
+            )
     errors.raise_if_any()
     with transaction.atomic():
         review = _lock_editable(review.pk, expected_revision)
@@ -1320,3 +1335,274 @@ def director_remind() -> int:
             recipient_list=recipients,
         )
     return len(waiting)
+
+
+# -- a quarter's figures in bulk (targets for many reviews, the figures import) ---------------
+
+# A review whose figures HR may change in bulk: not submitted, not awaiting approval, not approved.
+FIGURES_EDITABLE_STATES = (State.DRAFT, State.RETURNED, State.REOPENED)
+FIGURE_COLUMNS = ("target", "actual")
+
+
+class FiguresOutcome:
+    """What a bulk change of figures did: KPI lines updated and unchanged, lines left alone
+    because their review was not editable, and reviews touched."""
+
+    def __init__(self, *, updated: int, unchanged: int, skipped: int = 0, reviews: int = 0) -> None:
+        self.updated = updated
+        self.unchanged = unchanged
+        self.skipped = skipped
+        self.reviews = reviews
+
+
+def _require_open(cycle: ReviewCycle) -> None:
+    if cycle.status != ReviewCycle.Status.OPEN:
+        raise Conflict(gettext_lazy("This quarter is closed."), code="closed")
+
+
+def _row_error(errors: list[FieldError], row: int | None, field: str, message: Any) -> None:
+    errors.append(FieldError(field=field, message=message, code="invalid", row=row))
+
+
+def _figures_write(
+    *,
+    actor: Any,
+    cycle: ReviewCycle,
+    reviews: Mapping[int, tuple[int, str]],
+    changes: Sequence[tuple[ReviewKpiLine, str, Decimal]],
+) -> int:
+    """Write figure changes of editable reviews (locked by the caller, `reviews` is
+    {id: (revision, state)} as locked): the lines, the audit trail, and for each review its
+    revision + 1 and what it still lacks, each review by a conditional update. Returns the
+    number of reviews changed; a review that moved meanwhile refuses the whole change."""
+    if not changes:
+        return 0
+    now = timezone.now()
+    events = _apply_figure_changes(changes, actor=actor, cycle_id=cycle.pk)
+    touched = {line.pk: line for line, _, _ in changes}
+    ReviewKpiLine.objects.bulk_update(list(touched.values()), ["target", "actual"], batch_size=1000)
+    review_ids = sorted({line.review_id for line in touched.values()})
+    lines_by_review: dict[int, list[ReviewKpiLine]] = defaultdict(list)
+    review_lines = ReviewKpiLine.objects.filter(review_id__in=review_ids)
+    for line in review_lines.order_by("review_id", "order"):
+        lines_by_review[line.review_id].append(line)
+    codes = dict(Competency.objects.values_list("pk", "code"))
+    ratings_by_review: dict[int, list[CompetencyRating]] = defaultdict(list)
+    for rating in CompetencyRating.objects.filter(review_id__in=review_ids):
+        ratings_by_review[rating.review_id].append(rating)
+    policy = policy_to_scoring(current_policy(cycle))
+    for review_id in review_ids:
+        revision, _state = reviews[review_id]
+        missing = _missing(
+            lines_by_review[review_id],
+            _scoring_ratings(ratings_by_review[review_id], codes),
+            list(codes.values()),
+            policy,
+        )
+        updated = Review.objects.filter(
+            pk=review_id, revision=revision, state__in=FIGURES_EDITABLE_STATES
+        ).update(revision=F("revision") + 1, incomplete_reasons=missing, updated_at=now)
+        if updated != 1:
+            raise _stale()
+    AuditEvent.objects.bulk_create(events, batch_size=5000)
+    return len(review_ids)
+
+
+def cycle_set_targets(
+    *,
+    actor: Any,
+    cycle: ReviewCycle,
+    kpi_code: str,
+    target: Any,
+    department_id: int | None = None,
+) -> FiguresOutcome:
+    """Set one KPI's target on every editable review of the quarter (of one department, if
+    given) in one transaction. Reviews submitted, awaiting approval or approved are left alone
+    and counted as skipped."""
+    _require_hr(actor)
+    _require_open(cycle)
+    errors = ErrorList()
+    code = (kpi_code or "").strip()
+    if not code:
+        errors.add("kpi_code", gettext_lazy("Give a KPI code."), "required")
+    if target is None or (isinstance(target, str) and not target.strip()):
+        errors.add("target", gettext_lazy("Give a target."), "required")
+        value = None
+    else:
+        value = _parse_figure(target, "target", errors)
+    errors.raise_if_any()
+    assert value is not None
+    with transaction.atomic():
+        lines_query = ReviewKpiLine.objects.filter(review__cycle=cycle, code=code)
+        if department_id is not None:
+            lines_query = lines_query.filter(review__department_id=department_id)
+        review_ids = set(lines_query.values_list("review_id", flat=True))
+        if not review_ids:
+            raise ValidationFailed(
+                [
+                    _field_error(
+                        "kpi_code",
+                        gettext_lazy("No review of this quarter has the KPI %(code)s there.")
+                        % {"code": code},
+                        "unknown_kpi",
+                    )
+                ]
+            )
+        locked = {
+            pk: (revision, state)
+            for pk, revision, state in Review.objects.select_for_update()
+            .filter(pk__in=review_ids)
+            .order_by("pk")
+            .values_list("pk", "revision", "state")
+        }
+        lines = list(lines_query.order_by("review_id"))
+        if value == 0 and any(line.direction == "higher" for line in lines):
+            raise ValidationFailed(
+                [_field_error("target", reason_text("zero_target"), "zero_target")]
+            )
+        changes: list[tuple[ReviewKpiLine, str, Decimal]] = []
+        unchanged = skipped = 0
+        for line in lines:
+            if locked[line.review_id][1] not in FIGURES_EDITABLE_STATES:
+                skipped += 1
+            elif line.target == value:
+                unchanged += 1
+            else:
+                changes.append((line, "target", value))
+        touched = _figures_write(actor=actor, cycle=cycle, reviews=locked, changes=changes)
+    return FiguresOutcome(
+        updated=len(changes), unchanged=unchanged, skipped=skipped, reviews=touched
+    )
+
+
+def cycle_set_figures(
+    *, actor: Any, cycle: ReviewCycle, rows: Sequence[Mapping[str, Any]]
+) -> FiguresOutcome:
+    """Apply the rows of a figures file to the quarter's KPI lines, all or nothing.
+
+    Each row is {"row": its number in the file, "employee_no", "kpi_code", and any of
+    "period", "target", "actual"} with the cells as read. A blank target or actual leaves the
+    figure as it is. Any bad row (a number that is not one, negative, a zero target on a
+    higher-is-better KPI, an unknown employee or KPI, a row given twice, another quarter's
+    period, a change to a review that is not editable) raises ValidationFailed listing every
+    problem with its row and column; nothing is saved then."""
+    _require_hr(actor)
+    _require_open(cycle)
+    problems: list[FieldError] = []
+    with transaction.atomic():
+        by_number: dict[str, int] = {
+            str(number).upper(): pk
+            for pk, number in Review.objects.filter(cycle=cycle).values_list(
+                "pk", "employee__employee_no"
+            )
+        }
+        wanted: dict[int, str] = {}
+        for row in rows:
+            given = str(row.get("employee_no") or "").strip().upper()
+            if given in by_number:
+                wanted[by_number[given]] = given
+        locked = {
+            pk: (revision, state)
+            for pk, revision, state in Review.objects.select_for_update()
+            .filter(pk__in=list(wanted))
+            .order_by("pk")
+            .values_list("pk", "revision", "state")
+        }
+        lines: dict[tuple[int, str], ReviewKpiLine] = {
+            (line.review_id, line.code.upper()): line
+            for line in ReviewKpiLine.objects.filter(review_id__in=list(locked))
+        }
+        seen: dict[tuple[int, str], int] = {}
+        changes: list[tuple[ReviewKpiLine, str, Decimal]] = []
+        unchanged = 0
+        for row in rows:
+            number: int | None = row.get("row")
+            period = str(row.get("period") or "").strip().upper()
+            if period and period != cycle.period:
+                _row_error(
+                    problems,
+                    number,
+                    "period",
+                    gettext_lazy(
+                        "This row is for %(period)s, not %(this)s: use this quarter's template."
+                    )
+                    % {"period": period[:20], "this": cycle.period},
+                )
+                continue
+            employee_no = str(row.get("employee_no") or "").strip()
+            code = str(row.get("kpi_code") or "").strip()
+            if not employee_no:
+                _row_error(
+                    problems, number, "employee_no", gettext_lazy("Employee number is required.")
+                )
+            if not code:
+                _row_error(problems, number, "kpi_code", gettext_lazy("KPI code is required."))
+            if not employee_no or not code:
+                continue
+            review_id = by_number.get(employee_no.upper())
+            if review_id is None:
+                _row_error(
+                    problems,
+                    number,
+                    "employee_no",
+                    gettext_lazy("No review of employee %(number)s in %(period)s.")
+                    % {"number": employee_no[:40], "period": cycle.period},
+                )
+                continue
+            line = lines.get((review_id, code.upper()))
+            if line is None:
+                _row_error(
+                    problems,
+                    number,
+                    "kpi_code",
+                    gettext_lazy("The review of %(number)s has no KPI %(code)s.")
+                    % {"number": employee_no, "code": code[:64]},
+                )
+                continue
+            key = (review_id, code.upper())
+            if key in seen:
+                _row_error(
+                    problems,
+                    number,
+                    "kpi_code",
+                    gettext_lazy("%(number)s / %(code)s also appears in row %(row)s.")
+                    % {"number": employee_no, "code": code, "row": seen[key]},
+                )
+                continue
+            seen[key] = number or 0
+            cell_errors = ErrorList()
+            values: dict[str, Decimal] = {}
+            for name in FIGURE_COLUMNS:
+                parsed = _parse_figure(row.get(name), name, cell_errors)
+                if parsed is not None:
+                    values[name] = parsed
+            if values.get("target") == 0 and line.direction == "higher":
+                cell_errors.add("target", reason_text("zero_target"), "zero_target")
+            for error in cell_errors.errors:
+                _row_error(problems, number, error.field, error.message)
+            if cell_errors.errors:
+                continue
+            row_changes = [
+                (line, name, value)
+                for name, value in values.items()
+                if getattr(line, name) != value
+            ]
+            if row_changes and locked[review_id][1] not in FIGURES_EDITABLE_STATES:
+                _row_error(
+                    problems,
+                    number,
+                    row_changes[0][1],
+                    gettext_lazy(
+                        "The review of %(number)s is %(state)s: its figures cannot be changed here."
+                    )
+                    % {"number": employee_no, "state": State(locked[review_id][1]).label},
+                )
+                continue
+            changes.extend(row_changes)
+            unchanged += 1 if not row_changes else 0
+        if problems:
+            problems.sort(key=lambda error: error.row or 0)
+            raise ValidationFailed(problems)
+        touched = _figures_write(actor=actor, cycle=cycle, reviews=locked, changes=changes)
+    updated_lines = len({line.pk for line, _name, _value in changes})
+    return FiguresOutcome(updated=updated_lines, unchanged=unchanged, reviews=touched)

@@ -168,6 +168,21 @@ def test_it_rejects_a_rating_outside_one_to_five(quarter, personas, value):
     assert not CompetencyRating.objects.exists()
 
 
+def test_a_comment_without_a_rating_is_refused_not_dropped(quarter, personas):
+    with pytest.raises(ValidationFailed) as info:
+        services.review_rate(
+            actor=personas["hr"],
+            review=review_of(personas),
+            assessor_role="hr",
+            ratings={},
+            comments={"culture": "沟通积极"},
+        )
+    assert [(e.field, e.code) for e in info.value.errors] == [
+        ("ratings.culture", "comment_without_rating")
+    ]
+    assert not CompetencyRating.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("name", "role"),
     [("hr", "marketing_director"), ("director", "hr"), ("head", "hr"), ("employee", "hr")],
