@@ -3,19 +3,331 @@ and importing actual figures."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from departments.views import UploadLimit
+from hrperf.errors import Conflict, NotAllowed, ValidationFailed
+from hrperf.pages import allowed
+from hrperf.roles import Roles, roles_of
+from reviews import selectors, services
+from reviews.figures import (
+    ImportRejected,
+    RowError,
+    figures_template_csv,
+    figures_template_xlsx,
+    read_figures,
+)
+from reviews.models import CycleJob, Review, ReviewCycle, ScoringPolicy
+from reviews.pages.common import XLSX_CONTENT_TYPE, cycle_or_404
+from reviews.quarter_forms import (
+    BulkTargetsForm,
+    FiguresImportForm,
+    OpenQuarterForm,
+    policy_label,
+)
 
 
+def _sees(roles: Roles) -> bool:
+    return roles.sees_quarters
+
+
+def _is_hr(roles: Roles) -> bool:
+    return roles.is_hr
+
+
+FINISHED = (CycleJob.Status.DONE, CycleJob.Status.FAILED)
+IMPORT_RESULT_KEY = "quarter-import-{period}"
+
+
+def _counts(review_counts: dict[str, int]) -> list[dict[str, Any]]:
+    return [
+        {"state": state, "label": label, "count": review_counts.get(state, 0)}
+        for state, label in Review.State.choices
+    ]
+
+
+def _put_errors(form: Any, error: ValidationFailed) -> None:
+    """The service's field errors on the form's fields (or the whole form)."""
+    for item in error.errors:
+        form.add_error(item.field if item.field in form.fields else None, str(item.message))
+
+
+# -- the list --------------------------------------------------------------------------------
+
+
+def _next_period(details: list[selectors.CycleDetail]) -> str:
+    """The quarter after the newest one open, or the current quarter when there is none."""
+    if details:
+        newest = details[0].cycle.period
+        year, quarter = int(newest[:4]), int(newest[5])
+        return f"{year + 1}Q1" if quarter == 4 else f"{year}Q{quarter + 1}"
+    today = timezone.localdate()
+    return f"{today.year}Q{(today.month - 1) // 3 + 1}"
+
+
+@require_http_methods(["GET", "POST"])
+@allowed(_sees)
 def quarters(request: HttpRequest) -> HttpResponse:
-    raise Http404
+    roles = roles_of(request.user)
+    details = selectors.cycle_details(viewer_roles=roles)
+    form: OpenQuarterForm | None = (
+        OpenQuarterForm(initial={"period": _next_period(details)}) if roles.is_hr else None
+    )
+    status = 200
+    if request.method == "POST":
+        if not roles.is_hr:
+            raise PermissionDenied
+        form = OpenQuarterForm(request.POST)
+        if form.is_valid():
+            try:
+                cycle = services.cycle_open(
+                    actor=request.user, period=form.cleaned_data["period"], policy=form.policy()
+                )
+            except ValidationFailed as error:
+                _put_errors(form, error)
+            except NotAllowed as error:
+                raise PermissionDenied(str(error)) from error
+            else:
+                messages.success(
+                    request, gettext("Quarter %(period)s is open.") % {"period": cycle.period}
+                )
+                return redirect("reviews:quarter", period=cycle.period)
+        status = 400
+    return render(
+        request,
+        "reviews/quarters.html",
+        {
+            "quarters": [
+                {
+                    "detail": detail,
+                    "total": sum(detail.review_counts.values()),
+                    "counts": [c for c in _counts(detail.review_counts) if c["count"]],
+                }
+                for detail in details
+            ],
+            "form": form,
+        },
+        status=status,
+    )
 
 
+# -- one quarter -----------------------------------------------------------------------------
+
+
+def _policy_rows(policy: ScoringPolicy) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": name,
+            "label": policy_label(name),
+            "value": getattr(policy, name),
+        }
+        for name in services.POLICY_FIELDS
+    ]
+
+
+def _page(
+    request: HttpRequest,
+    cycle: ReviewCycle,
+    *,
+    targets_form: BulkTargetsForm | None = None,
+    import_form: FiguresImportForm | None = None,
+    import_errors: list[RowError] | None = None,
+    message: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    roles = roles_of(request.user)
+    detail = selectors.cycle_detail(viewer_roles=roles, cycle=cycle)
+    context: dict[str, Any] = {
+        "cycle": cycle,
+        "detail": detail,
+        "counts": _counts(detail.review_counts),
+        "total": sum(detail.review_counts.values()),
+        "policy": _policy_rows(detail.policy),
+        "can_manage": roles.is_hr and cycle.status == ReviewCycle.Status.OPEN,
+        "job": selectors.cycle_latest_job(viewer_roles=roles, cycle=cycle),
+        "message": message,
+        "max_mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024),
+    }
+    if context["can_manage"]:
+        context["targets_form"] = targets_form or BulkTargetsForm(
+            kpis=selectors.cycle_kpi_choices(cycle=cycle)
+        )
+        context["import_form"] = import_form or FiguresImportForm()
+        context["import_errors"] = import_errors
+        if request.method == "GET":
+            context["import_result"] = request.session.pop(
+                IMPORT_RESULT_KEY.format(period=cycle.period), None
+            )
+    return render(request, "reviews/quarter.html", context, status=status)
+
+
+@require_safe
+@allowed(_sees)
 def quarter(request: HttpRequest, period: str) -> HttpResponse:
-    raise Http404
+    return _page(request, cycle_or_404(period))
+
+
+@require_safe
+@allowed(_sees)
+def quarter_job(request: HttpRequest, period: str, job_id: int) -> HttpResponse:
+    """The progress of one of the quarter's jobs: an htmx fragment that polls itself until the
+    job has finished."""
+    cycle = cycle_or_404(period)
+    job = selectors.job_get(viewer_roles=roles_of(request.user), cycle=cycle, job_id=job_id)
+    if job is None:
+        raise Http404
+    return render(request, "reviews/quarter_job.html", {"cycle": cycle, "job": job, "polled": True})
+
+
+@require_POST
+@allowed(_is_hr)
+def quarter_generate(request: HttpRequest, period: str) -> HttpResponse:
+    cycle = cycle_or_404(period)
+    try:
+        services.cycle_generate(actor=request.user, cycle=cycle)
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from error
+    except Conflict as error:
+        return _page(request, cycle, message=str(error.message), status=409)
+    messages.success(request, gettext("Generating the reviews: the progress is shown below."))
+    return redirect("reviews:quarter", period=cycle.period)
+
+
+@require_POST
+@allowed(_is_hr)
+def quarter_targets(request: HttpRequest, period: str) -> HttpResponse:
+    cycle = cycle_or_404(period)
+    form = BulkTargetsForm(request.POST, kpis=selectors.cycle_kpi_choices(cycle=cycle))
+    if form.is_valid():
+        department = form.cleaned_data["department"]
+        try:
+            outcome = services.cycle_set_targets(
+                actor=request.user,
+                cycle=cycle,
+                kpi_code=form.cleaned_data["kpi_code"],
+                target=form.cleaned_data["target"],
+                department_id=department.pk if department else None,
+            )
+        except ValidationFailed as error:
+            _put_errors(form, error)
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except Conflict as error:
+            return _page(request, cycle, targets_form=form, message=str(error.message), status=409)
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "Targets set: %(updated)s KPI lines changed, %(unchanged)s already had it, "
+                    "%(skipped)s on reviews that can no longer be changed were left alone."
+                )
+                % {
+                    "updated": outcome.updated,
+                    "unchanged": outcome.unchanged,
+                    "skipped": outcome.skipped,
+                },
+            )
+            return redirect("reviews:quarter", period=cycle.period)
+    return _page(request, cycle, targets_form=form, status=400)
+
+
+@require_safe
+@allowed(_is_hr)
+def quarter_template(request: HttpRequest, period: str, file_format: str) -> HttpResponse:
+    cycle = cycle_or_404(period)
+    lines = selectors.cycle_figure_lines(viewer_roles=roles_of(request.user), cycle=cycle)
+    if file_format == "xlsx":
+        body = figures_template_xlsx(cycle.period, lines)
+        content_type = XLSX_CONTENT_TYPE
+    elif file_format == "csv":
+        body = figures_template_csv(cycle.period, lines)
+        content_type = "text/csv; charset=utf-8"
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="figures-{cycle.period}.{file_format}"'
+    return response
+
+
+@csrf_exempt  # the CSRF check runs in _import, once the upload limit is in place
+@require_POST
+@allowed(_is_hr)
+def quarter_import(request: HttpRequest, period: str) -> HttpResponse:
+    limit = UploadLimit(request, settings.MAX_UPLOAD_BYTES)
+    request.upload_handlers = [limit, *request.upload_handlers]
+    return _import(request, period, limit)
+
+
+@csrf_protect
+def _import(request: HttpRequest, period: str, limit: UploadLimit) -> HttpResponse:
+    cycle = cycle_or_404(period)
+    form = FiguresImportForm(request.POST, request.FILES, upload_too_large=limit.exceeded)
+    errors: list[RowError] = []
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        filename = upload.name or ""
+        try:
+            table = read_figures(upload, filename=filename)
+            outcome = services.cycle_set_figures(actor=request.user, cycle=cycle, rows=table.rows)
+        except ImportRejected as rejected:
+            errors = rejected.errors
+        except ValidationFailed as failed:
+            errors = [
+                RowError(
+                    row=item.row,
+                    field=table.header_of.get(item.field, item.field),
+                    message=str(item.message),
+                )
+                for item in failed.errors
+            ]
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from error
+        except Conflict as error:
+            return _page(request, cycle, import_form=form, message=str(error.message), status=409)
+        else:
+            request.session[IMPORT_RESULT_KEY.format(period=cycle.period)] = {
+                "filename": filename[:200],
+                "updated": outcome.updated,
+                "unchanged": outcome.unchanged,
+                "reviews": outcome.reviews,
+            }
+            messages.success(
+                request, gettext("Figures imported from %(name)s.") % {"name": filename[:200]}
+            )
+            return redirect("reviews:quarter", period=cycle.period)
+    return _page(
+        request,
+        cycle,
+        import_form=form,
+        import_errors=errors,
+        message=gettext("Nothing was imported: correct the file and upload it again.")
+        if errors
+        else "",
+        status=400,
+    )
 
 
 urlpatterns = [
     path("quarters/", quarters, name="quarters"),
     path("quarters/<str:period>/", quarter, name="quarter"),
+    path("quarters/<str:period>/jobs/<int:job_id>/", quarter_job, name="quarter_job"),
+    path("quarters/<str:period>/generate/", quarter_generate, name="quarter_generate"),
+    path("quarters/<str:period>/targets/", quarter_targets, name="quarter_targets"),
+    path(
+        "quarters/<str:period>/figures.<str:file_format>",
+        quarter_template,
+        name="quarter_template",
+    ),
+    path("quarters/<str:period>/import/", quarter_import, name="quarter_import"),
 ]

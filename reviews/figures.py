@@ -1,0 +1,323 @@
+"""The quarter's figures file: the template HR downloads (one row per review × KPI line, the
+targets and actuals already set filled in) and reading it back once filled in.
+
+Columns, with an English or a Chinese header (either is accepted on upload):
+
+    period 期间     employee_no 工号     name 姓名     department 部门     kpi_code 指标代码
+    kpi_name 指标名称     unit 单位     target 目标值     actual 实际值
+
+employee_no and kpi_code are required, and target or actual; the name, department, KPI name
+and unit columns are there for people and ignored on upload, as are columns of one's own. The
+file is read with the roster import's readers (CSV in UTF-8, UTF-8 with BOM or GB18030, and
+Excel .xlsx); the checking of each row is the service's (`services.cycle_set_figures`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import closing
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import IO, Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+from departments.roster_import import (
+    BINARY_MAGICS,
+    OLE_MAGIC,
+    ZIP_MAGIC,
+    ImportRejected,
+    RowError,
+    csv_rows,
+    decode_text,
+    file_error,
+    is_blank,
+    not_a_table_file,
+    read_limited,
+    xlsx_rows,
+)
+from hrperf.bilingual import current_suffix, localized
+from hrperf.spreadsheets import csv_text, xlsx_text
+from reviews.models import ReviewKpiLine
+
+__all__ = [
+    "COLUMNS",
+    "ImportRejected",
+    "RowError",
+    "figures_template_csv",
+    "figures_template_xlsx",
+    "headers",
+    "read_figures",
+]
+
+COLUMNS: tuple[str, ...] = (
+    "period",
+    "employee_no",
+    "name",
+    "department",
+    "kpi_code",
+    "kpi_name",
+    "unit",
+    "target",
+    "actual",
+)
+CHINESE: Mapping[str, str] = {
+    "period": "期间",
+    "employee_no": "工号",
+    "name": "姓名",
+    "department": "部门",
+    "kpi_code": "指标代码",
+    "kpi_name": "指标名称",
+    "unit": "单位",
+    "target": "目标值",
+    "actual": "实际值",
+}
+FROM_CHINESE: Mapping[str, str] = {zh: column for column, zh in CHINESE.items()}
+# The columns the import reads; the others are for people.
+READ_COLUMNS: tuple[str, ...] = ("period", "employee_no", "kpi_code", "target", "actual")
+REQUIRED_COLUMNS: tuple[str, ...] = ("employee_no", "kpi_code")
+FIGURE_COLUMNS: tuple[str, ...] = ("target", "actual")
+ALLOWED_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx")
+MAX_ROWS = 200_000
+
+
+def headers(language_suffix: str | None = None) -> list[str]:
+    """The header row in the active language (Chinese unless English is active)."""
+    suffix = language_suffix or current_suffix()
+    return list(COLUMNS) if suffix == "en" else [CHINESE[column] for column in COLUMNS]
+
+
+def figure_text(value: Decimal | None) -> str:
+    """A stored figure as an exact plain number without trailing zeros ("" when not set)."""
+    if value is None:
+        return ""
+    text = f"{value.normalize():f}"
+    return "0" if text in ("-0", "") else text
+
+
+def _unit(line: ReviewKpiLine) -> str:
+    return str(line.get_unit_display())
+
+
+def _row(period: str, line: ReviewKpiLine) -> list[Any]:
+    review = line.review
+    return [
+        period,
+        review.employee.employee_no,
+        review.employee.name,
+        localized(review.department, "name"),
+        line.code,
+        localized(line, "name"),
+        _unit(line),
+        line.target,
+        line.actual,
+    ]
+
+
+def figures_template_csv(period: str, lines: Iterable[ReviewKpiLine]) -> bytes:
+    """The template as CSV, UTF-8 with BOM so that Excel shows Chinese correctly."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headers())
+    for line in lines:
+        cells = _row(period, line)
+        cells[-2:] = [figure_text(cells[-2]), figure_text(cells[-1])]
+        # The columns read back keep their text; the descriptive ones are guarded.
+        writer.writerow(
+            [
+                cell if column in READ_COLUMNS else csv_text(cell)
+                for column, cell in zip(COLUMNS, cells, strict=True)
+            ]
+        )
+    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+
+
+def figures_template_xlsx(period: str, lines: Iterable[ReviewKpiLine]) -> bytes:
+    """The template as an Excel workbook: numbers as numbers (exact), codes as text. Written
+    row by row (openpyxl's write-only mode), so a quarter of 10 000 reviews stays quick."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(period)
+    for letter, width in zip("ABCDEFGHI", (9, 12, 12, 18, 22, 30, 8, 14, 14), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    bold, to_fill = Font(bold=True), PatternFill("solid", fgColor="FFF4CE")
+    header = []
+    for index, text in enumerate(headers()):
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        if COLUMNS[index] in FIGURE_COLUMNS:
+            cell.fill = to_fill
+        header.append(cell)
+    sheet.append(header)
+    for line in lines:
+        cells = _row(period, line)
+        cells[-2:] = [
+            None if value is None else Decimal(figure_text(value)) for value in cells[-2:]
+        ]
+        sheet.append(
+            [
+                xlsx_text(WriteOnlyCell(sheet, value=cell)) if isinstance(cell, str) else cell
+                for cell in cells
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# -- reading an uploaded file ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FiguresTable:
+    """The rows of a figures file, each {"row": number, column: cell as read}, and the header
+    of each column as written in the file (to name it in error messages)."""
+
+    rows: list[dict[str, Any]]
+    header_of: Mapping[str, str]
+
+
+def read_figures(file: IO[bytes] | UploadedFile, *, filename: str = "") -> FiguresTable:
+    """The rows of a figures file (CSV or .xlsx, at most 5 MB), or ImportRejected."""
+    name = filename.lower()
+    if name and not name.endswith(ALLOWED_SUFFIXES):
+        raise _wrong_type()
+    data = read_limited(file)
+    if not data.strip():
+        raise file_error(_("The file is empty."))
+    if data.startswith(ZIP_MAGIC):
+        with closing(xlsx_rows(data)) as rows:
+            return _table(rows)
+    if data.startswith(OLE_MAGIC):
+        raise file_error(
+            _(
+                "Old Excel (.xls) files and password-protected workbooks cannot be read. "
+                "Save the file as an Excel workbook (.xlsx) or as CSV and try again."
+            )
+        )
+    if data.startswith(BINARY_MAGICS) or name.endswith(".xlsx"):
+        raise _wrong_type()
+    try:
+        text = decode_text(data)
+    except ImportRejected:
+        raise _wrong_type() from None
+    return _table(csv_rows(text))
+
+
+def _wrong_type() -> ImportRejected:
+    return not_a_table_file()
+
+
+def _column_for(written: str) -> str | None:
+    """The column a header names: English or Chinese, or both as in "工号 / employee_no"."""
+    for part in re.split(r"\s*[/|]\s*|\s*\n\s*", written.strip()):
+        if part in FROM_CHINESE:
+            return FROM_CHINESE[part]
+        normalised = re.sub(r"[\s-]+", "_", part.lower())
+        if normalised in COLUMNS:
+            return normalised
+    return None
+
+
+def _cell(value: Any) -> Any:
+    """A cell as the service expects it: text, or a number written out as Excel shows it. Excel
+    keeps 15 significant digits: a float such as 0.30000000000000004 (=0.1+0.2) is the 0.3 the
+    user sees."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return repr(value)
+        return f"{Decimal(format(value, '.15g')).normalize():f}"
+    if isinstance(value, int | Decimal):
+        return str(value)
+    return str(value).strip()
+
+
+def _table(rows: Iterator[tuple[int, list[Any]]]) -> FiguresTable:
+    header: tuple[int, list[Any]] | None = None
+    out: list[dict[str, Any]] = []
+    positions: dict[str, int] = {}
+    header_of: dict[str, str] = {}
+    for number, cells in rows:
+        if all(is_blank(cell) for cell in cells):
+            continue
+        if header is None:
+            header = (number, cells)
+            positions, header_of = _columns(number, cells)
+            continue
+        if len(out) >= MAX_ROWS:
+            raise file_error(
+                _("The file has more than %(max)s rows. Split it into smaller files.")
+                % {"max": f"{MAX_ROWS:,}"}
+            )
+        row: dict[str, Any] = {"row": number}
+        for column, index in positions.items():
+            row[column] = _cell(cells[index]) if index < len(cells) else None
+        out.append(row)
+    if header is None:
+        raise file_error(_("The file is empty."))
+    if not out:
+        raise file_error(_("The file has a header row but no rows of figures."))
+    return FiguresTable(rows=out, header_of=header_of)
+
+
+def _columns(row: int, cells: list[Any]) -> tuple[dict[str, int], dict[str, str]]:
+    positions: dict[str, int] = {}
+    header_of: dict[str, str] = {}
+    errors: list[RowError] = []
+    in_chinese = False
+    for index, cell in enumerate(cells):
+        if is_blank(cell):
+            continue
+        written = str(cell).strip()
+        column = _column_for(written)
+        if column is None:
+            continue  # a column of one's own: ignored
+        in_chinese = in_chinese or any(zh in written for zh in FROM_CHINESE)
+        if column in positions:
+            errors.append(
+                RowError(
+                    row=row,
+                    field=written,
+                    message=_("Column “%(column)s” appears more than once.") % {"column": written},
+                )
+            )
+            continue
+        if column in READ_COLUMNS:
+            positions[column] = index
+            header_of[column] = written
+    for column in REQUIRED_COLUMNS:
+        if column not in positions:
+            expected = CHINESE[column] if in_chinese else column
+            errors.append(
+                RowError(
+                    row=row,
+                    field=expected,
+                    message=_("Required column “%(column)s” is missing.") % {"column": expected},
+                )
+            )
+    if "target" not in positions and "actual" not in positions:
+        expected = f"{CHINESE['target']} / {CHINESE['actual']}" if in_chinese else "target / actual"
+        errors.append(
+            RowError(
+                row=row,
+                field=expected,
+                message=_("The file needs a target or an actual column (or both)."),
+            )
+        )
+    if errors:
+        raise ImportRejected(errors)
+    return positions, header_of

@@ -1,0 +1,96 @@
+"""Forms of the quarter's page: opening a quarter, targets in bulk, the figures import.
+
+They only carry what was typed; the services check the values (numbers, ranges, the policy's
+rules) and their errors are put back on the fields by the view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import DecimalField
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from departments.forms import RosterImportForm
+from departments.models import Department
+from hrperf.bilingual import current_suffix
+from reviews.models import ScoringPolicy
+from reviews.services import POLICY_FIELDS
+
+
+def policy_label(name: str) -> Any:
+    """The label of a policy setting: its model field's name, translated."""
+    field = ScoringPolicy._meta.get_field(name)
+    assert isinstance(field, DecimalField)
+    return capfirst(field.verbose_name)
+
+
+def _policy_defaults() -> dict[str, str]:
+    blank = ScoringPolicy()
+    return {name: str(getattr(blank, name)) for name in POLICY_FIELDS}
+
+
+class OpenQuarterForm(forms.Form):
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=20,
+        help_text=_("A year and a quarter, such as 2026Q4."),
+        widget=forms.TextInput(attrs={"data-testid": "period", "placeholder": "2026Q4"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["initial"] = {"period": "", **_policy_defaults(), **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
+        for name in POLICY_FIELDS:
+            self.fields[name] = forms.CharField(
+                label=policy_label(name),
+                required=False,
+                max_length=20,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8}),
+            )
+
+    def policy_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in POLICY_FIELDS]
+
+    def policy(self) -> dict[str, str]:
+        """The policy figures typed (blank ones take the service's defaults)."""
+        return {
+            name: value.strip()
+            for name in POLICY_FIELDS
+            if (value := self.cleaned_data.get(name) or "").strip()
+        }
+
+
+class BulkTargetsForm(forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.order_by("seq"),
+        required=False,
+        empty_label=_("The whole quarter"),
+    )
+    kpi_code = forms.ChoiceField(label=_("KPI"))
+    target = forms.CharField(
+        label=_("Target"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
+    )
+
+    def __init__(self, *args: Any, kpis: list[tuple[str, str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        english = current_suffix() == "en"
+        choices: dict[str, str] = {}
+        for code, name_zh, name_en in kpis:
+            name = (name_en or name_zh) if english else (name_zh or name_en)
+            choices.setdefault(code, f"{code} · {name}")
+        self.fields["kpi_code"].choices = [("", "—"), *choices.items()]  # type: ignore[attr-defined]
+
+
+class FiguresImportForm(RosterImportForm):
+    """The same upload as the roster's (size checked first), for a figures file."""
+
+    file = forms.FileField(
+        label=_("Figures file (CSV or Excel)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx", "data-testid": "file"}),
+    )
