@@ -1,5 +1,6 @@
 """`python -m bench`: run the scoring benchmark (see bench/cli.py);
-`python -m bench payroll`: the payroll pull benchmark (see bench/payroll.py)."""
+`python -m bench payroll`: the payroll pull benchmark (see bench/payroll.py);
+`python -m bench pages`: the pages benchmark (see bench/pages.py)."""
 
 import sys
 
@@ -7,6 +8,11 @@ if sys.argv[1:2] == ["payroll"]:
     from bench.payroll import main as payroll_main
 
     sys.exit(payroll_main(sys.argv[2:]))
+
+if sys.argv[1:2] == ["pages"]:
+    from bench.pages import main as pages_main
+
+    sys.exit(pages_main(sys.argv[2:]))
 
 from bench.cli import main
 
