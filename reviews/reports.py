@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from departments.models import Competency
 from hrperf.bilingual import localized
@@ -463,7 +463,7 @@ def report_workbook(*, data: Report, results: Iterable[ApprovedResult]) -> bytes
     sheet = _Sheet(
         workbook,
         gettext("Grade distribution"),
-        [gettext("Quarter"), *GRADES, gettext("Total")],
+        [gettext("Quarter"), *GRADES, pgettext("count", "Total")],
         [12, *(8 for _ in GRADES), 10],
     )
     for grades in data.grades:
