@@ -221,14 +221,18 @@ def waiting_for(*, viewer_roles: Roles, cycle: ReviewCycle, by_state: dict[str, 
     return Waiting(counts=counts)
 
 
-def my_approved_reviews(*, viewer_roles: Roles) -> list[Review]:
-    """The viewer's own approved reviews of every quarter, newest first (one query)."""
+def my_approved_reviews(*, viewer_roles: Roles) -> list[ApprovedResult]:
+    """The viewer's own results as last approved (what payroll pays on), one per quarter,
+    newest first (one query). A review reopened for a correction keeps its approved result
+    here; its page opens again once it is approved anew."""
     if viewer_roles.employee is None:
         return []
     return list(
-        Review.objects.filter(employee_id=viewer_roles.employee.pk, state=Review.State.APPROVED)
-        .select_related("cycle", "department")
-        .order_by("-cycle__period")
+        latest_results()
+        .filter(review__employee_id=viewer_roles.employee.pk)
+        .select_related("review__cycle", "review__department")
+        .defer("snapshot")
+        .order_by("-review__cycle__period")
     )
 
 

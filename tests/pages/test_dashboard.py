@@ -261,6 +261,18 @@ def test_employee_does_not_see_a_review_before_approval(page_quarter, client_for
     assert str(EXAMPLES["E00003"].total_score) not in html
 
 
+def test_a_reopened_review_keeps_its_approved_result_without_a_link(
+    page_quarter, personas, client_for
+):
+    review = approve(personas, page_quarter.reviews["E00002"])
+    services.review_reopen(actor=personas["director"], review=review, reason="更正销售额")
+    html = client_for("employee").get(dashboard_url(), **EN).content.decode()
+    row = section(section(html, "my-reviews"), f"my-review-{PERIOD}")
+    assert str(EXAMPLES["E00002"].total_score) in row  # what payroll still pays on
+    assert reverse("reviews:review", args=[review.pk]) not in row
+    assert has(row, "my-review-reopened")
+
+
 def test_employee_sees_each_approved_quarter(page_quarter, personas, client_for):
     approve(personas, page_quarter.reviews["E00002"])
     earlier = services.cycle_open(actor=personas["hr"], period="2026Q2")
