@@ -88,6 +88,18 @@ def test_list_filters(page_quarter, personas, departments, client_for):
     assert "review-row-E00004" in html and "review-row-E00002" not in html
 
 
+@pytest.mark.parametrize(
+    ("param", "value", "label"),
+    [("grade", "Z", "Grade"), ("state", "lost", "State"), ("needs", "x", "Still missing")],
+)
+def test_a_filter_that_makes_no_sense_is_named(page_quarter, client_for, param, value, label):
+    response = client_for("hr").get(list_url(), {param: value}, **EN)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert re.search(rf'<div class="errors" role="alert"><p>{label}: Select a valid choice', html)
+    assert html.count('data-testid="review-row-') == 5  # the list, unfiltered
+
+
 LIST_QUERIES = 8  # whatever the number of reviews
 PAGE_QUERIES = 10
 
