@@ -532,6 +532,16 @@ def test_it_refuses_bad_ratings_and_saves_nothing(call_as, quarter, values, fiel
     assert state_of(quarter.head) == before
 
 
+def test_it_refuses_a_comment_without_its_rating(call_as, quarter) -> None:
+    before = state_of(quarter.head)
+    body = {"revision": quarter.head.revision, "ratings": {}, "comments": {"culture": "积极"}}
+    error = error_of(call_as("hr", "PUT", review_url(quarter.head, "ratings/hr"), body), 400)
+    assert [(item["field"], item["code"]) for item in error["fields"]] == [
+        ("ratings.culture", "comment_without_rating")
+    ]
+    assert state_of(quarter.head) == before
+
+
 def test_it_refuses_an_unknown_assessor(call_as, quarter) -> None:
     url = review_url(quarter.head, "ratings/ceo")
     error = error_of(call_as("hr", "PUT", url, ratings(quarter.head)), 400, "invalid")
