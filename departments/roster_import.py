@@ -21,7 +21,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Generator, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -324,22 +324,51 @@ def _table(rows: Iterator[tuple[int, list[Any]]]) -> RosterTable:
     return RosterTable(columns=columns, rows=data_rows, width=len(header[1]))
 
 
-def _columns(row: int, cells: list[Any]) -> dict[str, tuple[int, str]]:
-    columns: dict[str, tuple[int, str]] = {}
-    errors: list[RowError] = []
-    unknown: list[str] = []
-    in_chinese = False
+@dataclass
+class Header:
+    """A header row as read: each known column's position and spelling, the unknown ones,
+    whether it is written in Chinese, and the problems found (a column given twice)."""
+
+    columns: dict[str, tuple[int, str]]  # column → (index, header as written)
+    unknown: list[str]
+    in_chinese: bool
+    errors: list[RowError]
+
+    def require(self, row: int, required: Iterable[str], chinese: Mapping[str, str]) -> None:
+        """Add an error for each required column missing, named in the header's language."""
+        for column in required:
+            if column not in self.columns:
+                expected = chinese[column] if self.in_chinese else column
+                self.errors.append(
+                    RowError(
+                        row=row,
+                        field=expected,
+                        message=_("Required column “%(column)s” is missing.")
+                        % {"column": expected},
+                    )
+                )
+
+
+def read_header(
+    row: int,
+    cells: Sequence[Any],
+    *,
+    column_for: Callable[[str], str | None],
+    is_chinese: Callable[[str], bool],
+) -> Header:
+    """The columns a file's header row names (`column_for` tells the column a header names)."""
+    header = Header(columns={}, unknown=[], in_chinese=False, errors=[])
     for index, cell in enumerate(cells):
         if is_blank(cell):
             continue
         written = str(cell).strip()
-        column = _column_for(written)
+        column = column_for(written)
         if column is None:
-            unknown.append(written)
+            header.unknown.append(written)
             continue
-        in_chinese = in_chinese or written in CHINESE_HEADERS
-        if column in columns:
-            errors.append(
+        header.in_chinese = header.in_chinese or is_chinese(written)
+        if column in header.columns:
+            header.errors.append(
                 RowError(
                     row=row,
                     field=written,
@@ -347,33 +376,31 @@ def _columns(row: int, cells: list[Any]) -> dict[str, tuple[int, str]]:
                 )
             )
             continue
-        columns[column] = (index, written)
-    if unknown:
+        header.columns[column] = (index, written)
+    return header
+
+
+def _columns(row: int, cells: list[Any]) -> dict[str, tuple[int, str]]:
+    header = read_header(
+        row, cells, column_for=_column_for, is_chinese=lambda written: written in CHINESE_HEADERS
+    )
+    if header.unknown:
         allowed = ", ".join(
-            HEADER_IN_CHINESE[column] if in_chinese else column for column in ROSTER_COLUMNS
+            HEADER_IN_CHINESE[column] if header.in_chinese else column for column in ROSTER_COLUMNS
         )
-        errors.extend(
+        header.errors.extend(
             RowError(
                 row=row,
                 field=written,
                 message=_("Unknown column “%(column)s”. The columns are: %(columns)s.")
                 % {"column": written, "columns": allowed},
             )
-            for written in unknown
+            for written in header.unknown
         )
-    for column in REQUIRED_COLUMNS:
-        if column not in columns:
-            expected = HEADER_IN_CHINESE[column] if in_chinese else column
-            errors.append(
-                RowError(
-                    row=row,
-                    field=expected,
-                    message=_("Required column “%(column)s” is missing.") % {"column": expected},
-                )
-            )
-    if errors:
-        raise ImportRejected(errors)
-    return columns
+    header.require(row, REQUIRED_COLUMNS, HEADER_IN_CHINESE)
+    if header.errors:
+        raise ImportRejected(header.errors)
+    return header.columns
 
 
 def _column_for(written: str) -> str | None:

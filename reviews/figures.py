@@ -39,6 +39,7 @@ from departments.roster_import import (
     file_error,
     is_blank,
     not_a_table_file,
+    read_header,
     read_limited,
     xlsx_rows,
 )
@@ -275,40 +276,19 @@ def _table(rows: Iterator[tuple[int, list[Any]]]) -> FiguresTable:
 
 
 def _columns(row: int, cells: list[Any]) -> tuple[dict[str, int], dict[str, str]]:
-    positions: dict[str, int] = {}
-    header_of: dict[str, str] = {}
-    errors: list[RowError] = []
-    in_chinese = False
-    for index, cell in enumerate(cells):
-        if is_blank(cell):
-            continue
-        written = str(cell).strip()
-        column = _column_for(written)
-        if column is None:
-            continue  # a column of one's own: ignored
-        in_chinese = in_chinese or any(zh in written for zh in FROM_CHINESE)
-        if column in positions:
-            errors.append(
-                RowError(
-                    row=row,
-                    field=written,
-                    message=_("Column “%(column)s” appears more than once.") % {"column": written},
-                )
-            )
-            continue
-        if column in READ_COLUMNS:
-            positions[column] = index
-            header_of[column] = written
-    for column in REQUIRED_COLUMNS:
-        if column not in positions:
-            expected = CHINESE[column] if in_chinese else column
-            errors.append(
-                RowError(
-                    row=row,
-                    field=expected,
-                    message=_("Required column “%(column)s” is missing.") % {"column": expected},
-                )
-            )
+    """The positions and spellings of the columns read; other columns are ignored (a
+    template filled in may carry columns of one's own)."""
+    header = read_header(
+        row,
+        cells,
+        column_for=_column_for,
+        is_chinese=lambda written: any(zh in written for zh in FROM_CHINESE),
+    )
+    header.require(row, REQUIRED_COLUMNS, CHINESE)
+    errors, in_chinese = header.errors, header.in_chinese
+    read = {column: at for column, at in header.columns.items() if column in READ_COLUMNS}
+    positions = {column: index for column, (index, _written) in read.items()}
+    header_of = {column: written for column, (_index, written) in read.items()}
     if "target" not in positions and "actual" not in positions:
         expected = f"{CHINESE['target']} / {CHINESE['actual']}" if in_chinese else "target / actual"
         errors.append(

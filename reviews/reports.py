@@ -27,6 +27,7 @@ from hrperf.roles import Roles
 from hrperf.spreadsheets import xlsx_text
 from reviews import scoring
 from reviews.models import ApprovedResult, AssessorRole, Review, ReviewCycle
+from reviews.periods import shift_period
 from reviews.selectors import visible_reviews
 
 GRADES: tuple[str, ...] = tuple(Review.Grade.values)
@@ -34,7 +35,6 @@ GRADES: tuple[str, ...] = tuple(Review.Grade.values)
 SCORED_STATES = (Review.State.SCORED, Review.State.APPROVED)
 BELOW_THRESHOLD_SHOWN = 20
 TREND_QUARTERS = 8
-PERIOD_PATTERN = re.compile(r"^(\d{4})Q([1-4])$")
 
 
 def average(total: Decimal | None, count: int) -> Decimal | None:
@@ -42,15 +42,6 @@ def average(total: Decimal | None, count: int) -> Decimal | None:
     if not count or total is None:
         return None
     return scoring.round2(Decimal(total) / count)
-
-
-def previous_period(period: str) -> str | None:
-    """The calendar quarter before `period` (2026Q1 → 2025Q4); None for a malformed period."""
-    match = PERIOD_PATTERN.match(period)
-    if match is None:
-        return None
-    year, quarter = int(match.group(1)), int(match.group(2))
-    return f"{year - 1}Q4" if quarter == 1 else f"{year}Q{quarter - 1}"
 
 
 @dataclass(frozen=True)
@@ -79,11 +70,6 @@ def _department(row: dict[str, Any], prefix: str) -> DepartmentRef:
 
 
 # -- the dashboard ---------------------------------------------------------------------------
-
-
-def cycles_newest_first() -> list[ReviewCycle]:
-    """Every quarter, newest first (one query): the dashboard's and reports' switcher."""
-    return list(ReviewCycle.objects.order_by("-period"))
 
 
 @dataclass(frozen=True)
@@ -360,7 +346,7 @@ def training_list(*, period: str, department_id: int | None) -> list[ResultRow]:
 def promotion_list(*, period: str, department_id: int | None) -> list[ResultRow]:
     """Employees graded S in the quarter and in the calendar quarter just before it (S twice in
     a row), each with the earlier total. One query."""
-    before = previous_period(period)
+    before = shift_period(period, -1)
     if before is None:
         return []
     earlier_s = latest_results().filter(
@@ -382,13 +368,13 @@ def promotion_list(*, period: str, department_id: int | None) -> list[ResultRow]
 
 def report(*, cycles: Sequence[ReviewCycle], period: str, department_id: int | None) -> Report:
     """The reports of quarter `period` (one of `cycles`), of one department or all."""
-    periods = report_periods(cycles=cycles, period=period)
+    shown = report_periods(cycles=cycles, period=period)
     return Report(
         period=period,
-        previous_period=previous_period(period),
-        periods=periods,
-        trend=department_trend(periods=periods, department_id=department_id),
-        grades=grade_distribution(periods=periods, department_id=department_id),
+        previous_period=shift_period(period, -1),
+        periods=shown,
+        trend=department_trend(periods=shown, department_id=department_id),
+        grades=grade_distribution(periods=shown, department_id=department_id),
         training=training_list(period=period, department_id=department_id),
         promotion=promotion_list(period=period, department_id=department_id),
     )

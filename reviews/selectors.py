@@ -73,6 +73,11 @@ def visible_reviews(*, viewer_roles: Roles) -> QuerySet[Review]:
 # -- cycles ----------------------------------------------------------------------------------
 
 
+def cycles_newest_first() -> list[ReviewCycle]:
+    """Every quarter, newest first (one query): what the pages' quarter switchers offer."""
+    return list(ReviewCycle.objects.order_by("-period"))
+
+
 def cycle_get(*, period: str) -> ReviewCycle | None:
     return ReviewCycle.objects.filter(period=period.strip().upper()).first()
 

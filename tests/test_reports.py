@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 from types import SimpleNamespace
@@ -9,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from reviews import reports
+from reviews.periods import period_of, shift_period
 
 
 @pytest.mark.parametrize(
@@ -25,7 +27,26 @@ from reviews import reports
     ],
 )
 def test_previous_period_is_the_calendar_quarter_before(period, previous):
-    assert reports.previous_period(period) == previous
+    assert shift_period(period, -1) == previous
+
+
+@pytest.mark.parametrize(
+    ("period", "quarters", "shifted"),
+    [
+        ("2026Q4", 1, "2027Q1"),
+        ("2026Q3", 1, "2026Q4"),
+        ("2026Q1", -8, "2024Q1"),
+        ("2026Q2", 0, "2026Q2"),
+    ],
+)
+def test_a_period_shifts_across_years(period, quarters, shifted):
+    assert shift_period(period, quarters) == shifted
+
+
+def test_the_quarter_of_a_date():
+    assert [period_of(dt.date(2026, month, 15)) for month in (1, 3, 4, 9, 10, 12)] == [
+        "2026Q1", "2026Q1", "2026Q2", "2026Q3", "2026Q4", "2026Q4"
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(

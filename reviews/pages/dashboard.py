@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from hrperf.pages import allowed
 from hrperf.roles import Roles, roles_of
-from reviews import reports
+from reviews import reports, selectors
 from reviews.models import Review, ReviewCycle
 from reviews.pages.common import XLSX_CONTENT_TYPE
 
@@ -115,7 +115,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sees_quarter": sees_quarter,
     }
     if sees_quarter:
-        cycles = reports.cycles_newest_first()
+        cycles = selectors.cycles_newest_first()
         cycle = _chosen_cycle(cycles, request.GET.get("period"))
         context.update(cycles=cycles, cycle=cycle)
         if cycle is not None:
@@ -165,7 +165,7 @@ def _reports_charts(data: reports.Report, chosen: reports.GradeRow | None) -> di
 
 
 def _report_of(request: HttpRequest) -> tuple[list[ReviewCycle], reports.Report | None]:
-    cycles = reports.cycles_newest_first()
+    cycles = selectors.cycles_newest_first()
     cycle = _chosen_cycle(cycles, request.GET.get("period"))
     if cycle is None:
         return cycles, None

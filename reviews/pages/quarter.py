@@ -30,6 +30,7 @@ from reviews.figures import (
 )
 from reviews.models import CycleJob, Review, ReviewCycle, ScoringPolicy
 from reviews.pages.common import XLSX_CONTENT_TYPE, cycle_or_404
+from reviews.periods import period_of, shift_period
 from reviews.quarter_forms import (
     BulkTargetsForm,
     FiguresImportForm,
@@ -68,12 +69,8 @@ def _put_errors(form: Any, error: ValidationFailed) -> None:
 
 def _next_period(details: list[selectors.CycleDetail]) -> str:
     """The quarter after the newest one open, or the current quarter when there is none."""
-    if details:
-        newest = details[0].cycle.period
-        year, quarter = int(newest[:4]), int(newest[5])
-        return f"{year + 1}Q1" if quarter == 4 else f"{year}Q{quarter + 1}"
-    today = timezone.localdate()
-    return f"{today.year}Q{(today.month - 1) // 3 + 1}"
+    following = shift_period(details[0].cycle.period, 1) if details else None
+    return following or period_of(timezone.localdate())
 
 
 @require_http_methods(["GET", "POST"])

@@ -30,6 +30,7 @@ from reviews.pages.common import PAGE_SIZE, review_or_404
 from reviews.queue_forms import (
     YES_NO_VALUE,
     NoteForm,
+    QuarterForm,
     QueueFilterForm,
     ReviewActionForm,
     WarningFilterForm,
@@ -56,13 +57,6 @@ def _query(raw: str | QueryDict, keys: tuple[str, ...]) -> QueryDict:
         if value:
             query[key] = value[:100]
     return query
-
-
-def _without(query: QueryDict, *keys: str) -> str:
-    copy = query.copy()
-    for key in keys:
-        copy.pop(key, None)
-    return copy.urlencode()
 
 
 def _back(request: HttpRequest, name: str, query: QueryDict) -> HttpResponse:
@@ -108,16 +102,33 @@ class Problems:
 # -- the director's queue --------------------------------------------------------------------
 
 
+@dataclass
+class Filters:
+    """A list page's filter form as read from its query: a filter that makes no sense is shown
+    as an error (400) over the unfiltered list, unless the page already answers an error."""
+
+    form: QuarterForm
+    data: dict[str, Any]
+    status: int
+    cycle: ReviewCycle | None
+
+
+def _filters(form_class: type[QuarterForm], query: QueryDict, problems: Problems) -> Filters:
+    form = form_class(query, cycles=selectors.cycles_newest_first())
+    valid = form.is_valid()
+    status = problems.status if valid or problems.status != 200 else 400
+    return Filters(
+        form=form,
+        data=form.cleaned_data if valid else {},
+        status=status,
+        cycle=form.chosen_cycle(),
+    )
+
+
 def _queue_page(request: HttpRequest, query: QueryDict, problems: Problems) -> HttpResponse:
     roles = roles_of(request.user)
-    form = QueueFilterForm(query, cycles=list(ReviewCycle.objects.order_by("-period")))
-    status = problems.status
-    data: dict[str, Any] = {}
-    if form.is_valid():
-        data = form.cleaned_data
-    elif status == 200:
-        status = 400
-    cycle = form.chosen_cycle()
+    filters = _filters(QueueFilterForm, query, problems)
+    form, data, status, cycle = filters.form, filters.data, filters.status, filters.cycle
     tab = (
         QueueFilterForm.TAB_APPROVED
         if query.get("tab") == QueueFilterForm.TAB_APPROVED
@@ -129,8 +140,7 @@ def _queue_page(request: HttpRequest, query: QueryDict, problems: Problems) -> H
         "tab": tab,
         "problems": problems,
         "query": query.urlencode(),
-        "page_query": _without(query, "page"),
-        "tab_query": _without(query, "page", "tab"),
+        "filters": query,
     }
     if cycle is not None:
         state = (
@@ -317,20 +327,14 @@ def queue_reopen(request: HttpRequest) -> HttpResponse:
 
 def _warnings_page(request: HttpRequest, query: QueryDict, problems: Problems) -> HttpResponse:
     roles = roles_of(request.user)
-    form = WarningFilterForm(query, cycles=list(ReviewCycle.objects.order_by("-period")))
-    status = problems.status
-    data: dict[str, Any] = {}
-    if form.is_valid():
-        data = form.cleaned_data
-    elif status == 200:
-        status = 400
-    cycle = form.chosen_cycle()
+    filters = _filters(WarningFilterForm, query, problems)
+    form, data, status, cycle = filters.form, filters.data, filters.status, filters.cycle
     context: dict[str, Any] = {
         "form": form,
         "cycle": cycle,
         "problems": problems,
         "query": query.urlencode(),
-        "page_query": _without(query, "page"),
+        "filters": query,
         "can_acknowledge": roles.is_hr,
     }
     if cycle is not None:

@@ -123,13 +123,11 @@ def review_list(request: HttpRequest, period: str) -> HttpResponse:
     reviews = selectors.review_list(viewer_roles=roles, cycle=cycle, **filters)
     reviews = selectors.review_list_search(reviews, text)
     page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     # A filter that makes no sense is named above the (unfiltered) list, as on the queue.
     return render(
         request,
         "reviews/review_list.html",
-        {"cycle": cycle, "form": form, "page": page, "query": query.urlencode()},
+        {"cycle": cycle, "form": form, "page": page},
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 

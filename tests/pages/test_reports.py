@@ -186,9 +186,9 @@ def test_trend_keeps_the_last_eight_quarters(page_quarter, personas, client_for)
     html = client_for("hr").get(url("reviews:reports"), **EN).content.decode()
     # Nothing approved yet: the trend is empty but the page works.
     assert "No review of these quarters has been approved yet." in section(html, "department-trend")
-    from reviews import reports
+    from reviews import reports, selectors
 
-    cycles = reports.cycles_newest_first()
+    cycles = selectors.cycles_newest_first()
     assert reports.report_periods(cycles=cycles, period=PERIOD) == [
         "2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2", "2026Q3"
     ]  # fmt: skip
