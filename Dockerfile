@@ -17,6 +17,7 @@ COPY hrperf ./hrperf
 COPY departments ./departments
 COPY kpis ./kpis
 COPY reviews ./reviews
+COPY clients ./clients
 RUN pip install .
 COPY . .
 # collectstatic needs a key to import the settings; this one exists only during the build.

@@ -261,7 +261,7 @@ def build(*, reviews: int, seed: int = 20260701) -> Built:
 
     from bench import quarter as steps
     from bench import sql
-    from hrperf import roles
+    from hrperf.lib import roles
     from reviews import services
     from reviews.models import Review, VerbalWarning
 

@@ -248,7 +248,7 @@ def build(*, rows: int) -> Built:
     from django.core.management import call_command
     from django.db import connection
 
-    from hrperf import roles
+    from hrperf.lib import roles
     from reviews import services
 
     started = time.perf_counter()

@@ -23,8 +23,8 @@ from django.db import connection
 from bench import sql
 from bench.worker import BenchWorker, WorkerError
 from departments.models import Department, Employee
-from hrperf import roles
 from hrperf.celery import app
+from hrperf.lib import roles
 from reviews import services
 from reviews.models import CycleJob, ReviewCycle
 

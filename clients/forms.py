@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.models import CLIENT_NAME_MAX_LENGTH, Scope, WebhookEvent
 from clients.webhooks import MAX_URL_LENGTH
-from hrperf.errors import ValidationFailed
+from hrperf.lib.errors import ValidationFailed
 
 
 class ClientForm(forms.Form):

@@ -41,8 +41,8 @@ from clients.models import (
     WebhookDelivery,
     WebhookEvent,
 )
-from hrperf.errors import Conflict, ErrorList, FieldError, NotAllowed, ValidationFailed
-from hrperf.roles import HR, roles_of
+from hrperf.lib.errors import Conflict, ErrorList, FieldError, NotAllowed, ValidationFailed
+from hrperf.lib.roles import HR, roles_of
 
 logger = logging.getLogger(__name__)
 

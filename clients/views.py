@@ -7,15 +7,9 @@ never again (the answer is not cached).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
@@ -24,31 +18,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from clients import selectors, services
 from clients.forms import ClientForm, TokenForm, WebhookForm, add_service_errors
 from clients.models import ApiClient, ApiToken, Webhook
-from hrperf.errors import Conflict, ValidationFailed
-from hrperf.roles import roles_of
+from hrperf.lib.errors import Conflict, ValidationFailed
+from hrperf.lib.pages import allowed, found
 
 DELIVERIES_PAGE_SIZE = 50
-
-View = Callable[..., HttpResponse]
-T = TypeVar("T")
-
-
-def hr_only(view: View) -> View:
-    """Anonymous visitors go to the login page; anyone but HR gets a 403."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not roles_of(request.user).is_hr:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapped)
-
-
-def _found(value: T | None) -> T:
-    if value is None:
-        raise Http404
-    return value
 
 
 def _shown_once(response: HttpResponse) -> HttpResponse:
@@ -57,13 +30,13 @@ def _shown_once(response: HttpResponse) -> HttpResponse:
 
 
 @require_safe
-@hr_only
+@allowed("is_hr")
 def client_list(request: HttpRequest) -> HttpResponse:
     return render(request, "clients/client_list.html", {"clients": selectors.client_list()})
 
 
 @require_http_methods(["GET", "POST"])
-@hr_only
+@allowed("is_hr")
 def client_create(request: HttpRequest) -> HttpResponse:
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -85,9 +58,9 @@ def client_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@hr_only
+@allowed("is_hr")
 def token_create(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = _found(selectors.client_get(pk=client_id))
+    client = found(selectors.client_get(pk=client_id))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -110,9 +83,9 @@ def token_create(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@hr_only
+@allowed("is_hr")
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token: ApiToken = _found(selectors.token_get(pk=token_id))
+    token: ApiToken = found(selectors.token_get(pk=token_id))
     if request.method == "POST":
         services.token_revoke(actor=request.user, token=token)
         messages.success(
@@ -125,9 +98,9 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@hr_only
+@allowed("is_hr")
 def webhook_create(request: HttpRequest, client_id: int) -> HttpResponse:
-    client: ApiClient = _found(selectors.client_get(pk=client_id))
+    client: ApiClient = found(selectors.client_get(pk=client_id))
     form = WebhookForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -151,9 +124,9 @@ def webhook_create(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@hr_only
+@allowed("is_hr")
 def webhook_disable(request: HttpRequest, webhook_id: int) -> HttpResponse:
-    webhook: Webhook = _found(selectors.webhook_get(pk=webhook_id))
+    webhook: Webhook = found(selectors.webhook_get(pk=webhook_id))
     if request.method == "POST":
         services.webhook_disable(actor=request.user, webhook=webhook)
         messages.success(
@@ -166,9 +139,9 @@ def webhook_disable(request: HttpRequest, webhook_id: int) -> HttpResponse:
 
 
 @require_safe
-@hr_only
+@allowed("is_hr")
 def delivery_log(request: HttpRequest, webhook_id: int) -> HttpResponse:
-    webhook: Webhook = _found(selectors.webhook_get(pk=webhook_id))
+    webhook: Webhook = found(selectors.webhook_get(pk=webhook_id))
     page = Paginator(selectors.webhook_deliveries(webhook=webhook), DELIVERIES_PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -1,158 +1,41 @@
 """REST API (v1) of the catalogue and the roster.
 
 The views parse the request, call a selector or a service, and render; who may see what comes
-from `hrperf.roles`, as on the pages. A caller whose role does not give access to a list or an
+from `hrperf.lib.roles`, as on the pages. A caller whose role does not give access to a list or an
 action gets 403; an object the caller may not see is answered 404, whether it exists or not.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from departments import selectors, services
 from departments.models import Department, Employee, Provenance
-from departments.roster_import import ImportRejected
+from hrperf.api.fields import (
+    STRICT_FIELD_MAPPING,
+    BilingualField,
+    BilingualTextSerializer,
+)
 from hrperf.api.pagination import KeysetPagination
-from hrperf.api.parsers import JSONParser, MultiPartParser
+from hrperf.api.parsers import MultiPartParser
 from hrperf.api.schema import error_responses
-from hrperf.errors import FieldError, NotAllowed, ValidationFailed
-from hrperf.roles import Roles, roles_of
-from kpis.models import Kpi
+from hrperf.api.views import JsonApi, caller_roles, found, parse_body, parse_query, require
+from hrperf.lib.errors import FieldError, NotAllowed, ValidationFailed
+from hrperf.lib.roles import Roles
+from hrperf.lib.tables import ImportRejected
+from kpis.api import CatalogueKpiSerializer
 
 SEARCH_MAX_LENGTH = 100
-
-# -- shared by the API modules ---------------------------------------------------------------
-
-
-def caller_roles(request: Request) -> Roles:
-    return roles_of(request.user)
-
-
-def require(allowed: bool) -> None:
-    """403 unless the caller's role gives access to this list or action."""
-    if not allowed:
-        raise ApiPermissionDenied
-
-
-def found(obj: Any) -> Any:
-    """The object, or 404 when there is none the caller may see."""
-    if obj is None:
-        raise NotFound
-    return obj
-
-
-def parse_query(serializer_class: type[serializers.Serializer], request: Request) -> Any:
-    """The checked query parameters, or 400 naming each bad one."""
-    serializer = serializer_class(data=request.query_params)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def parse_body(serializer_class: type[serializers.Serializer], request: Request) -> Any:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-class JsonApi(APIView):
-    """An endpoint whose request body, if any, is JSON (and so documented)."""
-
-    parser_classes = [JSONParser]
-
-
-# JSON request bodies are typed as the schema says: a number is not taken for text, nor text
-# for a number or a yes/no (the schema, and so every client, can rely on it).
-
-
-class StrictCharField(serializers.CharField):
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return str(super().to_internal_value(data))
-
-
-class StrictIntegerField(serializers.IntegerField):
-    def to_internal_value(self, data: Any) -> int:
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("invalid")
-        return int(super().to_internal_value(data))
-
-
-class StrictBooleanField(serializers.BooleanField):
-    def to_internal_value(self, data: Any) -> bool:
-        if not isinstance(data, bool):
-            self.fail("invalid")
-        return data
-
-
-DECIMAL_TEXT = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
-
-
-class DecimalTextField(serializers.DecimalField):
-    """A decimal given as text, such as "92.5" (never a JSON number: it could be a float)."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, str) or not DECIMAL_TEXT.match(data):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-STRICT_FIELD_MAPPING = {
-    **serializers.ModelSerializer.serializer_field_mapping,
-    models.CharField: StrictCharField,
-    models.TextField: StrictCharField,
-    models.BooleanField: StrictBooleanField,
-    models.IntegerField: StrictIntegerField,
-    models.PositiveIntegerField: StrictIntegerField,
-    models.PositiveSmallIntegerField: StrictIntegerField,
-    models.SmallIntegerField: StrictIntegerField,
-    models.DecimalField: DecimalTextField,
-}
-
-
-class BilingualTextSerializer(serializers.Serializer):
-    """A catalogue text in both languages."""
-
-    zh = serializers.CharField()
-    en = serializers.CharField()
-
-
-@extend_schema_field(BilingualTextSerializer)
-class BilingualField(serializers.Field):
-    """`<name>_zh` and `<name>_en` of the object as `{"zh": …, "en": …}`."""
-
-    def __init__(self, name: str = "", *, of: str = "", **kwargs: Any) -> None:
-        self.text_name = name
-        self.of = of  # the attribute holding the object, when it is not the object itself
-        super().__init__(source="*", read_only=True, **kwargs)
-
-    def bind(self, field_name: str, parent: Any) -> None:
-        super().bind(field_name, parent)
-        self.text_name = self.text_name or field_name
-
-    def to_representation(self, value: Any) -> dict[str, str]:
-        if self.of:
-            value = getattr(value, self.of)
-        if isinstance(value, Mapping):
-            return {language: value[f"{self.text_name}_{language}"] for language in ("zh", "en")}
-        return {
-            language: getattr(value, f"{self.text_name}_{language}") for language in ("zh", "en")
-        }
-
 
 # -- catalogue -------------------------------------------------------------------------------
 
@@ -189,30 +72,6 @@ class TextItemSerializer(serializers.Serializer):
 
 class CodedTextItemSerializer(TextItemSerializer):
     code = serializers.CharField()
-
-
-class CatalogueKpiSerializer(serializers.ModelSerializer):
-    """A KPI as the catalogue defines it (a review copies it into its own lines)."""
-
-    name = BilingualField()
-    definition = BilingualField()
-    default_target = serializers.DecimalField(
-        max_digits=18, decimal_places=4, allow_null=True, read_only=True
-    )
-
-    class Meta:
-        model = Kpi
-        fields = [
-            "code",
-            "order",
-            "name",
-            "direction",
-            "unit",
-            "default_target",
-            "default_weight",
-            "definition",
-        ]
-        read_only_fields = fields
 
 
 class QualificationsSerializer(serializers.Serializer):

@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department, Provenance
+from hrperf.lib.uploads import UploadForm
 
 SEARCH_MAX_LENGTH = 100
 
@@ -63,29 +61,9 @@ class RosterFilterForm(forms.Form):
         return {"yes": True, "no": False}.get(value or "")
 
 
-def too_large_message() -> str:
-    return gettext("The file is too large: at most %(max)s MB.") % {
-        "max": settings.MAX_UPLOAD_BYTES // (1024 * 1024)
-    }
-
-
-class RosterImportForm(forms.Form):
+class RosterImportForm(UploadForm):
     file = forms.FileField(
         label=_("Roster file (CSV or Excel)"),
         required=False,  # checked in clean_file, after the size, so a refused upload says why
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
-
-    def __init__(self, *args: Any, upload_too_large: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.upload_too_large = upload_too_large
-
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile | None = self.cleaned_data.get("file")
-        if self.upload_too_large or (
-            upload is not None and (upload.size or 0) > settings.MAX_UPLOAD_BYTES
-        ):
-            raise forms.ValidationError(too_large_message(), code="too_large")
-        if upload is None:
-            raise forms.ValidationError(_("Choose a CSV or Excel file to import."), code="required")
-        return upload

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
-from hrperf.bilingual import BilingualMixin
+from hrperf.lib.bilingual import BilingualMixin
 
 CODE_VALIDATOR = RegexValidator(
     r"^[A-Z][A-Z0-9_]*$",

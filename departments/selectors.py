@@ -18,7 +18,7 @@ from departments.models import (
     PolicyItem,
     QualificationItem,
 )
-from hrperf.roles import Roles
+from hrperf.lib.roles import Roles
 from kpis.models import Kpi
 
 

@@ -1,7 +1,7 @@
 """Writes to the roster: importing a roster file, adding and changing an employee.
 
 Only HR (`roles_of(actor).manages_roster`) may change the roster; anyone else gets
-PermissionDenied.
+NotAllowed.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import IO, Any, Final
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connections, models, transaction
 from django.db.models.expressions import RawSQL
@@ -21,17 +21,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments.models import Department, Employee
-from departments.roster_import import (
+from departments.roster import (
     EMPLOYEE_NO_RE,
-    ImportRejected,
     ImportResult,
     Roster,
     RosterRow,
-    RowError,
     check_roster,
     read_roster,
 )
-from hrperf.roles import roles_of
+from hrperf.lib.errors import NotAllowed
+from hrperf.lib.roles import roles_of
+from hrperf.lib.tables import ImportRejected, RowError
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ _CONCRETE_FIELDS: Final = {
 
 def _require_roster_manager(actor: Actor) -> None:
     if not roles_of(actor).manages_roster:
-        raise PermissionDenied(_("Only HR can change the roster."))
+        raise NotAllowed(_("Only HR can change the roster."))
 
 
 def employee_import(*, file: IO[bytes] | UploadedFile, filename: str, actor: Actor) -> ImportResult:

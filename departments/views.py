@@ -1,15 +1,12 @@
 """Pages of the catalogue and the roster. Reads come from `selectors`, writes from `services`,
-and who may see what from `hrperf.roles`."""
+and who may see what from `hrperf.lib.roles`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,18 +19,19 @@ from django.views.decorators.http import require_http_methods, require_safe
 from departments import selectors
 from departments.forms import CatalogueFilterForm, RosterFilterForm, RosterImportForm
 from departments.models import Provenance
-from departments.roster_import import (
+from departments.roster import (
     HEADER_IN_CHINESE,
     ROSTER_COLUMNS,
-    ImportRejected,
-    RowError,
     roster_template_csv,
     roster_template_xlsx,
 )
 from departments.services import employee_import
-from hrperf.bilingual import current_suffix
-from hrperf.pages import allowed as _allowed
-from hrperf.roles import roles_of
+from hrperf.lib.bilingual import current_suffix
+from hrperf.lib.numbers import grouped
+from hrperf.lib.pages import allowed
+from hrperf.lib.roles import roles_of
+from hrperf.lib.tables import ImportRejected, RowError
+from hrperf.lib.uploads import UploadLimit, limit_uploads, max_upload_mb
 from kpis.models import Kpi
 
 ROSTER_PAGE_SIZE = 50
@@ -57,7 +55,7 @@ PROVENANCE_LEGEND: tuple[tuple[str, Promise], ...] = (
 
 
 @require_safe
-@_allowed(lambda roles: roles.sees_catalogue)
+@allowed("sees_catalogue")
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET)
     form.is_valid()  # invalid filters are shown with their error and not applied
@@ -84,25 +82,17 @@ class KpiRow:
     target: str | None  # None: HR sets the target each cycle
 
 
-def format_amount(value: Decimal) -> str:
-    """A decimal without trailing zeros, with thousands separators: 1234567.5000 → 1,234,567.5."""
-    normalized = value.normalize()
-    if normalized == 0:
-        return "0"
-    return f"{normalized:,f}"
-
-
 def _kpi_row(kpi: Kpi) -> KpiRow:
     target = kpi.default_target
     return KpiRow(
         kpi=kpi,
         unit=kpi.get_unit_display(),
-        target=None if target is None else format_amount(target),
+        target=None if target is None else grouped(target),
     )
 
 
 @require_safe
-@_allowed(lambda roles: roles.sees_catalogue)
+@allowed("sees_catalogue")
 def department(request: HttpRequest, code: str) -> HttpResponse:
     detail = selectors.department_detail(code=code)
     if detail is None:
@@ -124,7 +114,7 @@ def department(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_safe
-@_allowed(lambda roles: roles.sees_roster)
+@allowed("sees_roster")
 def roster(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
     sees_all = roles.is_hr or roles.is_director
@@ -153,25 +143,6 @@ def roster(request: HttpRequest) -> HttpResponse:
             "filtered": any(request.GET.get(name) for name in ("q", "department", "active")),
         },
     )
-
-
-class UploadLimit(FileUploadHandler):
-    """Skips an uploaded file as soon as it passes the size limit, and remembers that it did,
-    so that the page can say why instead of reading (and storing) the whole file."""
-
-    def __init__(self, request: HttpRequest, limit: int) -> None:
-        super().__init__(request)
-        self.limit = limit
-        self.exceeded = False
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        if start + len(raw_data) > self.limit:
-            self.exceeded = True
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None
 
 
 @dataclass(frozen=True)
@@ -214,19 +185,19 @@ def _column_help() -> list[ColumnHelp]:
 
 @csrf_exempt  # the CSRF check runs in _roster_import, once the upload limit is in place
 @require_http_methods(["GET", "POST"])
-@_allowed(lambda roles: roles.manages_roster)
+@allowed("manages_roster")
 def roster_import(request: HttpRequest) -> HttpResponse:
-    limit = UploadLimit(request, settings.MAX_UPLOAD_BYTES)
-    if request.method == "POST":
-        request.upload_handlers = [limit, *request.upload_handlers]
+    limit = limit_uploads(request) if request.method == "POST" else None
     return _roster_import(request, limit)
 
 
 @csrf_protect
-def _roster_import(request: HttpRequest, limit: UploadLimit) -> HttpResponse:
+def _roster_import(request: HttpRequest, limit: UploadLimit | None) -> HttpResponse:
     errors: list[RowError] = []
     if request.method == "POST":
-        form = RosterImportForm(request.POST, request.FILES, upload_too_large=limit.exceeded)
+        form = RosterImportForm(
+            request.POST, request.FILES, upload_too_large=limit is not None and limit.exceeded
+        )
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -257,7 +228,7 @@ def _roster_import(request: HttpRequest, limit: UploadLimit) -> HttpResponse:
             "form": form,
             "errors": errors,
             "columns": _column_help(),
-            "max_mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024),
+            "max_mb": max_upload_mb(),
         },
     )
 
@@ -272,7 +243,7 @@ TEMPLATE_FORMATS: dict[str, tuple[Callable[[], bytes], str]] = {
 
 
 @require_safe
-@_allowed(lambda roles: roles.manages_roster)
+@allowed("manages_roster")
 def roster_template(request: HttpRequest) -> HttpResponse:
     file_format = request.GET.get("format", "csv")
     if file_format not in TEMPLATE_FORMATS:

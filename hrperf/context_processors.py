@@ -2,7 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from hrperf.roles import roles_of
+from hrperf.lib.roles import roles_of
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:

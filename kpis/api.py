@@ -1,4 +1,5 @@
-"""REST API (v1): the KPIs of the catalogue, all or one department's."""
+"""REST API (v1): the KPIs of the catalogue, all or one department's, and the KPI as the
+catalogue defines it (also part of a department's job description)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,35 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from departments import selectors
-from departments.api import CatalogueKpiSerializer, JsonApi, caller_roles, parse_query, require
+from hrperf.api.fields import BilingualField
 from hrperf.api.schema import error_responses
-from hrperf.errors import FieldError, ValidationFailed
+from hrperf.api.views import JsonApi, caller_roles, parse_query, require
+from hrperf.lib.errors import FieldError, ValidationFailed
+from kpis.models import Kpi
+
+
+class CatalogueKpiSerializer(serializers.ModelSerializer):
+    """A KPI as the catalogue defines it (a review copies it into its own lines)."""
+
+    name = BilingualField()
+    definition = BilingualField()
+    default_target = serializers.DecimalField(
+        max_digits=18, decimal_places=4, allow_null=True, read_only=True
+    )
+
+    class Meta:
+        model = Kpi
+        fields = [
+            "code",
+            "order",
+            "name",
+            "direction",
+            "unit",
+            "default_target",
+            "default_weight",
+            "definition",
+        ]
+        read_only_fields = fields
 
 
 class KpiFilterSerializer(serializers.Serializer):

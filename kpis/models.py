@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import CODE_VALIDATOR, Department
-from hrperf.bilingual import BilingualMixin
+from hrperf.lib.bilingual import BilingualMixin
 
 
 class Direction(models.TextChoices):

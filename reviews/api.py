@@ -24,24 +24,19 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from departments.api import (
+from departments.api import department_id
+from hrperf.api.exceptions import ApiError, field_error
+from hrperf.api.fields import (
     STRICT_FIELD_MAPPING,
     BilingualField,
-    JsonApi,
     StrictCharField,
     StrictIntegerField,
-    caller_roles,
-    department_id,
-    found,
-    parse_body,
-    parse_query,
-    require,
 )
-from hrperf.api.exceptions import ApiError, field_error
 from hrperf.api.pagination import KeysetPagination, Position
 from hrperf.api.schema import error_responses
-from hrperf.errors import Conflict, FieldError, ValidationFailed
-from hrperf.roles import Roles
+from hrperf.api.views import JsonApi, caller_roles, found, parse_body, parse_query, require
+from hrperf.lib.errors import Conflict, FieldError, ValidationFailed
+from hrperf.lib.roles import Roles
 from reviews import scoring, selectors, services
 from reviews.models import (
     AssessorRole,
@@ -591,7 +586,7 @@ class CycleReviewListApi(JsonApi):
     def get(self, request: Request, period: str) -> Response:
         roles = caller_roles(request)
         cycle = _cycle(roles, period)
-        require(selectors.sees_some_reviews(roles))
+        require(roles.sees_reviews)
         filters = parse_query(ReviewFilterSerializer, request)
         size = REVIEW_PAGES.page_size(request.query_params)
         query = {
@@ -1034,7 +1029,7 @@ class WarningListApi(JsonApi):
     )
     def get(self, request: Request) -> Response:
         roles = caller_roles(request)
-        require(selectors.sees_warnings(roles))
+        require(roles.sees_warnings)
         acknowledged = parse_query(WarningFilterSerializer, request).get("acknowledged")
         size = WARNING_PAGES.page_size(request.query_params)
         query = {"acknowledged": acknowledged}

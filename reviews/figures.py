@@ -28,7 +28,10 @@ from typing import IO, Any
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from departments.roster_import import (
+from hrperf.lib.bilingual import current_suffix, localized
+from hrperf.lib.numbers import plain
+from hrperf.lib.spreadsheets import csv_text, xlsx_text
+from hrperf.lib.tables import (
     BINARY_MAGICS,
     OLE_MAGIC,
     ZIP_MAGIC,
@@ -39,12 +42,11 @@ from departments.roster_import import (
     file_error,
     is_blank,
     not_a_table_file,
+    old_excel_file,
     read_header,
     read_limited,
     xlsx_rows,
 )
-from hrperf.bilingual import current_suffix, localized
-from hrperf.spreadsheets import csv_text, xlsx_text
 from reviews.models import ReviewKpiLine
 
 __all__ = [
@@ -94,14 +96,6 @@ def headers(language_suffix: str | None = None) -> list[str]:
     return list(COLUMNS) if suffix == "en" else [CHINESE[column] for column in COLUMNS]
 
 
-def figure_text(value: Decimal | None) -> str:
-    """A stored figure as an exact plain number without trailing zeros ("" when not set)."""
-    if value is None:
-        return ""
-    text = f"{value.normalize():f}"
-    return "0" if text in ("-0", "") else text
-
-
 def _unit(line: ReviewKpiLine) -> str:
     return str(line.get_unit_display())
 
@@ -128,7 +122,7 @@ def figures_template_csv(period: str, lines: Iterable[ReviewKpiLine]) -> bytes:
     writer.writerow(headers())
     for line in lines:
         cells = _row(period, line)
-        cells[-2:] = [figure_text(cells[-2]), figure_text(cells[-1])]
+        cells[-2:] = [plain(cells[-2]), plain(cells[-1])]
         # The columns read back keep their text; the descriptive ones are guarded.
         writer.writerow(
             [
@@ -162,9 +156,7 @@ def figures_template_xlsx(period: str, lines: Iterable[ReviewKpiLine]) -> bytes:
     sheet.append(header)
     for line in lines:
         cells = _row(period, line)
-        cells[-2:] = [
-            None if value is None else Decimal(figure_text(value)) for value in cells[-2:]
-        ]
+        cells[-2:] = [None if value is None else Decimal(plain(value)) for value in cells[-2:]]
         sheet.append(
             [
                 xlsx_text(WriteOnlyCell(sheet, value=cell)) if isinstance(cell, str) else cell
@@ -200,12 +192,7 @@ def read_figures(file: IO[bytes] | UploadedFile, *, filename: str = "") -> Figur
         with closing(xlsx_rows(data)) as rows:
             return _table(rows)
     if data.startswith(OLE_MAGIC):
-        raise file_error(
-            _(
-                "Old Excel (.xls) files and password-protected workbooks cannot be read. "
-                "Save the file as an Excel workbook (.xlsx) or as CSV and try again."
-            )
-        )
+        raise old_excel_file()
     if data.startswith(BINARY_MAGICS) or name.endswith(".xlsx"):
         raise _wrong_type()
     try:

@@ -15,12 +15,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Competency, Department, Employee
-from hrperf.bilingual import BilingualMixin
+from hrperf.lib.bilingual import BilingualMixin
+from hrperf.lib.periods import PERIOD_HELP, PERIOD_PATTERN
 from kpis.models import Direction, Kpi, Unit
 
-PERIOD_VALIDATOR = RegexValidator(
-    r"^\d{4}Q[1-4]$", _("A period is a year and a quarter, such as 2026Q3.")
-)
+PERIOD_VALIDATOR = RegexValidator(PERIOD_PATTERN, PERIOD_HELP)
 
 
 class AssessorRole(models.TextChoices):

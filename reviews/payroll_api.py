@@ -37,8 +37,9 @@ from rest_framework.views import APIView
 from hrperf.api.pagination import KeysetPagination
 from hrperf.api.permissions import PayrollReader
 from hrperf.api.schema import ErrorSerializer, error_responses
-from hrperf.errors import ErrorList
-from hrperf.spreadsheets import csv_text
+from hrperf.lib.errors import ErrorList
+from hrperf.lib.periods import PERIOD_PATTERN, is_period
+from hrperf.lib.spreadsheets import csv_text
 from reviews import payroll
 from reviews.models import Review
 from reviews.payroll import (
@@ -51,7 +52,6 @@ from reviews.payroll import (
 
 # The payroll contract fixes the offset: every time is given in China Standard Time (+08:00).
 PAYROLL_TIME_ZONE = ZoneInfo(payroll.PAYROLL_TIME_ZONE)
-PERIOD = re.compile(r"^[0-9]{4}Q[1-4]$")
 # "+08:00" sent unencoded in a query string arrives as " 08:00": read it as the "+" it was.
 _OFFSET_AS_SPACE = re.compile(
     r"^([0-9]{4}-?[0-9]{2}-?[0-9]{2}[T ][0-9:.,]+) ([0-9]{2}(?::?[0-9]{2})?)$"
@@ -71,7 +71,7 @@ def _period(params: Mapping[str, str], errors: ErrorList) -> str:
     if raw is None or raw.strip() == "":
         errors.add("period", _("Give the period, such as 2026Q3."), "required")
         return ""
-    if not PERIOD.match(raw):
+    if not is_period(raw):
         errors.add("period", _("A period is a year and a quarter, such as 2026Q3."))
         return ""
     return raw
@@ -235,7 +235,7 @@ class _JsonErrorsWhateverTheAccept(BaseContentNegotiation):
 
 _PERIOD_PARAMETER = OpenApiParameter(
     "period",
-    {"type": "string", "pattern": PERIOD.pattern},
+    {"type": "string", "pattern": PERIOD_PATTERN.pattern},
     required=True,
     description="The quarter: four digits of the year, Q, and 1 to 4 (such as 2026Q3).",
 )

@@ -12,9 +12,9 @@ from django.db.models import DecimalField
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from departments.forms import RosterImportForm
 from departments.models import Department
-from hrperf.bilingual import current_suffix
+from hrperf.lib.bilingual import current_suffix
+from hrperf.lib.uploads import UploadForm
 from reviews.models import ScoringPolicy
 from reviews.services import POLICY_FIELDS
 
@@ -86,8 +86,8 @@ class BulkTargetsForm(forms.Form):
         self.fields["kpi_code"].choices = [("", "—"), *choices.items()]  # type: ignore[attr-defined]
 
 
-class FiguresImportForm(RosterImportForm):
-    """The same upload as the roster's (size checked first), for a figures file."""
+class FiguresImportForm(UploadForm):
+    """A figures file (its size checked first)."""
 
     file = forms.FileField(
         label=_("Figures file (CSV or Excel)"),

@@ -10,7 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department
-from hrperf.bilingual import localized
+from hrperf.lib.bilingual import localized
+from hrperf.lib.periods import clean_period
 from reviews.models import Review, ReviewCycle
 
 YES_NO = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
@@ -31,7 +32,7 @@ class PeriodField(forms.ChoiceField):
         )
 
     def to_python(self, value: Any) -> str:
-        return super().to_python(value).strip().upper()
+        return clean_period(super().to_python(value))
 
 
 class DepartmentField(forms.ModelChoiceField):

@@ -22,12 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 
 from departments.models import Competency
-from hrperf.bilingual import localized
-from hrperf.roles import Roles
-from hrperf.spreadsheets import xlsx_text
+from hrperf.lib.bilingual import localized
+from hrperf.lib.periods import shift_period
+from hrperf.lib.roles import Roles
+from hrperf.lib.spreadsheets import xlsx_text
 from reviews import scoring
 from reviews.models import ApprovedResult, AssessorRole, Review, ReviewCycle
-from reviews.periods import shift_period
 from reviews.selectors import visible_reviews
 
 GRADES: tuple[str, ...] = tuple(Review.Grade.values)

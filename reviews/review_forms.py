@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department
-from hrperf.bilingual import localized
+from hrperf.lib.bilingual import localized
 from reviews.models import Review
 
 

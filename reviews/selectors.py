@@ -21,7 +21,8 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from departments.models import Competency
-from hrperf.roles import Roles
+from hrperf.lib.periods import clean_period
+from hrperf.lib.roles import Roles
 from reviews import scoring
 from reviews.messages import reason_text
 from reviews.models import (
@@ -40,24 +41,11 @@ from reviews.services import current_policy, policy_to_scoring
 # -- who sees what ---------------------------------------------------------------------------
 
 
-def sees_all_reviews(roles: Roles) -> bool:
-    return roles.is_hr or roles.is_director
-
-
-def sees_some_reviews(roles: Roles) -> bool:
-    """Whether the viewer may list reviews at all (the list may still be empty)."""
-    return sees_all_reviews(roles) or roles.employee is not None
-
-
-def sees_warnings(roles: Roles) -> bool:
-    return sees_all_reviews(roles) or roles.headed_department_id is not None
-
-
 def visible_reviews(*, viewer_roles: Roles) -> QuerySet[Review]:
     """Every review the viewer may see. A head sees their department's reviews except their own,
     which they see as every employee does: once it is approved."""
     reviews = Review.objects.all()
-    if sees_all_reviews(viewer_roles):
+    if viewer_roles.sees_all_reviews:
         return reviews
     condition: Q | None = None
     if viewer_roles.headed_department_id is not None:
@@ -79,7 +67,7 @@ def cycles_newest_first() -> list[ReviewCycle]:
 
 
 def cycle_get(*, period: str) -> ReviewCycle | None:
-    return ReviewCycle.objects.filter(period=period.strip().upper()).first()
+    return ReviewCycle.objects.filter(period=clean_period(period)).first()
 
 
 @dataclass(frozen=True)
@@ -398,7 +386,7 @@ def warning_list(
     department's, of the reviews they see: not their own before it is approved), newest first,
     with review, employee, department and cycle loaded; `before_id` starts after that warning
     (keyset pagination)."""
-    if sees_all_reviews(viewer_roles):
+    if viewer_roles.sees_all_reviews:
         warnings = VerbalWarning.objects.all()
     elif viewer_roles.headed_department_id is not None:
         warnings = VerbalWarning.objects.filter(

@@ -21,13 +21,13 @@ from django.utils.translation import gettext_lazy
 
 from clients.services import webhooks_emit
 from departments.models import Competency, Employee
-from hrperf.errors import Conflict, ErrorList, FieldError, NotAllowed, ValidationFailed
-from hrperf.roles import roles_of
+from hrperf.lib.errors import Conflict, ErrorList, FieldError, NotAllowed, ValidationFailed
+from hrperf.lib.periods import PERIOD_HELP, clean_period, is_period, quarter_dates
+from hrperf.lib.roles import roles_of
 from kpis.models import Kpi
 from reviews import scoring
 from reviews.messages import problem_text, reason_text
 from reviews.models import (
-    PERIOD_VALIDATOR,
     ApprovedResult,
     AssessorRole,
     AuditEvent,
@@ -132,34 +132,17 @@ def _event(
 # -- cycles and policies ---------------------------------------------------------------------
 
 
-def _quarter_dates(period: str) -> tuple[dt.date, dt.date]:
-    year, quarter = int(period[:4]), int(period[5])
-    start = dt.date(year, 3 * quarter - 2, 1)
-    end = (
-        dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
-    ) - dt.timedelta(days=1)
-    return start, end
-
-
 def cycle_open(*, actor: Any, period: str, policy: Mapping[str, Any] | None = None) -> ReviewCycle:
     """Open a quarter with its scoring policy (scoring.md defaults unless given)."""
     _require_hr(actor)
-    period = (period or "").strip().upper()
-    try:
-        PERIOD_VALIDATOR(period)
-    except ValidationError:
-        raise ValidationFailed(
-            [
-                _field_error(
-                    "period", gettext_lazy("A period is a year and a quarter, such as 2026Q3.")
-                )
-            ]
-        ) from None
+    period = clean_period(period)
+    if not is_period(period):
+        raise ValidationFailed([_field_error("period", PERIOD_HELP)])
     if ReviewCycle.objects.filter(period=period).exists():
         raise ValidationFailed(
             [_field_error("period", gettext_lazy("This quarter is already open."), "duplicate")]
         )
-    starts_on, ends_on = _quarter_dates(period)
+    starts_on, ends_on = quarter_dates(period)
     policy_values = _validated_policy(policy or {})
     with transaction.atomic():
         cycle = ReviewCycle.objects.create(
@@ -1165,7 +1148,7 @@ def warning_notify(*, warning_id: int) -> bool:
     before the mail goes, so a repeated task sends nothing."""
     from django.contrib.auth import get_user_model
 
-    from hrperf.roles import HR
+    from hrperf.lib.roles import HR
 
     with transaction.atomic():
         claimed = VerbalWarning.objects.filter(pk=warning_id, notified_at__isnull=True).update(
@@ -1305,7 +1288,7 @@ def director_remind() -> int:
     """Mail the marketing director the number of scored reviews waiting for approval."""
     from django.contrib.auth import get_user_model
 
-    from hrperf.roles import DIRECTOR
+    from hrperf.lib.roles import DIRECTOR
 
     waiting = list(
         Review.objects.filter(state=State.SCORED, cycle__status=ReviewCycle.Status.OPEN)

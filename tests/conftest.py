@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from departments.models import Department, Employee
-from hrperf import roles
+from hrperf.lib import roles
 from kpis.models import Kpi
 
 PASSWORD = "correct horse battery staple"

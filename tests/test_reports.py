@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from hrperf.lib.periods import period_of, shift_period
 from reviews import reports
-from reviews.periods import period_of, shift_period
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.text
-import hrperf.bilingual
+import hrperf.lib.bilingual
 from django.conf import settings
 from django.db import migrations, models
 
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'competencies',
                 'ordering': ['order'],
             },
-            bases=(hrperf.bilingual.BilingualMixin, models.Model),
+            bases=(hrperf.lib.bilingual.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Department',
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'departments',
                 'ordering': ['seq'],
             },
-            bases=(hrperf.bilingual.BilingualMixin, models.Model),
+            bases=(hrperf.lib.bilingual.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
             name='PolicyItem',
@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
                 'ordering': ['kind', 'order'],
                 'constraints': [models.UniqueConstraint(fields=('kind', 'order'), name='policy_unique_order')],
             },
-            bases=(hrperf.bilingual.BilingualMixin, models.Model),
+            bases=(hrperf.lib.bilingual.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Duty',
@@ -91,7 +91,7 @@ class Migration(migrations.Migration):
                 'ordering': ['department', 'order'],
                 'constraints': [models.UniqueConstraint(fields=('department', 'order'), name='duty_unique_order')],
             },
-            bases=(hrperf.bilingual.BilingualMixin, models.Model),
+            bases=(hrperf.lib.bilingual.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Employee',
@@ -132,6 +132,6 @@ class Migration(migrations.Migration):
                 'ordering': ['department', 'kind', 'order'],
                 'constraints': [models.UniqueConstraint(fields=('department', 'kind', 'order'), name='qualification_unique_order')],
             },
-            bases=(hrperf.bilingual.BilingualMixin, models.Model),
+            bases=(hrperf.lib.bilingual.BilingualMixin, models.Model),
         ),
     ]

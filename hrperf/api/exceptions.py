@@ -4,7 +4,7 @@
                "fields": [{"field": "...", "row": null|int, "code": "...", "message": "..."}]}}
 
 `exception_handler` (REST framework's EXCEPTION_HANDLER) shapes the errors of API views,
-including the domain's errors (`hrperf.errors`: ValidationFailed → 400 with its fields,
+including the domain's errors (`hrperf.lib.errors`: ValidationFailed → 400 with its fields,
 NotAllowed → 403, Conflict → 409, each with its own code) and Django's own ones raised in a
 view. The `bad_request`, `permission_denied`, `page_not_found` and `server_error` handlers
 (hrperf/urls.py) answer the same shape for /api/ paths that never reach an API view, and the
@@ -29,7 +29,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from hrperf.errors import Conflict, DomainError, FieldError, NotAllowed, ValidationFailed
+from hrperf.lib.errors import Conflict, DomainError, FieldError, NotAllowed, ValidationFailed
 
 API_PREFIX = "/api/"
 

@@ -39,7 +39,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.utils.urls import replace_query_param
 
 from hrperf.api.exceptions import ApiError, field_error
-from hrperf.errors import ErrorList
+from hrperf.lib.errors import ErrorList
 
 T = TypeVar("T")
 Key = dt.datetime | int | str

@@ -15,7 +15,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from clients.models import ApiToken, Scope
-from hrperf.roles import roles_of
+from hrperf.lib.roles import roles_of
 
 
 class HrApi(BasePermission):

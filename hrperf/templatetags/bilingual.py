@@ -2,7 +2,7 @@ from typing import Any
 
 from django import template
 
-from hrperf.bilingual import localized
+from hrperf.lib.bilingual import localized
 
 register = template.Library()
 

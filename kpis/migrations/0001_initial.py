@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import hrperf.bilingual
+import hrperf.lib.bilingual
 from django.db import migrations, models
 
 
@@ -39,6 +39,6 @@ class Migration(migrations.Migration):
                 'ordering': ['department__seq', 'order'],
                 'constraints': [models.CheckConstraint(condition=models.Q(('default_weight__lte', 100)), name='kpi_weight_at_most_100'), models.CheckConstraint(condition=models.Q(('default_target__isnull', True), ('default_target__gte', 0), _connector='OR'), name='kpi_target_not_negative'), models.CheckConstraint(condition=models.Q(('default_target', 0), ('direction', 'higher'), _negated=True), name='kpi_higher_target_not_zero')],
             },
-            bases=(hrperf.bilingual.BilingualMixin, models.Model),
+            bases=(hrperf.lib.bilingual.BilingualMixin, models.Model),
         ),
     ]

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import hrperf.bilingual
+import hrperf.lib.bilingual
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -129,7 +129,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'KPI lines',
                 'ordering': ['review', 'order'],
             },
-            bases=(hrperf.bilingual.BilingualMixin, models.Model),
+            bases=(hrperf.lib.bilingual.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
             name='ScoringPolicy',

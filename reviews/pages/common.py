@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from hrperf.roles import roles_of
+from hrperf.lib.roles import roles_of
 from reviews import selectors
 from reviews.models import Review, ReviewCycle
 
 # Rows a page of the review list, the queue and the warnings.
 PAGE_SIZE = 50
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def cycle_or_404(period: str) -> ReviewCycle:

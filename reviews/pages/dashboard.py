@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,11 +12,12 @@ from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 
-from hrperf.pages import allowed
-from hrperf.roles import Roles, roles_of
+from hrperf.lib.numbers import chart_number
+from hrperf.lib.pages import XLSX_CONTENT_TYPE, allowed
+from hrperf.lib.periods import clean_period
+from hrperf.lib.roles import roles_of
 from reviews import reports, selectors
 from reviews.models import Review, ReviewCycle
-from reviews.pages.common import XLSX_CONTENT_TYPE
 
 WAITING_TEXT = {
     "to_approve": gettext_lazy("Scored, awaiting your approval"),
@@ -47,15 +47,11 @@ class WaitingItem:
     url: str
 
 
-def _anyone(roles: Roles) -> bool:
-    return True
-
-
 def _chosen_cycle(cycles: Sequence[ReviewCycle], period: str | None) -> ReviewCycle | None:
     """The quarter `?period=` names (a 404 if there is none such), else the newest open one,
     else the newest."""
     if period:
-        wanted = period.strip().upper()
+        wanted = clean_period(period)
         for cycle in cycles:
             if cycle.period == wanted:
                 return cycle
@@ -78,11 +74,6 @@ def _waiting_items(cycle: ReviewCycle, waiting: reports.Waiting) -> list[Waiting
     return items
 
 
-def _number(value: Decimal | None) -> str | None:
-    """A figure for a chart: a string of 2 decimals (the script parses it), or null."""
-    return None if value is None else f"{value:.2f}"
-
-
 def _overview_charts(overview: reports.Overview) -> dict[str, Any]:
     return {
         "grades": {
@@ -99,14 +90,14 @@ def _overview_charts(overview: reports.Overview) -> dict[str, Any]:
             "datasets": [
                 {
                     "label": str(gettext_lazy("Average total score")),
-                    "data": [_number(row.average) for row in overview.department_averages],
+                    "data": [chart_number(row.average) for row in overview.department_averages],
                 }
             ],
         },
     }
 
 
-@allowed(_anyone)
+@allowed("signed_in")
 def dashboard(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
     sees_quarter = roles.is_hr or roles.is_director or roles.is_head
@@ -147,7 +138,7 @@ def _reports_charts(data: reports.Report, chosen: reports.GradeRow | None) -> di
             "type": "line",
             "labels": data.periods,
             "datasets": [
-                {"label": row.department.name, "data": [_number(a) for a in row.averages]}
+                {"label": row.department.name, "data": [chart_number(a) for a in row.averages]}
                 for row in data.trend
             ],
         },
@@ -172,11 +163,7 @@ def _report_of(request: HttpRequest) -> tuple[list[ReviewCycle], reports.Report 
     return cycles, reports.report(cycles=cycles, period=cycle.period, department_id=None)
 
 
-def _sees_reports(roles: Roles) -> bool:
-    return roles.sees_reports
-
-
-@allowed(_sees_reports)
+@allowed("sees_reports")
 def reports_page(request: HttpRequest) -> HttpResponse:
     cycles, data = _report_of(request)
     context: dict[str, Any] = {"cycles": cycles, "report": data}
@@ -190,7 +177,7 @@ def reports_page(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/reports.html", context)
 
 
-@allowed(_sees_reports)
+@allowed("sees_reports")
 def reports_export(request: HttpRequest) -> HttpResponse:
     _cycles, data = _report_of(request)
     if data is None:

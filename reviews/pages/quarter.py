@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,10 +15,11 @@ from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from departments.views import UploadLimit
-from hrperf.errors import Conflict, NotAllowed, ValidationFailed
-from hrperf.pages import allowed
-from hrperf.roles import Roles, roles_of
+from hrperf.lib.errors import Conflict, ValidationFailed
+from hrperf.lib.pages import XLSX_CONTENT_TYPE, allowed
+from hrperf.lib.periods import period_of, shift_period
+from hrperf.lib.roles import roles_of
+from hrperf.lib.uploads import UploadLimit, limit_uploads, max_upload_mb
 from reviews import selectors, services
 from reviews.figures import (
     ImportRejected,
@@ -29,23 +29,13 @@ from reviews.figures import (
     read_figures,
 )
 from reviews.models import CycleJob, Review, ReviewCycle, ScoringPolicy
-from reviews.pages.common import XLSX_CONTENT_TYPE, cycle_or_404
-from reviews.periods import period_of, shift_period
+from reviews.pages.common import cycle_or_404
 from reviews.quarter_forms import (
     BulkTargetsForm,
     FiguresImportForm,
     OpenQuarterForm,
     policy_label,
 )
-
-
-def _sees(roles: Roles) -> bool:
-    return roles.sees_quarters
-
-
-def _is_hr(roles: Roles) -> bool:
-    return roles.is_hr
-
 
 FINISHED = (CycleJob.Status.DONE, CycleJob.Status.FAILED)
 IMPORT_RESULT_KEY = "quarter-import-{period}"
@@ -74,7 +64,7 @@ def _next_period(details: list[selectors.CycleDetail]) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@allowed(_sees)
+@allowed("sees_quarters")
 def quarters(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
     details = selectors.cycle_details(viewer_roles=roles)
@@ -93,8 +83,6 @@ def quarters(request: HttpRequest) -> HttpResponse:
                 )
             except ValidationFailed as error:
                 _put_errors(form, error)
-            except NotAllowed as error:
-                raise PermissionDenied(str(error)) from error
             else:
                 messages.success(
                     request, gettext("Quarter %(period)s is open.") % {"period": cycle.period}
@@ -154,7 +142,7 @@ def _page(
         "can_manage": roles.is_hr and cycle.status == ReviewCycle.Status.OPEN,
         "job": selectors.cycle_latest_job(viewer_roles=roles, cycle=cycle),
         "message": message,
-        "max_mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024),
+        "max_mb": max_upload_mb(),
     }
     if context["can_manage"]:
         context["targets_form"] = targets_form or BulkTargetsForm(
@@ -170,13 +158,13 @@ def _page(
 
 
 @require_safe
-@allowed(_sees)
+@allowed("sees_quarters")
 def quarter(request: HttpRequest, period: str) -> HttpResponse:
     return _page(request, cycle_or_404(period))
 
 
 @require_safe
-@allowed(_sees)
+@allowed("sees_quarters")
 def quarter_job(request: HttpRequest, period: str, job_id: int) -> HttpResponse:
     """The progress of one of the quarter's jobs: an htmx fragment that polls itself until the
     job has finished."""
@@ -188,13 +176,11 @@ def quarter_job(request: HttpRequest, period: str, job_id: int) -> HttpResponse:
 
 
 @require_POST
-@allowed(_is_hr)
+@allowed("is_hr")
 def quarter_generate(request: HttpRequest, period: str) -> HttpResponse:
     cycle = cycle_or_404(period)
     try:
         services.cycle_generate(actor=request.user, cycle=cycle)
-    except NotAllowed as error:
-        raise PermissionDenied(str(error)) from error
     except Conflict as error:
         return _page(request, cycle, message=str(error.message), status=409)
     messages.success(request, gettext("Generating the reviews: the progress is shown below."))
@@ -202,7 +188,7 @@ def quarter_generate(request: HttpRequest, period: str) -> HttpResponse:
 
 
 @require_POST
-@allowed(_is_hr)
+@allowed("is_hr")
 def quarter_targets(request: HttpRequest, period: str) -> HttpResponse:
     cycle = cycle_or_404(period)
     form = BulkTargetsForm(request.POST, kpis=selectors.cycle_kpi_choices(cycle=cycle))
@@ -218,8 +204,6 @@ def quarter_targets(request: HttpRequest, period: str) -> HttpResponse:
             )
         except ValidationFailed as error:
             _put_errors(form, error)
-        except NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
         except Conflict as error:
             return _page(request, cycle, targets_form=form, message=str(error.message), status=409)
         else:
@@ -240,7 +224,7 @@ def quarter_targets(request: HttpRequest, period: str) -> HttpResponse:
 
 
 @require_safe
-@allowed(_is_hr)
+@allowed("is_hr")
 def quarter_template(request: HttpRequest, period: str, file_format: str) -> HttpResponse:
     cycle = cycle_or_404(period)
     lines = selectors.cycle_figure_lines(viewer_roles=roles_of(request.user), cycle=cycle)
@@ -259,11 +243,9 @@ def quarter_template(request: HttpRequest, period: str, file_format: str) -> Htt
 
 @csrf_exempt  # the CSRF check runs in _import, once the upload limit is in place
 @require_POST
-@allowed(_is_hr)
+@allowed("is_hr")
 def quarter_import(request: HttpRequest, period: str) -> HttpResponse:
-    limit = UploadLimit(request, settings.MAX_UPLOAD_BYTES)
-    request.upload_handlers = [limit, *request.upload_handlers]
-    return _import(request, period, limit)
+    return _import(request, period, limit_uploads(request))
 
 
 @csrf_protect
@@ -288,8 +270,6 @@ def _import(request: HttpRequest, period: str, limit: UploadLimit) -> HttpRespon
                 )
                 for item in failed.errors
             ]
-        except NotAllowed as error:
-            raise PermissionDenied(str(error)) from error
         except Conflict as error:
             return _page(request, cycle, import_form=form, message=str(error.message), status=409)
         else:

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
@@ -21,9 +20,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from hrperf.errors import Conflict, NotAllowed, ValidationFailed
-from hrperf.pages import allowed, is_htmx
-from hrperf.roles import Roles, roles_of
+from hrperf.lib.errors import Conflict, ValidationFailed
+from hrperf.lib.pages import allowed, is_htmx
+from hrperf.lib.roles import roles_of
 from reviews import selectors, services
 from reviews.models import Review, ReviewCycle
 from reviews.pages.common import PAGE_SIZE, review_or_404
@@ -38,14 +37,6 @@ from reviews.queue_forms import (
 
 QUEUE_KEYS = ("period", "department", "grade", "warning", "tab", "page")
 WARNING_KEYS = ("period", "acknowledged", "page")
-
-
-def is_director(roles: Roles) -> bool:
-    return roles.is_director
-
-
-def is_hr(roles: Roles) -> bool:
-    return roles.is_hr
 
 
 def _query(raw: str | QueryDict, keys: tuple[str, ...]) -> QueryDict:
@@ -181,7 +172,7 @@ def _queue_page(request: HttpRequest, query: QueryDict, problems: Problems) -> H
     return _rendered(request, "reviews/queue.html", context, status)
 
 
-@allowed(is_director)
+@allowed("is_director")
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     return _queue_page(request, _query(request.GET, QUEUE_KEYS), Problems())
@@ -191,7 +182,7 @@ def _reload_message() -> str:
     return gettext("The form is incomplete or out of date; reload the page and try again.")
 
 
-@allowed(is_director)
+@allowed("is_director")
 @require_POST
 def queue_approve(request: HttpRequest) -> HttpResponse:
     """Approve the reviews posted (`review`, one or many), all or none, each only if it still
@@ -237,8 +228,6 @@ def queue_approve(request: HttpRequest) -> HttpResponse:
         )
     try:
         services.reviews_approve(actor=request.user, reviews=chosen, expected_revisions=expected)
-    except NotAllowed as error:
-        raise PermissionDenied(str(error)) from error
     except (Conflict, ValidationFailed) as error:
         message = gettext("Nothing was approved: %(reason)s") % {"reason": error.message}
         status = 409 if isinstance(error, Conflict) else 400
@@ -268,8 +257,6 @@ def _one_review_action(request: HttpRequest, text_field: str, act: Any, done: st
             text=text,
             expected_revision=form.cleaned_data["revision"],
         )
-    except NotAllowed as error:
-        raise PermissionDenied(str(error)) from error
     except ValidationFailed as error:
         reason = "; ".join(str(item.message) for item in error.errors)
         problem = Problems(
@@ -306,7 +293,7 @@ def _reopen(*, actor: Any, review: Review, text: str, expected_revision: int) ->
     )
 
 
-@allowed(is_director)
+@allowed("is_director")
 @require_POST
 def queue_return(request: HttpRequest) -> HttpResponse:
     return _one_review_action(
@@ -314,7 +301,7 @@ def queue_return(request: HttpRequest) -> HttpResponse:
     )
 
 
-@allowed(is_director)
+@allowed("is_director")
 @require_POST
 def queue_reopen(request: HttpRequest) -> HttpResponse:
     return _one_review_action(
@@ -364,13 +351,13 @@ def _warnings_page(request: HttpRequest, query: QueryDict, problems: Problems) -
     return _rendered(request, "reviews/warnings.html", context, status)
 
 
-@allowed(selectors.sees_warnings)
+@allowed("sees_warnings")
 @require_GET
 def warnings(request: HttpRequest) -> HttpResponse:
     return _warnings_page(request, _query(request.GET, WARNING_KEYS), Problems())
 
 
-@allowed(is_hr)
+@allowed("is_hr")
 @require_POST
 def warning_acknowledge(request: HttpRequest, warning_id: int) -> HttpResponse:
     query = _query(request.POST.get("query", ""), WARNING_KEYS)
@@ -392,8 +379,6 @@ def warning_acknowledge(request: HttpRequest, warning_id: int) -> HttpResponse:
         return _warnings_page(request, query, problem)
     try:
         services.warning_acknowledge(actor=request.user, warning=warning, note=note)
-    except NotAllowed as error:
-        raise PermissionDenied(str(error)) from error
     except (ValidationFailed, Conflict) as error:
         if isinstance(error, ValidationFailed):
             reason = "; ".join(str(item.message) for item in error.errors)

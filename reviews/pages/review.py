@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -18,10 +18,11 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from departments.models import Department
-from hrperf.bilingual import localized
-from hrperf.errors import Conflict, NotAllowed, ValidationFailed
-from hrperf.pages import allowed, is_htmx
-from hrperf.roles import Roles, roles_of
+from hrperf.lib.bilingual import localized
+from hrperf.lib.errors import Conflict, ValidationFailed
+from hrperf.lib.numbers import plain, plain_text, two
+from hrperf.lib.pages import allowed, is_htmx
+from hrperf.lib.roles import Roles, roles_of
 from reviews import scoring, selectors, services
 from reviews.messages import reason_text
 from reviews.models import AssessorRole, AuditEvent, Review
@@ -66,44 +67,17 @@ SUCCESS_TEXT = {
     "reopen": gettext_lazy("Review reopened."),
 }
 STATE_TEXT = dict(Review.State.choices)
-TWO_PLACES = Decimal("0.01")
-
-
-def plain(value: Decimal | int | None) -> str:
-    """A target or actual figure as people write it: no exponent, no trailing zeros
-    (100, 12.5, 5000000); "" for None."""
-    if value is None:
-        return ""
-    text = f"{Decimal(value):f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text or "0"
-
-
-def two(value: Decimal | int | None) -> str:
-    """A score, achievement or coefficient with 2 decimals; "" for None."""
-    if value is None:
-        return ""
-    return f"{Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP):f}"
-
-
-def _plain_text(text: str) -> str:
-    """A figure stored as text in the history, shown like `plain` (other text unchanged)."""
-    try:
-        return plain(Decimal(text))
-    except (InvalidOperation, ValueError):
-        return text
 
 
 # -- the list --------------------------------------------------------------------------------
 
 
-@allowed(selectors.sees_some_reviews)
+@allowed("sees_reviews")
 def review_list(request: HttpRequest, period: str) -> HttpResponse:
     cycle = cycle_or_404(period)
     roles = roles_of(request.user)
     form = ReviewFilterForm(request.GET or None)
-    if not selectors.sees_all_reviews(roles) and roles.employee is not None:
+    if not roles.sees_all_reviews and roles.employee is not None:
         # A head or an employee only ever sees reviews of their own department.
         choices = form.fields["department"]
         if isinstance(choices, ModelChoiceField):
@@ -267,8 +241,8 @@ def _history(events: list[AuditEvent], names: Names) -> list[dict[str, Any]]:
     """Each event of the review as who, when, what (in words) and why."""
     rows = []
     for event in events:
-        before = _plain_text(event.from_value) or "—"
-        after = _plain_text(event.to_value) or "—"
+        before = plain_text(event.from_value) or "—"
+        after = plain_text(event.to_value) or "—"
         reason = event.reason
         if event.action == "created":
             what = gettext("Review created")
@@ -590,7 +564,7 @@ ACTION_ROLES = {
 }
 
 
-@allowed(selectors.sees_some_reviews)
+@allowed("sees_reviews")
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, review_id: int) -> HttpResponse:
     obj = review_or_404(request, review_id)
@@ -618,8 +592,6 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
                 state.errors = _errors_by_input(error, obj)
                 state.message = gettext("Nothing was saved: correct the fields marked below.")
                 status = 400
-            except NotAllowed as error:
-                raise PermissionDenied(str(error)) from error
             except Conflict as error:
                 state.stale = error.code == "stale"
                 state.message = str(error.message)
@@ -645,7 +617,7 @@ def review(request: HttpRequest, review_id: int) -> HttpResponse:
     return render(request, "reviews/review.html", context, status=status)
 
 
-@allowed(selectors.sees_some_reviews)
+@allowed("sees_reviews")
 @require_safe
 def review_print(request: HttpRequest, review_id: int) -> HttpResponse:
     obj = review_or_404(request, review_id)

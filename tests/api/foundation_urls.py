@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from hrperf import urls as site
 from hrperf.api.permissions import PayrollReader
-from hrperf.errors import Conflict, FieldError, NotAllowed, ValidationFailed
+from hrperf.lib.errors import Conflict, FieldError, NotAllowed, ValidationFailed
 
 
 class LineSerializer(serializers.Serializer[Any]):

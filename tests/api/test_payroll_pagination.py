@@ -9,7 +9,7 @@ import pytest
 from rest_framework.test import APIRequestFactory
 
 from hrperf.api.pagination import InvalidCursor, KeysetPagination, Page, query_digest
-from hrperf.errors import ErrorList
+from hrperf.lib.errors import ErrorList
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 MOMENT = dt.datetime(2026, 10, 8, 9, 30, 0, 250000, tzinfo=SHANGHAI)

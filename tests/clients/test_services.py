@@ -13,8 +13,8 @@ from django.utils import translation
 
 from clients import selectors, services, tokens
 from clients.models import ApiClient, ApiToken, Scope, Webhook, WebhookDelivery, WebhookEvent
-from hrperf.errors import Conflict, NotAllowed, ValidationFailed
-from hrperf.roles import roles_of
+from hrperf.lib.errors import Conflict, NotAllowed, ValidationFailed
+from hrperf.lib.roles import roles_of
 
 pytestmark = pytest.mark.django_db
 

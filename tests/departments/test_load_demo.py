@@ -15,8 +15,8 @@ from django.test import override_settings
 
 from departments.management.commands.load_demo import DEMO_ROSTER
 from departments.models import Department, Employee
-from hrperf import roles
-from hrperf.roles import roles_of
+from hrperf.lib import roles
+from hrperf.lib.roles import roles_of
 
 DEMO_LOGINS = {"admin", "hr", "director", "head", "employee"}
 

@@ -16,17 +16,16 @@ from django.test.utils import override_settings
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from departments import roster_import
+from departments import roster as roster_module
 from departments.models import Department, Employee
-from departments.roster_import import (
+from departments.roster import (
     ROSTER_COLUMNS,
-    ImportRejected,
     ImportResult,
-    RowError,
     roster_template_csv,
     roster_template_xlsx,
 )
 from departments.services import employee_import
+from hrperf.lib.tables import ImportRejected, RowError
 
 HEADER = "employee_no,name,department_code,position,hire_date,active,is_department_head"
 CHINESE_HEADER = "员工编号,姓名,部门编码,岗位,入职日期,在职,部门负责人"
@@ -494,7 +493,7 @@ def test_it_reads_an_uploaded_file(hr: User) -> None:
 
 
 def test_it_rejects_a_file_with_too_many_rows(hr: User, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(roster_import, "MAX_ROWS", 2)
+    monkeypatch.setattr(roster_module, "MAX_ROWS", 2)
 
     with translation.override("en"):
         errors = rejected(csv_bytes(HEADER, *VALID_ROWS), hr)

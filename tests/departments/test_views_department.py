@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from departments.models import Competency, Department, Duty, PolicyItem, QualificationItem
-from departments.views import format_amount
+from hrperf.lib.numbers import grouped as format_amount
 from kpis.models import Kpi
 
 ClientFor = Callable[[str | None], Client]

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from departments.models import Department, Employee
 from departments.selectors import employee_list
-from hrperf.roles import roles_of
+from hrperf.lib.roles import roles_of
 
 URL = reverse("departments:roster")
 ClientFor = Callable[[str | None], Client]

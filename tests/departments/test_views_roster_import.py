@@ -17,7 +17,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from departments.models import Employee
-from departments.roster_import import ROSTER_COLUMNS
+from departments.roster import ROSTER_COLUMNS
 
 URL = reverse("departments:roster_import")
 TEMPLATE_URL = reverse("departments:roster_template")

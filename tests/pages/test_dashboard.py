@@ -333,7 +333,7 @@ def test_it_speaks_chinese_by_default(scored_quarter, client_for):
 
 
 def _roles(user):
-    from hrperf.roles import roles_of
+    from hrperf.lib.roles import roles_of
 
     return roles_of(user)
 

@@ -413,7 +413,7 @@ def test_the_import_errors_are_in_chinese_by_default(client_for, page_quarter):
 def test_a_review_changed_meanwhile_refuses_the_whole_write(page_quarter, personas):
     from django.db import transaction
 
-    from hrperf.errors import Conflict
+    from hrperf.lib.errors import Conflict
     from reviews import services
 
     review = page_quarter.reviews["E00002"]

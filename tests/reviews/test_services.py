@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from departments.models import Competency, Employee
-from hrperf.errors import Conflict, NotAllowed, ValidationFailed
+from hrperf.lib.errors import Conflict, NotAllowed, ValidationFailed
 from kpis.models import Kpi
 from reviews import services
 from reviews.models import (

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
-from hrperf.errors import Conflict
+from hrperf.lib.errors import Conflict
 from reviews import services, tasks
 from reviews.models import (
     ApprovedResult,

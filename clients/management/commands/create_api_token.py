@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from clients import services
 from clients.models import ApiClient, Scope
-from hrperf.errors import DomainError, ValidationFailed
+from hrperf.lib.errors import DomainError, ValidationFailed
 
 
 class Command(BaseCommand):

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from departments.models import Department, Employee
-from departments.roster_import import ImportRejected
 from departments.services import employee_import, employee_update
-from hrperf import roles
+from hrperf.lib import roles
+from hrperf.lib.tables import ImportRejected
 
 DEMO_ROSTER = Path(settings.BASE_DIR) / "fixtures" / "demo_roster.csv"
 HEAD_DEPARTMENT = "SALES"

@@ -33,6 +33,22 @@ class Roles:
         return self.employee.department_id if self.employee and self.is_head else None
 
     @property
+    def signed_in(self) -> bool:
+        """Anyone with a login (what the dashboard asks: it tells an outsider they have no
+        role)."""
+        return True
+
+    @property
+    def sees_all_reviews(self) -> bool:
+        return self.is_hr or self.is_director
+
+    @property
+    def sees_reviews(self) -> bool:
+        """Whether the viewer may list reviews at all (the list may still be empty): HR and the
+        director see every review, a head their department's, an employee their own."""
+        return self.sees_all_reviews or self.employee is not None
+
+    @property
     def sees_catalogue(self) -> bool:
         return self.is_hr or self.is_director or self.employee is not None
 

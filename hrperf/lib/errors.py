@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.utils.functional import Promise
 
 
@@ -36,8 +37,9 @@ class ValidationFailed(DomainError):
         self.errors = errors
 
 
-class NotAllowed(DomainError):
-    """The actor may not do this (role, or the object is not theirs)."""
+class NotAllowed(DomainError, PermissionDenied):
+    """The actor may not do this (role, or the object is not theirs). Also Django's
+    PermissionDenied, so that a page answers it with a 403 like any other refusal."""
 
     code = "not_allowed"
 

@@ -1,0 +1,89 @@
+"""Serializer fields the API's bodies share. JSON request bodies are typed as the schema says:
+a number is not taken for text, nor text for a number or a yes/no, so that every client can
+rely on the schema. Catalogue texts are given in both languages, `{"zh": …, "en": …}`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import models
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+
+class StrictCharField(serializers.CharField):
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+class StrictIntegerField(serializers.IntegerField):
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return int(super().to_internal_value(data))
+
+
+class StrictBooleanField(serializers.BooleanField):
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+DECIMAL_TEXT = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+
+
+class DecimalTextField(serializers.DecimalField):
+    """A decimal given as text, such as "92.5" (never a JSON number: it could be a float)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str) or not DECIMAL_TEXT.match(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+STRICT_FIELD_MAPPING = {
+    **serializers.ModelSerializer.serializer_field_mapping,
+    models.CharField: StrictCharField,
+    models.TextField: StrictCharField,
+    models.BooleanField: StrictBooleanField,
+    models.IntegerField: StrictIntegerField,
+    models.PositiveIntegerField: StrictIntegerField,
+    models.PositiveSmallIntegerField: StrictIntegerField,
+    models.SmallIntegerField: StrictIntegerField,
+    models.DecimalField: DecimalTextField,
+}
+
+
+class BilingualTextSerializer(serializers.Serializer):
+    """A catalogue text in both languages."""
+
+    zh = serializers.CharField()
+    en = serializers.CharField()
+
+
+@extend_schema_field(BilingualTextSerializer)
+class BilingualField(serializers.Field):
+    """`<name>_zh` and `<name>_en` of the object as `{"zh": …, "en": …}`."""
+
+    def __init__(self, name: str = "", *, of: str = "", **kwargs: Any) -> None:
+        self.text_name = name
+        self.of = of  # the attribute holding the object, when it is not the object itself
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def bind(self, field_name: str, parent: Any) -> None:
+        super().bind(field_name, parent)
+        self.text_name = self.text_name or field_name
+
+    def to_representation(self, value: Any) -> dict[str, str]:
+        if self.of:
+            value = getattr(value, self.of)
+        if isinstance(value, Mapping):
+            return {language: value[f"{self.text_name}_{language}"] for language in ("zh", "en")}
+        return {
+            language: getattr(value, f"{self.text_name}_{language}") for language in ("zh", "en")
+        }

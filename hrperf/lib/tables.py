@@ -1,0 +1,236 @@
+"""Reading the tables people upload: a CSV file (UTF-8, with or without a byte order mark,
+GB18030 or Excel's UTF-16 "Unicode text") or an Excel workbook (.xlsx), at most
+`settings.MAX_UPLOAD_BYTES`, as numbered rows of cells; finding the columns a header row names;
+and the problems of a file, each with its row and column as the user sees them in a spreadsheet
+(the header is row 1). The roster import and the figures import read their files with these.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+from hrperf.lib.uploads import too_large_message
+
+# A 5 MB workbook unpacks to a few tens of MB at most; more than this is a zip bomb.
+MAX_UNPACKED_XLSX_BYTES = 100 * 1024 * 1024
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
+BINARY_MAGICS = (
+    b"%PDF-",
+    b"\x89PNG",
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF8",
+    b"BM",
+    b"RIFF",
+    b"\x1f\x8b",  # gzip
+    b"7z\xbc\xaf",
+    b"Rar!",
+)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in an import file; `message` is already in the active language."""
+
+    row: int | None  # line in the file as the user sees it (header = 1); None: the whole file
+    field: str | None  # column header as written in the file; None: not about one column
+    message: str
+
+
+class ImportRejected(Exception):
+    """The file was not imported; `errors` lists every problem found, sorted by row."""
+
+    def __init__(self, errors: Iterable[RowError]) -> None:
+        self.errors: list[RowError] = sort_errors(errors)
+        super().__init__("; ".join(_describe(error) for error in self.errors))
+
+
+def sort_errors(errors: Iterable[RowError]) -> list[RowError]:
+    """File-level problems first, then by row; problems within a row keep their column order."""
+    return sorted(errors, key=lambda error: -1 if error.row is None else error.row)
+
+
+def _describe(error: RowError) -> str:
+    where = "file" if error.row is None else f"row {error.row}"
+    if error.field:
+        where += f" [{error.field}]"
+    return f"{where}: {error.message}"
+
+
+def file_error(message: str) -> ImportRejected:
+    return ImportRejected([RowError(row=None, field=None, message=message)])
+
+
+def old_excel_file() -> ImportRejected:
+    return file_error(
+        _(
+            "Old Excel (.xls) files and password-protected workbooks cannot be read. "
+            "Save the file as an Excel workbook (.xlsx) or as CSV and try again."
+        )
+    )
+
+
+def not_a_table_file() -> ImportRejected:
+    return file_error(_("The file is not a CSV or Excel (.xlsx) file."))
+
+
+def read_limited(file: IO[bytes] | UploadedFile) -> bytes:
+    limit: int = settings.MAX_UPLOAD_BYTES
+    too_large = file_error(too_large_message())
+    if isinstance(file, UploadedFile):
+        if file.size is not None and file.size > limit:
+            raise too_large
+        chunks: list[bytes] = []
+        total = 0
+        for chunk in file.chunks():
+            total += len(chunk)
+            if total > limit:
+                raise too_large
+            chunks.append(chunk)
+        return b"".join(chunks)
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        raise too_large
+    return data
+
+
+def decode_text(data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings: tuple[str, ...] = ("utf-16",)  # Excel's "Unicode text"
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_binary(text):
+            break
+        return text
+    raise not_a_table_file()
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    controls = sum(1 for char in sample if ord(char) < 32 and char not in "\t\n\r\f\v")
+    return "\x00" in text or (controls > 2 and controls * 100 > len(sample))
+
+
+def csv_rows(text: str) -> Iterator[tuple[int, list[Any]]]:
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(",;\t", key=lambda char: (first_line.count(char), char == ","))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for number, cells in enumerate(reader, start=1):
+            yield number, list(cells)
+    except csv.Error as exc:
+        raise not_a_table_file() from exc
+
+
+def xlsx_rows(data: bytes) -> Generator[tuple[int, list[Any]], None, None]:
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise not_a_table_file() from exc
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise not_a_table_file()
+    if unpacked > MAX_UNPACKED_XLSX_BYTES:
+        raise file_error(
+            _(
+                "The Excel workbook is too large once unpacked. "
+                "Remove unused sheets, or save it as CSV and try again."
+            )
+        )
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds of errors on broken files
+        raise not_a_table_file() from exc
+    try:
+        if not workbook.worksheets:
+            raise not_a_table_file()
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # trust the cells, not the declared size
+        try:
+            for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, list(cells)
+        except ImportRejected:
+            raise
+        except Exception as exc:
+            raise not_a_table_file() from exc
+    finally:
+        workbook.close()
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@dataclass
+class Header:
+    """A header row as read: each known column's position and spelling, the unknown ones,
+    whether it is written in Chinese, and the problems found (a column given twice)."""
+
+    columns: dict[str, tuple[int, str]]  # column → (index, header as written)
+    unknown: list[str]
+    in_chinese: bool
+    errors: list[RowError]
+
+    def require(self, row: int, required: Iterable[str], chinese: Mapping[str, str]) -> None:
+        """Add an error for each required column missing, named in the header's language."""
+        for column in required:
+            if column not in self.columns:
+                expected = chinese[column] if self.in_chinese else column
+                self.errors.append(
+                    RowError(
+                        row=row,
+                        field=expected,
+                        message=_("Required column “%(column)s” is missing.")
+                        % {"column": expected},
+                    )
+                )
+
+
+def read_header(
+    row: int,
+    cells: Sequence[Any],
+    *,
+    column_for: Callable[[str], str | None],
+    is_chinese: Callable[[str], bool],
+) -> Header:
+    """The columns a file's header row names (`column_for` tells the column a header names)."""
+    header = Header(columns={}, unknown=[], in_chinese=False, errors=[])
+    for index, cell in enumerate(cells):
+        if is_blank(cell):
+            continue
+        written = str(cell).strip()
+        column = column_for(written)
+        if column is None:
+            header.unknown.append(written)
+            continue
+        header.in_chinese = header.in_chinese or is_chinese(written)
+        if column in header.columns:
+            header.errors.append(
+                RowError(
+                    row=row,
+                    field=written,
+                    message=_("Column “%(column)s” appears more than once.") % {"column": written},
+                )
+            )
+            continue
+        header.columns[column] = (index, written)
+    return header

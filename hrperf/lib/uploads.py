@@ -1,0 +1,70 @@
+"""Uploads refused as soon as they pass the size limit, before the whole file is read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+
+class UploadLimit(FileUploadHandler):
+    """Skips an uploaded file as soon as it passes the size limit, and remembers that it did,
+    so that the page can say why instead of reading (and storing) the whole file."""
+
+    def __init__(self, request: HttpRequest, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > self.limit:
+            self.exceeded = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def limit_uploads(request: HttpRequest) -> UploadLimit:
+    """Put the size limit (`settings.MAX_UPLOAD_BYTES`) in front of the request's upload
+    handlers; call it before the request's files are read (a view exempt from the CSRF check,
+    which reads the body, and checking CSRF itself afterwards)."""
+    limit = UploadLimit(request, settings.MAX_UPLOAD_BYTES)
+    request.upload_handlers = [limit, *request.upload_handlers]
+    return limit
+
+
+def too_large_message() -> str:
+    return gettext("The file is too large: at most %(max)s MB.") % {
+        "max": settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+    }
+
+
+def max_upload_mb() -> int:
+    return int(settings.MAX_UPLOAD_BYTES // (1024 * 1024))
+
+
+class UploadForm(forms.Form):
+    """A form of one file (its `file` field, declared by each form, not required so that this
+    check runs first): a file over the limit is refused saying so, a missing one asked for."""
+
+    def __init__(self, *args: Any, upload_too_large: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.upload_too_large = upload_too_large
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile | None = self.cleaned_data.get("file")
+        if self.upload_too_large or (
+            upload is not None and (upload.size or 0) > settings.MAX_UPLOAD_BYTES
+        ):
+            raise forms.ValidationError(too_large_message(), code="too_large")
+        if upload is None:
+            raise forms.ValidationError(_("Choose a CSV or Excel file to import."), code="required")
+        return upload
