@@ -17,6 +17,7 @@ COPY hrperf ./hrperf
 COPY departments ./departments
 COPY kpis ./kpis
 COPY reviews ./reviews
+COPY payroll ./payroll
 COPY clients ./clients
 RUN pip install .
 COPY . .

@@ -264,6 +264,7 @@ def build(*, reviews: int, seed: int = 20260701) -> Built:
     from hrperf.lib import roles
     from reviews import services
     from reviews.models import Review, VerbalWarning
+    from reviews.policies import current_policy
 
     started = time.perf_counter()
     quarter = steps.quarter_build(employees=reviews)
@@ -279,7 +280,7 @@ def build(*, reviews: int, seed: int = 20260701) -> Built:
     while services.reviews_generate_chunk(cycle_id=cycle.pk, limit=2000):
         pass
     steps.reviews_fill(quarter, seed=seed)
-    policy = services.current_policy(cycle)
+    policy = current_policy(cycle)
     params = {"cycle": cycle.pk, "policy": policy.pk, "director": director.pk, "hr": hr.pk}
     with connection.cursor() as cursor:
         cursor.execute(sql.DROP_FLOOR)

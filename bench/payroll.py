@@ -250,6 +250,7 @@ def build(*, rows: int) -> Built:
 
     from hrperf.lib import roles
     from reviews import services
+    from reviews.policies import current_policy
 
     started = time.perf_counter()
     call_command("load_catalogue", stdout=io.StringIO())
@@ -258,7 +259,7 @@ def build(*, rows: int) -> Built:
     director = User.objects.create_user(username="bench-director")
     director.groups.add(Group.objects.get_or_create(name=roles.DIRECTOR)[0])
     cycle = services.cycle_open(actor=hr, period=PERIOD)
-    policy = services.current_policy(cycle)
+    policy = current_policy(cycle)
     params = {"rows": rows, "cycle": cycle.pk, "policy": policy.pk, "director": director.pk}
     with connection.cursor() as cursor:
         cursor.execute(EMPLOYEES, params)

@@ -43,6 +43,7 @@ from clients.models import (
 )
 from hrperf.lib.errors import Conflict, ErrorList, FieldError, NotAllowed, ValidationFailed
 from hrperf.lib.roles import HR, roles_of
+from hrperf.lib.tasks import task
 
 logger = logging.getLogger(__name__)
 
@@ -325,14 +326,13 @@ def webhooks_emit(*, event: str, payload: Mapping[str, Any]) -> int:
 
 def _enqueue(delivery_ids: Sequence[int], countdown: int | None = None) -> None:
     """Hand deliveries to the worker; if the broker is down, the sweeper sends them later."""
-    from clients import tasks
-
+    deliver = task("clients.deliver_webhook")
     for delivery_id in delivery_ids:
         try:
             if countdown is None:
-                tasks.deliver_webhook.apply_async((delivery_id,))
+                deliver.apply_async((delivery_id,))
             else:
-                tasks.deliver_webhook.apply_async((delivery_id,), countdown=countdown)
+                deliver.apply_async((delivery_id,), countdown=countdown)
         except Exception:
             logger.warning("Could not enqueue webhook delivery %s; it will be retried", delivery_id)
 

@@ -89,5 +89,5 @@ urlpatterns = [
         name="warning-acknowledge",
     ),
     # payroll
-    path("payroll/", include("reviews.payroll_api")),
+    path("payroll/", include("payroll.api")),
 ]

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "departments",
     "kpis",
     "reviews",
+    "payroll",
     "clients",
 ]
 

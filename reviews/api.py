@@ -47,6 +47,7 @@ from reviews.models import (
     ScoringPolicy,
     VerbalWarning,
 )
+from reviews.policies import POLICY_FIELDS
 
 MAX_REVISION = 2**31 - 1
 MAX_ID = 2**63 - 1
@@ -62,7 +63,7 @@ WARNING_PAGES = KeysetPagination(keys=(int,), default_size=100, max_size=500)
 class PolicySerializer(serializers.ModelSerializer):
     class Meta:
         model = ScoringPolicy
-        fields = ["version", *services.POLICY_FIELDS, "frozen_at"]
+        fields = ["version", *POLICY_FIELDS, "frozen_at"]
         read_only_fields = fields
 
 
@@ -73,8 +74,8 @@ class PolicyInputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ScoringPolicy
-        fields = list(services.POLICY_FIELDS)
-        extra_kwargs = {name: {"required": False} for name in services.POLICY_FIELDS}
+        fields = list(POLICY_FIELDS)
+        extra_kwargs = {name: {"required": False} for name in POLICY_FIELDS}
 
 
 class CycleCreateSerializer(serializers.Serializer):
@@ -218,7 +219,7 @@ class CycleListApi(JsonApi):
         policy = data.get("policy")
         if policy is not None:
             raw = request.data.get("policy")
-            policy = {**policy, **_unknown_keys(raw, services.POLICY_FIELDS)}
+            policy = {**policy, **_unknown_keys(raw, POLICY_FIELDS)}
         try:
             cycle = services.cycle_open(actor=request.user, period=data["period"], policy=policy)
         except ValidationFailed as failed:
@@ -258,7 +259,7 @@ class CyclePolicyApi(JsonApi):
         cycle = _cycle(caller_roles(request), period)
         values = {
             **parse_body(PolicyInputSerializer, request),
-            **_unknown_keys(request.data, services.POLICY_FIELDS),
+            **_unknown_keys(request.data, POLICY_FIELDS),
         }
         try:
             policy = services.cycle_policy_update(actor=request.user, cycle=cycle, values=values)

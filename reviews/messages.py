@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from kpis import values
 from reviews.models import AssessorRole
 
 TEXTS: Mapping[str, Promise] = {
@@ -19,11 +20,11 @@ TEXTS: Mapping[str, Promise] = {
     "no_kpi_lines": _("The review has no KPI lines."),
     "no_competencies": _("No competencies are defined."),
     # figures and ratings
-    "not_a_number": _("Enter a number."),
-    "negative": _("A figure cannot be negative."),
-    "too_large": _("This figure is too large."),
-    "too_many_decimals": _("Use at most %(max)s decimal places."),
-    "zero_target": _("A target of 0 is not allowed on a higher-is-better KPI."),
+    "not_a_number": values.NOT_A_NUMBER,
+    "negative": values.NEGATIVE,
+    "too_large": values.TOO_LARGE,
+    "too_many_decimals": values.TOO_MANY_DECIMALS,
+    "zero_target": values.ZERO_TARGET,
     "not_whole": _("Enter a whole number."),
     "out_of_range": _("Out of the allowed range."),
     "weights_sum": _("The weights of a review must add up to %(total)s (now %(sum)s)."),

@@ -407,7 +407,21 @@ class VerbalWarning(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Append-only: every change of state or figure of a review, or of a cycle."""
+    """Append-only: every change of state or figure of a review, or of a cycle.
+
+    Each kind of event has one constructor in `reviews.events`, which writes its structured
+    parameters (`params`) beside the columns every event has. Events written before `params`
+    existed have none (NULL); they keep their columns and still read (see `reviews.events`)."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Review created")
+        STATE = "state", _("State changed")
+        FIGURE = "figure", _("Figure changed")
+        RATING = "rating", _("Rating changed")
+        SCORED = "scored", _("Scored")
+        WARNING_ACKNOWLEDGED = "warning_acknowledged", _("Verbal warning acknowledged")
+        QUARTER_OPENED = "cycle_opened", _("Quarter opened")
+        POLICY_CHANGED = "policy_changed", _("Scoring policy changed")
 
     cycle = models.ForeignKey(
         ReviewCycle, on_delete=models.PROTECT, related_name="events", verbose_name=_("cycle")
@@ -429,11 +443,13 @@ class AuditEvent(models.Model):
         verbose_name=_("by"),
     )
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-    action = models.CharField(_("action"), max_length=32)
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
     field = models.CharField(_("field"), max_length=100, blank=True)
     from_value = models.CharField(_("from"), max_length=200, blank=True)
     to_value = models.CharField(_("to"), max_length=200, blank=True)
-    reason = models.TextField(_("why"), blank=True)
+    reason = models.TextField(_("why"), blank=True)  # a person's reason, as they wrote it
+    # Nullable, so that adding it rewrote no row of the append-only table.
+    params = models.JSONField(_("parameters"), null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

@@ -1,6 +1,6 @@
 """Thin tasks: ids in, a service called. Acknowledged late, so a task whose worker dies is
 delivered again; every service here is safe to run twice. Transient database and broker
-errors are retried with backoff."""
+errors are retried with backoff. The services queue these by name (`hrperf.lib.tasks`)."""
 
 from typing import Any
 
@@ -49,11 +49,6 @@ def _run_job(job_id: int) -> int:
     except Exception as error:
         services.job_fail(job_id=job_id, error=repr(error))
         raise
-
-
-@retrying_task("reviews.notify_warning")
-def notify_warning(warning_id: int) -> bool:
-    return services.warning_notify(warning_id=warning_id)
 
 
 @retrying_task("reviews.notify_warnings")

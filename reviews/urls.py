@@ -1,10 +1,13 @@
-from reviews.pages import dashboard, quarter, queue, review
+from reviews.pages import dashboard, quarter, queue, reports, review, review_list, warnings
 
 app_name = "reviews"
 
 urlpatterns = [
     *dashboard.urlpatterns,
     *quarter.urlpatterns,
+    *review_list.urlpatterns,
     *review.urlpatterns,
     *queue.urlpatterns,
+    *warnings.urlpatterns,
+    *reports.urlpatterns,
 ]

@@ -10,7 +10,9 @@ from types import SimpleNamespace
 import pytest
 
 from hrperf.lib.periods import period_of, shift_period
-from reviews import reports
+from reviews.files import reports as report_file
+from reviews.selectors import aggregates, reports
+from reviews.selectors import dashboard as at_a_glance
 
 
 @pytest.mark.parametrize(
@@ -62,7 +64,7 @@ def test_the_quarter_of_a_date():
     ],
 )
 def test_average_is_exact_and_rounds_half_up(total, count, expected):
-    assert reports.average(total, count) == expected
+    assert aggregates.average(total, count) == expected
 
 
 def _cycles(*periods: str) -> list[SimpleNamespace]:
@@ -86,8 +88,8 @@ def test_report_periods_keep_the_last_eight():
 
 
 def test_completion_is_a_percentage_of_approved_reviews():
-    def overview(approved: int, total: int) -> reports.Overview:
-        return reports.Overview(
+    def overview(approved: int, total: int) -> at_a_glance.Overview:
+        return at_a_glance.Overview(
             cycle=None,  # type: ignore[arg-type]
             by_state={},
             total=total,
@@ -114,7 +116,7 @@ def test_completion_is_a_percentage_of_approved_reviews():
     ],
 )
 def test_sheet_titles_are_ones_excel_accepts(title, expected):
-    assert reports._sheet_title(title) == expected
+    assert report_file._sheet_title(title) == expected
 
 
 def test_a_text_cell_of_the_workbook_is_never_a_formula() -> None:
@@ -122,7 +124,7 @@ def test_a_text_cell_of_the_workbook_is_never_a_formula() -> None:
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    sheet = reports._Sheet(workbook, "Names", ["Name", "Score"], [20, 10])
+    sheet = report_file._Sheet(workbook, "Names", ["Name", "Score"], [20, 10])
     sheet.append(['=HYPERLINK("http://x","y")', Decimal("91.50")])
     buffer = io.BytesIO()
     workbook.save(buffer)

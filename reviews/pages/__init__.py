@@ -1,3 +1,3 @@
 """The quarter's pages: dashboard, quarters, reviews, the director's queue, warnings and
-reports. Reads come from `reviews.selectors` (and `reviews.reports`), writes from the
+reports. Reads come from `reviews.selectors`, writes from the
 services, and who may open what from `hrperf.lib.roles`; each module holds its own URLs."""

@@ -1,9 +1,13 @@
-"""Lookups shared by the quarter's pages."""
+"""Lookups shared by the quarter's pages: a quarter by its period, a review the viewer may see,
+the quarter a page shows."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.http import Http404, HttpRequest
 
+from hrperf.lib.periods import clean_period
 from hrperf.lib.roles import roles_of
 from reviews import selectors
 from reviews.models import Review, ReviewCycle
@@ -25,3 +29,18 @@ def review_or_404(request: HttpRequest, review_id: int) -> Review:
     if review is None:
         raise Http404
     return review
+
+
+def chosen_cycle(cycles: Sequence[ReviewCycle], period: str | None) -> ReviewCycle | None:
+    """The quarter `?period=` names (a 404 if there is none such), else the newest open one,
+    else the newest."""
+    if period:
+        wanted = clean_period(period)
+        for cycle in cycles:
+            if cycle.period == wanted:
+                return cycle
+        raise Http404
+    for cycle in cycles:
+        if cycle.status == ReviewCycle.Status.OPEN:
+            return cycle
+    return cycles[0] if cycles else None

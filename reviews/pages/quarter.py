@@ -21,21 +21,22 @@ from hrperf.lib.periods import period_of, shift_period
 from hrperf.lib.roles import roles_of
 from hrperf.lib.uploads import UploadLimit, limit_uploads, max_upload_mb
 from reviews import selectors, services
-from reviews.figures import (
+from reviews.files.figures import (
     ImportRejected,
     RowError,
     figures_template_csv,
     figures_template_xlsx,
     read_figures,
 )
-from reviews.models import CycleJob, Review, ReviewCycle, ScoringPolicy
-from reviews.pages.common import cycle_or_404
-from reviews.quarter_forms import (
+from reviews.forms.quarter import (
     BulkTargetsForm,
     FiguresImportForm,
     OpenQuarterForm,
     policy_label,
 )
+from reviews.models import CycleJob, Review, ReviewCycle, ScoringPolicy
+from reviews.pages.common import cycle_or_404
+from reviews.policies import POLICY_FIELDS
 
 FINISHED = (CycleJob.Status.DONE, CycleJob.Status.FAILED)
 IMPORT_RESULT_KEY = "quarter-import-{period}"
@@ -117,7 +118,7 @@ def _policy_rows(policy: ScoringPolicy) -> list[dict[str, Any]]:
             "label": policy_label(name),
             "value": getattr(policy, name),
         }
-        for name in services.POLICY_FIELDS
+        for name in POLICY_FIELDS
     ]
 
 

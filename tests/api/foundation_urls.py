@@ -16,8 +16,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hrperf import urls as site
-from hrperf.api.permissions import PayrollReader
 from hrperf.lib.errors import Conflict, FieldError, NotAllowed, ValidationFailed
+from payroll.permissions import PayrollReader
 
 
 class LineSerializer(serializers.Serializer[Any]):

@@ -15,6 +15,7 @@ from django.test import Client
 from departments.models import Competency, Department, Employee
 from reviews import services
 from reviews.models import ApprovedResult, Review, ReviewCycle
+from reviews.policies import current_policy
 
 SCORES = "/api/v1/payroll/scores/"
 CSV = "/api/v1/payroll/scores.csv"
@@ -119,7 +120,7 @@ def approved_in_bulk(
     cycle = ReviewCycle.objects.filter(period=period).first() or services.cycle_open(
         actor=hr, period=period
     )
-    policy = services.current_policy(cycle)
+    policy = current_policy(cycle)
     employees = Employee.objects.bulk_create(
         Employee(employee_no=f"B{n:05d}", name=f"{name}{n}", department=department)
         for n in range(first, first + count)

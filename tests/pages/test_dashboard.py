@@ -16,8 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from departments.models import Employee
-from reviews import reports, scoring, services
+from reviews import scoring, services
 from reviews.models import Review
+from reviews.selectors import dashboard as at_a_glance
 from tests.pages.conftest import EXAMPLES, PERIOD, approve, generate_now, submit_and_score
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +155,9 @@ def test_a_department_average_is_exact(page_quarter, personas):
     Review.objects.filter(pk=head.pk).update(
         state=Review.State.SCORED, total_score=Decimal("60.01"), grade="C"
     )
-    overview = reports.cycle_overview(viewer_roles=_roles(personas["hr"]), cycle=page_quarter.cycle)
+    overview = at_a_glance.cycle_overview(
+        viewer_roles=_roles(personas["hr"]), cycle=page_quarter.cycle
+    )
     sales = next(row for row in overview.department_averages if row.department.code == "SALES")
     assert sales.count == 2
     assert sales.average == scoring.round2((EXAMPLES["E00002"].total_score + Decimal("60.01")) / 2)

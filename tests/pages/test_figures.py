@@ -414,13 +414,13 @@ def test_a_review_changed_meanwhile_refuses_the_whole_write(page_quarter, person
     from django.db import transaction
 
     from hrperf.lib.errors import Conflict
-    from reviews import services
+    from reviews.services.figures import figures_write
 
     review = page_quarter.reviews["E00002"]
     line = review.kpi_lines.get(code="SALES_PLAN_RATE")
     before = _figures()
     with pytest.raises(Conflict), transaction.atomic():
-        services._figures_write(
+        figures_write(
             actor=personas["hr"],
             cycle=page_quarter.cycle,
             # The revision the caller read is not the review's any more.

@@ -4,7 +4,7 @@
     GET /api/v1/payroll/scores.csv?period=2026Q3[&updated_since=…]
 
 Read-only, for a payroll token (or an HR token, or HR in the browser). The rows and their order
-come from `reviews.payroll`; this module parses the query, checks the validators and renders.
+come from `payroll.selectors`; this module parses the query, checks the validators and renders.
 """
 
 from __future__ import annotations
@@ -35,23 +35,23 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hrperf.api.pagination import KeysetPagination
-from hrperf.api.permissions import PayrollReader
 from hrperf.api.schema import ErrorSerializer, error_responses
 from hrperf.lib.errors import ErrorList
 from hrperf.lib.periods import PERIOD_PATTERN, is_period
 from hrperf.lib.spreadsheets import csv_text
-from reviews import payroll
-from reviews.models import Review
-from reviews.payroll import (
+from payroll import selectors
+from payroll.permissions import PayrollReader
+from payroll.selectors import (
     FIELDS,
     PayrollState,
     payroll_rows,
     payroll_rows_as_text,
     payroll_state,
 )
+from reviews.models import Review
 
 # The payroll contract fixes the offset: every time is given in China Standard Time (+08:00).
-PAYROLL_TIME_ZONE = ZoneInfo(payroll.PAYROLL_TIME_ZONE)
+PAYROLL_TIME_ZONE = ZoneInfo(selectors.PAYROLL_TIME_ZONE)
 # "+08:00" sent unencoded in a query string arrives as " 08:00": read it as the "+" it was.
 _OFFSET_AS_SPACE = re.compile(
     r"^([0-9]{4}-?[0-9]{2}-?[0-9]{2}[T ][0-9:.,]+) ([0-9]{2}(?::?[0-9]{2})?)$"

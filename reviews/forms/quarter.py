@@ -16,7 +16,7 @@ from departments.models import Department
 from hrperf.lib.bilingual import current_suffix
 from hrperf.lib.uploads import UploadForm
 from reviews.models import ScoringPolicy
-from reviews.services import POLICY_FIELDS
+from reviews.policies import POLICY_FIELDS
 
 
 def policy_label(name: str) -> Any:

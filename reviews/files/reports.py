@@ -1,0 +1,189 @@
+"""The reports as an Excel workbook (.xlsx), headers in the active language: department
+averages, the grade distribution, the training and promotion lists, and every approved result
+of the quarter. Decimals stay numbers shown with 2 places; text cells stay text."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext
+
+from hrperf.lib.spreadsheets import xlsx_text
+from reviews.models import ApprovedResult
+from reviews.selectors.aggregates import GRADES
+from reviews.selectors.reports import Report
+
+TWO_PLACES = "0.00"
+
+
+SHEET_TITLE_LIMIT = 31  # Excel's limit on a sheet's name
+
+
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")  # characters Excel refuses in one
+
+
+def _sheet_title(title: str) -> str:
+    """A translated title as Excel accepts it: no forbidden character, at most 31 long."""
+    return SHEET_TITLE_FORBIDDEN.sub(" ", title).strip()[:SHEET_TITLE_LIMIT]
+
+
+class _Sheet:
+    """A worksheet filled row by row (openpyxl's `max_row` walks every cell: counting here keeps
+    a workbook of thousands of rows linear)."""
+
+    def __init__(self, workbook: Any, title: str, header: Sequence[str], widths: Sequence[int]):
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        self.sheet = workbook.create_sheet(title=_sheet_title(title))
+        self.rows = 0
+        for cell in self.append(header):
+            cell.font = Font(bold=True)
+        for index, width in enumerate(widths, start=1):
+            self.sheet.column_dimensions[get_column_letter(index)].width = width
+        self.sheet.freeze_panes = "A2"
+
+    def append(self, values: Iterable[Any]) -> list[Any]:
+        """Write a row; decimals stay numbers and show 2 places; text cells stay text."""
+        self.rows += 1
+        cells = []
+        for column, value in enumerate(values, start=1):
+            cell = self.sheet.cell(row=self.rows, column=column, value=value)
+            if isinstance(value, Decimal):
+                cell.number_format = TWO_PLACES
+            elif isinstance(value, str):
+                cell.number_format = "@"
+                xlsx_text(cell)
+            cells.append(cell)
+        return cells
+
+
+def _yes_no(value: bool) -> str:
+    return gettext("Yes") if value else gettext("No")
+
+
+def report_workbook(*, data: Report, results: Iterable[ApprovedResult]) -> bytes:
+    """The reports as an .xlsx workbook, headers in the active language."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    _averages_sheet(workbook, data)
+    _grades_sheet(workbook, data)
+    _training_sheet(workbook, data)
+    _promotion_sheet(workbook, data)
+    _results_sheet(workbook, data, results)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _person_header() -> list[str]:
+    return [gettext("Employee number"), gettext("Name"), gettext("Department")]
+
+
+def _averages_sheet(workbook: Any, data: Report) -> None:
+    sheet = _Sheet(
+        workbook,
+        gettext("Department averages"),
+        [gettext("Department code"), gettext("Department"), *data.periods],
+        [16, 28, *(12 for _ in data.periods)],
+    )
+    for trend in data.trend:
+        sheet.append([trend.department.code, trend.department.name, *trend.averages])
+
+
+def _grades_sheet(workbook: Any, data: Report) -> None:
+    sheet = _Sheet(
+        workbook,
+        gettext("Grade distribution"),
+        [gettext("Quarter"), *GRADES, pgettext("count", "Total")],
+        [12, *(8 for _ in GRADES), 10],
+    )
+    for grades in data.grades:
+        sheet.append([grades.period, *grades.counts, grades.total])
+
+
+def _training_sheet(workbook: Any, data: Report) -> None:
+    sheet = _Sheet(
+        workbook,
+        gettext("Training list"),
+        [
+            *_person_header(),
+            gettext("Total score"),
+            gettext("Grade"),
+            gettext("Pay coefficient"),
+            gettext("Verbal warning"),
+        ],
+        [14, 12, 28, 12, 8, 14, 12],
+    )
+    for row in data.training:
+        result = row.result
+        sheet.append(
+            [
+                *_person(result),
+                result.total_score,
+                result.grade,
+                result.pay_coefficient,
+                _yes_no(result.verbal_warning),
+            ],
+        )
+
+
+def _promotion_sheet(workbook: Any, data: Report) -> None:
+    sheet = _Sheet(
+        workbook,
+        gettext("Promotion list"),
+        [
+            *_person_header(),
+            gettext("Total score, %(period)s") % {"period": data.previous_period or ""},
+            gettext("Total score, %(period)s") % {"period": data.period},
+        ],
+        [14, 12, 28, 18, 18],
+    )
+    for row in data.promotion:
+        sheet.append([*_person(row.result), row.previous_total, row.result.total_score])
+
+
+def _results_sheet(workbook: Any, data: Report, results: Iterable[ApprovedResult]) -> None:
+    sheet = _Sheet(
+        workbook,
+        gettext("Approved results %(period)s") % {"period": data.period},
+        [
+            *_person_header(),
+            gettext("KPI score"),
+            gettext("Competency score"),
+            gettext("Total score"),
+            gettext("Grade"),
+            gettext("Pay coefficient"),
+            gettext("Verbal warning"),
+            gettext("Version"),
+            gettext("Approved at"),
+        ],
+        [14, 12, 28, 12, 14, 12, 8, 14, 12, 8, 20],
+    )
+    for result in results:
+        cells = sheet.append(
+            [
+                *_person(result),
+                result.kpi_score,
+                result.competency_score,
+                result.total_score,
+                result.grade,
+                result.pay_coefficient,
+                _yes_no(result.verbal_warning),
+                result.version,
+                timezone.localtime(result.approved_at).replace(tzinfo=None),
+            ],
+        )
+        cells[-1].number_format = "yyyy-mm-dd hh:mm"
+
+
+def _person(result: ApprovedResult) -> list[str]:
+    review = result.review
+    return [review.employee.employee_no, review.employee.name, review.department.tr("name")]

@@ -1,0 +1,260 @@
+"""A review in words, in the viewer's language: what it still lacks, its calculation step by
+step, and its history. The scoring rules and the audit trail record codes and parameters
+(`reviews.scoring.Step`, `reviews.events`); this is where they become sentences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext, gettext_lazy
+
+from hrperf.lib.bilingual import localized
+from hrperf.lib.numbers import plain_text, two
+from reviews import events, scoring
+from reviews.messages import reason_text
+from reviews.models import AssessorRole, AuditEvent, Review
+from reviews.selectors import ReviewDetail
+
+RULE_TEXT = {
+    "higher": gettext_lazy("achievement = actual ÷ target (higher is better)"),
+    "lower": gettext_lazy("achievement = target ÷ actual (lower is better)"),
+    "lower_zero_actual": gettext_lazy("actual is 0 on a lower-is-better KPI: achievement = cap"),
+    "weighted_mean": gettext_lazy("weighted mean"),
+    "mean_times_20": gettext_lazy("mean of the ratings × 20"),
+    "shares": gettext_lazy("KPI score and competency score by their shares"),
+    "band": gettext_lazy("grade by the policy's bands, with its pay coefficient"),
+}
+KIND_TEXT = {
+    scoring.StepKind.LINE: gettext_lazy("KPI line"),
+    scoring.StepKind.KPI: gettext_lazy("KPI score (K)"),
+    scoring.StepKind.ASSESSOR: gettext_lazy("Assessor's competency score"),
+    scoring.StepKind.COMPETENCY: gettext_lazy("Competency score (C)"),
+    scoring.StepKind.TOTAL: gettext_lazy("Total (T)"),
+    scoring.StepKind.GRADE: gettext_lazy("Grade"),
+    scoring.StepKind.WARNING: gettext_lazy("Verbal warning"),
+}
+FIGURE_TEXT = {
+    "target": gettext_lazy("Target of %(kpi)s"),
+    "actual": gettext_lazy("Actual figure of %(kpi)s"),
+    "weight": gettext_lazy("Weight of %(kpi)s"),
+}
+# Why the system itself moved a review, as the history says it.
+CAUSE_TEXT = {
+    events.INCOMPLETE: gettext_lazy("inputs were missing when it was scored"),
+    events.INPUTS_CHANGED: gettext_lazy("inputs changed"),
+}
+STATE_TEXT = dict(Review.State.choices)
+
+
+@dataclass(frozen=True)
+class Names:
+    """The viewer's-language names of what the scoring rules and the history refer to by code."""
+
+    kpis: dict[str, str]  # KPI code → name
+    competencies: dict[str, str]  # competency code → text
+
+    def kpi(self, code: str) -> str:
+        return self.kpis.get(code, code)
+
+    def competency(self, code: str) -> str:
+        return self.competencies.get(code, code)
+
+
+def names_of(detail: ReviewDetail) -> Names:
+    competencies = {}
+    for assessor in detail.assessors:
+        for rating in assessor.ratings:
+            competencies[rating.competency.code] = localized(rating.competency, "text")
+    return Names(
+        kpis={row.line.code: localized(row.line, "name") for row in detail.lines},
+        competencies=competencies,
+    )
+
+
+def assessor_name(role: str) -> str:
+    return str(AssessorRole(role).label) if role in AssessorRole.values else role
+
+
+def actor_name(user: Any) -> str:
+    if user is None:
+        return gettext("System")
+    return str(user.get_full_name() or user.get_username())
+
+
+def figure_label(name: str, kpi: str, names: Names) -> str:
+    """ "Target of Sales revenue": a figure of a KPI line by its name."""
+    return str(FIGURE_TEXT[name] % {"kpi": names.kpi(kpi)})
+
+
+# -- what is missing ---------------------------------------------------------------------------
+
+
+def missing_rows(review: Review, names: Names) -> list[dict[str, str]]:
+    """What the review lacks before it can be scored, as sentences naming the KPIs,
+    competencies and assessors in the viewer's language."""
+    rows = []
+    for reason in review.incomplete_reasons or []:
+        params = {key: str(value) for key, value in reason.items() if key != "code"}
+        if "kpi" in params:
+            params["kpi"] = names.kpi(params["kpi"])
+        if "competency" in params:
+            params["competency"] = names.competency(params["competency"])
+        code = str(reason.get("code", ""))
+        rows.append({"code": code, "text": reason_text(code, params)})
+    return rows
+
+
+# -- the calculation ---------------------------------------------------------------------------
+
+
+def step_rows(steps: list[scoring.Step], names: Names) -> list[dict[str, Any]]:
+    """The calculation, one step a row: what is computed, by which rule, the arithmetic and
+    its result; the grade and warning steps as a sentence."""
+    return [_step_row(step, names) for step in steps]
+
+
+def _step_row(step: scoring.Step, names: Names) -> dict[str, Any]:
+    subject = ""
+    if step.kind == scoring.StepKind.LINE:
+        subject = names.kpi(step.key)
+    elif step.kind == scoring.StepKind.ASSESSOR:
+        subject = assessor_name(step.key)
+    rule = str(RULE_TEXT.get(step.rule, step.rule))
+    sentence = ""
+    if step.kind == scoring.StepKind.GRADE:
+        sentence = _grade_sentence(step)
+    elif step.kind == scoring.StepKind.WARNING:
+        rule, sentence = "", _warning_sentence(step)
+    return {
+        "kind": KIND_TEXT.get(step.kind, step.kind),
+        "key": step.key,
+        "subject": subject,
+        "rule": rule,
+        "expression": "" if sentence else f"{step.expression} = {two(step.rounded)}",
+        "sentence": sentence,
+        "notes": _notes(step),
+    }
+
+
+def _notes(step: scoring.Step) -> list[str]:
+    notes = []
+    if step.params.get("capped") == "true":
+        notes.append(gettext("capped at %(cap)s%%") % {"cap": step.params.get("cap", "")})
+    if step.params.get("below_floor") == "true":
+        notes.append(
+            gettext("below the floor of %(floor)s%%: scores 0")
+            % {"floor": step.params.get("floor", "")}
+        )
+    return notes
+
+
+def _grade_sentence(step: scoring.Step) -> str:
+    if Decimal(step.params.get("lowest", "0") or "0") > 0:
+        text = gettext(
+            "%(total)s is at least %(lowest)s, the lowest total for grade %(grade)s: "
+            "grade %(grade)s, pay coefficient %(coefficient)s."
+        )
+    else:  # the lowest band, which starts at 0
+        text = gettext(
+            "%(total)s is below the bands of all higher grades: "
+            "grade %(grade)s, pay coefficient %(coefficient)s."
+        )
+    return text % {
+        "total": two(step.rounded),
+        "lowest": step.params.get("lowest", ""),
+        "grade": step.params.get("grade", ""),
+        "coefficient": step.params.get("coefficient", ""),
+    }
+
+
+def _warning_sentence(step: scoring.Step) -> str:
+    if step.rule == "below_threshold":
+        text = gettext("%(total)s is below the threshold %(threshold)s: verbal warning.")
+    else:
+        text = gettext("%(total)s is not below the threshold %(threshold)s: no verbal warning.")
+    return text % {"total": two(step.rounded), "threshold": step.params.get("threshold", "")}
+
+
+# -- the history ------------------------------------------------------------------------------
+
+
+def history_rows(trail: list[AuditEvent], names: Names) -> list[dict[str, Any]]:
+    """Each event of the review as who, when, what (in words) and why."""
+    rows = []
+    for event in trail:
+        params = events.params_of(event)
+        describe = _DESCRIBE.get(event.action)
+        why = events.reason_of(event)
+        if "cause" in params:
+            why = str(CAUSE_TEXT.get(params["cause"], params["cause"]))
+        rows.append(
+            {
+                "action": event.action,
+                "at": event.at,
+                "who": actor_name(event.actor),
+                "what": describe(event, params, names) if describe else event.action,
+                "why": why,
+            }
+        )
+    return rows
+
+
+def _before_after(event: AuditEvent) -> dict[str, str]:
+    return {"from": plain_text(event.from_value) or "—", "to": plain_text(event.to_value) or "—"}
+
+
+def _created(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
+    return gettext("Review created")
+
+
+def _state(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
+    before, after = params.get("from", ""), params.get("to", "")
+    return gettext("State: %(from)s → %(to)s") % {
+        "from": STATE_TEXT.get(before, before),
+        "to": STATE_TEXT.get(after, after),
+    }
+
+
+def _figure(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
+    figure = params.get("figure", "")
+    subject = figure_label(figure, params["kpi"], names) if figure in FIGURE_TEXT else event.field
+    return gettext("%(field)s: %(from)s → %(to)s") % {"field": subject, **_before_after(event)}
+
+
+def _rating(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
+    if "assessor" not in params:
+        return event.action
+    words = {
+        "assessor": assessor_name(params["assessor"]),
+        "competency": names.competency(params["competency"]),
+        **_before_after(event),
+    }
+    if event.from_value == event.to_value:
+        return gettext("%(assessor)s changed the comment on %(competency)s") % words
+    return gettext("%(assessor)s rated %(competency)s %(from)s → %(to)s") % words
+
+
+def _scored(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
+    if "grade" in params:
+        return gettext("Scored: total %(total)s, grade %(grade)s") % {
+            "total": two(Decimal(event.to_value)) if event.to_value else "—",
+            "grade": params["grade"],
+        }
+    return gettext("Scored: total %(total)s") % {"total": _before_after(event)["to"]}
+
+
+def _acknowledged(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
+    return gettext("Verbal warning acknowledged")
+
+
+_DESCRIBE: dict[str, Callable[[AuditEvent, dict[str, Any], Names], str]] = {
+    AuditEvent.Action.CREATED: _created,
+    AuditEvent.Action.STATE: _state,
+    AuditEvent.Action.FIGURE: _figure,
+    AuditEvent.Action.RATING: _rating,
+    AuditEvent.Action.SCORED: _scored,
+    AuditEvent.Action.WARNING_ACKNOWLEDGED: _acknowledged,
+}

@@ -1,0 +1,124 @@
+"""A quarter's scoring policy: its settings, checking new values for them, the version in force,
+and the policy in the scoring rules' own terms (`reviews.scoring.Policy`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator
+from django.db.models import DecimalField
+from django.utils.translation import gettext_lazy as _
+
+from hrperf.lib.errors import ErrorList
+from reviews import scoring
+from reviews.messages import problem_text
+from reviews.models import AssessorRole, Review, ReviewCycle, ScoringPolicy
+
+POLICY_FIELDS = (
+    "kpi_share",
+    "director_weight",
+    "hr_weight",
+    "achievement_cap",
+    "achievement_floor",
+    "warning_threshold",
+    "band_s",
+    "band_a",
+    "band_b",
+    "band_c",
+    "coefficient_s",
+    "coefficient_a",
+    "coefficient_b",
+    "coefficient_c",
+    "coefficient_d",
+)
+
+
+def current_policy(cycle: ReviewCycle) -> ScoringPolicy:
+    """The version of the quarter's policy in force (the newest)."""
+    return ScoringPolicy.objects.filter(cycle=cycle).order_by("-version").first()  # type: ignore[return-value]
+
+
+def policy_of(review: Review) -> ScoringPolicy:
+    """The policy a review is (or will be) scored with: its own once scored, else the
+    quarter's."""
+    if review.policy_id is not None and review.state in (
+        Review.State.SCORED,
+        Review.State.APPROVED,
+    ):
+        return ScoringPolicy.objects.get(pk=review.policy_id)
+    return current_policy(review.cycle)
+
+
+def policy_values(policy: ScoringPolicy) -> dict[str, Decimal]:
+    return {name: getattr(policy, name) for name in POLICY_FIELDS}
+
+
+def policy_defaults() -> dict[str, Decimal]:
+    """scoring.md's defaults, as a new policy has them."""
+    return policy_values(ScoringPolicy())
+
+
+def validated_policy(values: Mapping[str, Any]) -> dict[str, Decimal]:
+    """Every setting (the defaults where `values` leaves one out) as a checked Decimal; raises
+    ValidationFailed naming each bad setting, each unknown one, and each break of the scoring
+    rules (bands that do not fall, no assessor weight…)."""
+    errors = ErrorList()
+    for name in sorted(set(values) - set(POLICY_FIELDS)):
+        errors.add(name, _("Unknown policy setting."))
+    defaults = policy_defaults()
+    merged: dict[str, Decimal] = {}
+    for name in POLICY_FIELDS:
+        value = _setting(name, values.get(name, defaults[name]), errors)
+        if value is not None:
+            merged[name] = value
+    errors.raise_if_any()
+    for problem in scoring.validate_policy(to_scoring(ScoringPolicy(**merged))):
+        errors.add(problem.field, problem_text(problem), problem.code)
+    errors.raise_if_any()
+    return merged
+
+
+def _setting(name: str, raw: Any, errors: ErrorList) -> Decimal | None:
+    try:
+        value = Decimal(str(raw))
+    except (InvalidOperation, ValueError):
+        errors.add(name, _("Enter a number."))
+        return None
+    field = ScoringPolicy._meta.get_field(name)
+    assert isinstance(field, DecimalField)
+    try:
+        DecimalValidator(field.max_digits, field.decimal_places)(value)
+    except ValidationError as error:
+        errors.add(name, error.messages[0], "too_large")
+    return value
+
+
+def to_scoring(policy: ScoringPolicy) -> scoring.Policy:
+    """The policy in the scoring rules' terms."""
+    return scoring.Policy(
+        kpi_share=policy.kpi_share,
+        assessor_weights={
+            AssessorRole.MARKETING_DIRECTOR.value: policy.director_weight,
+            AssessorRole.HR.value: policy.hr_weight,
+        },
+        achievement_cap=policy.achievement_cap,
+        achievement_floor=policy.achievement_floor,
+        warning_threshold=policy.warning_threshold,
+        grade_bands=(
+            ("S", policy.band_s),
+            ("A", policy.band_a),
+            ("B", policy.band_b),
+            ("C", policy.band_c),
+            ("D", Decimal(0)),
+        ),
+        pay_coefficients={
+            "S": policy.coefficient_s,
+            "A": policy.coefficient_a,
+            "B": policy.coefficient_b,
+            "C": policy.coefficient_c,
+            "D": policy.coefficient_d,
+        },
+    )

@@ -1,0 +1,78 @@
+"""Reads of quarters, reviews and their warnings, each limited to what the viewer may see
+(`visibility`), each a fixed number of queries however many rows it gives. Selectors never
+write and never import the services.
+
+    visibility   who sees which review
+    cycles       quarters, their jobs, their figures template's lines
+    reviews      a quarter's reviews: the list, its filters, one review
+    detail       one review as its page shows it: lines, ratings, calculation, history
+    warnings     verbal warnings
+    aggregates   grades, averages, the latest approved results
+    dashboard    a quarter at a glance, what waits for the viewer
+    reports      the reports across quarters, from what was approved
+"""
+
+from reviews.selectors.cycles import (
+    CycleDetail,
+    cycle_detail,
+    cycle_details,
+    cycle_figure_lines,
+    cycle_get,
+    cycle_kpi_choices,
+    cycle_latest_job,
+    cycles_newest_first,
+    job_get,
+)
+from reviews.selectors.detail import (
+    ASSESSOR_GAP_LIMIT,
+    AssessorDetail,
+    LineDetail,
+    RatingDetail,
+    Reason,
+    ReviewDetail,
+    assessor_gap,
+    review_detail,
+    review_missing,
+)
+from reviews.selectors.reviews import (
+    NEEDS,
+    review_get,
+    review_line_ids,
+    review_list,
+    review_list_search,
+    reviews_by_ids,
+    reviews_needing,
+)
+from reviews.selectors.visibility import visible_reviews
+from reviews.selectors.warnings import warning_get, warning_list
+
+__all__ = [
+    "ASSESSOR_GAP_LIMIT",
+    "NEEDS",
+    "AssessorDetail",
+    "CycleDetail",
+    "LineDetail",
+    "RatingDetail",
+    "Reason",
+    "ReviewDetail",
+    "assessor_gap",
+    "cycle_detail",
+    "cycle_details",
+    "cycle_figure_lines",
+    "cycle_get",
+    "cycle_kpi_choices",
+    "cycle_latest_job",
+    "cycles_newest_first",
+    "job_get",
+    "review_detail",
+    "review_get",
+    "review_line_ids",
+    "review_list",
+    "review_list_search",
+    "review_missing",
+    "reviews_by_ids",
+    "reviews_needing",
+    "visible_reviews",
+    "warning_get",
+    "warning_list",
+]

@@ -1,0 +1,109 @@
+"""Reads of quarters: the list, one with its policy and its reviews counted by state, its
+background jobs (HR's work, seen by HR only) and the KPI lines of its figures template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from hrperf.lib.periods import clean_period
+from hrperf.lib.roles import Roles
+from reviews.models import CycleJob, Review, ReviewCycle, ReviewKpiLine, ScoringPolicy
+from reviews.selectors.visibility import visible_reviews
+
+
+def cycles_newest_first() -> list[ReviewCycle]:
+    """Every quarter, newest first (one query): what the pages' quarter switchers offer."""
+    return list(ReviewCycle.objects.order_by("-period"))
+
+
+def cycle_get(*, period: str) -> ReviewCycle | None:
+    return ReviewCycle.objects.filter(period=clean_period(period)).first()
+
+
+@dataclass(frozen=True)
+class CycleDetail:
+    cycle: ReviewCycle
+    policy: ScoringPolicy  # the current version
+    review_counts: dict[str, int]  # by state, of the reviews the viewer sees
+
+
+def cycle_details(
+    *, viewer_roles: Roles, cycles: QuerySet[ReviewCycle] | None = None
+) -> list[CycleDetail]:
+    """The quarters (all unless `cycles` says which), newest first, each with its current
+    scoring policy and the count of the reviews the viewer sees by state. Three queries."""
+    chosen = list(
+        (ReviewCycle.objects.all() if cycles is None else cycles)
+        .order_by("-period")
+        .prefetch_related(
+            Prefetch(
+                "policies",
+                queryset=ScoringPolicy.objects.order_by("-version"),
+                to_attr="policy_versions",
+            )
+        )
+    )
+    counts: dict[int, dict[str, int]] = {
+        cycle.pk: dict.fromkeys(Review.State.values, 0) for cycle in chosen
+    }
+    for cycle_id, state, count in (
+        visible_reviews(viewer_roles=viewer_roles)
+        .filter(cycle__in=[cycle.pk for cycle in chosen])
+        .order_by()
+        .values_list("cycle_id", "state")
+        .annotate(count=Count("pk"))
+    ):
+        counts[cycle_id][state] = count
+    return [
+        CycleDetail(
+            cycle=cycle,
+            policy=cycle.policy_versions[0],
+            review_counts=counts[cycle.pk],
+        )
+        for cycle in chosen
+    ]
+
+
+def cycle_detail(*, viewer_roles: Roles, cycle: ReviewCycle) -> CycleDetail:
+    """One quarter with its current scoring policy and its (visible) reviews by state."""
+    return cycle_details(viewer_roles=viewer_roles, cycles=ReviewCycle.objects.filter(pk=cycle.pk))[
+        0
+    ]
+
+
+def job_get(*, viewer_roles: Roles, cycle: ReviewCycle, job_id: int) -> CycleJob | None:
+    """A background job of the quarter: HR's work, seen by HR only."""
+    if not viewer_roles.is_hr:
+        return None
+    return CycleJob.objects.filter(cycle=cycle, pk=job_id).first()
+
+
+def cycle_latest_job(*, viewer_roles: Roles, cycle: ReviewCycle) -> CycleJob | None:
+    """The quarter's most recent background job: HR's work, seen by HR only."""
+    if not viewer_roles.is_hr:
+        return None
+    return CycleJob.objects.filter(cycle=cycle).order_by("-created_at", "-pk").first()
+
+
+def cycle_figure_lines(*, viewer_roles: Roles, cycle: ReviewCycle) -> QuerySet[ReviewKpiLine]:
+    """Every KPI line of the quarter's reviews that the viewer sees, by employee number and
+    line order, with review, employee and department loaded (the figures template)."""
+    return (
+        ReviewKpiLine.objects.filter(
+            review__in=visible_reviews(viewer_roles=viewer_roles).filter(cycle=cycle)
+        )
+        .select_related("review__employee", "review__department")
+        .order_by("review__employee__employee_no", "order", "pk")
+    )
+
+
+def cycle_kpi_choices(*, cycle: ReviewCycle) -> list[tuple[str, str, str]]:
+    """The KPIs on the quarter's reviews: (code, Chinese name, English name), by code."""
+    return list(
+        ReviewKpiLine.objects.filter(review__cycle=cycle)
+        .order_by("code")
+        .values_list("code", "name_zh", "name_en")
+        .distinct()
+    )

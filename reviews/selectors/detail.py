@@ -1,0 +1,185 @@
+"""One review as its page and the API's detail show it: its lines with their achievement and
+score, each assessor's ratings, what it lacks, the calculation step by step (from the scoring
+rules, as the inputs stand) and its history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from departments.models import Competency
+from reviews import inputs, scoring
+from reviews.messages import reason_text
+from reviews.models import AuditEvent, CompetencyRating, Review, ReviewKpiLine
+from reviews.policies import policy_of, to_scoring
+
+
+@dataclass(frozen=True)
+class LineDetail:
+    line: ReviewKpiLine
+    achievement: Decimal | None  # percent, 2 places; None until the review is complete
+    score: Decimal | None  # line score, 2 places
+    capped: bool | None
+    below_floor: bool | None
+
+
+@dataclass(frozen=True)
+class RatingDetail:
+    competency: Competency
+    value: int | None
+    comment: str
+    rated_by: str | None  # username
+    rated_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class AssessorDetail:
+    assessor_role: str
+    weight: Decimal
+    ratings: list[RatingDetail]
+    score: Decimal | None  # mean × 20, 2 places; None until the review is complete
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ReviewDetail:
+    review: Review
+    lines: list[LineDetail]
+    assessors: list[AssessorDetail]
+    missing: list[Reason]
+    result: scoring.Result | None  # the calculation as the inputs stand, when complete
+    steps: list[scoring.Step]
+    history: list[AuditEvent]
+
+
+def review_detail(*, review: Review) -> ReviewDetail:
+    """A review (already checked to be visible) with its lines, ratings, what is missing, the
+    calculation step by step (from the scoring rules, as the inputs stand) and its history."""
+    lines = list(review.kpi_lines.order_by("order", "pk"))
+    competencies = list(Competency.objects.order_by("order"))
+    ratings = list(
+        CompetencyRating.objects.filter(review=review)
+        .select_related("rated_by")
+        .order_by("assessor_role", "competency__order")
+    )
+    policy = to_scoring(policy_of(review))
+    result = _calculation(lines, ratings, competencies, policy)
+    return ReviewDetail(
+        review=review,
+        lines=_line_details(lines, result),
+        assessors=_assessor_details(ratings, competencies, policy, result),
+        missing=review_missing(review=review),
+        result=result,
+        steps=scoring.explain(result) if result else [],
+        history=list(
+            AuditEvent.objects.filter(review=review).select_related("actor").order_by("at", "pk")
+        ),
+    )
+
+
+def _calculation(
+    lines: list[ReviewKpiLine],
+    ratings: list[CompetencyRating],
+    competencies: list[Competency],
+    policy: scoring.Policy,
+) -> scoring.Result | None:
+    """The result as the inputs stand; None while they are incomplete (or invalid)."""
+    codes = {competency.pk: competency.code for competency in competencies}
+    try:
+        outcome = scoring.score(
+            lines=inputs.scoring_lines(lines),
+            ratings=inputs.scoring_ratings(ratings, codes),
+            competencies=list(codes.values()),
+            policy=policy,
+        )
+    except scoring.InvalidInput:
+        return None
+    return outcome if isinstance(outcome, scoring.Result) else None
+
+
+def _line_details(lines: list[ReviewKpiLine], result: scoring.Result | None) -> list[LineDetail]:
+    computed = {line.code: line for line in result.lines} if result else {}
+    details = []
+    for line in lines:
+        found = computed.get(line.code)
+        details.append(
+            LineDetail(
+                line=line,
+                achievement=scoring.round2(found.achievement) if found else None,
+                score=found.score_rounded if found else None,
+                capped=found.capped if found else None,
+                below_floor=found.below_floor if found else None,
+            )
+        )
+    return details
+
+
+def _assessor_details(
+    ratings: list[CompetencyRating],
+    competencies: list[Competency],
+    policy: scoring.Policy,
+    result: scoring.Result | None,
+) -> list[AssessorDetail]:
+    scores = result.assessor_scores if result else {}
+    rated: dict[str, dict[int, CompetencyRating]] = defaultdict(dict)
+    for rating in ratings:
+        rated[rating.assessor_role][rating.competency_id] = rating
+    return [
+        AssessorDetail(
+            assessor_role=role,
+            weight=weight,
+            ratings=[
+                _rating_detail(competency, rated[role].get(competency.pk))
+                for competency in competencies
+            ],
+            score=scores.get(role),
+        )
+        for role, weight in policy.assessor_weights.items()
+    ]
+
+
+def _rating_detail(competency: Competency, rating: CompetencyRating | None) -> RatingDetail:
+    if rating is None:
+        return RatingDetail(
+            competency=competency, value=None, comment="", rated_by=None, rated_at=None
+        )
+    return RatingDetail(
+        competency=competency,
+        value=rating.value,
+        comment=rating.comment,
+        rated_by=rating.rated_by.get_username() if rating.rated_by is not None else None,
+        rated_at=rating.rated_at,
+    )
+
+
+def review_missing(*, review: Review) -> list[Reason]:
+    """What the review lacks before it can be scored, each as a code and a sentence."""
+    reasons = []
+    for reason in review.incomplete_reasons or []:
+        params = {key: value for key, value in reason.items() if key != "code"}
+        reasons.append(Reason(code=reason["code"], message=reason_text(reason["code"], params)))
+    return reasons
+
+
+ASSESSOR_GAP_LIMIT = Decimal(20)
+
+
+def assessor_gap(*, assessors: list[AssessorDetail]) -> Decimal | None:
+    """How far apart the assessors' competency scores are (each the mean of their ratings × 20,
+    counted only when that assessor has rated every competency); None unless two have."""
+    scores = []
+    for assessor in assessors:
+        values = [rating.value for rating in assessor.ratings]
+        if not values or any(value is None for value in values):
+            continue
+        scores.append(Decimal(sum(v for v in values if v is not None)) * 20 / len(values))
+    if len(scores) < 2:
+        return None
+    return max(scores) - min(scores)

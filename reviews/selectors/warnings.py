@@ -1,0 +1,38 @@
+"""Reads of the verbal warnings (口头警告), limited to what the viewer may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from hrperf.lib.roles import Roles
+from reviews.models import VerbalWarning
+from reviews.selectors.visibility import visible_reviews
+
+
+def warning_list(
+    *, viewer_roles: Roles, acknowledged: bool | None = None, before_id: int | None = None
+) -> QuerySet[VerbalWarning]:
+    """The verbal warnings the viewer may see (HR and the director: all; a head: their own
+    department's, of the reviews they see: not their own before it is approved), newest first,
+    with review, employee, department and cycle loaded; `before_id` starts after that warning
+    (keyset pagination)."""
+    if viewer_roles.sees_all_reviews:
+        warnings = VerbalWarning.objects.all()
+    elif viewer_roles.headed_department_id is not None:
+        warnings = VerbalWarning.objects.filter(
+            review__department_id=viewer_roles.headed_department_id,
+            review__in=visible_reviews(viewer_roles=viewer_roles),
+        )
+    else:
+        warnings = VerbalWarning.objects.none()
+    if acknowledged is not None:
+        warnings = warnings.filter(acknowledged_at__isnull=not acknowledged)
+    if before_id is not None:
+        warnings = warnings.filter(pk__lt=before_id)
+    return warnings.select_related(
+        "review__employee", "review__department", "review__cycle", "acknowledged_by"
+    ).order_by("-pk")
+
+
+def warning_get(*, viewer_roles: Roles, warning_id: int) -> VerbalWarning | None:
+    return warning_list(viewer_roles=viewer_roles).filter(pk=warning_id).first()

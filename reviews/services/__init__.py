@@ -1,0 +1,60 @@
+"""Every write to quarters and reviews. Each service checks who may do it (the workflow table,
+`reviews.workflow`), checks the state, writes the audit trail (`reviews.events`) and enqueues
+follow-up work once the transaction commits.
+
+    quarters     opening a quarter, its policy, starting its jobs
+    generation   a quarter's reviews, made from the catalogue
+    inputs       one review's figures and ratings
+    figures      a quarter's figures in bulk (targets, the figures file)
+    transitions  submit, return, approve (one or many), reopen
+    scores       scoring submitted reviews (the worker)
+    jobs         running a quarter's background jobs chunk by chunk
+    warnings     verbal warnings: HR's notice and acknowledgement
+    reminders    the director's reminder of reviews waiting for approval
+"""
+
+from reviews.services.figures import FiguresOutcome, cycle_set_figures, cycle_set_targets
+from reviews.services.generation import reviews_generate_chunk
+from reviews.services.inputs import review_rate, review_set_figures
+from reviews.services.jobs import job_fail, job_run
+from reviews.services.quarters import (
+    cycle_generate,
+    cycle_open,
+    cycle_policy_update,
+    cycle_rescore,
+)
+from reviews.services.reminders import director_remind
+from reviews.services.scores import review_score, reviews_score_batch
+from reviews.services.transitions import (
+    review_approve,
+    review_reopen,
+    review_return,
+    review_submit,
+    reviews_approve,
+)
+from reviews.services.warnings import warning_acknowledge, warning_notify
+
+__all__ = [
+    "FiguresOutcome",
+    "cycle_generate",
+    "cycle_open",
+    "cycle_policy_update",
+    "cycle_rescore",
+    "cycle_set_figures",
+    "cycle_set_targets",
+    "director_remind",
+    "job_fail",
+    "job_run",
+    "review_approve",
+    "review_rate",
+    "review_reopen",
+    "review_return",
+    "review_score",
+    "review_set_figures",
+    "review_submit",
+    "reviews_approve",
+    "reviews_generate_chunk",
+    "reviews_score_batch",
+    "warning_acknowledge",
+    "warning_notify",
+]

@@ -1,0 +1,309 @@
+"""A quarter's figures in bulk: one KPI's target on many reviews, and the rows of a figures file
+(targets and actual figures by employee × KPI). Each is one transaction, all or nothing, and
+changes only reviews whose figures HR may still change in bulk (`workflow.Action.IMPORT_FIGURES`:
+drafts, returned and reopened reviews)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hrperf.lib.errors import ErrorList, FieldError, ValidationFailed
+from kpis.values import ZERO_TARGET, is_zero_target, parse_figure
+from reviews import inputs, workflow
+from reviews.models import AuditEvent, CompetencyRating, Review, ReviewCycle, ReviewKpiLine
+from reviews.policies import current_policy, to_scoring
+from reviews.services.common import field_error, require, require_open, stale
+from reviews.services.inputs import Change, figure_events
+from reviews.workflow import Action
+
+FIGURE_COLUMNS = ("target", "actual")
+# Each locked review of a bulk change: its revision and state as locked.
+Locked = Mapping[int, tuple[int, str]]
+
+
+@dataclass(frozen=True)
+class FiguresOutcome:
+    """What a bulk change of figures did: KPI lines updated and unchanged, lines left alone
+    because their review was not editable, and reviews touched."""
+
+    updated: int
+    unchanged: int
+    skipped: int = 0
+    reviews: int = 0
+
+
+def _editable(state: str) -> bool:
+    return workflow.allows(Action.IMPORT_FIGURES, state)
+
+
+def _lock(review_ids: Sequence[int] | set[int]) -> dict[int, tuple[int, str]]:
+    return {
+        pk: (revision, state)
+        for pk, revision, state in Review.objects.select_for_update()
+        .filter(pk__in=list(review_ids))
+        .order_by("pk")
+        .values_list("pk", "revision", "state")
+    }
+
+
+def figures_write(
+    *, actor: Any, cycle: ReviewCycle, reviews: Locked, changes: Sequence[Change]
+) -> int:
+    """Write figure changes of editable reviews (locked by the caller, `reviews` is
+    {id: (revision, state)} as locked): the lines, the audit trail, and for each review its
+    revision + 1 and what it still lacks, each review by a conditional update. Returns the
+    number of reviews changed; a review that moved meanwhile refuses the whole change."""
+    if not changes:
+        return 0
+    now = timezone.now()
+    changed = figure_events(changes, actor=actor, cycle_id=cycle.pk)
+    touched = {line.pk: line for line, _, _ in changes}
+    ReviewKpiLine.objects.bulk_update(list(touched.values()), ["target", "actual"], batch_size=1000)
+    review_ids = sorted({line.review_id for line in touched.values()})
+    missing = _missing_of(cycle, review_ids)
+    editable = workflow.rule(Action.IMPORT_FIGURES).within
+    for review_id in review_ids:
+        revision, _state = reviews[review_id]
+        updated = Review.objects.filter(pk=review_id, revision=revision, state__in=editable).update(
+            revision=F("revision") + 1, incomplete_reasons=missing[review_id], updated_at=now
+        )
+        if updated != 1:
+            raise stale()
+    AuditEvent.objects.bulk_create(changed, batch_size=5000)
+    return len(review_ids)
+
+
+def _missing_of(cycle: ReviewCycle, review_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """What each review lacks as its lines and ratings stand now (a few queries for all)."""
+    lines: dict[int, list[ReviewKpiLine]] = defaultdict(list)
+    for line in ReviewKpiLine.objects.filter(review_id__in=review_ids).order_by(
+        "review_id", "order"
+    ):
+        lines[line.review_id].append(line)
+    ratings: dict[int, list[CompetencyRating]] = defaultdict(list)
+    for rating in CompetencyRating.objects.filter(review_id__in=review_ids):
+        ratings[rating.review_id].append(rating)
+    codes = inputs.competency_codes()
+    policy = to_scoring(current_policy(cycle))
+    return {
+        review_id: inputs.missing(
+            lines[review_id],
+            inputs.scoring_ratings(ratings[review_id], codes),
+            list(codes.values()),
+            policy,
+        )
+        for review_id in review_ids
+    }
+
+
+def cycle_set_targets(
+    *,
+    actor: Any,
+    cycle: ReviewCycle,
+    kpi_code: str,
+    target: Any,
+    department_id: int | None = None,
+) -> FiguresOutcome:
+    """Set one KPI's target on every editable review of the quarter (of one department, if
+    given) in one transaction. Reviews submitted, awaiting approval or approved are left alone
+    and counted as skipped."""
+    require(Action.IMPORT_FIGURES, actor)
+    require_open(cycle, Action.IMPORT_FIGURES)
+    code, value = _target_input(kpi_code, target)
+    with transaction.atomic():
+        lines_query = ReviewKpiLine.objects.filter(review__cycle=cycle, code=code)
+        if department_id is not None:
+            lines_query = lines_query.filter(review__department_id=department_id)
+        review_ids = set(lines_query.values_list("review_id", flat=True))
+        if not review_ids:
+            message = _("No review of this quarter has the KPI %(code)s there.") % {"code": code}
+            raise ValidationFailed([field_error("kpi_code", message, "unknown_kpi")])
+        locked = _lock(review_ids)
+        lines = list(lines_query.order_by("review_id"))
+        if any(is_zero_target(value, line.direction) for line in lines):
+            raise ValidationFailed([field_error("target", ZERO_TARGET, "zero_target")])
+        changes: list[Change] = []
+        unchanged = skipped = 0
+        for line in lines:
+            if not _editable(locked[line.review_id][1]):
+                skipped += 1
+            elif line.target == value:
+                unchanged += 1
+            else:
+                changes.append((line, "target", value))
+        touched = figures_write(actor=actor, cycle=cycle, reviews=locked, changes=changes)
+    return FiguresOutcome(
+        updated=len(changes), unchanged=unchanged, skipped=skipped, reviews=touched
+    )
+
+
+def _target_input(kpi_code: str, target: Any) -> tuple[str, Decimal]:
+    errors = ErrorList()
+    code = (kpi_code or "").strip()
+    if not code:
+        errors.add("kpi_code", _("Give a KPI code."), "required")
+    value = None
+    if target is None or (isinstance(target, str) and not target.strip()):
+        errors.add("target", _("Give a target."), "required")
+    else:
+        value = parse_figure(target, "target", errors)
+    errors.raise_if_any()
+    assert value is not None
+    return code, value
+
+
+def cycle_set_figures(
+    *, actor: Any, cycle: ReviewCycle, rows: Sequence[Mapping[str, Any]]
+) -> FiguresOutcome:
+    """Apply the rows of a figures file to the quarter's KPI lines, all or nothing.
+
+    Each row is {"row": its number in the file, "employee_no", "kpi_code", and any of
+    "period", "target", "actual"} with the cells as read. A blank target or actual leaves the
+    figure as it is. Any bad row (a number that is not one, negative, a zero target on a
+    higher-is-better KPI, an unknown employee or KPI, a row given twice, another quarter's
+    period, a change to a review that is not editable) raises ValidationFailed listing every
+    problem with its row and column; nothing is saved then."""
+    require(Action.IMPORT_FIGURES, actor)
+    require_open(cycle, Action.IMPORT_FIGURES)
+    with transaction.atomic():
+        sheet = _Sheet.read(cycle, rows)
+        changes: list[Change] = []
+        unchanged = 0
+        for row in rows:
+            found = sheet.changes(row)
+            if found is not None:
+                changes.extend(found)
+                unchanged += 0 if found else 1
+        if sheet.problems:
+            raise ValidationFailed(sorted(sheet.problems, key=lambda error: error.row or 0))
+        touched = figures_write(actor=actor, cycle=cycle, reviews=sheet.locked, changes=changes)
+    updated_lines = len({line.pk for line, _name, _value in changes})
+    return FiguresOutcome(updated=updated_lines, unchanged=unchanged, reviews=touched)
+
+
+@dataclass
+class _Sheet:
+    """A figures file checked against the quarter: its reviews by employee number, the ones
+    the file names (locked), their lines by KPI code, and the problems found so far."""
+
+    cycle: ReviewCycle
+    by_number: dict[str, int]  # employee number (upper case) → review id
+    locked: dict[int, tuple[int, str]]
+    lines: dict[tuple[int, str], ReviewKpiLine]  # (review id, KPI code upper case) → line
+    seen: dict[tuple[int, str], int] = field(default_factory=dict)  # → first row
+    problems: list[FieldError] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, cycle: ReviewCycle, rows: Sequence[Mapping[str, Any]]) -> _Sheet:
+        by_number = {
+            str(number).upper(): pk
+            for pk, number in Review.objects.filter(cycle=cycle).values_list(
+                "pk", "employee__employee_no"
+            )
+        }
+        named = {
+            by_number[given]
+            for row in rows
+            if (given := str(row.get("employee_no") or "").strip().upper()) in by_number
+        }
+        locked = _lock(named)
+        lines = {
+            (line.review_id, line.code.upper()): line
+            for line in ReviewKpiLine.objects.filter(review_id__in=list(locked))
+        }
+        return cls(cycle=cycle, by_number=by_number, locked=locked, lines=lines)
+
+    def problem(self, row: int | None, column: str, message: Any) -> None:
+        self.problems.append(FieldError(field=column, message=message, code="invalid", row=row))
+
+    def changes(self, row: Mapping[str, Any]) -> list[Change] | None:
+        """The changes a row makes (empty: it changes nothing); None when it has a problem."""
+        number: int | None = row.get("row")
+        found = self._line(row, number)
+        if found is None:
+            return None
+        line, employee_no = found
+        values = self._values(row, number, line)
+        if values is None:
+            return None
+        changes = [
+            (line, name, value) for name, value in values.items() if getattr(line, name) != value
+        ]
+        state = self.locked[line.review_id][1]
+        if changes and not _editable(state):
+            message = _(
+                "The review of %(number)s is %(state)s: its figures cannot be changed here."
+            ) % {"number": employee_no, "state": Review.State(state).label}
+            self.problem(number, changes[0][1], message)
+            return None
+        return changes
+
+    def _line(self, row: Mapping[str, Any], number: int | None) -> tuple[ReviewKpiLine, str] | None:
+        """The KPI line a row is about, and the employee number as written."""
+        period = str(row.get("period") or "").strip().upper()
+        if period and period != self.cycle.period:
+            message = _(
+                "This row is for %(period)s, not %(this)s: use this quarter's template."
+            ) % {"period": period[:20], "this": self.cycle.period}
+            self.problem(number, "period", message)
+            return None
+        employee_no = str(row.get("employee_no") or "").strip()
+        code = str(row.get("kpi_code") or "").strip()
+        if not employee_no:
+            self.problem(number, "employee_no", _("Employee number is required."))
+        if not code:
+            self.problem(number, "kpi_code", _("KPI code is required."))
+        if not employee_no or not code:
+            return None
+        review_id = self.by_number.get(employee_no.upper())
+        if review_id is None:
+            message = _("No review of employee %(number)s in %(period)s.") % {
+                "number": employee_no[:40],
+                "period": self.cycle.period,
+            }
+            self.problem(number, "employee_no", message)
+            return None
+        key = (review_id, code.upper())
+        line = self.lines.get(key)
+        if line is None:
+            message = _("The review of %(number)s has no KPI %(code)s.") % {
+                "number": employee_no,
+                "code": code[:64],
+            }
+            self.problem(number, "kpi_code", message)
+            return None
+        if key in self.seen:
+            message = _("%(number)s / %(code)s also appears in row %(row)s.") % {
+                "number": employee_no,
+                "code": code,
+                "row": self.seen[key],
+            }
+            self.problem(number, "kpi_code", message)
+            return None
+        self.seen[key] = number or 0
+        return line, employee_no
+
+    def _values(
+        self, row: Mapping[str, Any], number: int | None, line: ReviewKpiLine
+    ) -> dict[str, Decimal] | None:
+        """The row's figures (blank ones left out); None when one is refused."""
+        errors = ErrorList()
+        values: dict[str, Decimal] = {}
+        for name in FIGURE_COLUMNS:
+            parsed = parse_figure(row.get(name), name, errors)
+            if parsed is not None:
+                values[name] = parsed
+        if is_zero_target(values.get("target"), line.direction):
+            errors.add("target", ZERO_TARGET, "zero_target")
+        for error in errors.errors:
+            self.problem(number, error.field, error.message)
+        return None if errors.errors else values

@@ -1,0 +1,113 @@
+"""Generating a quarter's reviews: one for every active employee, with the KPI lines of their
+department copied from the catalogue (so that later catalogue edits never rewrite a review)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from departments.models import Competency, Employee
+from kpis.models import Kpi
+from reviews import events, inputs, scoring
+from reviews.models import AuditEvent, Review, ReviewCycle, ReviewKpiLine
+from reviews.policies import current_policy, to_scoring
+
+BATCH = 5000
+
+
+def employees_without_review(cycle: ReviewCycle) -> QuerySet[Employee]:
+    return Employee.objects.filter(is_active=True).exclude(reviews__cycle=cycle).order_by("pk")
+
+
+def reviews_generate_chunk(*, cycle_id: int, limit: int = 2000) -> int:
+    """Create the reviews of up to `limit` active employees who have none in the cycle, each
+    with its department's KPI lines copied from the catalogue. Returns how many were made;
+    running it again after a crash creates nothing twice (cycle × employee is unique)."""
+    cycle = ReviewCycle.objects.get(pk=cycle_id)
+    employees = list(employees_without_review(cycle).values_list("pk", "department_id")[:limit])
+    if not employees:
+        return 0
+    department_ids = {department_id for _, department_id in employees}
+    kpis = _catalogue_kpis(department_ids)
+    competencies = list(Competency.objects.values_list("code", flat=True))
+    policy = to_scoring(current_policy(cycle))
+    reasons = {
+        department_id: _missing(kpis[department_id], competencies, policy)
+        for department_id in department_ids
+    }
+    with transaction.atomic():
+        reviews = Review.objects.bulk_create(
+            Review(
+                cycle_id=cycle.pk,
+                employee_id=employee_id,
+                department_id=department_id,
+                incomplete_reasons=reasons[department_id],
+            )
+            for employee_id, department_id in employees
+        )
+        ReviewKpiLine.objects.bulk_create(
+            (_line(review, kpi) for review in reviews for kpi in kpis[review.department_id]),
+            batch_size=BATCH,
+        )
+        AuditEvent.objects.bulk_create(
+            (
+                events.review_created(
+                    cycle_id=cycle.pk, review_id=review.pk, state=Review.State.DRAFT
+                )
+                for review in reviews
+            ),
+            batch_size=BATCH,
+        )
+    return len(reviews)
+
+
+def _catalogue_kpis(department_ids: Iterable[int]) -> dict[int, list[Kpi]]:
+    """The active KPIs of each department, in their order."""
+    kpis: dict[int, list[Kpi]] = defaultdict(list)
+    for kpi in Kpi.objects.filter(department_id__in=department_ids, is_active=True).order_by(
+        "order"
+    ):
+        kpis[kpi.department_id].append(kpi)
+    return kpis
+
+
+def _missing(
+    kpis: list[Kpi], competencies: list[str], policy: scoring.Policy
+) -> list[dict[str, Any]]:
+    """What a new review lacks: it has its department's catalogue lines and no rating yet, so
+    this is the same for every review of a department, known before the reviews are made."""
+    return inputs.missing(
+        [
+            ReviewKpiLine(
+                code=kpi.code,
+                direction=kpi.direction,
+                target=kpi.default_target,
+                actual=None,
+                weight=kpi.default_weight,
+            )
+            for kpi in kpis
+        ],
+        [],
+        competencies,
+        policy,
+    )
+
+
+def _line(review: Review, kpi: Kpi) -> ReviewKpiLine:
+    return ReviewKpiLine(
+        review_id=review.pk,
+        kpi_id=kpi.pk,
+        order=kpi.order,
+        code=kpi.code,
+        name_zh=kpi.name_zh,
+        name_en=kpi.name_en,
+        direction=kpi.direction,
+        unit=kpi.unit,
+        target=kpi.default_target,
+        actual=None,
+        weight=kpi.default_weight,
+    )

@@ -1,0 +1,235 @@
+"""The inputs of one review: HR's targets, actual figures and weights, and each assessor's
+competency ratings. A change raises the review's revision, recomputes what it lacks and, when it
+was submitted or scored, hands it back to the worker (`workflow.after_input_change`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from departments.models import Competency
+from hrperf.lib.errors import ErrorList, ValidationFailed
+from kpis.values import MAX_WEIGHT, ZERO_TARGET, is_zero_target, parse_figure
+from reviews import events, inputs, workflow
+from reviews.messages import reason_text
+from reviews.models import AuditEvent, CompetencyRating, Review, ReviewKpiLine
+from reviews.policies import current_policy, to_scoring
+from reviews.services.common import enqueue_scoring, field_error, lock_editable, require
+
+FIGURES = ("target", "actual")
+WHOLE_PERCENT = _("Enter a whole number from 0 to 100.")
+RATING_RANGE = _("A rating is a whole number from 1 to 5.")
+RATINGS = frozenset({"1", "2", "3", "4", "5"})
+
+# A change of one figure: the line (its values still the old ones), the figure, the new value.
+Change = tuple[ReviewKpiLine, str, Any]
+
+
+def review_set_figures(
+    *,
+    actor: Any,
+    review: Review,
+    figures: Mapping[int, Mapping[str, Any]],
+    expected_revision: int | None = None,
+) -> Review:
+    """Set targets, actuals and weights of KPI lines: {line_id: {"target"|"actual"|"weight": v}}."""
+    require(workflow.Action.SET_FIGURES, actor)
+    with transaction.atomic():
+        review = lock_editable(review.pk, expected_revision)
+        lines = {line.pk: line for line in review.kpi_lines.all()}
+        changes = _figure_changes(lines, figures)
+        _check_weights(lines.values(), changes)
+        if not changes:
+            return review
+        changed = figure_events(changes, actor=actor, cycle_id=review.cycle_id)
+        touched = {line.pk: line for line, _, _ in changes}
+        ReviewKpiLine.objects.bulk_update(list(touched.values()), ["target", "actual", "weight"])
+        _after_input_change(review, actor, changed)
+    review.refresh_from_db()
+    return review
+
+
+def _figure_changes(
+    lines: Mapping[int, ReviewKpiLine], figures: Mapping[int, Mapping[str, Any]]
+) -> list[Change]:
+    """The figures that differ from the lines' own; ValidationFailed naming each bad value."""
+    errors = ErrorList()
+    changes: list[Change] = []
+    for line_id, values in figures.items():
+        line = lines.get(int(line_id))
+        if line is None:
+            errors.add(f"lines[{line_id}]", _("No such KPI line on this review."))
+            continue
+        for name, raw in values.items():
+            place = f"{line.code}.{name}"
+            value: Decimal | int | None
+            if name in FIGURES:
+                value = parse_figure(raw, place, errors)
+                if name == "target" and is_zero_target(value, line.direction):
+                    errors.add(place, ZERO_TARGET, "zero_target")
+                    continue
+            elif name == "weight":
+                value = _weight(raw, place, errors)
+                if value is None:
+                    continue
+            else:
+                errors.add(place, _("Unknown field."))
+                continue
+            if getattr(line, name) != value:
+                changes.append((line, name, value))
+    errors.raise_if_any()
+    return changes
+
+
+def _weight(raw: Any, place: str, errors: ErrorList) -> int | None:
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_WEIGHT:
+        errors.add(place, WHOLE_PERCENT)
+        return None
+    return value
+
+
+def _check_weights(lines: Any, changes: Sequence[Change]) -> None:
+    weights = {line.pk: line.weight for line in lines}
+    weights.update({line.pk: value for line, name, value in changes if name == "weight"})
+    total = sum(weights.values())
+    if total != MAX_WEIGHT:
+        message = reason_text("weights_sum", {"sum": total, "total": MAX_WEIGHT})
+        raise ValidationFailed([field_error("weight", message, "weights_sum")])
+
+
+def figure_events(changes: Sequence[Change], *, actor: Any, cycle_id: int) -> list[AuditEvent]:
+    """Set each changed figure on its line (unsaved) and return the audit events saying so."""
+    changed = []
+    for line, name, value in changes:
+        changed.append(
+            events.figure_changed(
+                cycle_id=cycle_id,
+                review_id=line.review_id,
+                actor=actor,
+                kpi=line.code,
+                figure=name,
+                before=getattr(line, name),
+                after=value,
+            )
+        )
+        setattr(line, name, value)
+    return changed
+
+
+def review_rate(
+    *,
+    actor: Any,
+    review: Review,
+    assessor_role: str,
+    ratings: Mapping[str, int | None],
+    comments: Mapping[str, str] | None = None,
+    expected_revision: int | None = None,
+) -> Review:
+    """Rate competencies as one assessor: {competency_code: 1..5}."""
+    action = workflow.rating_action(assessor_role)
+    if action is None:
+        raise ValidationFailed([field_error("assessor_role", _("Unknown assessor role."))])
+    require(action, actor)
+    comments = comments or {}
+    competencies = {c.code: c for c in Competency.objects.all()}
+    values = _ratings(ratings, comments, competencies)
+    with transaction.atomic():
+        review = lock_editable(review.pk, expected_revision)
+        existing = {
+            r.competency_id: r
+            for r in CompetencyRating.objects.filter(review=review, assessor_role=assessor_role)
+        }
+        changed = []
+        for code, value in values.items():
+            competency = competencies[code]
+            comment = comments.get(code, "")
+            current = existing.get(competency.pk)
+            if current is not None and current.value == value and current.comment == comment:
+                continue
+            CompetencyRating.objects.update_or_create(
+                review=review,
+                competency=competency,
+                assessor_role=assessor_role,
+                defaults={
+                    "value": value,
+                    "comment": comment,
+                    "rated_by_id": events.actor_id(actor),
+                },
+            )
+            changed.append(
+                events.rating_changed(
+                    cycle_id=review.cycle_id,
+                    review_id=review.pk,
+                    actor=actor,
+                    assessor=assessor_role,
+                    competency=code,
+                    before=current.value if current else "",
+                    after=value,
+                )
+            )
+        if changed:
+            _after_input_change(review, actor, changed)
+    review.refresh_from_db()
+    return review
+
+
+def _ratings(
+    ratings: Mapping[str, Any], comments: Mapping[str, str], competencies: Mapping[str, Any]
+) -> dict[str, int]:
+    """Each rating as a whole number 1–5; ValidationFailed naming each bad one, an unknown
+    competency, and a comment given without its rating."""
+    errors = ErrorList()
+    values: dict[str, int] = {}
+    for code, raw in ratings.items():
+        place = f"ratings.{code}"
+        if code not in competencies:
+            errors.add(place, _("Unknown competency."))
+        elif str(raw).strip() not in RATINGS:
+            errors.add(place, RATING_RANGE, "rating_range")
+        else:
+            values[code] = int(str(raw).strip())
+    for code, comment in comments.items():
+        if comment.strip() and code not in ratings:
+            errors.add(
+                f"ratings.{code}",
+                _("Give a rating to keep this comment."),
+                "comment_without_rating",
+            )
+    errors.raise_if_any()
+    return values
+
+
+def _after_input_change(review: Review, actor: Any, changed: list[AuditEvent]) -> None:
+    """Bump the revision, recompute what is missing, and rescore if it was submitted."""
+    missing = inputs.review_missing(review, to_scoring(current_policy(review.cycle)))
+    new_state = workflow.after_input_change(review.state, complete=not missing)
+    if new_state != review.state:
+        changed.append(
+            events.state_changed(
+                cycle_id=review.cycle_id,
+                review_id=review.pk,
+                actor=actor,
+                from_state=review.state,
+                to_state=new_state,
+                cause=events.INPUTS_CHANGED,
+            )
+        )
+    Review.objects.filter(pk=review.pk).update(
+        revision=F("revision") + 1,
+        incomplete_reasons=missing,
+        state=new_state,
+        updated_at=timezone.now(),
+    )
+    AuditEvent.objects.bulk_create(changed)
+    if new_state == Review.State.SUBMITTED:
+        enqueue_scoring(review.pk)

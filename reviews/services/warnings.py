@@ -1,0 +1,98 @@
+"""Verbal warnings (口头警告): HR is mailed once about each new one, and acknowledges it with a
+note of the conversation held (绩效面谈)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from hrperf.lib.errors import Conflict
+from hrperf.lib.roles import HR
+from hrperf.lib.tasks import task
+from reviews import events
+from reviews.models import VerbalWarning
+from reviews.services.common import require, require_text
+from reviews.workflow import Action
+
+
+def enqueue_warning_notices(review_ids: Sequence[int]) -> None:
+    """One task for the new warnings of these reviews (one message, not one per warning)."""
+    warning_ids = list(
+        VerbalWarning.objects.filter(
+            review_id__in=review_ids, notified_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    if warning_ids:
+        task("reviews.notify_warnings").delay(warning_ids)
+
+
+def warning_notify(*, warning_id: int) -> bool:
+    """Mail HR about a new verbal warning, once: the row is claimed by a conditional update
+    before the mail goes, so a repeated task sends nothing."""
+    with transaction.atomic():
+        claimed = VerbalWarning.objects.filter(pk=warning_id, notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        )
+        if claimed != 1:
+            return False
+        warning = VerbalWarning.objects.select_related("review__employee", "review__cycle").get(
+            pk=warning_id
+        )
+        recipients = list(
+            get_user_model()
+            .objects.filter(groups__name=HR, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        if recipients:
+            _mail(warning, recipients)
+    return True
+
+
+def _mail(warning: VerbalWarning, recipients: list[str]) -> None:
+    employee = warning.review.employee
+    period = warning.review.cycle.period
+    send_mail(
+        subject=gettext("Verbal warning: %(name)s, %(period)s")
+        % {"name": employee.name, "period": period},
+        message=gettext(
+            "%(name)s (%(number)s) scored %(total)s in %(period)s, below the warning "
+            "threshold. A verbal warning (口头警告) is due; record the conversation "
+            "in hrperf when it is held."
+        )
+        % {
+            "name": employee.name,
+            "number": employee.employee_no,
+            "total": warning.total_score,
+            "period": period,
+        },
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+    )
+
+
+def warning_acknowledge(*, actor: Any, warning: VerbalWarning, note: str) -> VerbalWarning:
+    require(Action.ACKNOWLEDGE_WARNING, actor)
+    require_text("note", note, _("Write a note of the conversation held."))
+    with transaction.atomic():
+        updated = VerbalWarning.objects.filter(pk=warning.pk, acknowledged_at__isnull=True).update(
+            acknowledged_at=timezone.now(),
+            acknowledged_by_id=events.actor_id(actor),
+            note=note.strip(),
+        )
+        if updated != 1:
+            raise Conflict(_("This warning was already acknowledged."))
+        review = warning.review
+        events.warning_acknowledged(
+            cycle_id=review.cycle_id, review_id=review.pk, actor=actor, note=note.strip()
+        ).save()
+    warning.refresh_from_db()
+    return warning

@@ -1,0 +1,186 @@
+"""Who may do what, to a review in which state or to a quarter in which status: the one table.
+
+The services ask it before they change anything (`require`, `check_state`), the pages and the
+API ask it which actions to offer (`offered`), and a transition takes its target state from it.
+A row names the action, the actor who may take it, the review states it may be taken in, the
+quarter statuses it needs and, for a transition, the state it leads to.
+
+    action               actor      review in                    quarter   to
+    set_figures          HR         any state but approved       any       (unchanged)
+    rate_hr              HR         any state but approved       any       (unchanged)
+    rate_director        director   any state but approved       any       (unchanged)
+    import_figures       HR         draft, returned, reopened    open      (unchanged)
+    submit               HR         draft, returned, reopened    any       submitted
+    score                worker     submitted                    any       scored
+    return               director   scored                       any       returned
+    approve              director   scored                       any       approved
+    reopen               director   approved                     any       reopened
+    open_quarter         HR         –                            –
+    change_policy        HR         –                            any
+    generate             HR         –                            open
+    rescore              HR         –                            any
+    acknowledge_warning  HR         any                          any
+
+`import_figures` is a change of many reviews at once (targets in bulk, the figures file): a
+review it may not change is left alone or refused. A change of a figure or a rating sends a
+submitted or scored review back to the worker (`after_input_change`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from hrperf.lib.errors import NotAllowed
+from hrperf.lib.roles import Roles
+from reviews.models import AssessorRole, Review, ReviewCycle
+
+State = Review.State
+Status = ReviewCycle.Status
+
+
+class Actor(StrEnum):
+    HR = "hr"
+    DIRECTOR = "director"
+    WORKER = "worker"  # the scoring worker: no person takes these actions
+
+
+class Action(StrEnum):
+    # a review
+    SET_FIGURES = "set_figures"
+    RATE_AS_HR = "rate_hr"
+    RATE_AS_DIRECTOR = "rate_director"
+    IMPORT_FIGURES = "import_figures"  # figures of many reviews: targets in bulk, the file
+    SUBMIT = "submit"
+    SCORE = "score"
+    RETURN = "return"
+    APPROVE = "approve"
+    REOPEN = "reopen"
+    # a quarter
+    OPEN_QUARTER = "open_quarter"
+    CHANGE_POLICY = "change_policy"
+    GENERATE = "generate"
+    RESCORE = "rescore"
+    # a verbal warning
+    ACKNOWLEDGE_WARNING = "acknowledge_warning"
+
+
+ANY_STATE = frozenset(State.values)
+NOT_APPROVED = ANY_STATE - {State.APPROVED}
+BACK_WITH_HR = frozenset({State.DRAFT, State.RETURNED, State.REOPENED})
+NO_REVIEW: frozenset[str] = frozenset()
+ANY_QUARTER = frozenset(Status.values)
+OPEN = frozenset({Status.OPEN})
+
+
+@dataclass(frozen=True)
+class Rule:
+    actor: Actor
+    within: frozenset[str]  # the review states it may be taken in (none: not about a review)
+    quarter: frozenset[str] = ANY_QUARTER  # the quarter statuses it needs
+    to: str | None = None  # the state a transition leads to
+    refusal: Promise | None = None  # what a person without the role is told
+
+
+NOT_ASSESSOR = _("You do not hold this assessor's role.")
+
+RULES: dict[Action, Rule] = {
+    Action.SET_FIGURES: Rule(Actor.HR, NOT_APPROVED),
+    Action.RATE_AS_HR: Rule(Actor.HR, NOT_APPROVED, refusal=NOT_ASSESSOR),
+    Action.RATE_AS_DIRECTOR: Rule(Actor.DIRECTOR, NOT_APPROVED, refusal=NOT_ASSESSOR),
+    Action.IMPORT_FIGURES: Rule(Actor.HR, BACK_WITH_HR, quarter=OPEN),
+    Action.SUBMIT: Rule(Actor.HR, BACK_WITH_HR, to=State.SUBMITTED),
+    Action.SCORE: Rule(Actor.WORKER, frozenset({State.SUBMITTED}), to=State.SCORED),
+    Action.RETURN: Rule(Actor.DIRECTOR, frozenset({State.SCORED}), to=State.RETURNED),
+    Action.APPROVE: Rule(Actor.DIRECTOR, frozenset({State.SCORED}), to=State.APPROVED),
+    Action.REOPEN: Rule(Actor.DIRECTOR, frozenset({State.APPROVED}), to=State.REOPENED),
+    Action.OPEN_QUARTER: Rule(Actor.HR, NO_REVIEW),
+    Action.CHANGE_POLICY: Rule(Actor.HR, NO_REVIEW),
+    Action.GENERATE: Rule(Actor.HR, NO_REVIEW, quarter=OPEN),
+    Action.RESCORE: Rule(Actor.HR, NO_REVIEW),
+    Action.ACKNOWLEDGE_WARNING: Rule(Actor.HR, ANY_STATE),
+}
+REVIEW_ACTIONS = (
+    Action.SET_FIGURES,
+    Action.RATE_AS_HR,
+    Action.RATE_AS_DIRECTOR,
+    Action.SUBMIT,
+    Action.RETURN,
+    Action.APPROVE,
+    Action.REOPEN,
+)
+# The states a change of the inputs sends back to the worker: the score no longer holds.
+SCORING_STATES = frozenset({State.SUBMITTED, State.SCORED})
+RATING_ACTIONS = {
+    AssessorRole.HR.value: Action.RATE_AS_HR,
+    AssessorRole.MARKETING_DIRECTOR.value: Action.RATE_AS_DIRECTOR,
+}
+REFUSALS = {
+    Actor.HR: _("Only HR may do this."),
+    Actor.DIRECTOR: _("Only the marketing director may do this."),
+}
+
+
+def rule(action: Action) -> Rule:
+    return RULES[action]
+
+
+def holds(action: Action, roles: Roles) -> bool:
+    """Whether the roles give the actor's part in `action` (whatever the state)."""
+    actor = RULES[action].actor
+    if actor == Actor.HR:
+        return roles.is_hr
+    if actor == Actor.DIRECTOR:
+        return roles.is_director
+    return False
+
+
+def allows(action: Action, state: str) -> bool:
+    """Whether `action` may be taken on a review in `state`."""
+    return state in RULES[action].within
+
+
+def allows_in_quarter(action: Action, status: str) -> bool:
+    """Whether `action` may be taken in a quarter of this status."""
+    return status in RULES[action].quarter
+
+
+def may(action: Action, roles: Roles, state: str) -> bool:
+    return holds(action, roles) and allows(action, state)
+
+
+def require(action: Action, roles: Roles) -> None:
+    """Refuse (NotAllowed) an actor whose roles do not give their part in `action`."""
+    if not holds(action, roles):
+        applicable = RULES[action]
+        raise NotAllowed(applicable.refusal or REFUSALS.get(applicable.actor, REFUSALS[Actor.HR]))
+
+
+def rating_action(assessor_role: str) -> Action | None:
+    """The action of rating as this assessor; None for an assessor the product does not know."""
+    return RATING_ACTIONS.get(assessor_role)
+
+
+def assessor_role_of(roles: Roles) -> str | None:
+    """The assessor a person rates as: the director as marketing director, else HR as HR."""
+    if roles.is_director:
+        return AssessorRole.MARKETING_DIRECTOR
+    if roles.is_hr:
+        return AssessorRole.HR
+    return None
+
+
+def offered(roles: Roles, state: str) -> set[Action]:
+    """The actions on a review in `state` to offer someone with `roles`."""
+    return {action for action in REVIEW_ACTIONS if may(action, roles, state)}
+
+
+def after_input_change(state: str, *, complete: bool) -> str:
+    """A review's state once a figure or rating changed: back to the worker when it was
+    submitted or scored (to draft when it is no longer complete), unchanged otherwise."""
+    if state not in SCORING_STATES:
+        return state
+    return State.SUBMITTED if complete else State.DRAFT
