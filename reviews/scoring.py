@@ -89,6 +89,7 @@ _MAX_INTEGER_DIGITS = 28 - MAX_DECIMAL_PLACES
 RATING_MIN = 1
 RATING_MAX = 5
 WEIGHT_TOTAL = 100
+_WEIGHT_RANGE = {"min": "0", "max": str(WEIGHT_TOTAL)}
 
 
 class Direction(StrEnum):
@@ -398,176 +399,107 @@ def grade_for(total_rounded: Decimal, policy: Policy = DEFAULT_POLICY) -> str:
 # -- checking and scoring one review --------------------------------------------------------
 
 
-def _figure_problem(value: object) -> Problem | None:
-    """A figure's problem as (field-less) Problem, or None when it is valid."""
+_Table = dict[str, dict[str, int]]  # valid ratings: {assessor: {competency: value}}
+_HIGHER, _LOWER = Direction.HIGHER, Direction.LOWER  # quicker to read than enum attributes
+
+
+def _kpi_problem(kpi: str, part: str, code: str, **params: str) -> Problem:
+    """A problem of a line's ``direction``, ``target``, ``actual`` or ``weight``."""
+    return Problem(f"{kpi}.{part}", code, {"kpi": kpi, **params})
+
+
+def _figure_problem(kpi: str, part: str, value: object) -> Problem | None:
+    """The problem of a line's target or actual, or None when it is a valid figure."""
     if not isinstance(value, Decimal) or not value.is_finite():
-        return Problem("", "not_a_number")
+        return _kpi_problem(kpi, part, "not_a_number")
     if value < 0:
-        return Problem("", "negative")
+        return _kpi_problem(kpi, part, "negative")
     if value and value.adjusted() >= _MAX_INTEGER_DIGITS:
-        return Problem("", "too_large", {"max_digits": str(_MAX_INTEGER_DIGITS)})
+        return _kpi_problem(kpi, part, "too_large", max_digits=str(_MAX_INTEGER_DIGITS))
     # The usual case (4 places, as stored) costs one test. Below 10**24 the quantized value
     # fits the 28 digits, so quantize cannot fail; trailing zeros are not extra decimals.
     if not value.same_quantum(_QUANTUM) and value != value.quantize(_QUANTUM, context=_CONTEXT):
-        return Problem("", "too_many_decimals", {"max": str(MAX_DECIMAL_PLACES)})
+        return _kpi_problem(kpi, part, "too_many_decimals", max=str(MAX_DECIMAL_PLACES))
     return None
 
 
-def _examine(
-    lines: Sequence[KpiLine],
-    ratings: Sequence[Rating],
-    competencies: Sequence[str],
-    policy: Policy,
-    compute: bool,
-) -> tuple[list[Problem], list[Missing], Result | None]:
-    """One pass over a review: its problems, what it lacks, and (when ``compute`` and it has
-    neither) its result. Must run inside ``localcontext(_CONTEXT)``."""
-    problems: list[Problem] = []
-    missing: list[Missing] = []
-    cap = policy.achievement_cap
-    floor = policy.achievement_floor
-
-    # KPI lines
-    line_results: list[LineResult] = []
-    weighted = _ZERO
-    weight_sum = 0
-    weights_ok = True
+def _check_lines(lines: Sequence[KpiLine], problems: list[Problem], missing: list[Missing]) -> None:
+    """Add the problems and the missing figures of the KPI lines, in line order."""
+    weight_sum, weights_ok = 0, True
     seen_codes: set[str] = set()
     for line in lines:
         code = line.code
         if code in seen_codes:
             problems.append(Problem(code, "duplicate_kpi", {"kpi": code}))
         seen_codes.add(code)
-        ok = True
         direction = line.direction
         higher = direction == "higher"
         if not higher and direction != "lower":
-            problems.append(
-                Problem(
-                    f"{code}.direction", "unknown_direction", {"kpi": code, "value": str(direction)}
-                )
-            )
-            ok = False
+            value = str(direction)
+            problems.append(_kpi_problem(code, "direction", "unknown_direction", value=value))
         target = line.target
-        actual = line.actual
         if target is None:
             missing.append(Missing("target_missing", {"kpi": code}))
-            ok = False
-        else:
-            problem = _figure_problem(target)
-            if problem is not None:
-                problems.append(
-                    Problem(f"{code}.target", problem.code, {"kpi": code, **problem.params})
-                )
-                ok = False
-            elif higher and not target:
-                problems.append(Problem(f"{code}.target", "zero_target", {"kpi": code}))
-                ok = False
+        elif (problem := _figure_problem(code, "target", target)) is not None:
+            problems.append(problem)
+        elif higher and not target:
+            problems.append(_kpi_problem(code, "target", "zero_target"))
+        actual = line.actual
         if actual is None:
             missing.append(Missing("actual_missing", {"kpi": code}))
-            ok = False
-        else:
-            problem = _figure_problem(actual)
-            if problem is not None:
-                problems.append(
-                    Problem(f"{code}.actual", problem.code, {"kpi": code, **problem.params})
-                )
-                ok = False
+        elif (problem := _figure_problem(code, "actual", actual)) is not None:
+            problems.append(problem)
         weight = line.weight
         if type(weight) is not int:
-            problems.append(Problem(f"{code}.weight", "not_whole", {"kpi": code}))
-            weights_ok = ok = False
+            problems.append(_kpi_problem(code, "weight", "not_whole"))
+            weights_ok = False
         elif not 0 <= weight <= WEIGHT_TOTAL:
-            problems.append(
-                Problem(
-                    f"{code}.weight",
-                    "out_of_range",
-                    {"kpi": code, "min": "0", "max": str(WEIGHT_TOTAL)},
-                )
-            )
-            weights_ok = ok = False
+            problems.append(_kpi_problem(code, "weight", "out_of_range", **_WEIGHT_RANGE))
+            weights_ok = False
         else:
             weight_sum += weight
-        if ok and compute and not problems and not missing:
-            assert target is not None and actual is not None
-            if higher:
-                achievement = actual * _HUNDRED / target
-            elif actual:
-                achievement = target * _HUNDRED / actual
-            else:
-                achievement = cap  # nothing went wrong
-            capped = achievement > cap
-            line_score = cap if capped else achievement
-            below_floor = achievement < floor
-            if below_floor:
-                line_score = _ZERO
-            weighted += weight * line_score
-            line_results.append(
-                LineResult(
-                    code,
-                    Direction.HIGHER if higher else Direction.LOWER,
-                    target,
-                    actual,
-                    weight,
-                    achievement,
-                    line_score,
-                    capped,
-                    below_floor,
-                )
-            )
     if not lines:
         missing.append(Missing("no_kpi_lines", {}))
     elif weights_ok and weight_sum != WEIGHT_TOTAL:
-        problems.append(
-            Problem("weight", "weights_sum", {"sum": str(weight_sum), "total": str(WEIGHT_TOTAL)})
-        )
+        params = {"sum": str(weight_sum), "total": str(WEIGHT_TOTAL)}
+        problems.append(Problem("weight", "weights_sum", params))
 
-    # Competency ratings
+
+def _check_ratings(
+    ratings: Sequence[Rating],
+    competencies: Sequence[str],
+    policy: Policy,
+    problems: list[Problem],
+    missing: list[Missing],
+) -> _Table:
+    """Add the problems and the missing ratings; return the table of valid ratings."""
     competency_set = set(competencies)
     if len(competency_set) != len(competencies):
         problems.append(Problem("competencies", "duplicate_competency"))
-    table: dict[str, dict[str, int]] = {assessor: {} for assessor, _ in policy._assessors}
+    table: _Table = {assessor: {} for assessor, _ in policy._assessors}
     seen_pairs: set[tuple[str, str]] = set()
     for rating in ratings:
-        assessor = rating.assessor
-        competency = rating.competency
-        name = f"ratings.{assessor}.{competency}"
+        assessor, competency = rating.assessor, rating.competency
         row = table.get(assessor)
         if row is None:
-            problems.append(Problem(name, "unknown_assessor", {"assessor": str(assessor)}))
-            continue
-        if competency not in competency_set:
-            problems.append(Problem(name, "unknown_competency", {"competency": str(competency)}))
-            continue
-        pair = (assessor, competency)
-        if pair in seen_pairs:
-            problems.append(
-                Problem(name, "duplicate_rating", {"assessor": assessor, "competency": competency})
-            )
-            continue
-        seen_pairs.add(pair)
-        value = rating.value
-        if value is None:
-            continue
-        if type(value) is not int:
-            problems.append(
-                Problem(name, "not_whole", {"assessor": assessor, "competency": competency})
-            )
-        elif not RATING_MIN <= value <= RATING_MAX:
-            problems.append(
-                Problem(
-                    name,
-                    "out_of_range",
-                    {
-                        "assessor": assessor,
-                        "competency": competency,
-                        "min": str(RATING_MIN),
-                        "max": str(RATING_MAX),
-                    },
-                )
-            )
+            code, params = "unknown_assessor", {"assessor": str(assessor)}
+        elif competency not in competency_set:
+            code, params = "unknown_competency", {"competency": str(competency)}
+        elif (pair := (assessor, competency)) in seen_pairs:
+            code, params = "duplicate_rating", {"assessor": assessor, "competency": competency}
         else:
-            row[competency] = value
+            seen_pairs.add(pair)
+            value = rating.value
+            if value is None:
+                continue
+            if type(value) is int and RATING_MIN <= value <= RATING_MAX:
+                row[competency] = value
+                continue
+            code = "out_of_range" if type(value) is int else "not_whole"
+            params = {"assessor": assessor, "competency": competency}
+            if code == "out_of_range":
+                params.update(min=str(RATING_MIN), max=str(RATING_MAX))
+        problems.append(Problem(f"ratings.{assessor}.{competency}", code, params))
     if not competencies:
         missing.append(Missing("no_competencies", {}))
     for assessor, row in table.items():
@@ -577,27 +509,72 @@ def _examine(
                 for competency in competencies
                 if competency not in row
             )
+    return table
 
-    if not compute or problems or missing:
-        return problems, missing, None
 
-    assessor_results: list[AssessorResult] = []
-    combined = _ZERO
-    count = len(competencies)
-    for assessor, assessor_weight in policy._assessors:
-        row = table[assessor]
-        values = tuple(row[competency] for competency in competencies)
+def _examine(
+    lines: Sequence[KpiLine], ratings: Sequence[Rating], competencies: Sequence[str], policy: Policy
+) -> tuple[list[Problem], list[Missing], _Table]:
+    """A review's problems, what it lacks, and its table of valid ratings (``_check_ratings``)."""
+    problems: list[Problem] = []
+    missing: list[Missing] = []
+    _check_lines(lines, problems, missing)
+    table = _check_ratings(ratings, competencies, policy, problems, missing)
+    return problems, missing, table
+
+
+def _kpi(lines: Sequence[KpiLine], policy: Policy) -> tuple[tuple[LineResult, ...], Decimal]:
+    """The results of valid, complete lines and the exact K = Σ(w × s) / Σw, Σw = WEIGHT_TOTAL."""
+    cap, floor = policy.achievement_cap, policy.achievement_floor
+    results: list[LineResult] = []
+    weighted = _ZERO
+    for line in lines:
+        target, actual = line.target, line.actual
+        assert target is not None and actual is not None
+        higher = line.direction == "higher"
+        if higher:
+            achievement = actual * _HUNDRED / target
+        elif actual:
+            achievement = target * _HUNDRED / actual
+        else:
+            achievement = cap  # nothing went wrong
+        capped, below_floor = achievement > cap, achievement < floor
+        line_score = _ZERO if below_floor else (cap if capped else achievement)
+        code, weight = line.code, line.weight
+        weighted += weight * line_score
+        direction = _HIGHER if higher else _LOWER
+        result = LineResult(
+            code, direction, target, actual, weight, achievement, line_score, capped, below_floor
+        )
+        results.append(result)
+    return tuple(results), weighted / WEIGHT_TOTAL
+
+
+def _competency(
+    table: _Table, competencies: Sequence[str], policy: Policy
+) -> tuple[tuple[AssessorResult, ...], Decimal]:
+    """Each assessor's result and the exact C of a complete table of ratings."""
+    results: list[AssessorResult] = []
+    combined, count = _ZERO, len(competencies)
+    for assessor, weight in policy._assessors:
+        values = tuple(map(table[assessor].__getitem__, competencies))
         assessor_score = Decimal(20 * sum(values)) / count
-        combined += assessor_weight * assessor_score
-        assessor_results.append(AssessorResult(assessor, assessor_weight, values, assessor_score))
+        combined += weight * assessor_score
+        results.append(AssessorResult(assessor, weight, values, assessor_score))
+    return tuple(results), combined / policy._assessor_weight_sum
 
-    kpi_exact = weighted / weight_sum
-    competency_exact = combined / policy._assessor_weight_sum
+
+def _result(
+    lines: Sequence[KpiLine], table: _Table, competencies: Sequence[str], policy: Policy
+) -> Result:
+    """The result of a valid, complete review. Must run inside ``localcontext(_CONTEXT)``."""
+    line_results, kpi_exact = _kpi(lines, policy)
+    assessor_results, competency_exact = _competency(table, competencies, policy)
     kpi_share = policy.kpi_share
     total_exact = (kpi_share * kpi_exact + (_HUNDRED - kpi_share) * competency_exact) / _HUNDRED
     total_score = round2(total_exact)
     grade = grade_for(total_score, policy)
-    result = Result(
+    return Result(
         kpi_exact,
         competency_exact,
         total_exact,
@@ -607,11 +584,10 @@ def _examine(
         grade,
         policy.pay_coefficients[grade],
         total_score < policy.warning_threshold,
-        tuple(line_results),
-        tuple(assessor_results),
+        line_results,
+        assessor_results,
         policy,
     )
-    return problems, missing, result
 
 
 def validate(
@@ -624,7 +600,7 @@ def validate(
     """Every problem of the policy and of the review's inputs (empty when all are valid).
     Missing figures and ratings are not problems: see ``missing_inputs``."""
     with localcontext(_CONTEXT):
-        problems = _examine(lines, ratings, competencies, policy, compute=False)[0]
+        problems = _examine(lines, ratings, competencies, policy)[0]
     return [*policy._problems, *problems]
 
 
@@ -638,7 +614,7 @@ def missing_inputs(
     """Everything the review still lacks before it can be scored: each line's target and
     actual, and each (assessor of the policy × competency) rating. Empty when complete."""
     with localcontext(_CONTEXT):
-        return _examine(lines, ratings, competencies, policy, compute=False)[1]
+        return _examine(lines, ratings, competencies, policy)[1]
 
 
 def score(
@@ -657,13 +633,12 @@ def score(
     if policy._problems:
         raise InvalidInput(policy._problems)
     with localcontext(_CONTEXT):
-        problems, missing, result = _examine(lines, ratings, competencies, policy, compute=True)
-    if problems:
-        raise InvalidInput(problems)
-    if missing:
-        return Incomplete(tuple(missing))
-    assert result is not None
-    return result
+        problems, missing, table = _examine(lines, ratings, competencies, policy)
+        if problems:
+            raise InvalidInput(problems)
+        if missing:
+            return Incomplete(tuple(missing))
+        return _result(lines, table, competencies, policy)
 
 
 # -- the calculation, step by step ----------------------------------------------------------
