@@ -691,116 +691,75 @@ def _shown(value: Decimal) -> str:
     return _plain(round2(value))
 
 
+def _line_step(line: LineResult, cap: Decimal, floor: Decimal) -> Step:
+    if line.direction == Direction.HIGHER:
+        rule, expression = "higher", f"100×{_plain(line.actual)}/{_plain(line.target)}"
+    elif line.actual:
+        rule, expression = "lower", f"100×{_plain(line.target)}/{_plain(line.actual)}"
+    else:
+        rule, expression = "lower_zero_actual", _plain(cap)
+    if line.below_floor:
+        expression = f"{_shown(line.achievement)} < {_plain(floor)} → 0"
+    elif line.capped:
+        expression = f"min({expression}, {_plain(cap)})"
+    params = {"achievement": _shown(line.achievement), "cap": _plain(cap), "floor": _plain(floor)}
+    params["capped"] = "true" if line.capped else "false"
+    params["below_floor"] = "true" if line.below_floor else "false"
+    return Step(StepKind.LINE, line.code, rule, expression, line.score, line.score_rounded, params)
+
+
+def _kpi_steps(result: Result) -> list[Step]:
+    """A step for each line, then K."""
+    cap, floor = result.policy.achievement_cap, result.policy.achievement_floor
+    steps = [_line_step(line, cap, floor) for line in result.lines]
+    terms = " + ".join(f"{line.weight}×{_shown(line.score)}" for line in result.lines)
+    expression = f"({terms})/{sum(line.weight for line in result.lines)}"
+    exact, rounded = result.kpi_exact, result.kpi_score
+    steps.append(Step(StepKind.KPI, "", "weighted_mean", expression, exact, rounded))
+    return steps
+
+
+def _assessor_step(assessor: AssessorResult) -> Step:
+    ratings = assessor.ratings
+    expression = f"({' + '.join(str(v) for v in ratings)})/{len(ratings)}×20"
+    params = {"weight": _plain(assessor.weight)}
+    exact, rounded = assessor.score, assessor.score_rounded
+    return Step(
+        StepKind.ASSESSOR, assessor.assessor, "mean_times_20", expression, exact, rounded, params
+    )
+
+
+def _competency_steps(result: Result) -> list[Step]:
+    """A step for each assessor, then C."""
+    steps = [_assessor_step(assessor) for assessor in result.assessors]
+    terms = " + ".join(f"{_plain(a.weight)}×{_shown(a.score)}" for a in result.assessors)
+    expression = f"({terms})/{_plain(sum((a.weight for a in result.assessors), _ZERO))}"
+    exact, rounded = result.competency_exact, result.competency_score
+    steps.append(Step(StepKind.COMPETENCY, "", "weighted_mean", expression, exact, rounded))
+    return steps
+
+
+def _outcome_steps(result: Result) -> list[Step]:
+    """T, then the grade and the warning that follow from it."""
+    policy = result.policy
+    exact, rounded, shown = result.total_exact, result.total_score, _shown(result.total_score)
+    kpi_share, competency_share = _plain(policy.kpi_share), _plain(policy.competency_share)
+    kpi, competency = _shown(result.kpi_exact), _shown(result.competency_exact)
+    expression = f"({kpi_share}×{kpi} + {competency_share}×{competency})/100"
+    params = {"kpi_share": kpi_share, "competency_share": competency_share}
+    total = Step(StepKind.TOTAL, "", "shares", expression, exact, rounded, params)
+    lowest = _plain(dict(policy.grade_bands)[result.grade])
+    params = {"grade": result.grade, "lowest": lowest, "coefficient": f"{result.pay_coefficient:f}"}
+    grade = Step(StepKind.GRADE, "", "band", f"{shown} ≥ {lowest}", exact, rounded, params)
+    threshold = _plain(policy.warning_threshold)
+    if result.verbal_warning:
+        rule, expression = "below_threshold", f"{shown} < {threshold}"
+    else:
+        rule, expression = "not_below_threshold", f"{shown} ≥ {threshold}"
+    warning = Step(StepKind.WARNING, "", rule, expression, exact, rounded, {"threshold": threshold})
+    return [total, grade, warning]
+
+
 def explain(result: Result) -> list[Step]:
     """The calculation of a scored review, step by step (structured data, no sentences)."""
-    policy = result.policy
-    cap = policy.achievement_cap
-    floor = policy.achievement_floor
-    steps: list[Step] = []
-    for line in result.lines:
-        if line.direction == Direction.HIGHER:
-            rule, expression = "higher", f"100×{_plain(line.actual)}/{_plain(line.target)}"
-        elif line.actual:
-            rule, expression = "lower", f"100×{_plain(line.target)}/{_plain(line.actual)}"
-        else:
-            rule, expression = "lower_zero_actual", _plain(cap)
-        if line.below_floor:
-            expression = f"{_shown(line.achievement)} < {_plain(floor)} → 0"
-        elif line.capped:
-            expression = f"min({expression}, {_plain(cap)})"
-        steps.append(
-            Step(
-                StepKind.LINE,
-                line.code,
-                rule,
-                expression,
-                line.score,
-                line.score_rounded,
-                {
-                    "achievement": _shown(line.achievement),
-                    "cap": _plain(cap),
-                    "floor": _plain(floor),
-                    "capped": "true" if line.capped else "false",
-                    "below_floor": "true" if line.below_floor else "false",
-                },
-            )
-        )
-    weight_sum = sum(line.weight for line in result.lines)
-    terms = " + ".join(f"{line.weight}×{_shown(line.score)}" for line in result.lines)
-    steps.append(
-        Step(
-            StepKind.KPI,
-            "",
-            "weighted_mean",
-            f"({terms})/{weight_sum}",
-            result.kpi_exact,
-            result.kpi_score,
-        )
-    )
-    for assessor in result.assessors:
-        values = " + ".join(str(v) for v in assessor.ratings)
-        steps.append(
-            Step(
-                StepKind.ASSESSOR,
-                assessor.assessor,
-                "mean_times_20",
-                f"({values})/{len(assessor.ratings)}×20",
-                assessor.score,
-                assessor.score_rounded,
-                {"weight": _plain(assessor.weight)},
-            )
-        )
-    terms = " + ".join(f"{_plain(a.weight)}×{_shown(a.score)}" for a in result.assessors)
-    steps.append(
-        Step(
-            StepKind.COMPETENCY,
-            "",
-            "weighted_mean",
-            f"({terms})/{_plain(sum((a.weight for a in result.assessors), _ZERO))}",
-            result.competency_exact,
-            result.competency_score,
-        )
-    )
-    kpi_share = policy.kpi_share
-    steps.append(
-        Step(
-            StepKind.TOTAL,
-            "",
-            "shares",
-            f"({_plain(kpi_share)}×{_shown(result.kpi_exact)} + "
-            f"{_plain(_HUNDRED - kpi_share)}×{_shown(result.competency_exact)})/100",
-            result.total_exact,
-            result.total_score,
-            {"kpi_share": _plain(kpi_share), "competency_share": _plain(_HUNDRED - kpi_share)},
-        )
-    )
-    lowest = dict(policy.grade_bands)[result.grade]
-    steps.append(
-        Step(
-            StepKind.GRADE,
-            "",
-            "band",
-            f"{_shown(result.total_score)} ≥ {_plain(lowest)}",
-            result.total_exact,
-            result.total_score,
-            {
-                "grade": result.grade,
-                "lowest": _plain(lowest),
-                "coefficient": f"{result.pay_coefficient:f}",
-            },
-        )
-    )
-    threshold = policy.warning_threshold
-    below = result.verbal_warning
-    steps.append(
-        Step(
-            StepKind.WARNING,
-            "",
-            "below_threshold" if below else "not_below_threshold",
-            f"{_shown(result.total_score)} {'<' if below else '≥'} {_plain(threshold)}",
-            result.total_exact,
-            result.total_score,
-            {"threshold": _plain(threshold)},
-        )
-    )
-    return steps
+    return [*_kpi_steps(result), *_competency_steps(result), *_outcome_steps(result)]
