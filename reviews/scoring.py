@@ -29,19 +29,11 @@ Review: ``<KPI code>`` (the line), ``<KPI code>.direction|target|actual|weight``
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as _field
-from decimal import (
-    ROUND_HALF_EVEN,
-    ROUND_HALF_UP,
-    Context,
-    Decimal,
-    DivisionByZero,
-    InvalidOperation,
-    Overflow,
-    localcontext,
-)
+from decimal import Decimal, localcontext
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -71,13 +63,10 @@ __all__ = [
 ]
 
 # Arithmetic between steps: Python's default context, owned by this module.
-_CONTEXT = Context(
-    prec=28, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow]
-)
+_TRAPS = [decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow]
+_CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN, traps=_TRAPS)
 # Reported figures: 2 places, half up.
-_REPORT_CONTEXT = Context(
-    prec=28, rounding=ROUND_HALF_UP, traps=[InvalidOperation, DivisionByZero, Overflow]
-)
+_REPORT_CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_UP, traps=_TRAPS)
 _CENT = Decimal("0.01")
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
@@ -126,20 +115,14 @@ class InvalidInput(ValueError):
 # -- policy ---------------------------------------------------------------------------------
 
 
-def _default_assessor_weights() -> Mapping[str, Decimal]:
-    return {"marketing_director": Decimal(60), "hr": Decimal(40)}
-
-
-def _default_pay_coefficients() -> Mapping[str, Decimal]:
-    return {
-        "S": Decimal("1.20"),
-        "A": Decimal("1.10"),
-        "B": Decimal("1.00"),
-        "C": Decimal("0.90"),
-        "D": Decimal("0.70"),
-    }
-
-
+_DEFAULT_ASSESSOR_WEIGHTS = {"marketing_director": Decimal(60), "hr": Decimal(40)}
+_DEFAULT_PAY_COEFFICIENTS = {
+    "S": Decimal("1.20"),
+    "A": Decimal("1.10"),
+    "B": Decimal("1.00"),
+    "C": Decimal("0.90"),
+    "D": Decimal("0.70"),
+}
 DEFAULT_GRADE_BANDS: tuple[tuple[str, Decimal], ...] = (
     ("S", Decimal(95)),
     ("A", Decimal(85)),
@@ -160,41 +143,27 @@ class Policy:
     """
 
     kpi_share: Decimal = Decimal(80)
-    assessor_weights: Mapping[str, Decimal] = _field(default_factory=_default_assessor_weights)
+    assessor_weights: Mapping[str, Decimal] = _field(default_factory=_DEFAULT_ASSESSOR_WEIGHTS.copy)
     achievement_cap: Decimal = Decimal(120)
     achievement_floor: Decimal = Decimal(0)
     warning_threshold: Decimal = Decimal("60.00")
     grade_bands: tuple[tuple[str, Decimal], ...] = DEFAULT_GRADE_BANDS
-    pay_coefficients: Mapping[str, Decimal] = _field(default_factory=_default_pay_coefficients)
+    pay_coefficients: Mapping[str, Decimal] = _field(default_factory=_DEFAULT_PAY_COEFFICIENTS.copy)
     _problems: tuple[Problem, ...] = _field(init=False, repr=False, compare=False)
     _assessors: tuple[tuple[str, Decimal], ...] = _field(init=False, repr=False, compare=False)
     _assessor_weight_sum: Decimal = _field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         setattr_ = object.__setattr__
-        setattr_(self, "kpi_share", _as_decimal(self.kpi_share))
-        setattr_(self, "achievement_cap", _as_decimal(self.achievement_cap))
-        setattr_(self, "achievement_floor", _as_decimal(self.achievement_floor))
-        setattr_(self, "warning_threshold", _as_decimal(self.warning_threshold))
-        setattr_(
-            self,
-            "assessor_weights",
-            MappingProxyType({k: _as_decimal(v) for k, v in dict(self.assessor_weights).items()}),
-        )
+        for name in ("kpi_share", "achievement_cap", "achievement_floor", "warning_threshold"):
+            setattr_(self, name, _as_decimal(getattr(self, name)))
+        setattr_(self, "assessor_weights", _as_decimals(self.assessor_weights))
         setattr_(self, "grade_bands", tuple((g, _as_decimal(b)) for g, b in self.grade_bands))
-        setattr_(
-            self,
-            "pay_coefficients",
-            MappingProxyType({k: _as_decimal(v) for k, v in dict(self.pay_coefficients).items()}),
-        )
-        problems = tuple(_policy_problems(self))
-        setattr_(self, "_problems", problems)
-        assessors = tuple(self.assessor_weights.items())
-        setattr_(self, "_assessors", assessors)
-        total = _ZERO
-        if not problems:
-            with localcontext(_CONTEXT):
-                total = sum((w for _, w in assessors), _ZERO)
+        setattr_(self, "pay_coefficients", _as_decimals(self.pay_coefficients))
+        setattr_(self, "_problems", tuple(_policy_problems(self)))
+        setattr_(self, "_assessors", tuple(self.assessor_weights.items()))
+        with localcontext(_CONTEXT):
+            total = _ZERO if self._problems else sum(self.assessor_weights.values(), _ZERO)
         setattr_(self, "_assessor_weight_sum", total)
 
     @property
@@ -212,6 +181,10 @@ def _as_decimal(value: object) -> Decimal:
     return value  # type: ignore[return-value]
 
 
+def _as_decimals(mapping: Mapping[str, object]) -> Mapping[str, Decimal]:
+    return MappingProxyType({k: _as_decimal(v) for k, v in dict(mapping).items()})
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, Decimal) and value.is_finite()
 
@@ -225,11 +198,9 @@ def _check_range(
     *,
     strictly_positive: bool = False,
 ) -> None:
-    if not _is_number(value):
+    if not isinstance(value, Decimal) or not value.is_finite():
         problems.append(Problem(name, "not_a_number"))
-        return
-    assert isinstance(value, Decimal)
-    if strictly_positive and value <= 0:
+    elif strictly_positive and value <= 0:
         problems.append(Problem(name, "not_positive"))
     elif minimum is not None and value < minimum:
         problems.append(Problem(name, "below_minimum", {"min": _plain(minimum)}))
@@ -269,13 +240,8 @@ def _policy_problems(policy: Policy) -> list[Problem]:
             problems.append(Problem(name, "not_a_number"))
             continue
         if previous is not None and not lowest < previous[1]:
-            problems.append(
-                Problem(
-                    name,
-                    "bands_not_descending",
-                    {"grade": grade, "above": previous[0], "above_lowest": _plain(previous[1])},
-                )
-            )
+            params = {"grade": grade, "above": previous[0], "above_lowest": _plain(previous[1])}
+            problems.append(Problem(name, "bands_not_descending", params))
         previous = (grade, lowest)
         coefficient = policy.pay_coefficients.get(grade)
         if coefficient is None:
@@ -283,13 +249,8 @@ def _policy_problems(policy: Policy) -> list[Problem]:
         else:
             _check_range(problems, f"pay_coefficients.{grade}", coefficient, _ZERO)
     if previous is not None and previous[1] > 0:
-        problems.append(
-            Problem(
-                f"grade_bands.{previous[0]}",
-                "lowest_band_above_zero",
-                {"grade": previous[0], "lowest": _plain(previous[1])},
-            )
-        )
+        params = {"grade": previous[0], "lowest": _plain(previous[1])}
+        problems.append(Problem(f"grade_bands.{previous[0]}", "lowest_band_above_zero", params))
     for grade in policy.pay_coefficients if seen else ():
         if grade not in seen:
             problems.append(Problem(f"pay_coefficients.{grade}", "unknown_grade", {"grade": grade}))
