@@ -19,21 +19,35 @@ and a KPI kept that way is marked inactive.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from itertools import chain
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import yaml
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import ProtectedError, RestrictedError
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from departments.catalogue_checker import (
+    LOWER_CODE,
+    NO_TEXT,
+    UPPER_CODE,
+    Checker,
+    Text,
+    field_max_length,
+    join,
+    label,
+)
+from departments.catalogue_sync import (
+    MAX_POSITION,
+    KindCounts,
+    assign,
+    delete_unless_used,
+    sync_keyed,
+    sync_ranked,
+)
 from departments.models import (
     Competency,
     Department,
@@ -45,19 +59,12 @@ from departments.models import (
 from kpis.models import Direction, Kpi, Unit
 
 FORMAT_VERSION = 1
-# Positions (a department's seq, the order of a competency) are stored as small integers.
-MAX_POSITION = 32767
 MAX_WEIGHT = 100
 MAX_EXPERIENCE_YEARS = 50
 TARGET_DECIMAL_PLACES = 4
 TARGET_LIMIT = Decimal(10) ** 14  # Kpi.default_target: 18 digits, 4 of them after the point
-UPPER_CODE = re.compile(r"[A-Z][A-Z0-9_]*")
-LOWER_CODE = re.compile(r"[a-z][a-z0-9_]*")
 # Serialises concurrent loads on PostgreSQL (any constant shared by all loaders will do).
 ADVISORY_LOCK_KEY = 7_245_001
-
-M = TypeVar("M", bound=models.Model)
-K = TypeVar("K")
 
 
 def default_path() -> Path:
@@ -73,15 +80,6 @@ class CatalogueError(Exception):
 
 
 # --- The checked catalogue -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Text:
-    zh: str
-    en: str
-
-
-NO_TEXT = Text("", "")
 
 
 @dataclass(frozen=True)
@@ -192,179 +190,8 @@ def _parse(text: str) -> Any:
 # --- Checking --------------------------------------------------------------------------------
 
 
-def _max_length(model: type[models.Model], name: str) -> int | None:
-    return getattr(model._meta.get_field(name), "max_length", None)
-
-
-def _join(place: str, key: object) -> str:
-    return f"{place}.{key}" if place else str(key)
-
-
-def _label(place: str, index: int, code: object) -> str:
-    item = f"{place}[{index}]"
-    return f"{item} ({code})" if isinstance(code, str) and code else item
-
-
-class _Checker:
-    """Walks the document, collecting every problem with its place."""
-
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def problem(self, place: str, message: str) -> None:
-        self.problems.append(f"{place}: {message}" if place else message)
-
-    def mapping(
-        self,
-        value: Any,
-        place: str,
-        *,
-        required: tuple[str, ...],
-        optional: tuple[str, ...] = (),
-    ) -> dict[str, Any] | None:
-        if not isinstance(value, dict):
-            self.problem(place, _("must be a mapping of keys to values"))
-            return None
-        for key in required:
-            if key not in value:
-                self.problem(_join(place, key), _("is required"))
-        for key in value:
-            if key not in required and key not in optional:
-                self.problem(_join(place, key), _("unknown key"))
-        return value
-
-    def sequence(self, value: Any, place: str) -> list[Any] | None:
-        if not isinstance(value, list):
-            self.problem(place, _("must be a list"))
-            return None
-        return value
-
-    def text(self, value: Any, place: str, *, max_length: int | None) -> str | None:
-        if not isinstance(value, str) or not value.strip():
-            self.problem(place, _("must be a non-empty text"))
-            return None
-        if max_length is not None and len(value) > max_length:
-            self.problem(
-                place,
-                _("must be at most %(max)s characters long (it has %(length)s)")
-                % {"max": max_length, "length": len(value)},
-            )
-            return None
-        return value
-
-    def bilingual(
-        self,
-        value: Any,
-        place: str,
-        *,
-        model: type[models.Model],
-        name: str,
-        code: tuple[re.Pattern[str], int | None] | None = None,
-    ) -> tuple[str | None, Text | None]:
-        """`{zh, en}` (and `code` when `code` gives its pattern and length) -> (code, text)."""
-        keys = ("code", "zh", "en") if code else ("zh", "en")
-        found = self.mapping(value, place, required=keys)
-        if found is None:
-            return None, None
-        texts = {
-            language: self.text(
-                found[language],
-                _join(place, language),
-                max_length=_max_length(model, f"{name}_{language}"),
-            )
-            for language in ("zh", "en")
-            if language in found
-        }
-        checked_code = None
-        if code and "code" in found:
-            checked_code = self.code(found["code"], _join(place, "code"), *code)
-        zh, en = texts.get("zh"), texts.get("en")
-        text = Text(zh, en) if zh is not None and en is not None else None
-        return checked_code, text
-
-    def code(
-        self, value: Any, place: str, pattern: re.Pattern[str], max_length: int | None
-    ) -> str | None:
-        if not isinstance(value, str) or not pattern.fullmatch(value):
-            if pattern is UPPER_CODE:
-                message = _(
-                    "must be capital letters, digits and underscores, starting with a letter"
-                )
-            else:
-                message = _(
-                    "must be lower-case letters, digits and underscores, starting with a letter"
-                )
-            self.problem(place, message)
-            return None
-        if max_length is not None and len(value) > max_length:
-            self.problem(
-                place,
-                _("must be at most %(max)s characters long (it has %(length)s)")
-                % {"max": max_length, "length": len(value)},
-            )
-            return None
-        return value
-
-    def whole(self, value: Any, place: str, *, low: int, high: int) -> int | None:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.problem(
-                place,
-                _("must be a whole number from %(min)s to %(max)s") % {"min": low, "max": high},
-            )
-            return None
-        return value
-
-    def choice(self, value: Any, place: str, choices: list[str]) -> str | None:
-        if not isinstance(value, str) or value not in choices:
-            self.problem(place, _("must be one of: %(choices)s") % {"choices": ", ".join(choices)})
-            return None
-        return value
-
-    def target(self, value: Any, place: str, direction: str | None) -> tuple[bool, Decimal | None]:
-        """(valid, value): empty, or a number of at least 0 with at most 4 decimal places."""
-        if value is None:
-            return True, None
-        if isinstance(value, bool) or not isinstance(value, int | Decimal):
-            self.problem(place, _("must be empty (null) or a number"))
-            return False, None
-        number = Decimal(value)
-        if not number.is_finite():
-            self.problem(place, _("must be empty (null) or a number"))
-            return False, None
-        if number < 0:
-            self.problem(place, _("must not be negative"))
-            return False, None
-        if number >= TARGET_LIMIT:
-            self.problem(place, _("must be less than %(limit)s") % {"limit": TARGET_LIMIT})
-            return False, None
-        if number != number.quantize(Decimal(1).scaleb(-TARGET_DECIMAL_PLACES)):
-            self.problem(
-                place,
-                _("must have at most %(places)s decimal places")
-                % {"places": TARGET_DECIMAL_PLACES},
-            )
-            return False, None
-        if number == 0 and direction == Direction.HIGHER:
-            self.problem(place, _("must not be 0 for a KPI where higher is better"))
-            return False, None
-        return True, number
-
-    def unique(self, seen: dict[Any, str], value: Any, place: str) -> None:
-        """Note `value` at `place`, reporting it when an earlier place already used it."""
-        if value is None:
-            return
-        if value in seen:
-            self.problem(
-                place,
-                _("%(value)s is used more than once (first at %(place)s)")
-                % {"value": value, "place": seen[value]},
-            )
-        else:
-            seen[value] = place
-
-
 def _check_texts(
-    checker: _Checker, value: Any, place: str, model: type[models.Model], name: str
+    checker: Checker, value: Any, place: str, model: type[models.Model], name: str
 ) -> tuple[Text, ...] | None:
     items = checker.sequence(value, place)
     if items is None:
@@ -377,7 +204,7 @@ def _check_texts(
 
 
 def _check_coded_list(
-    checker: _Checker, value: Any, place: str, model: type[models.Model]
+    checker: Checker, value: Any, place: str, model: type[models.Model]
 ) -> tuple[CodedText, ...] | None:
     items = checker.sequence(value, place)
     if items is None:
@@ -386,22 +213,22 @@ def _check_coded_list(
     result: list[CodedText] = []
     for index, item in enumerate(items):
         code_value = item.get("code") if isinstance(item, dict) else None
-        item_place = _label(place, index, code_value)
+        item_place = label(place, index, code_value)
         code, text = checker.bilingual(
             item,
             item_place,
             model=model,
             name="text",
-            code=(LOWER_CODE, _max_length(model, "code")),
+            code=(LOWER_CODE, field_max_length(model, "code")),
         )
-        checker.unique(seen, code, _join(item_place, "code"))
+        checker.unique(seen, code, join(item_place, "code"))
         if code is not None and text is not None:
             result.append(CodedText(code, text))
     return tuple(result) if len(result) == len(items) else None
 
 
 def _check_policy(
-    checker: _Checker, value: Any
+    checker: Checker, value: Any
 ) -> tuple[CodedText | None, tuple[CodedText, ...] | None, tuple[Text, ...] | None]:
     policy = checker.mapping(value, "policy", required=("frequency", "assessors", "result_uses"))
     if policy is None:
@@ -413,7 +240,7 @@ def _check_policy(
             "policy.frequency",
             model=PolicyItem,
             name="text",
-            code=(LOWER_CODE, _max_length(PolicyItem, "code")),
+            code=(LOWER_CODE, field_max_length(PolicyItem, "code")),
         )
         frequency = CodedText(code, text) if code is not None and text is not None else None
     assessors = (
@@ -429,7 +256,38 @@ def _check_policy(
     return frequency, assessors, result_uses
 
 
-def _check_kpi(checker: _Checker, value: Any, place: str) -> KpiSpec | None:
+def _check_target(
+    checker: Checker, value: Any, place: str, direction: str | None
+) -> tuple[bool, Decimal | None]:
+    """(valid, value): empty, or a number of at least 0 with at most 4 decimal places."""
+    if value is None:
+        return True, None
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        checker.problem(place, _("must be empty (null) or a number"))
+        return False, None
+    number = Decimal(value)
+    if not number.is_finite():
+        checker.problem(place, _("must be empty (null) or a number"))
+        return False, None
+    if number < 0:
+        checker.problem(place, _("must not be negative"))
+        return False, None
+    if number >= TARGET_LIMIT:
+        checker.problem(place, _("must be less than %(limit)s") % {"limit": TARGET_LIMIT})
+        return False, None
+    if number != number.quantize(Decimal(1).scaleb(-TARGET_DECIMAL_PLACES)):
+        checker.problem(
+            place,
+            _("must have at most %(places)s decimal places") % {"places": TARGET_DECIMAL_PLACES},
+        )
+        return False, None
+    if number == 0 and direction == Direction.HIGHER:
+        checker.problem(place, _("must not be 0 for a KPI where higher is better"))
+        return False, None
+    return True, number
+
+
+def _check_kpi(checker: Checker, value: Any, place: str) -> KpiSpec | None:
     kpi = checker.mapping(
         value,
         place,
@@ -439,39 +297,39 @@ def _check_kpi(checker: _Checker, value: Any, place: str) -> KpiSpec | None:
     if kpi is None:
         return None
     code = (
-        checker.code(kpi["code"], _join(place, "code"), UPPER_CODE, _max_length(Kpi, "code"))
+        checker.code(kpi["code"], join(place, "code"), UPPER_CODE, field_max_length(Kpi, "code"))
         if "code" in kpi
         else None
     )
     name = (
-        checker.bilingual(kpi["name"], _join(place, "name"), model=Kpi, name="name")[1]
+        checker.bilingual(kpi["name"], join(place, "name"), model=Kpi, name="name")[1]
         if "name" in kpi
         else None
     )
     direction = (
-        checker.choice(kpi["direction"], _join(place, "direction"), list(Direction.values))
+        checker.choice(kpi["direction"], join(place, "direction"), list(Direction.values))
         if "direction" in kpi
         else None
     )
     unit = (
-        checker.choice(kpi["unit"], _join(place, "unit"), list(Unit.values))
+        checker.choice(kpi["unit"], join(place, "unit"), list(Unit.values))
         if "unit" in kpi
         else None
     )
     target_ok, target = (
-        checker.target(kpi["default_target"], _join(place, "default_target"), direction)
+        _check_target(checker, kpi["default_target"], join(place, "default_target"), direction)
         if "default_target" in kpi
         else (False, None)
     )
     weight = (
-        checker.whole(kpi["default_weight"], _join(place, "default_weight"), low=0, high=MAX_WEIGHT)
+        checker.whole(kpi["default_weight"], join(place, "default_weight"), low=0, high=MAX_WEIGHT)
         if "default_weight" in kpi
         else None
     )
     definition: Text | None = NO_TEXT
     if "definition" in kpi:
         definition = checker.bilingual(
-            kpi["definition"], _join(place, "definition"), model=Kpi, name="definition"
+            kpi["definition"], join(place, "definition"), model=Kpi, name="definition"
         )[1]
     if (
         code is None
@@ -495,7 +353,7 @@ class _Qualifications:
     abilities: tuple[Text, ...] = ()
 
 
-def _check_qualifications(checker: _Checker, value: Any, place: str) -> _Qualifications | None:
+def _check_qualifications(checker: Checker, value: Any, place: str) -> _Qualifications | None:
     found = checker.mapping(
         value,
         place,
@@ -508,18 +366,18 @@ def _check_qualifications(checker: _Checker, value: Any, place: str) -> _Qualifi
     ok = True
     for key in ("education", "experience"):
         if key in found:
-            text = checker.bilingual(found[key], _join(place, key), model=Department, name=key)[1]
+            text = checker.bilingual(found[key], join(place, key), model=Department, name=key)[1]
             ok = ok and text is not None
             setattr(result, key, text)
     for key in ("majors", "abilities"):
         if key in found:
-            texts = _check_texts(checker, found[key], _join(place, key), QualificationItem, "text")
+            texts = _check_texts(checker, found[key], join(place, key), QualificationItem, "text")
             ok = ok and texts is not None
             setattr(result, key, texts)
     years = found.get("experience_years")
     if years is not None:
         checked = checker.whole(
-            years, _join(place, "experience_years"), low=0, high=MAX_EXPERIENCE_YEARS
+            years, join(place, "experience_years"), low=0, high=MAX_EXPERIENCE_YEARS
         )
         ok = ok and checked is not None
         result.experience_years = checked
@@ -527,7 +385,7 @@ def _check_qualifications(checker: _Checker, value: Any, place: str) -> _Qualifi
 
 
 def _check_department(
-    checker: _Checker, value: Any, place: str, kpi_codes: dict[Any, str]
+    checker: Checker, value: Any, place: str, kpi_codes: dict[Any, str]
 ) -> DepartmentSpec | None:
     found = checker.mapping(
         value,
@@ -538,13 +396,13 @@ def _check_department(
     if found is None:
         return None
     seq = (
-        checker.whole(found["seq"], _join(place, "seq"), low=1, high=MAX_POSITION)
+        checker.whole(found["seq"], join(place, "seq"), low=1, high=MAX_POSITION)
         if "seq" in found
         else None
     )
     code = (
         checker.code(
-            found["code"], _join(place, "code"), UPPER_CODE, _max_length(Department, "code")
+            found["code"], join(place, "code"), UPPER_CODE, field_max_length(Department, "code")
         )
         if "code" in found
         else None
@@ -552,35 +410,38 @@ def _check_department(
     name = head_position = None
     if "name" in found:
         name = checker.bilingual(
-            found["name"], _join(place, "name"), model=Department, name="name"
+            found["name"],
+            join(place, "name"),
+            model=Department,
+            name="name",
         )[1]
     if "head_position" in found:
         head_position = checker.bilingual(
             found["head_position"],
-            _join(place, "head_position"),
+            join(place, "head_position"),
             model=Department,
             name="head_position",
         )[1]
     source = (
-        checker.choice(found["source"], _join(place, "source"), list(Provenance.values))
+        checker.choice(found["source"], join(place, "source"), list(Provenance.values))
         if "source" in found
         else None
     )
     duties = (
-        _check_texts(checker, found["duties"], _join(place, "duties"), Duty, "text")
+        _check_texts(checker, found["duties"], join(place, "duties"), Duty, "text")
         if "duties" in found
         else None
     )
     kpis: tuple[KpiSpec, ...] | None = None
-    kpi_items = checker.sequence(found["kpis"], _join(place, "kpis")) if "kpis" in found else None
+    kpi_items = checker.sequence(found["kpis"], join(place, "kpis")) if "kpis" in found else None
     if kpi_items is not None:
         checked: list[KpiSpec | None] = []
         for index, item in enumerate(kpi_items):
             kpi_code = item.get("code") if isinstance(item, dict) else None
-            kpi_place = _label(_join(place, "kpis"), index, kpi_code)
+            kpi_place = label(join(place, "kpis"), index, kpi_code)
             spec = _check_kpi(checker, item, kpi_place)
             if isinstance(kpi_code, str):
-                checker.unique(kpi_codes, kpi_code, _join(kpi_place, "code"))
+                checker.unique(kpi_codes, kpi_code, join(kpi_place, "code"))
             checked.append(spec)
         # The weights are added up whenever each of them is valid, even if other fields are not.
         weights = [
@@ -593,7 +454,7 @@ def _check_department(
             if total != MAX_WEIGHT:
                 total_ok = False
                 checker.problem(
-                    _join(place, "kpis"),
+                    join(place, "kpis"),
                     _("the KPI weights add up to %(total)s; they must add up to 100")
                     % {"total": total},
                 )
@@ -602,7 +463,7 @@ def _check_department(
     qualifications: _Qualifications | None = _Qualifications()
     if "qualifications" in found:
         qualifications = _check_qualifications(
-            checker, found["qualifications"], _join(place, "qualifications")
+            checker, found["qualifications"], join(place, "qualifications")
         )
     if (
         seq is None
@@ -633,7 +494,7 @@ def _check_department(
 
 def catalogue_check(document: Any) -> Catalogue:
     """The catalogue in `document` (parsed YAML); raises CatalogueError listing every problem."""
-    checker = _Checker()
+    checker = Checker()
     if document is None:
         raise CatalogueError([_("the file is empty")])
     if not isinstance(document, dict):
@@ -673,12 +534,12 @@ def catalogue_check(document: Any) -> Catalogue:
     kpi_codes: dict[Any, str] = {}
     for index, item in enumerate(items or []):
         found = item if isinstance(item, dict) else {}
-        place = _label("departments", index, found.get("code"))
+        place = label("departments", index, found.get("code"))
         if isinstance(found.get("code"), str):
-            checker.unique(codes, found["code"], _join(place, "code"))
+            checker.unique(codes, found["code"], join(place, "code"))
         seq = found.get("seq")
         if isinstance(seq, int) and not isinstance(seq, bool):
-            checker.unique(seqs, seq, _join(place, "seq"))
+            checker.unique(seqs, seq, join(place, "seq"))
         departments.append(_check_department(checker, item, place, kpi_codes))
     if checker.problems:
         raise CatalogueError(checker.problems)
@@ -720,18 +581,6 @@ def catalogue_read(*, path: Path) -> Catalogue:
 
 
 @dataclass
-class KindCounts:
-    created: int = 0
-    updated: int = 0
-    deleted: int = 0
-    deactivated: int = 0
-
-    @property
-    def changed(self) -> int:
-        return self.created + self.updated + self.deleted + self.deactivated
-
-
-@dataclass
 class LoadReport:
     path: Path
     departments: KindCounts = field(default_factory=KindCounts)
@@ -759,112 +608,6 @@ class LoadReport:
         return any(counts.changed for _label, counts in self.kinds())
 
 
-def _assign(obj: models.Model, values: Mapping[str, Any]) -> bool:
-    """Set `values` on `obj`; True when any of them differed."""
-    changed = False
-    for name, value in values.items():
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
-            changed = True
-    return changed
-
-
-def _sync_keyed(
-    *,
-    model: type[M],
-    existing: dict[K, M],
-    wanted: dict[K, dict[str, Any]],
-    build: Callable[[K, dict[str, Any]], M],
-    counts: KindCounts,
-) -> None:
-    """Make the rows `existing` (by key) match `wanted`: update, create, delete the rest."""
-    new: list[M] = []
-    for key, values in wanted.items():
-        obj = existing.get(key)
-        if obj is None:
-            new.append(build(key, values))
-        elif _assign(obj, values):
-            obj.save()
-            counts.updated += 1
-    extra = [obj.pk for key, obj in existing.items() if key not in wanted]
-    if extra:
-        model._default_manager.filter(pk__in=extra).delete()
-        counts.deleted += len(extra)
-    if new:
-        model._default_manager.bulk_create(new)
-        counts.created += len(new)
-
-
-def _free_positions(blocked: set[int]) -> Iterator[int]:
-    top = max(blocked, default=0)
-    candidates = chain(range(top + 1, MAX_POSITION + 1), range(1, top + 1))
-    return (value for value in candidates if value not in blocked)
-
-
-def _sync_ranked(
-    *,
-    model: type[M],
-    existing: dict[str, M],
-    wanted: dict[str, dict[str, Any]],
-    position: str,
-    build: Callable[[str, dict[str, Any]], M],
-    counts: KindCounts,
-) -> dict[str, M]:
-    """Make the rows `existing` (by code) match `wanted`, whose unique `position` may move.
-
-    Rows in `existing` but not in `wanted` are left for the caller to delete; any of them
-    that holds a position the file gives to another row moves after the catalogue's.
-    Rows changing position first step aside to free positions, so that a swap never meets
-    the unique constraint halfway.
-    """
-    targets = {code: values[position] for code, values in wanted.items()}
-    taken = set(targets.values())
-    free = _free_positions(taken | {getattr(obj, position) for obj in existing.values()})
-    finals: dict[str, int] = {}
-    for code, obj in existing.items():
-        current = getattr(obj, position)
-        if code in targets:
-            target = targets[code]
-        elif current in taken:
-            target = next(free)
-        else:
-            continue
-        if target != current:
-            finals[code] = target
-    manager = model._default_manager
-    for code, target in finals.items():
-        if code in wanted:  # steps aside now, takes its place when saved below
-            manager.filter(pk=existing[code].pk).update(**{position: next(free)})
-        else:  # out of the catalogue: goes straight to a free position
-            manager.filter(pk=existing[code].pk).update(**{position: target})
-            setattr(existing[code], position, target)
-    result: dict[str, M] = {}
-    new: list[M] = []
-    for code, values in wanted.items():
-        if code not in existing:
-            result[code] = build(code, values)
-            new.append(result[code])
-            continue
-        obj = result[code] = existing[code]
-        if _assign(obj, values):
-            obj.save()
-            counts.updated += 1
-    if new:
-        manager.bulk_create(new)
-        counts.created += len(new)
-    return result
-
-
-def _delete_unless_used(obj: models.Model) -> dict[str, int] | None:
-    """Delete `obj` (a savepoint keeps the load going); None when something still uses it."""
-    try:
-        with transaction.atomic():
-            _total, per_model = obj.delete()
-    except (ProtectedError, RestrictedError):
-        return None
-    return per_model
-
-
 def _load_policy(catalogue: Catalogue, report: LoadReport) -> None:
     wanted: dict[tuple[str, int], dict[str, Any]] = {
         (PolicyItem.Kind.FREQUENCY, 1): {
@@ -885,7 +628,7 @@ def _load_policy(catalogue: Catalogue, report: LoadReport) -> None:
             "text_zh": text.zh,
             "text_en": text.en,
         }
-    _sync_keyed(
+    sync_keyed(
         model=PolicyItem,
         existing={(str(p.kind), p.order): p for p in PolicyItem.objects.all()},
         wanted={(str(kind), order): values for (kind, order), values in wanted.items()},
@@ -903,7 +646,7 @@ def _load_competencies(catalogue: Catalogue, report: LoadReport) -> None:
     for code, competency in list(existing.items()):
         if code in wanted:
             continue
-        if _delete_unless_used(competency) is None:
+        if delete_unless_used(competency) is None:
             report.warnings.append(
                 _(
                     "Competency %(code)s is no longer in the catalogue file but reviews use it, "
@@ -914,7 +657,7 @@ def _load_competencies(catalogue: Catalogue, report: LoadReport) -> None:
         else:
             report.competencies.deleted += 1
             del existing[code]
-    _sync_ranked(
+    sync_ranked(
         model=Competency,
         existing=existing,
         wanted=wanted,
@@ -958,7 +701,7 @@ def _kpi_values(spec: KpiSpec, department: Department, order: int) -> dict[str, 
 
 def _load_departments(catalogue: Catalogue, report: LoadReport) -> None:
     existing = {d.code: d for d in Department.objects.all()}
-    departments = _sync_ranked(
+    departments = sync_ranked(
         model=Department,
         existing=existing,
         wanted={spec.code: _department_values(spec) for spec in catalogue.departments},
@@ -980,7 +723,7 @@ def _load_departments(catalogue: Catalogue, report: LoadReport) -> None:
         ):
             for order, text in enumerate(texts, start=1):
                 items[(pk, str(kind), order)] = {"text_zh": text.zh, "text_en": text.en}
-    _sync_keyed(
+    sync_keyed(
         model=Duty,
         existing={
             (d.department_id, d.order): d for d in Duty.objects.filter(department_id__in=in_file)
@@ -989,7 +732,7 @@ def _load_departments(catalogue: Catalogue, report: LoadReport) -> None:
         build=lambda key, values: Duty(department_id=key[0], order=key[1], **values),
         counts=report.duties,
     )
-    _sync_keyed(
+    sync_keyed(
         model=QualificationItem,
         existing={
             (q.department_id, str(q.kind), q.order): q
@@ -1007,7 +750,7 @@ def _load_departments(catalogue: Catalogue, report: LoadReport) -> None:
     for code, department in existing.items():
         if code in departments:
             continue
-        deleted = _delete_unless_used(department)
+        deleted = delete_unless_used(department)
         if deleted is None:
             report.warnings.append(
                 _(
@@ -1037,7 +780,7 @@ def _load_kpis(
             kpi = existing.get(kpi_spec.code)
             if kpi is None:
                 new.append(Kpi(code=kpi_spec.code, **values))
-            elif _assign(kpi, values):
+            elif assign(kpi, values):
                 kpi.save()
                 counts.updated += 1
     if new:
@@ -1046,7 +789,7 @@ def _load_kpis(
     for code, kpi in existing.items():
         if code in wanted:
             continue
-        if _delete_unless_used(kpi) is not None:
+        if delete_unless_used(kpi) is not None:
             counts.deleted += 1
         elif kpi.is_active:
             kpi.is_active = False
