@@ -15,6 +15,8 @@ department, policy texts within their kind). Only rows whose values differ are s
 second load of the same file changes nothing. Rows no longer in the file are deleted; one that
 is still in use (a KPI, department or competency that reviews or employees refer to) is kept,
 and a KPI kept that way is marked inactive.
+
+The KPIs of a department are checked and loaded by `kpis.catalogue`.
 """
 
 from __future__ import annotations
@@ -43,7 +45,6 @@ from departments.catalogue_checker import (
 from departments.catalogue_sync import (
     MAX_POSITION,
     KindCounts,
-    assign,
     delete_unless_used,
     sync_keyed,
     sync_ranked,
@@ -56,13 +57,11 @@ from departments.models import (
     Provenance,
     QualificationItem,
 )
-from kpis.models import Direction, Kpi, Unit
+from kpis.catalogue import KpiSpec, check_kpis, load_kpis
+from kpis.models import Kpi
 
 FORMAT_VERSION = 1
-MAX_WEIGHT = 100
 MAX_EXPERIENCE_YEARS = 50
-TARGET_DECIMAL_PLACES = 4
-TARGET_LIMIT = Decimal(10) ** 14  # Kpi.default_target: 18 digits, 4 of them after the point
 # Serialises concurrent loads on PostgreSQL (any constant shared by all loaders will do).
 ADVISORY_LOCK_KEY = 7_245_001
 
@@ -86,17 +85,6 @@ class CatalogueError(Exception):
 class CodedText:
     code: str
     text: Text
-
-
-@dataclass(frozen=True)
-class KpiSpec:
-    code: str
-    name: Text
-    direction: str
-    unit: str
-    default_target: Decimal | None
-    default_weight: int
-    definition: Text
 
 
 @dataclass(frozen=True)
@@ -256,94 +244,6 @@ def _check_policy(
     return frequency, assessors, result_uses
 
 
-def _check_target(
-    checker: Checker, value: Any, place: str, direction: str | None
-) -> tuple[bool, Decimal | None]:
-    """(valid, value): empty, or a number of at least 0 with at most 4 decimal places."""
-    if value is None:
-        return True, None
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        checker.problem(place, _("must be empty (null) or a number"))
-        return False, None
-    number = Decimal(value)
-    if not number.is_finite():
-        checker.problem(place, _("must be empty (null) or a number"))
-        return False, None
-    if number < 0:
-        checker.problem(place, _("must not be negative"))
-        return False, None
-    if number >= TARGET_LIMIT:
-        checker.problem(place, _("must be less than %(limit)s") % {"limit": TARGET_LIMIT})
-        return False, None
-    if number != number.quantize(Decimal(1).scaleb(-TARGET_DECIMAL_PLACES)):
-        checker.problem(
-            place,
-            _("must have at most %(places)s decimal places") % {"places": TARGET_DECIMAL_PLACES},
-        )
-        return False, None
-    if number == 0 and direction == Direction.HIGHER:
-        checker.problem(place, _("must not be 0 for a KPI where higher is better"))
-        return False, None
-    return True, number
-
-
-def _check_kpi(checker: Checker, value: Any, place: str) -> KpiSpec | None:
-    kpi = checker.mapping(
-        value,
-        place,
-        required=("code", "name", "direction", "unit", "default_target", "default_weight"),
-        optional=("definition",),
-    )
-    if kpi is None:
-        return None
-    code = (
-        checker.code(kpi["code"], join(place, "code"), UPPER_CODE, field_max_length(Kpi, "code"))
-        if "code" in kpi
-        else None
-    )
-    name = (
-        checker.bilingual(kpi["name"], join(place, "name"), model=Kpi, name="name")[1]
-        if "name" in kpi
-        else None
-    )
-    direction = (
-        checker.choice(kpi["direction"], join(place, "direction"), list(Direction.values))
-        if "direction" in kpi
-        else None
-    )
-    unit = (
-        checker.choice(kpi["unit"], join(place, "unit"), list(Unit.values))
-        if "unit" in kpi
-        else None
-    )
-    target_ok, target = (
-        _check_target(checker, kpi["default_target"], join(place, "default_target"), direction)
-        if "default_target" in kpi
-        else (False, None)
-    )
-    weight = (
-        checker.whole(kpi["default_weight"], join(place, "default_weight"), low=0, high=MAX_WEIGHT)
-        if "default_weight" in kpi
-        else None
-    )
-    definition: Text | None = NO_TEXT
-    if "definition" in kpi:
-        definition = checker.bilingual(
-            kpi["definition"], join(place, "definition"), model=Kpi, name="definition"
-        )[1]
-    if (
-        code is None
-        or name is None
-        or direction is None
-        or unit is None
-        or not target_ok
-        or weight is None
-        or definition is None
-    ):
-        return None
-    return KpiSpec(code, name, direction, unit, target, weight, definition)
-
-
 @dataclass
 class _Qualifications:
     education: Text = NO_TEXT
@@ -432,34 +332,11 @@ def _check_department(
         if "duties" in found
         else None
     )
-    kpis: tuple[KpiSpec, ...] | None = None
-    kpi_items = checker.sequence(found["kpis"], join(place, "kpis")) if "kpis" in found else None
-    if kpi_items is not None:
-        checked: list[KpiSpec | None] = []
-        for index, item in enumerate(kpi_items):
-            kpi_code = item.get("code") if isinstance(item, dict) else None
-            kpi_place = label(join(place, "kpis"), index, kpi_code)
-            spec = _check_kpi(checker, item, kpi_place)
-            if isinstance(kpi_code, str):
-                checker.unique(kpi_codes, kpi_code, join(kpi_place, "code"))
-            checked.append(spec)
-        # The weights are added up whenever each of them is valid, even if other fields are not.
-        weights = [
-            item.get("default_weight") if isinstance(item, dict) else None for item in kpi_items
-        ]
-        whole = [w for w in weights if type(w) is int and 0 <= w <= MAX_WEIGHT]
-        total_ok = True
-        if len(whole) == len(weights):
-            total = sum(whole)
-            if total != MAX_WEIGHT:
-                total_ok = False
-                checker.problem(
-                    join(place, "kpis"),
-                    _("the KPI weights add up to %(total)s; they must add up to 100")
-                    % {"total": total},
-                )
-        if total_ok and all(checked):
-            kpis = tuple(spec for spec in checked if spec is not None)
+    kpis = (
+        check_kpis(checker, found["kpis"], join(place, "kpis"), kpi_codes)
+        if "kpis" in found
+        else None
+    )
     qualifications: _Qualifications | None = _Qualifications()
     if "qualifications" in found:
         qualifications = _check_qualifications(
@@ -683,22 +560,6 @@ def _department_values(spec: DepartmentSpec) -> dict[str, Any]:
     }
 
 
-def _kpi_values(spec: KpiSpec, department: Department, order: int) -> dict[str, Any]:
-    return {
-        "department_id": department.pk,
-        "order": order,
-        "name_zh": spec.name.zh,
-        "name_en": spec.name.en,
-        "direction": spec.direction,
-        "unit": spec.unit,
-        "default_target": spec.default_target,
-        "default_weight": spec.default_weight,
-        "definition_zh": spec.definition.zh,
-        "definition_en": spec.definition.en,
-        "is_active": True,
-    }
-
-
 def _load_departments(catalogue: Catalogue, report: LoadReport) -> None:
     existing = {d.code: d for d in Department.objects.all()}
     departments = sync_ranked(
@@ -745,7 +606,7 @@ def _load_departments(catalogue: Catalogue, report: LoadReport) -> None:
         counts=report.qualification_items,
     )
 
-    _load_kpis(catalogue, departments, report)
+    load_kpis(((departments[spec.code], spec.kpis) for spec in catalogue.departments), report.kpis)
 
     for code, department in existing.items():
         if code in departments:
@@ -763,38 +624,6 @@ def _load_departments(catalogue: Catalogue, report: LoadReport) -> None:
         report.departments.deleted += 1
         report.duties.deleted += deleted.get(Duty._meta.label, 0)
         report.qualification_items.deleted += deleted.get(QualificationItem._meta.label, 0)
-
-
-def _load_kpis(
-    catalogue: Catalogue, departments: dict[str, Department], report: LoadReport
-) -> None:
-    counts = report.kpis
-    existing = {k.code: k for k in Kpi.objects.all()}
-    new: list[Kpi] = []
-    wanted: set[str] = set()
-    for spec in catalogue.departments:
-        department = departments[spec.code]
-        for order, kpi_spec in enumerate(spec.kpis, start=1):
-            values = _kpi_values(kpi_spec, department, order)
-            wanted.add(kpi_spec.code)
-            kpi = existing.get(kpi_spec.code)
-            if kpi is None:
-                new.append(Kpi(code=kpi_spec.code, **values))
-            elif assign(kpi, values):
-                kpi.save()
-                counts.updated += 1
-    if new:
-        Kpi.objects.bulk_create(new)
-        counts.created += len(new)
-    for code, kpi in existing.items():
-        if code in wanted:
-            continue
-        if delete_unless_used(kpi) is not None:
-            counts.deleted += 1
-        elif kpi.is_active:
-            kpi.is_active = False
-            kpi.save()
-            counts.deactivated += 1
 
 
 def catalogue_load(*, path: Path | None = None) -> LoadReport:
