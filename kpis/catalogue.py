@@ -37,10 +37,9 @@ from departments.catalogue_checker import (
 from departments.catalogue_sync import KindCounts, assign, delete_unless_used
 from departments.models import Department
 from kpis.models import Direction, Kpi, Unit
-
-MAX_WEIGHT = 100
-TARGET_DECIMAL_PLACES = 4
-TARGET_LIMIT = Decimal(10) ** 14  # Kpi.default_target: 18 digits, 4 of them after the point
+from kpis.values import FIGURE_LIMIT as TARGET_LIMIT
+from kpis.values import MAX_DECIMAL_PLACES as TARGET_DECIMAL_PLACES
+from kpis.values import MAX_WEIGHT
 
 
 @dataclass(frozen=True)

@@ -34,9 +34,7 @@ from django.db import connection
 from django.db.models import (
     Case,
     CharField,
-    Exists,
     Func,
-    OuterRef,
     Q,
     QuerySet,
     Subquery,
@@ -46,6 +44,7 @@ from django.db.models import (
 
 from departments.models import Department, Employee
 from reviews.models import ApprovedResult, ReviewCycle
+from reviews.selectors.aggregates import latest_results
 
 FIELDS = (
     "employee_no",
@@ -110,26 +109,15 @@ class PayrollState:
     roster_updated_at: object
 
 
-def _results(*, period: str, updated_since: dt.datetime | None) -> QuerySet[ApprovedResult]:
+def _latest(*, period: str, updated_since: dt.datetime | None) -> QuerySet[ApprovedResult]:
     # The cycle as a subquery rather than a join on its period: the plan then never depends on
     # the statistics of the cycles' table, which is too small for autovacuum to ever analyse
     # (with a join and no statistics PostgreSQL sorts the whole quarter for every page).
     cycle = ReviewCycle.objects.filter(period=period).values("pk")[:1]
-    results = ApprovedResult.objects.filter(review__cycle_id=Subquery(cycle))
+    results = latest_results().filter(review__cycle_id=Subquery(cycle))
     if updated_since is not None:
         results = results.filter(approved_at__gt=updated_since)
-    return results
-
-
-def _latest(*, period: str, updated_since: dt.datetime | None) -> QuerySet[ApprovedResult]:
-    newer = ApprovedResult.objects.filter(
-        review_id=OuterRef("review_id"), version__gt=OuterRef("version")
-    )
-    return (
-        _results(period=period, updated_since=updated_since)
-        .filter(~Exists(newer))
-        .order_by("approved_at", "id")
-    )
+    return results.order_by("approved_at", "id")
 
 
 def payroll_rows(

@@ -19,8 +19,6 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from hrperf.lib.uploads import too_large_message
-
 # A 5 MB workbook unpacks to a few tens of MB at most; more than this is a zip bomb.
 MAX_UNPACKED_XLSX_BYTES = 100 * 1024 * 1024
 
@@ -70,6 +68,12 @@ def _describe(error: RowError) -> str:
 
 def file_error(message: str) -> ImportRejected:
     return ImportRejected([RowError(row=None, field=None, message=message)])
+
+
+def too_large_message() -> str:
+    return _("The file is too large: at most %(max)s MB.") % {
+        "max": settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+    }
 
 
 def old_excel_file() -> ImportRejected:

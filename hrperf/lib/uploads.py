@@ -9,8 +9,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from hrperf.lib.tables import too_large_message
 
 
 class UploadLimit(FileUploadHandler):
@@ -39,12 +40,6 @@ def limit_uploads(request: HttpRequest) -> UploadLimit:
     limit = UploadLimit(request, settings.MAX_UPLOAD_BYTES)
     request.upload_handlers = [limit, *request.upload_handlers]
     return limit
-
-
-def too_large_message() -> str:
-    return gettext("The file is too large: at most %(max)s MB.") % {
-        "max": settings.MAX_UPLOAD_BYTES // (1024 * 1024)
-    }
 
 
 def max_upload_mb() -> int:

@@ -1,0 +1,364 @@
+"""Acting on reviews: HR's figures, each assessor's ratings, submitting; the director's return,
+approval (one or many, all or none) and reopening. Each goes through the service of the same
+name, which checks who may do it in which state (the workflow table); a change based on an
+older `revision` of the review is refused (409)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from hrperf.api.exceptions import ApiError, field_error
+from hrperf.api.fields import (
+    StrictCharField,
+    StrictIntegerField,
+)
+from hrperf.api.schema import error_responses
+from hrperf.api.views import JsonApi, caller_roles, parse_body, require
+from hrperf.lib.errors import Conflict, FieldError, ValidationFailed
+from reviews import selectors, services
+from reviews.api.common import BULK_MAX, MAX_ID, MAX_REVISION, MAX_TEXT, WRITE_ERRORS
+from reviews.api.reviews import review_or_404, review_response
+from reviews.api.serializers import ReviewDetailSerializer, ReviewRowSerializer
+from reviews.models import (
+    AssessorRole,
+    Review,
+)
+
+LINES_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": (
+        "By KPI code, the figures to change of that line: `target` and `actual` as decimal "
+        "strings (at most 4 places; null clears), `weight` a whole percent. The weights of "
+        "the review must still add up to 100."
+    ),
+    "additionalProperties": {
+        "type": "object",
+        "properties": {
+            "target": {"type": "string", "nullable": True, "example": "100"},
+            "actual": {"type": "string", "nullable": True, "example": "92.5"},
+            "weight": {"type": "integer", "minimum": 0, "maximum": 100, "example": 30},
+        },
+        "additionalProperties": False,
+    },
+    "example": {"SALES_PLAN_RATE": {"target": "100", "actual": "92.5", "weight": 30}},
+}
+
+
+RATINGS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "By competency code, a whole number from 1 to 5.",
+    "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 5},
+    "example": {"culture_loyalty": 4, "customer_industry_knowledge": 3},
+}
+
+
+def _is_whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+@extend_schema_field(LINES_SCHEMA)
+class FigureLinesField(serializers.Field):
+    """{KPI code: {"target": "…", "actual": "…", "weight": n}}, the values as given (the
+    service checks them); here only their JSON types."""
+
+    default_error_messages = {"not_an_object": _("Send an object, by KPI code.")}
+
+    def to_internal_value(self, data: Any) -> dict[str, dict[str, Any]]:
+        if not isinstance(data, dict):
+            self.fail("not_an_object")
+        problems: dict[str, Any] = {}
+        for code, values in data.items():
+            if not isinstance(values, dict):
+                problems[code] = [_("Send an object, by KPI code.")]
+                continue
+            for name, value in values.items():
+                if name in ("target", "actual") and not (value is None or isinstance(value, str)):
+                    problems.setdefault(code, {})[name] = [
+                        _('Give the number as text, such as "92.5".')
+                    ]
+                elif name == "weight" and not _is_whole(value):
+                    problems.setdefault(code, {})[name] = [_("Enter a whole number from 0 to 100.")]
+        if problems:
+            raise serializers.ValidationError(problems)
+        return data
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+@extend_schema_field(RATINGS_SCHEMA)
+class RatingValuesField(serializers.Field):
+    default_error_messages = {"not_an_object": _("Send an object, by competency code.")}
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            self.fail("not_an_object")
+        problems = {
+            code: [_("A rating is a whole number from 1 to 5.")]
+            for code, value in data.items()
+            if not _is_whole(value)
+        }
+        if problems:
+            raise serializers.ValidationError(problems)
+        return data
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+class FiguresSerializer(serializers.Serializer):
+    revision = StrictIntegerField(
+        min_value=1, max_value=MAX_REVISION, help_text="The `revision` the change is based on."
+    )
+    lines = FigureLinesField()
+
+
+class RatingsInputSerializer(serializers.Serializer):
+    revision = StrictIntegerField(
+        min_value=1, max_value=MAX_REVISION, help_text="The `revision` the change is based on."
+    )
+    ratings = RatingValuesField()
+    comments = serializers.DictField(
+        child=StrictCharField(allow_blank=True, max_length=MAX_TEXT),
+        required=False,
+        help_text="By competency code, the assessor's comment.",
+    )
+
+
+class ReturnSerializer(serializers.Serializer):
+    comment = StrictCharField(
+        allow_blank=True, max_length=MAX_TEXT, help_text="What HR should change."
+    )
+
+
+class ReopenSerializer(serializers.Serializer):
+    reason = StrictCharField(
+        allow_blank=True, max_length=MAX_TEXT, help_text="Why the approved review is corrected."
+    )
+
+
+class BulkApproveSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=StrictIntegerField(min_value=1, max_value=MAX_ID),
+        min_length=1,
+        max_length=BULK_MAX,
+        help_text="The reviews to approve, all or none.",
+    )
+
+
+def _line_field(name: str, codes: Mapping[str, int]) -> str:
+    """A service's field name for a KPI line in the request's terms: `lines.<code>.<figure>`,
+    and `lines` for the weights taken together."""
+    if name.split(".", 1)[0] in codes:
+        return f"lines.{name}"
+    return "lines" if name == "weight" else name
+
+
+ASSESSOR_PARAMETER = OpenApiParameter(
+    "assessor_role",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    enum=AssessorRole.values,
+    description="The assessor the ratings are given as.",
+)
+
+
+class ReviewFiguresApi(JsonApi):
+    @extend_schema(
+        operation_id="reviews_figures_update",
+        tags=["reviews"],
+        summary="Set targets, actual figures and weights of KPI lines (HR)",
+        description=(
+            "Nothing is saved if any value is refused; each problem names its field "
+            "(`lines.<KPI code>.<target|actual|weight>`, or `lines` for the sum of the "
+            "weights). A review that was submitted is scored again."
+        ),
+        request=FiguresSerializer,
+        responses={200: ReviewDetailSerializer, **WRITE_ERRORS},
+    )
+    def patch(self, request: Request, review_id: int) -> Response:
+        review = review_or_404(request, review_id)
+        data = parse_body(FiguresSerializer, request)
+        codes = selectors.review_line_ids(review=review)
+        unknown = [code for code in data["lines"] if code not in codes]
+        if unknown:
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        field=f"lines.{code}",
+                        message=_("No such KPI line on this review."),
+                        code="unknown_kpi",
+                    )
+                    for code in unknown
+                ]
+            )
+        try:
+            review = services.review_set_figures(
+                actor=request.user,
+                review=review,
+                figures={codes[code]: values for code, values in data["lines"].items()},
+                expected_revision=data["revision"],
+            )
+        except ValidationFailed as failed:
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        field=_line_field(error.field, codes),
+                        message=error.message,
+                        code=error.code,
+                        row=error.row,
+                    )
+                    for error in failed.errors
+                ]
+            ) from None
+        return review_response(request, review)
+
+
+class ReviewRatingsApi(JsonApi):
+    @extend_schema(
+        operation_id="reviews_ratings_update",
+        tags=["reviews"],
+        summary="Rate the competencies as one assessor",
+        description=(
+            "The marketing director rates as `marketing_director`, HR as `hr`. Only the "
+            "competencies given change; nothing is saved if any rating is refused."
+        ),
+        parameters=[ASSESSOR_PARAMETER],
+        request=RatingsInputSerializer,
+        responses={200: ReviewDetailSerializer, **WRITE_ERRORS},
+    )
+    def put(self, request: Request, review_id: int, assessor_role: str) -> Response:
+        review = review_or_404(request, review_id)
+        data = parse_body(RatingsInputSerializer, request)
+        review = services.review_rate(
+            actor=request.user,
+            review=review,
+            assessor_role=assessor_role,
+            ratings=data["ratings"],
+            comments=data.get("comments") or {},
+            expected_revision=data["revision"],
+        )
+        return review_response(request, review)
+
+
+class ReviewSubmitApi(JsonApi):
+    @extend_schema(
+        operation_id="reviews_submit",
+        tags=["reviews"],
+        summary="Submit a complete review for scoring (HR)",
+        description="The scoring worker scores it in the background.",
+        request=None,
+        responses={200: ReviewDetailSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request: Request, review_id: int) -> Response:
+        review = services.review_submit(
+            actor=request.user, review=review_or_404(request, review_id)
+        )
+        return review_response(request, review)
+
+
+class ReviewReturnApi(JsonApi):
+    @extend_schema(
+        operation_id="reviews_return",
+        tags=["reviews"],
+        summary="Return a scored review to HR with a comment (director)",
+        request=ReturnSerializer,
+        responses={200: ReviewDetailSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request: Request, review_id: int) -> Response:
+        review = review_or_404(request, review_id)
+        data = parse_body(ReturnSerializer, request)
+        review = services.review_return(actor=request.user, review=review, comment=data["comment"])
+        return review_response(request, review)
+
+
+class ReviewApproveApi(JsonApi):
+    @extend_schema(
+        operation_id="reviews_approve",
+        tags=["reviews"],
+        summary="Approve a scored review (director)",
+        description="Its figures freeze, and payroll sees them.",
+        request=None,
+        responses={200: ReviewDetailSerializer, **error_responses(403, 404, 409)},
+    )
+    def post(self, request: Request, review_id: int) -> Response:
+        review = services.review_approve(
+            actor=request.user, review=review_or_404(request, review_id)
+        )
+        return review_response(request, review)
+
+
+class ReviewsApproveApi(JsonApi):
+    @extend_schema(
+        operation_id="reviews_approve_many",
+        tags=["reviews"],
+        summary="Approve many scored reviews at once, all or none (director)",
+        description=(
+            "If any one cannot be approved, none is: the error names it by its place in "
+            "`ids` (`fields[].row`, counting from 0)."
+        ),
+        request=BulkApproveSerializer,
+        responses={200: ReviewRowSerializer(many=True), **WRITE_ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        roles = caller_roles(request)
+        require(roles.is_director)
+        ids = parse_body(BulkApproveSerializer, request)["ids"]
+        reviews = selectors.reviews_by_ids(viewer_roles=roles, review_ids=ids)
+        missing = [row for row, review_id in enumerate(ids) if review_id not in reviews]
+        if missing:
+            raise ValidationFailed(
+                [
+                    FieldError(field="ids", message=_("Not found."), code="not_found", row=row)
+                    for row in missing
+                ]
+            )
+        approved: dict[int, Review] = {}
+        # services.reviews_approve's all-or-nothing, one review at a time so that a refusal
+        # can name the review refused (by its place in `ids`).
+        with transaction.atomic():
+            for row, review_id in enumerate(ids):
+                if review_id in approved:
+                    continue
+                try:
+                    approved[review_id] = services.review_approve(
+                        actor=request.user, review=reviews[review_id]
+                    )
+                except Conflict as error:
+                    raise ApiError(
+                        status_code=status.HTTP_409_CONFLICT,
+                        code=error.code,
+                        message=error.message,
+                        fields=[field_error("ids", error.message, error.code, row)],
+                    ) from None
+        fresh = selectors.reviews_by_ids(viewer_roles=roles, review_ids=list(approved))
+        rows = [fresh[review_id] for review_id in approved]
+        return Response(ReviewRowSerializer(rows, many=True).data)
+
+
+class ReviewReopenApi(JsonApi):
+    @extend_schema(
+        operation_id="reviews_reopen",
+        tags=["reviews"],
+        summary="Reopen an approved review for a correction (director)",
+        description=(
+            "A new version begins; payroll keeps the last approved one until the corrected "
+            "version is approved."
+        ),
+        request=ReopenSerializer,
+        responses={200: ReviewDetailSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request: Request, review_id: int) -> Response:
+        review = review_or_404(request, review_id)
+        data = parse_body(ReopenSerializer, request)
+        review = services.review_reopen(actor=request.user, review=review, reason=data["reason"])
+        return review_response(request, review)

@@ -1,0 +1,56 @@
+"""What the reviews API's modules share: the limits of what a request may send, a quarter and a
+review looked up as the caller may see them, and reading a keyset position."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import NotFound
+
+from hrperf.api.pagination import Position
+from hrperf.api.schema import error_responses
+from hrperf.api.views import found
+from hrperf.lib.roles import Roles
+from reviews import selectors
+from reviews.models import (
+    ReviewCycle,
+)
+
+MAX_REVISION = 2**31 - 1
+
+
+MAX_ID = 2**63 - 1
+
+
+MAX_TEXT = 2000
+
+
+BULK_MAX = 1000
+
+
+PERIOD_PARAMETER = OpenApiParameter(
+    "period",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The quarter, such as 2026Q3.",
+)
+
+
+def cycle_or_404(roles: Roles, period: str) -> ReviewCycle:
+    """The quarter, for anyone with a role in the division; 404 otherwise."""
+    if not roles.sees_catalogue:
+        raise NotFound
+    cycle: ReviewCycle = found(selectors.cycle_get(period=period))
+    return cycle
+
+
+def position_id(position: Position | None) -> int | None:
+    """The id a keyset position (of one integer key) holds."""
+    if position is None:
+        return None
+    (value,) = position
+    assert isinstance(value, int)
+    return value
+
+
+WRITE_ERRORS = error_responses(400, 403, 404, 409)

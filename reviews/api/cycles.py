@@ -1,0 +1,278 @@
+"""The quarters' endpoints: the list, one quarter with its policy and its reviews counted by
+state, opening one (HR), changing its policy, generating and rescoring its reviews in the
+background, and following a job's progress."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from hrperf.api.fields import (
+    STRICT_FIELD_MAPPING,
+    StrictCharField,
+)
+from hrperf.api.schema import error_responses
+from hrperf.api.views import JsonApi, caller_roles, found, parse_body, require
+from hrperf.lib.errors import FieldError, ValidationFailed
+from reviews import selectors, services
+from reviews.api.common import PERIOD_PARAMETER, cycle_or_404
+from reviews.models import (
+    AssessorRole,
+    CycleJob,
+    ReviewCycle,
+    ScoringPolicy,
+)
+from reviews.policies import POLICY_FIELDS
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScoringPolicy
+        fields = ["version", *POLICY_FIELDS, "frozen_at"]
+        read_only_fields = fields
+
+
+class PolicyInputSerializer(serializers.ModelSerializer):
+    """The settings to change; those left out keep their value (or the default)."""
+
+    serializer_field_mapping = STRICT_FIELD_MAPPING
+
+    class Meta:
+        model = ScoringPolicy
+        fields = list(POLICY_FIELDS)
+        extra_kwargs = {name: {"required": False} for name in POLICY_FIELDS}
+
+
+class CycleCreateSerializer(serializers.Serializer):
+    period = StrictCharField(max_length=16, help_text="A year and a quarter, such as 2026Q3.")
+    policy = PolicyInputSerializer(
+        required=False, help_text="The scoring policy; scoring.md's defaults where left out."
+    )
+
+
+class ReviewCountsSerializer(serializers.Serializer):
+    """How many of the quarter's reviews (that the caller sees) are in each state."""
+
+    draft = serializers.IntegerField()
+    submitted = serializers.IntegerField()
+    scored = serializers.IntegerField()
+    returned = serializers.IntegerField()
+    approved = serializers.IntegerField()
+    reopened = serializers.IntegerField()
+
+
+class CycleSerializer(serializers.Serializer):
+    """A quarter, its current scoring policy and its reviews (those the caller sees) by state."""
+
+    period = serializers.CharField(source="cycle.period")
+    status = serializers.ChoiceField(source="cycle.status", choices=ReviewCycle.Status.choices)
+    starts_on = serializers.DateField(source="cycle.starts_on")
+    ends_on = serializers.DateField(source="cycle.ends_on")
+    created_at = serializers.DateTimeField(source="cycle.created_at")
+    closed_at = serializers.DateTimeField(source="cycle.closed_at", allow_null=True)
+    policy = PolicySerializer(help_text="The current version of the scoring policy.")
+    review_counts = ReviewCountsSerializer()
+
+
+class JobSerializer(serializers.ModelSerializer):
+    period = serializers.CharField(source="cycle.period")
+    url = serializers.SerializerMethodField(help_text="Where to follow the job's progress.")
+
+    class Meta:
+        model = CycleJob
+        fields = [
+            "id",
+            "period",
+            "kind",
+            "status",
+            "total",
+            "done",
+            "error",
+            "created_at",
+            "finished_at",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, job: CycleJob) -> str:
+        path = reverse("api-v1:cycle-job", kwargs={"period": job.cycle.period, "job_id": job.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+def _unknown_keys(raw: object, known: tuple[str, ...]) -> dict[str, Any]:
+    """The keys of a JSON object that are not `known`, for the service to name."""
+    if not isinstance(raw, Mapping):
+        return {}
+    return {key: value for key, value in raw.items() if key not in known}
+
+
+# The scoring rules name a policy's settings in their own terms; the API in the request's.
+_SCORING_POLICY_FIELDS = {
+    "assessor_weights": "hr_weight",
+    f"assessor_weights.{AssessorRole.MARKETING_DIRECTOR}": "director_weight",
+    f"assessor_weights.{AssessorRole.HR}": "hr_weight",
+    **{f"grade_bands.{grade}": f"band_{grade.lower()}" for grade in "SABC"},
+    **{f"pay_coefficients.{grade}": f"coefficient_{grade.lower()}" for grade in "SABCD"},
+}
+
+
+def _policy_errors(failed: ValidationFailed, prefix: str = "") -> ValidationFailed:
+    """The service's refusal of a policy, each field named as in the request."""
+    return ValidationFailed(
+        [
+            FieldError(
+                field=(
+                    error.field
+                    if error.field == "period"
+                    else prefix + _SCORING_POLICY_FIELDS.get(error.field, error.field)
+                ),
+                message=error.message,
+                code=error.code,
+                row=error.row,
+            )
+            for error in failed.errors
+        ]
+    )
+
+
+def _cycle_detail(request: Request, cycle: ReviewCycle) -> Response:
+    detail = selectors.cycle_detail(viewer_roles=caller_roles(request), cycle=cycle)
+    return Response(CycleSerializer(detail).data)
+
+
+class CycleListApi(JsonApi):
+    @extend_schema(
+        operation_id="cycles_list",
+        tags=["cycles"],
+        summary="The quarters, newest first",
+        responses={200: CycleSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        roles = caller_roles(request)
+        require(roles.sees_catalogue)
+        return Response(
+            CycleSerializer(selectors.cycle_details(viewer_roles=roles), many=True).data
+        )
+
+    @extend_schema(
+        operation_id="cycles_create",
+        tags=["cycles"],
+        summary="Open a quarter (HR)",
+        description="With its scoring policy: scoring.md's defaults for the settings left out.",
+        request=CycleCreateSerializer,
+        responses={201: CycleSerializer, **error_responses(400, 403)},
+    )
+    def post(self, request: Request) -> Response:
+        data = parse_body(CycleCreateSerializer, request)
+        policy = data.get("policy")
+        if policy is not None:
+            raw = request.data.get("policy")
+            policy = {**policy, **_unknown_keys(raw, POLICY_FIELDS)}
+        try:
+            cycle = services.cycle_open(actor=request.user, period=data["period"], policy=policy)
+        except ValidationFailed as failed:
+            raise _policy_errors(failed, prefix="policy.") from None
+        response = _cycle_detail(request, cycle)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+
+class CycleDetailApi(JsonApi):
+    @extend_schema(
+        operation_id="cycles_retrieve",
+        tags=["cycles"],
+        summary="A quarter, its current scoring policy and its reviews counted by state",
+        parameters=[PERIOD_PARAMETER],
+        responses={200: CycleSerializer, **error_responses(404)},
+    )
+    def get(self, request: Request, period: str) -> Response:
+        return _cycle_detail(request, cycle_or_404(caller_roles(request), period))
+
+
+class CyclePolicyApi(JsonApi):
+    @extend_schema(
+        operation_id="cycles_policy_update",
+        tags=["cycles"],
+        summary="Change a quarter's scoring policy (HR)",
+        description=(
+            "Only the settings given change. In place while no review scored with the policy "
+            "is approved, otherwise as a new version; the reviews not yet approved are "
+            "rescored in the background."
+        ),
+        parameters=[PERIOD_PARAMETER],
+        request=PolicyInputSerializer,
+        responses={200: PolicySerializer, **error_responses(400, 403, 404)},
+    )
+    def patch(self, request: Request, period: str) -> Response:
+        cycle = cycle_or_404(caller_roles(request), period)
+        values = {
+            **parse_body(PolicyInputSerializer, request),
+            **_unknown_keys(request.data, POLICY_FIELDS),
+        }
+        try:
+            policy = services.cycle_policy_update(actor=request.user, cycle=cycle, values=values)
+        except ValidationFailed as failed:
+            raise _policy_errors(failed) from None
+        return Response(PolicySerializer(policy).data)
+
+
+class CycleGenerateApi(JsonApi):
+    @extend_schema(
+        operation_id="cycles_generate",
+        tags=["cycles"],
+        summary="Generate the quarter's reviews in the background (HR)",
+        description=(
+            "One review for every active employee who has none yet, with the KPI lines of "
+            "their department. Follow the job's progress at its `url`."
+        ),
+        parameters=[PERIOD_PARAMETER],
+        request=None,
+        responses={202: JobSerializer, **error_responses(403, 404, 409)},
+    )
+    def post(self, request: Request, period: str) -> Response:
+        cycle = cycle_or_404(caller_roles(request), period)
+        return _job_accepted(request, services.cycle_generate(actor=request.user, cycle=cycle))
+
+
+def _job_accepted(request: Request, job: CycleJob) -> Response:
+    """202 with the background job to poll."""
+    return Response(
+        JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
+    )
+
+
+class CycleRescoreApi(JsonApi):
+    @extend_schema(
+        operation_id="cycles_rescore",
+        tags=["cycles"],
+        summary="Rescore the quarter's submitted and scored reviews in the background (HR)",
+        parameters=[PERIOD_PARAMETER],
+        request=None,
+        responses={202: JobSerializer, **error_responses(403, 404)},
+    )
+    def post(self, request: Request, period: str) -> Response:
+        cycle = cycle_or_404(caller_roles(request), period)
+        return _job_accepted(request, services.cycle_rescore(actor=request.user, cycle=cycle))
+
+
+class CycleJobApi(JsonApi):
+    @extend_schema(
+        operation_id="cycles_job_retrieve",
+        tags=["cycles"],
+        summary="Progress of a background job (HR)",
+        description="`done` of `total`; `status` is done or failed when it has finished.",
+        parameters=[PERIOD_PARAMETER],
+        responses={200: JobSerializer, **error_responses(404)},
+    )
+    def get(self, request: Request, period: str, job_id: int) -> Response:
+        roles = caller_roles(request)
+        cycle = cycle_or_404(roles, period)
+        job = found(selectors.job_get(viewer_roles=roles, cycle=cycle, job_id=job_id))
+        return Response(JobSerializer(job, context={"request": request}).data)
