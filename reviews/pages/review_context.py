@@ -78,7 +78,8 @@ def review_context(
 ) -> dict[str, Any]:
     detail = selectors.review_detail(review=review)
     names = names_of(detail)
-    offered = {name for name, act in PAGE_ACTIONS.items() if workflow.may(act, roles, review.state)}
+    actions = workflow.offered(roles, review.state)
+    offered = {name for name, action in PAGE_ACTIONS.items() if action in actions}
     can_edit_figures = "figures" in offered
     lines = _line_rows(detail, names, forms.get("figures", FormState()))
     assessors = _assessor_rows(detail, names, forms, roles, offered)

@@ -1,0 +1,69 @@
+"""How figures are written on pages, in files and in charts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from hrperf.lib.numbers import chart_number, grouped, plain, plain_text, two
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("100.0000"), "100"),
+        (Decimal("12.5000"), "12.5"),
+        (Decimal("5000000"), "5000000"),
+        (Decimal("1E+2"), "100"),
+        (Decimal("0.0000"), "0"),
+        (Decimal("0.0001"), "0.0001"),
+        (60, "60"),
+        (None, ""),
+    ],
+)
+def test_a_figure_is_written_exactly_without_trailing_zeros(
+    value: Decimal | int | None, text: str
+) -> None:
+    assert plain(value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("92.037894"), "92.04"),
+        (Decimal("59.995"), "60.00"),  # half up, as scoring rounds
+        (Decimal("0.005"), "0.01"),
+        (Decimal("1.1"), "1.10"),
+        (60, "60.00"),
+        (None, ""),
+    ],
+)
+def test_a_score_is_written_with_two_places_half_up(value: Decimal | int | None, text: str) -> None:
+    assert two(value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("1234567.5000"), "1,234,567.5"),
+        (Decimal("5000000"), "5,000,000"),
+        (Decimal("0.0000"), "0"),
+        (Decimal("95"), "95"),
+    ],
+)
+def test_an_amount_is_grouped_in_thousands(value: Decimal, text: str) -> None:
+    assert grouped(value) == text
+
+
+def test_a_chart_gets_two_places_or_null() -> None:
+    assert chart_number(Decimal("87.5")) == "87.50"
+    assert chart_number(None) is None
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [("5000000.0000", "5000000"), ("92.50", "92.5"), ("draft", "draft"), ("", "")],
+)
+def test_a_stored_text_is_written_like_a_figure_when_it_is_one(stored: str, shown: str) -> None:
+    assert plain_text(stored) == shown
