@@ -178,6 +178,10 @@ class CalculationSerializer(serializers.Serializer):
 
 class HistorySerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
+    # Text, as before the actions were a fixed set: the schema stays the same.
+    action = serializers.CharField(
+        read_only=True, label=AuditEvent._meta.get_field("action").verbose_name
+    )
     params = serializers.SerializerMethodField(
         help_text=(
             "The event's parameters by its action: state `from`, `to` (and `cause` when the "
