@@ -20,10 +20,7 @@ from departments.models import (
 )
 from hrperf.lib.roles import Roles
 from kpis.models import Kpi
-
-
-def _catalogue_kpis() -> QuerySet[Kpi]:
-    return Kpi.objects.filter(is_active=True).order_by("order")
+from kpis.selectors import catalogue_kpis
 
 
 def department_list(*, query: str = "", source: str = "") -> QuerySet[Department]:
@@ -43,7 +40,7 @@ def department_list(*, query: str = "", source: str = "") -> QuerySet[Department
             Q(text_zh__icontains=query) | Q(text_en__icontains=query)
         )
         in_kpis = (
-            _catalogue_kpis()
+            catalogue_kpis()
             .filter(department=OuterRef("pk"))
             .filter(Q(name_zh__icontains=query) | Q(name_en__icontains=query))
         )
@@ -51,7 +48,7 @@ def department_list(*, query: str = "", source: str = "") -> QuerySet[Department
     if source:
         departments = departments.filter(source=source)
     return departments.annotate(duty_count=Count("duties")).prefetch_related(
-        Prefetch("kpis", queryset=_catalogue_kpis(), to_attr="catalogue_kpis")
+        Prefetch("kpis", queryset=catalogue_kpis(), to_attr="catalogue_kpis")
     )
 
 
@@ -84,7 +81,7 @@ def department_detail(*, code: str) -> DepartmentDetail | None:
     return DepartmentDetail(
         department=department,
         duties=list(department.duties.order_by("order")),
-        kpis=list(_catalogue_kpis().filter(department=department)),
+        kpis=list(catalogue_kpis().filter(department=department)),
         majors=[item for item in items if item.kind == QualificationItem.Kind.MAJOR],
         abilities=[item for item in items if item.kind == QualificationItem.Kind.ABILITY],
         competencies=list(Competency.objects.order_by("order")),

@@ -27,12 +27,11 @@ from departments.roster import (
 )
 from departments.services import employee_import
 from hrperf.lib.bilingual import current_suffix
-from hrperf.lib.numbers import grouped
 from hrperf.lib.pages import allowed
 from hrperf.lib.roles import roles_of
 from hrperf.lib.tables import ImportRejected, RowError
 from hrperf.lib.uploads import UploadLimit, limit_uploads, max_upload_mb
-from kpis.models import Kpi
+from kpis.views import kpi_row
 
 ROSTER_PAGE_SIZE = 50
 
@@ -75,22 +74,6 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@dataclass(frozen=True)
-class KpiRow:
-    kpi: Kpi
-    unit: str
-    target: str | None  # None: HR sets the target each cycle
-
-
-def _kpi_row(kpi: Kpi) -> KpiRow:
-    target = kpi.default_target
-    return KpiRow(
-        kpi=kpi,
-        unit=kpi.get_unit_display(),
-        target=None if target is None else grouped(target),
-    )
-
-
 @require_safe
 @allowed("sees_catalogue")
 def department(request: HttpRequest, code: str) -> HttpResponse:
@@ -103,7 +86,7 @@ def department(request: HttpRequest, code: str) -> HttpResponse:
         {
             "detail": detail,
             "department": detail.department,
-            "kpi_rows": [_kpi_row(kpi) for kpi in detail.kpis],
+            "kpi_rows": [kpi_row(kpi) for kpi in detail.kpis],
             "weight_total": sum(kpi.default_weight for kpi in detail.kpis),
             "separator": "、" if current_suffix() == "zh" else ", ",
         },

@@ -23,6 +23,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("clients/", include("clients.urls")),
     path("", include("departments.urls")),
+    path("", include("kpis.urls")),
     path("", include("reviews.urls")),
 ]
 
