@@ -121,6 +121,7 @@ RATING_ACTIONS = {
 REFUSALS = {
     Actor.HR: _("Only HR may do this."),
     Actor.DIRECTOR: _("Only the marketing director may do this."),
+    Actor.WORKER: _("Only the scoring worker does this."),
 }
 
 
@@ -156,7 +157,7 @@ def require(action: Action, roles: Roles) -> None:
     """Refuse (NotAllowed) an actor whose roles do not give their part in `action`."""
     if not holds(action, roles):
         applicable = RULES[action]
-        raise NotAllowed(applicable.refusal or REFUSALS.get(applicable.actor, REFUSALS[Actor.HR]))
+        raise NotAllowed(applicable.refusal or REFUSALS[applicable.actor])
 
 
 def rating_action(assessor_role: str) -> Action | None:

@@ -116,6 +116,7 @@ def test_a_review_offers_what_the_viewer_may_do_in_its_state(
         (Action.APPROVE, HR, "Only the marketing director may do this."),
         (Action.RATE_AS_DIRECTOR, HR, "You do not hold this assessor's role."),
         (Action.RATE_AS_HR, DIRECTOR, "You do not hold this assessor's role."),
+        (Action.SCORE, BOTH, "Only the scoring worker does this."),
     ],
 )
 def test_require_refuses_with_the_reason(action: Action, roles: Roles, message: str) -> None:
