@@ -7,7 +7,6 @@ import os
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -16,23 +15,13 @@ from bench import quarter as steps
 from bench.worker import BenchWorker
 from hrperf.celery import app
 from reviews.models import Review, ReviewKpiLine, VerbalWarning
-from tests.conftest import skip_or_fail, uses_postgresql
+from tests.helpers.services import database_url, skip_or_fail, uses_postgresql
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 QUEUE = "hrperf-bench-test"
 EMPLOYEES = 200
 CHUNK_SIZE = 64  # several chunks per job
-
-
-def database_url() -> str:
-    database = settings.DATABASES["default"]
-    user = quote(str(database.get("USER") or ""), safe="")
-    password = str(database.get("PASSWORD") or "")
-    credentials = user + (f":{quote(password, safe='')}" if password else "")
-    host = quote(str(database.get("HOST") or "localhost"), safe="")
-    port = database.get("PORT") or 5432
-    return f"postgres://{credentials}@{host}:{port}/{quote(str(database['NAME']), safe='')}"
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from django.conf import settings
 
 from bench import pages as bench
 from reviews.models import ApprovedResult, Review, VerbalWarning
-from tests.conftest import skip_or_fail, uses_postgresql
-from tests.test_bench import database_url
+from tests.helpers.services import database_url, skip_or_fail, uses_postgresql
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

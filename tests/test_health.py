@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -15,7 +14,7 @@ from django.test import Client, override_settings
 
 from hrperf import health
 from hrperf.celery import heartbeat
-from tests.conftest import skip_or_fail
+from tests.helpers.services import skip_or_fail
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +30,6 @@ def beat() -> Iterator[redis.Redis]:
     client.delete(health.heartbeat_key())
     yield client
     client.delete(health.heartbeat_key())
-
-
-@pytest.fixture
-def closed_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def check() -> Any:

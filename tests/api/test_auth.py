@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -18,34 +17,16 @@ from django.utils import timezone
 
 from clients import services
 from clients.models import ApiToken
+from tests.helpers.api import error_in, new_token, with_token
+from tests.helpers.urls import ECHO, PAYROLL
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.foundation_urls")]
-
-ECHO = "/api/test/echo/"
-PAYROLL = "/api/test/payroll/"
-_names = itertools.count(1)
-
-
-def new_token(scope: str) -> tuple[ApiToken, str]:
-    client = services.client_create(actor=None, name=f"system-{next(_names)}")
-    return services.token_create(actor=None, client=client, scope=scope)
-
-
-def with_token(raw: str) -> Client:
-    return Client(HTTP_AUTHORIZATION=f"Token {raw}")
-
-
-def error_of(response: Any) -> dict[str, Any]:
-    body = response.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "fields"}
-    return dict(body["error"])
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.helpers.urls")]
 
 
 def assert_not_authenticated(response: Any) -> None:
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
-    assert error_of(response)["code"] == "not_authenticated"
+    assert error_in(response)["code"] == "not_authenticated"
 
 
 @pytest.fixture
@@ -88,7 +69,7 @@ def test_a_session_must_send_its_csrf_token_to_write(personas) -> None:
     browser.force_login(personas["hr"])
     response = browser.post(ECHO, {"name": "x"}, content_type="application/json")
     assert response.status_code == 403
-    assert error_of(response)["code"] == "not_allowed"
+    assert error_in(response)["code"] == "not_allowed"
 
 
 @pytest.mark.parametrize(
@@ -167,7 +148,7 @@ def test_a_payroll_token_may_only_read_payroll() -> None:
     assert browser.get(PAYROLL).status_code == 200
     for response in (browser.get(ECHO), browser.post(ECHO, {}, content_type="application/json")):
         assert response.status_code == 403
-        assert error_of(response)["code"] == "insufficient_scope"
+        assert error_in(response)["code"] == "insufficient_scope"
 
 
 def test_an_hr_token_may_read_payroll_too() -> None:
@@ -192,7 +173,7 @@ def test_payroll_is_readable_in_a_session_by_hr_only(
     response = client_for(persona).get(PAYROLL)
     assert response.status_code == status
     if status == 403:
-        assert error_of(response)["code"] == "not_allowed"
+        assert error_in(response)["code"] == "not_allowed"
 
 
 # -- request rates ---------------------------------------------------------------------------
@@ -209,7 +190,7 @@ def test_a_token_over_its_rate_gets_429_with_retry_after(low_rates: Any) -> None
 
         assert response.status_code == 429
         assert 0 < int(response["Retry-After"]) <= 60
-        assert error_of(response)["code"] == "throttled"
+        assert error_in(response)["code"] == "throttled"
         # Each token counts on its own.
         assert with_token(other_raw).get(PAYROLL).status_code == 200
 

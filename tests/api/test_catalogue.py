@@ -9,17 +9,13 @@ from typing import Any
 import pytest
 
 from departments.models import Duty, PolicyItem, QualificationItem
-from tests.api.conftest import API, create_competencies, error_of, field_names
-
-CATALOGUE_ACCESS = {
-    "hr": 200,
-    "director": 200,
-    "head": 200,
-    "employee": 200,
-    "other_employee": 200,
-    "outsider": 403,
-    None: 401,
-}
+from tests.helpers.api import (
+    API,
+    CATALOGUE_ACCESS,
+    create_short_competencies,
+    error_of,
+    field_names,
+)
 
 
 @pytest.fixture
@@ -38,7 +34,7 @@ def job_description(departments: dict[str, Any]) -> None:
     PolicyItem.objects.create(
         kind="frequency", code="quarterly", order=1, text_zh="每季度", text_en="Quarterly"
     )
-    create_competencies()
+    create_short_competencies()
 
 
 @pytest.mark.parametrize(("persona", "status"), CATALOGUE_ACCESS.items())

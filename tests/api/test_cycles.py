@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 
 from reviews import services
 from reviews.models import AuditEvent, CycleJob, Review, ReviewCycle, ScoringPolicy
-from tests.api.conftest import API, PERIOD, Quarter, error_of, field_names
+from tests.helpers.api import API, PERIOD, ApiQuarter, error_of, field_names
 
 CYCLES = f"{API}cycles/"
 CYCLE = f"{CYCLES}{PERIOD}/"
@@ -193,7 +193,7 @@ def test_an_unknown_quarter_is_not_found(call_as, cycle) -> None:
 
 
 def test_the_counts_of_a_quarter_are_of_the_reviews_the_caller_sees(
-    call_as, quarter: Quarter
+    call_as, api_quarter: ApiQuarter
 ) -> None:
     counts = call_as("hr", "GET", CYCLE).json()["review_counts"]
     assert (counts["approved"], counts["scored"], counts["draft"]) == (1, 1, 2)
@@ -216,11 +216,11 @@ def test_hr_changes_the_policy_in_place_until_a_review_is_approved(call_as, cycl
     assert AuditEvent.objects.filter(cycle=cycle, action="policy_changed").count() == 2
 
 
-def test_a_policy_change_after_an_approval_makes_a_new_version(call_as, quarter) -> None:
+def test_a_policy_change_after_an_approval_makes_a_new_version(call_as, api_quarter) -> None:
     response = call_as("hr", "PATCH", f"{CYCLE}policy", {"warning_threshold": "50"})
     assert response.status_code == 200, response.content
     assert response.json()["version"] == 2
-    first = ScoringPolicy.objects.get(cycle=quarter.cycle, version=1)
+    first = ScoringPolicy.objects.get(cycle=api_quarter.cycle, version=1)
     assert first.warning_threshold == Decimal(60)
     assert call_as("hr", "GET", CYCLE).json()["policy"]["version"] == 2
 
@@ -268,15 +268,15 @@ def test_a_closed_quarter_generates_nothing(call_as, cycle) -> None:
     assert not CycleJob.objects.exists()
 
 
-def test_rescoring_answers_a_job_to_follow(call_as, quarter) -> None:
-    revision = quarter.scored.revision
+def test_rescoring_answers_a_job_to_follow(call_as, api_quarter) -> None:
+    revision = api_quarter.scored.revision
     response = call_as("hr", "POST", f"{CYCLE}rescore")
     assert response.status_code == 202, response.content
     assert response.json()["kind"] == "rescore"
     services.job_run(job_id=response.json()["id"])
-    quarter.refresh()
-    assert quarter.scored.state == Review.State.SCORED
-    assert quarter.scored.scored_revision == quarter.scored.revision == revision + 1
+    api_quarter.refresh()
+    assert api_quarter.scored.state == Review.State.SCORED
+    assert api_quarter.scored.scored_revision == api_quarter.scored.revision == revision + 1
 
 
 def test_a_job_of_another_quarter_is_not_found(call_as, personas, cycle) -> None:

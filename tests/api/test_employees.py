@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from departments.models import Employee
-from tests.api.conftest import API, error_of, field_names
+from tests.helpers.api import API, error_of, field_names
 
 EMPLOYEES = f"{API}employees/"
 IMPORT = f"{API}employees/import"

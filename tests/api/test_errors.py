@@ -12,20 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
 from clients import services
+from tests.helpers.urls import ECHO
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.foundation_urls")]
-
-ECHO = "/api/test/echo/"
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.helpers.urls")]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture
-def hr(client_for: Callable[[str | None], Client]) -> Client:
-    return client_for("hr")
-
-
-@pytest.fixture
-def token_client(db: None) -> Client:
+def hr_token_client(db: None) -> Client:
     client = services.client_create(actor=None, name="errors")
     _token, raw = services.token_create(actor=None, client=client, scope="hr")
     return Client(HTTP_AUTHORIZATION=f"Token {raw}")
@@ -47,8 +41,8 @@ def error_of(response: Any, status: int, code: str) -> dict[str, Any]:
 # -- 400 -------------------------------------------------------------------------------------
 
 
-def test_invalid_input_lists_each_field(token_client: Client) -> None:
-    response = token_client.post(
+def test_invalid_input_lists_each_field(hr_token_client: Client) -> None:
+    response = hr_token_client.post(
         ECHO,
         {"name": "far too long a name", "lines": [{"code": "A", "actual": "x"}, {"code": "B"}]},
         content_type="application/json",
@@ -65,8 +59,8 @@ def test_invalid_input_lists_each_field(token_client: Client) -> None:
     assert all(f["row"] is None and f["message"] for f in error["fields"])
 
 
-def test_a_domain_validation_error_keeps_its_fields_and_rows(token_client: Client) -> None:
-    error = error_of(token_client.get("/api/test/fail/validation/"), 400, "invalid")
+def test_a_domain_validation_error_keeps_its_fields_and_rows(hr_token_client: Client) -> None:
+    error = error_of(hr_token_client.get("/api/test/fail/validation/"), 400, "invalid")
     assert error["fields"] == [
         {
             "field": "employee_no",
@@ -78,8 +72,8 @@ def test_a_domain_validation_error_keeps_its_fields_and_rows(token_client: Clien
     ]
 
 
-def test_a_body_that_is_not_json_is_400(token_client: Client) -> None:
-    response = token_client.post(ECHO, "{not json", content_type="application/json")
+def test_a_body_that_is_not_json_is_400(hr_token_client: Client) -> None:
+    response = hr_token_client.post(ECHO, "{not json", content_type="application/json")
     error = error_of(response, 400, "invalid")
     assert [(f["field"], f["code"]) for f in error["fields"]] == [("body", "parse_error")]
 
@@ -93,13 +87,13 @@ def test_not_authenticated_is_401() -> None:
     assert response["WWW-Authenticate"] == "Token"
 
 
-def test_a_domain_refusal_is_403_with_its_code(token_client: Client) -> None:
-    error = error_of(token_client.get("/api/test/fail/not-allowed/"), 403, "not_allowed")
+def test_a_domain_refusal_is_403_with_its_code(hr_token_client: Client) -> None:
+    error = error_of(hr_token_client.get("/api/test/fail/not-allowed/"), 403, "not_allowed")
     assert error["message"] == "Only the marketing director may do this."
 
 
-def test_a_django_permission_denied_in_a_view_is_403(token_client: Client) -> None:
-    error = error_of(token_client.get("/api/test/fail/permission-denied/"), 403, "not_allowed")
+def test_a_django_permission_denied_in_a_view_is_403(hr_token_client: Client) -> None:
+    error = error_of(hr_token_client.get("/api/test/fail/permission-denied/"), 403, "not_allowed")
     assert error["message"] == "Only HR can change the roster."
 
 
@@ -116,9 +110,9 @@ def test_an_unknown_api_path_is_404_in_the_same_shape() -> None:
         assert error["message"] == "Not found."
 
 
-def test_a_404_raised_in_a_view_does_not_tell_the_model(token_client: Client) -> None:
+def test_a_404_raised_in_a_view_does_not_tell_the_model(hr_token_client: Client) -> None:
     error = error_of(
-        token_client.get("/api/test/fail/http404/", HTTP_ACCEPT_LANGUAGE="en"), 404, "not_found"
+        hr_token_client.get("/api/test/fail/http404/", HTTP_ACCEPT_LANGUAGE="en"), 404, "not_found"
     )
     assert error["message"] == "Not found."
 
@@ -129,18 +123,18 @@ def test_pages_outside_the_api_keep_their_html_404(client_for: Callable[..., Cli
     assert response["Content-Type"].startswith("text/html")
 
 
-def test_a_method_the_endpoint_lacks_is_405(token_client: Client) -> None:
-    response = token_client.delete(ECHO)
+def test_a_method_the_endpoint_lacks_is_405(hr_token_client: Client) -> None:
+    response = hr_token_client.delete(ECHO)
     error_of(response, 405, "method_not_allowed")
     assert "GET" in response["Allow"]
 
 
-def test_an_accept_header_it_cannot_satisfy_is_406(token_client: Client) -> None:
-    error_of(token_client.get(ECHO, HTTP_ACCEPT="application/xml"), 406, "not_acceptable")
+def test_an_accept_header_it_cannot_satisfy_is_406(hr_token_client: Client) -> None:
+    error_of(hr_token_client.get(ECHO, HTTP_ACCEPT="application/xml"), 406, "not_acceptable")
 
 
-def test_a_conflict_is_409_with_its_code(token_client: Client) -> None:
-    error = error_of(token_client.get("/api/test/fail/stale/"), 409, "stale")
+def test_a_conflict_is_409_with_its_code(hr_token_client: Client) -> None:
+    error = error_of(hr_token_client.get("/api/test/fail/stale/"), 409, "stale")
     assert error["message"] == "The review changed meanwhile."
 
 
@@ -148,9 +142,9 @@ def test_a_conflict_is_409_with_its_code(token_client: Client) -> None:
 
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024 * 1024)
-def test_a_json_body_over_the_limit_is_413(token_client: Client) -> None:
+def test_a_json_body_over_the_limit_is_413(hr_token_client: Client) -> None:
     body = '{"name": "' + "x" * (1024 * 1024) + '"}'
-    response = token_client.post(
+    response = hr_token_client.post(
         ECHO, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
     )
     error = error_of(response, 413, "too_large")
@@ -158,15 +152,15 @@ def test_a_json_body_over_the_limit_is_413(token_client: Client) -> None:
 
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024 * 1024)
-def test_an_upload_over_the_limit_is_413(token_client: Client) -> None:
+def test_an_upload_over_the_limit_is_413(hr_token_client: Client) -> None:
     upload = SimpleUploadedFile("roster.csv", b"x" * (2 * 1024 * 1024), content_type="text/csv")
-    response = token_client.post("/api/test/upload/", {"file": upload})
+    response = hr_token_client.post("/api/test/upload/", {"file": upload})
     error_of(response, 413, "too_large")
 
 
-def test_an_upload_under_the_limit_is_read(token_client: Client) -> None:
+def test_an_upload_under_the_limit_is_read(hr_token_client: Client) -> None:
     upload = SimpleUploadedFile("roster.csv", b"employee_no\nE00001\n", content_type="text/csv")
-    response = token_client.post("/api/test/upload/", {"file": upload, "dry_run": "1"})
+    response = hr_token_client.post("/api/test/upload/", {"file": upload, "dry_run": "1"})
     assert response.status_code == 200
     assert response.json() == {"fields": ["dry_run", "file"]}
 
@@ -177,9 +171,9 @@ def test_a_body_too_large_for_django_itself_is_413_not_500() -> None:
     error_of(response, 413, "too_large")
 
 
-def test_a_media_type_it_does_not_parse_is_415(token_client: Client) -> None:
+def test_a_media_type_it_does_not_parse_is_415(hr_token_client: Client) -> None:
     for content_type in ("text/plain", "application/x-www-form-urlencoded"):
-        response = token_client.post(ECHO, "name=x", content_type=content_type)
+        response = hr_token_client.post(ECHO, "name=x", content_type=content_type)
         error_of(response, 415, "unsupported_media_type")
 
 
@@ -199,9 +193,9 @@ def test_messages_follow_accept_language() -> None:
     assert english_404["message"] == "Not found." and CJK.search(chinese_404["message"])
 
 
-def test_field_messages_follow_accept_language(token_client: Client) -> None:
+def test_field_messages_follow_accept_language(hr_token_client: Client) -> None:
     def name_error(language: str) -> str:
-        response = token_client.post(
+        response = hr_token_client.post(
             ECHO, {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE=language
         )
         return str(error_of(response, 400, "invalid")["fields"][0]["message"])

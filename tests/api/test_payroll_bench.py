@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from tests.conftest import skip_or_fail, uses_postgresql
+from tests.helpers.services import skip_or_fail, uses_postgresql
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

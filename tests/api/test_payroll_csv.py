@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 
 from departments.models import Department
 from reviews.models import ApprovedResult
-from tests.api.payroll_data import (
+from tests.helpers.payroll import (
     CSV,
     FIELDS,
     PERIOD,

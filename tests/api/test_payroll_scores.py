@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 from departments.models import Department, Employee
 from reviews import services
 from reviews.models import ApprovedResult, Review
-from tests.api.payroll_data import (
+from tests.helpers.payroll import (
     CSV,
     FIELDS,
     PERIOD,

@@ -15,47 +15,30 @@ from departments.models import Employee
 from reviews import services
 from reviews.models import (
     ApprovedResult,
-    AuditEvent,
-    CompetencyRating,
     Review,
     ReviewKpiLine,
     VerbalWarning,
 )
-from tests.api.conftest import (
+from tests.helpers.api import (
     API,
-    COMPETENCIES,
+    OUTSIDE,
     PERIOD,
-    Quarter,
+    REVIEWS,
+    SHORT_COMPETENCIES,
+    ApiQuarter,
     error_of,
     field_names,
+    review_url,
+    state_of,
 )
-from tests.reviews.conftest import (
+from tests.helpers.examples import (
     COMPETENCY_CODES,
     WORKED_EXAMPLES,
+    create_catalogue_competencies,
     create_example_kpis,
 )
-from tests.reviews.conftest import create_competencies as create_catalogue_competencies
 
-REVIEWS = f"{API}cycles/{PERIOD}/reviews/"
-OUTSIDE = {None: 401, "token:payroll": 403}
 LIST_QUERIES = 6
-
-
-def review_url(review: Review, action: str = "") -> str:
-    return f"{API}reviews/{review.pk}/{action}"
-
-
-def state_of(review: Review) -> tuple[Any, ...]:
-    """What a refused request must leave as it was."""
-    review.refresh_from_db()
-    return (
-        review.state,
-        review.revision,
-        review.version,
-        list(review.kpi_lines.order_by("pk").values_list("target", "actual", "weight")),
-        list(CompetencyRating.objects.filter(review=review).values_list("pk", "value")),
-        AuditEvent.objects.filter(review=review).count(),
-    )
 
 
 def figures(review: Review, lines: dict[str, Any]) -> dict[str, Any]:
@@ -65,7 +48,7 @@ def figures(review: Review, lines: dict[str, Any]) -> dict[str, Any]:
 
 def ratings(review: Review, value: Any = 4) -> dict[str, Any]:
     review.refresh_from_db()
-    return {"revision": review.revision, "ratings": dict.fromkeys(COMPETENCIES, value)}
+    return {"revision": review.revision, "ratings": dict.fromkeys(SHORT_COMPETENCIES, value)}
 
 
 # -- who sees which review ---------------------------------------------------------------------
@@ -86,13 +69,13 @@ def ratings(review: Review, value: Any = 4) -> dict[str, Any]:
     ],
 )
 def test_reviews_are_closed_to_payroll_tokens_and_anonymous_callers(
-    call_as, quarter, method, url
+    call_as, api_quarter, method, url
 ) -> None:
-    before = state_of(quarter.scored)
-    url = API + url.format(id=quarter.scored.pk)
+    before = state_of(api_quarter.scored)
+    url = API + url.format(id=api_quarter.scored.pk)
     error_of(call_as("token:payroll", method, url, {}), 403, "insufficient_scope")
     error_of(call_as(None, method, url, {}), 401, "not_authenticated")
-    assert state_of(quarter.scored) == before
+    assert state_of(api_quarter.scored) == before
 
 
 @pytest.mark.parametrize(
@@ -107,7 +90,7 @@ def test_reviews_are_closed_to_payroll_tokens_and_anonymous_callers(
     ],
 )
 def test_each_persona_lists_the_reviews_they_may_see(
-    call_as, quarter: Quarter, persona, numbers
+    call_as, api_quarter: ApiQuarter, persona, numbers
 ) -> None:
     response = call_as(persona, "GET", REVIEWS)
     assert response.status_code == 200, response.content
@@ -115,7 +98,7 @@ def test_each_persona_lists_the_reviews_they_may_see(
 
 
 @pytest.mark.parametrize(("persona", "status"), {"outsider": 404, **OUTSIDE}.items())
-def test_others_may_not_list_the_reviews(call_as, quarter, persona, status) -> None:
+def test_others_may_not_list_the_reviews(call_as, api_quarter, persona, status) -> None:
     assert call_as(persona, "GET", REVIEWS).status_code == status
 
 
@@ -133,20 +116,20 @@ def test_others_may_not_list_the_reviews(call_as, quarter, persona, status) -> N
         ("token:hr", 200, 200),
     ],
 )
-def test_who_may_read_a_review(call_as, quarter, persona, own, head) -> None:
-    assert call_as(persona, "GET", review_url(quarter.own)).status_code == own
-    assert call_as(persona, "GET", review_url(quarter.head)).status_code == head
+def test_who_may_read_a_review(call_as, api_quarter, persona, own, head) -> None:
+    assert call_as(persona, "GET", review_url(api_quarter.own)).status_code == own
+    assert call_as(persona, "GET", review_url(api_quarter.head)).status_code == head
 
 
 def test_an_employee_does_not_see_their_review_before_it_is_approved(
-    call_as, personas, quarter
+    call_as, personas, api_quarter
 ) -> None:
-    services.review_reopen(actor=personas["director"], review=quarter.own, reason="更正")
-    error_of(call_as("employee", "GET", review_url(quarter.own)), 404, "not_found")
+    services.review_reopen(actor=personas["director"], review=api_quarter.own, reason="更正")
+    error_of(call_as("employee", "GET", review_url(api_quarter.own)), 404, "not_found")
     assert call_as("employee", "GET", REVIEWS).json()["results"] == []
 
 
-def test_an_unknown_review_is_not_found(call_as, quarter) -> None:
+def test_an_unknown_review_is_not_found(call_as, api_quarter) -> None:
     error_of(call_as("hr", "GET", f"{API}reviews/999999/"), 404, "not_found")
     error_of(call_as("hr", "GET", f"{API}cycles/2030Q1/reviews/"), 404, "not_found")
 
@@ -179,15 +162,15 @@ DIRECTOR_ONLY_ON_SCORED = {
 
 
 @pytest.mark.parametrize(("persona", "status"), HR_ONLY_ON_HEAD.items())
-def test_who_may_enter_figures(call_as, quarter, persona, status) -> None:
-    before = state_of(quarter.head)
-    body = figures(quarter.head, {"SALES_PLAN_RATE": {"actual": "75"}})
-    response = call_as(persona, "PATCH", review_url(quarter.head, "figures"), body)
+def test_who_may_enter_figures(call_as, api_quarter, persona, status) -> None:
+    before = state_of(api_quarter.head)
+    body = figures(api_quarter.head, {"SALES_PLAN_RATE": {"actual": "75"}})
+    response = call_as(persona, "PATCH", review_url(api_quarter.head, "figures"), body)
     assert response.status_code == status
     if status == 200:
         assert response.json()["lines"][0]["actual"] == "75.0000"
     else:
-        assert state_of(quarter.head) == before
+        assert state_of(api_quarter.head) == before
 
 
 @pytest.mark.parametrize(
@@ -201,77 +184,79 @@ def test_who_may_enter_figures(call_as, quarter, persona, status) -> None:
         ("outsider", "marketing_director", 404),
     ],
 )
-def test_who_may_rate_as_which_assessor(call_as, quarter, persona, role, status) -> None:
-    before = state_of(quarter.head)
-    url = review_url(quarter.head, f"ratings/{role}")
-    response = call_as(persona, "PUT", url, ratings(quarter.head, 5))
+def test_who_may_rate_as_which_assessor(call_as, api_quarter, persona, role, status) -> None:
+    before = state_of(api_quarter.head)
+    url = review_url(api_quarter.head, f"ratings/{role}")
+    response = call_as(persona, "PUT", url, ratings(api_quarter.head, 5))
     assert response.status_code == status
     if status == 200:
         rated = next(a for a in response.json()["ratings"] if a["assessor_role"] == role)
         assert [r["value"] for r in rated["ratings"]] == [5, 5, 5, 5]
     else:
-        assert state_of(quarter.head) == before
+        assert state_of(api_quarter.head) == before
 
 
 @pytest.mark.parametrize(("persona", "status"), HR_ONLY_ON_HEAD.items())
-def test_who_may_submit(call_as, quarter, persona, status) -> None:
-    before = state_of(quarter.head)
-    response = call_as(persona, "POST", review_url(quarter.head, "submit"))
+def test_who_may_submit(call_as, api_quarter, persona, status) -> None:
+    before = state_of(api_quarter.head)
+    response = call_as(persona, "POST", review_url(api_quarter.head, "submit"))
     assert response.status_code == status
     if status == 200:
         assert response.json()["state"] == "submitted"
     else:
-        assert state_of(quarter.head) == before
+        assert state_of(api_quarter.head) == before
 
 
 @pytest.mark.parametrize(("persona", "status"), DIRECTOR_ONLY_ON_SCORED.items())
-def test_who_may_return_a_review(call_as, quarter, persona, status) -> None:
-    before = state_of(quarter.scored)
-    url = review_url(quarter.scored, "return")
+def test_who_may_return_a_review(call_as, api_quarter, persona, status) -> None:
+    before = state_of(api_quarter.scored)
+    url = review_url(api_quarter.scored, "return")
     response = call_as(persona, "POST", url, {"comment": "请核对实际值"})
     assert response.status_code == status
     if status == 200:
         assert response.json()["state"] == "returned"
         assert response.json()["history"][-1]["reason"] == "请核对实际值"
     else:
-        assert state_of(quarter.scored) == before
+        assert state_of(api_quarter.scored) == before
 
 
 @pytest.mark.parametrize(("persona", "status"), DIRECTOR_ONLY_ON_SCORED.items())
-def test_who_may_approve_a_review(call_as, quarter, persona, status) -> None:
-    before = state_of(quarter.scored)
-    response = call_as(persona, "POST", review_url(quarter.scored, "approve"))
+def test_who_may_approve_a_review(call_as, api_quarter, persona, status) -> None:
+    before = state_of(api_quarter.scored)
+    response = call_as(persona, "POST", review_url(api_quarter.scored, "approve"))
     assert response.status_code == status
     if status == 200:
         assert response.json()["state"] == "approved"
     else:
-        assert state_of(quarter.scored) == before
-        assert not ApprovedResult.objects.filter(review=quarter.scored).exists()
+        assert state_of(api_quarter.scored) == before
+        assert not ApprovedResult.objects.filter(review=api_quarter.scored).exists()
 
 
 @pytest.mark.parametrize(
     ("persona", "status"),
     {**dict.fromkeys(DIRECTOR_ONLY_ON_SCORED, 403), "director": 200, None: 401}.items(),
 )
-def test_who_may_approve_in_bulk(call_as, quarter, persona, status) -> None:
-    response = call_as(persona, "POST", f"{API}reviews/approve", {"ids": [quarter.scored.pk]})
+def test_who_may_approve_in_bulk(call_as, api_quarter, persona, status) -> None:
+    response = call_as(persona, "POST", f"{API}reviews/approve", {"ids": [api_quarter.scored.pk]})
     assert response.status_code == status
-    quarter.refresh()
-    assert (quarter.scored.state == Review.State.APPROVED) == (status == 200)
+    api_quarter.refresh()
+    assert (api_quarter.scored.state == Review.State.APPROVED) == (status == 200)
 
 
 @pytest.mark.parametrize(
     ("persona", "status"),
     {**DIRECTOR_ONLY_ON_SCORED, "employee": 403}.items(),  # it is the employee's own review
 )
-def test_who_may_reopen_an_approved_review(call_as, quarter, persona, status) -> None:
-    before = state_of(quarter.own)
-    response = call_as(persona, "POST", review_url(quarter.own, "reopen"), {"reason": "数据更正"})
+def test_who_may_reopen_an_approved_review(call_as, api_quarter, persona, status) -> None:
+    before = state_of(api_quarter.own)
+    response = call_as(
+        persona, "POST", review_url(api_quarter.own, "reopen"), {"reason": "数据更正"}
+    )
     assert response.status_code == status
     if status == 200:
         assert (response.json()["state"], response.json()["version"]) == ("reopened", 2)
     else:
-        assert state_of(quarter.own) == before
+        assert state_of(api_quarter.own) == before
 
 
 # -- the list ----------------------------------------------------------------------------------
@@ -290,7 +275,7 @@ def test_who_may_reopen_an_approved_review(call_as, quarter, persona, status) ->
         ({"warning": "false", "department": "SALES"}, ["E00001", "E00009"]),
     ],
 )
-def test_it_filters_the_reviews(call_as, quarter, params, numbers) -> None:
+def test_it_filters_the_reviews(call_as, api_quarter, params, numbers) -> None:
     rows = call_as("hr", "GET", REVIEWS, params).json()["results"]
     assert sorted(row["employee_no"] for row in rows) == numbers
 
@@ -306,11 +291,11 @@ def test_it_filters_the_reviews(call_as, quarter, params, numbers) -> None:
         ({"cursor": "!!"}, "cursor"),
     ],
 )
-def test_it_rejects_bad_filters(call_as, quarter, params, field) -> None:
+def test_it_rejects_bad_filters(call_as, api_quarter, params, field) -> None:
     assert field_names(error_of(call_as("hr", "GET", REVIEWS, params), 400)) == [field]
 
 
-def test_a_list_row_shows_the_score_and_what_is_missing(call_as, quarter) -> None:
+def test_a_list_row_shows_the_score_and_what_is_missing(call_as, api_quarter) -> None:
     rows = {row["employee_no"]: row for row in call_as("hr", "GET", REVIEWS).json()["results"]}
     own = rows["E00002"]
     assert (own["state"], own["grade"], own["verbal_warning"], own["period"]) == (
@@ -325,7 +310,7 @@ def test_a_list_row_shows_the_score_and_what_is_missing(call_as, quarter) -> Non
 
 
 def test_it_pages_through_the_reviews_and_binds_the_cursor_to_the_filters(
-    api_client_for, quarter
+    api_client_for, api_quarter
 ) -> None:
     client = api_client_for("hr")
     first = client.get(REVIEWS, {"page_size": 3, "department": "SALES"}).json()
@@ -341,7 +326,7 @@ def test_it_pages_through_the_reviews_and_binds_the_cursor_to_the_filters(
 
 @pytest.mark.parametrize("persona", ["hr", "head"])
 def test_the_list_costs_the_same_number_of_queries_however_long(
-    api_client_for, personas, quarter, departments, django_assert_max_num_queries, persona
+    api_client_for, personas, api_quarter, departments, django_assert_max_num_queries, persona
 ) -> None:
     client = api_client_for(persona)
     with CaptureQueriesContext(connection) as few:
@@ -350,7 +335,7 @@ def test_the_list_costs_the_same_number_of_queries_however_long(
         Employee(employee_no=f"E1{n:04d}", name=f"员工{n}", department=departments["SALES"])
         for n in range(40)
     )
-    services.reviews_generate_chunk(cycle_id=quarter.cycle.pk)
+    services.reviews_generate_chunk(cycle_id=api_quarter.cycle.pk)
     client = api_client_for(persona)
     # A session, its user, the user's roles (2), the quarter, the page.
     with django_assert_max_num_queries(LIST_QUERIES) as many:
@@ -362,8 +347,8 @@ def test_the_list_costs_the_same_number_of_queries_however_long(
 # -- the detail --------------------------------------------------------------------------------
 
 
-def test_a_complete_review_shows_its_calculation_line_by_line(call_as, quarter) -> None:
-    body = call_as("hr", "GET", review_url(quarter.head)).json()
+def test_a_complete_review_shows_its_calculation_line_by_line(call_as, api_quarter) -> None:
+    body = call_as("hr", "GET", review_url(api_quarter.head)).json()
     assert (body["state"], body["version"], body["period"]) == ("draft", 1, PERIOD)
     assert body["employee"] == {"employee_no": "E00001", "name": "王经理", "position": "销售部经理"}
     assert body["department"] == {
@@ -405,11 +390,11 @@ def test_a_complete_review_shows_its_calculation_line_by_line(call_as, quarter) 
 
 
 def test_an_incomplete_review_lists_what_is_missing_in_the_callers_language(
-    api_client_for, quarter
+    api_client_for, api_quarter
 ) -> None:
     client = api_client_for("hr")
-    english = client.get(review_url(quarter.other), HTTP_ACCEPT_LANGUAGE="en").json()
-    chinese = client.get(review_url(quarter.other), HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    english = client.get(review_url(api_quarter.other), HTTP_ACCEPT_LANGUAGE="en").json()
+    chinese = client.get(review_url(api_quarter.other), HTTP_ACCEPT_LANGUAGE="zh-hans").json()
     assert english["calculation"] is None
     codes = [reason["code"] for reason in english["missing"]]
     assert codes[0] == "no_kpi_lines" and codes.count("rating_missing") == 8
@@ -420,8 +405,8 @@ def test_an_incomplete_review_lists_what_is_missing_in_the_callers_language(
     assert [r["value"] for r in rated["hr"]["ratings"]] == [None] * 4
 
 
-def test_an_approved_review_shows_its_recorded_score(call_as, quarter) -> None:
-    body = call_as("employee", "GET", review_url(quarter.own)).json()
+def test_an_approved_review_shows_its_recorded_score(call_as, api_quarter) -> None:
+    body = call_as("employee", "GET", review_url(api_quarter.own)).json()
     assert body["totals"] == {
         "kpi_score": "40.00",
         "competency_score": "40.00",
@@ -429,7 +414,7 @@ def test_an_approved_review_shows_its_recorded_score(call_as, quarter) -> None:
         "grade": "D",
         "pay_coefficient": "0.70",
         "verbal_warning": True,
-        "scored_revision": quarter.own.revision,
+        "scored_revision": api_quarter.own.revision,
     }
     assert body["calculation"]["total_score"] == "40.00"
     assert body["approved_at"].endswith("+08:00")
@@ -455,15 +440,15 @@ def test_an_approved_review_shows_its_recorded_score(call_as, quarter) -> None:
     ],
 )
 def test_it_refuses_bad_figures_naming_the_field_and_saves_nothing(
-    call_as, quarter, lines, field, code
+    call_as, api_quarter, lines, field, code
 ) -> None:
-    before = state_of(quarter.head)
+    before = state_of(api_quarter.head)
     response = call_as(
-        "hr", "PATCH", review_url(quarter.head, "figures"), figures(quarter.head, lines)
+        "hr", "PATCH", review_url(api_quarter.head, "figures"), figures(api_quarter.head, lines)
     )
     error = error_of(response, 400, "invalid")
     assert [(item["field"], item["code"]) for item in error["fields"]] == [(field, code)]
-    assert state_of(quarter.head) == before
+    assert state_of(api_quarter.head) == before
 
 
 @pytest.mark.parametrize(
@@ -476,34 +461,34 @@ def test_it_refuses_bad_figures_naming_the_field_and_saves_nothing(
         ({"revision": 1}, "lines"),
     ],
 )
-def test_it_refuses_a_malformed_figures_request(call_as, quarter, body, field) -> None:
-    before = state_of(quarter.head)
-    error = error_of(call_as("hr", "PATCH", review_url(quarter.head, "figures"), body), 400)
+def test_it_refuses_a_malformed_figures_request(call_as, api_quarter, body, field) -> None:
+    before = state_of(api_quarter.head)
+    error = error_of(call_as("hr", "PATCH", review_url(api_quarter.head, "figures"), body), 400)
     assert field_names(error) == [field]
-    assert state_of(quarter.head) == before
+    assert state_of(api_quarter.head) == before
 
 
-def test_it_refuses_figures_based_on_a_stale_revision(call_as, quarter) -> None:
-    body = figures(quarter.head, {"SALES_PLAN_RATE": {"actual": "70"}})
-    assert call_as("hr", "PATCH", review_url(quarter.head, "figures"), body).status_code == 200
-    before = state_of(quarter.head)
+def test_it_refuses_figures_based_on_a_stale_revision(call_as, api_quarter) -> None:
+    body = figures(api_quarter.head, {"SALES_PLAN_RATE": {"actual": "70"}})
+    assert call_as("hr", "PATCH", review_url(api_quarter.head, "figures"), body).status_code == 200
+    before = state_of(api_quarter.head)
     body["lines"]["SALES_PLAN_RATE"]["actual"] = "80"
-    error_of(call_as("hr", "PATCH", review_url(quarter.head, "figures"), body), 409, "stale")
-    assert state_of(quarter.head) == before
+    error_of(call_as("hr", "PATCH", review_url(api_quarter.head, "figures"), body), 409, "stale")
+    assert state_of(api_quarter.head) == before
 
 
-def test_an_approved_review_is_frozen(call_as, quarter) -> None:
-    before = state_of(quarter.own)
-    body = figures(quarter.own, {"SALES_PLAN_RATE": {"actual": "99"}})
-    error_of(call_as("hr", "PATCH", review_url(quarter.own, "figures"), body), 409, "frozen")
-    url = review_url(quarter.own, "ratings/hr")
-    error_of(call_as("hr", "PUT", url, ratings(quarter.own)), 409, "frozen")
-    assert state_of(quarter.own) == before
+def test_an_approved_review_is_frozen(call_as, api_quarter) -> None:
+    before = state_of(api_quarter.own)
+    body = figures(api_quarter.own, {"SALES_PLAN_RATE": {"actual": "99"}})
+    error_of(call_as("hr", "PATCH", review_url(api_quarter.own, "figures"), body), 409, "frozen")
+    url = review_url(api_quarter.own, "ratings/hr")
+    error_of(call_as("hr", "PUT", url, ratings(api_quarter.own)), 409, "frozen")
+    assert state_of(api_quarter.own) == before
 
 
-def test_changing_a_scored_review_sends_it_back_to_scoring(call_as, quarter) -> None:
-    body = figures(quarter.scored, {"SALES_PLAN_RATE": {"actual": "90"}})
-    response = call_as("hr", "PATCH", review_url(quarter.scored, "figures"), body)
+def test_changing_a_scored_review_sends_it_back_to_scoring(call_as, api_quarter) -> None:
+    body = figures(api_quarter.scored, {"SALES_PLAN_RATE": {"actual": "90"}})
+    response = call_as("hr", "PATCH", review_url(api_quarter.scored, "figures"), body)
     assert response.status_code == 200, response.content
     assert response.json()["state"] == "submitted"
     assert response.json()["revision"] == body["revision"] + 1
@@ -524,41 +509,41 @@ def test_changing_a_scored_review_sends_it_back_to_scoring(call_as, quarter) -> 
         ({"charm": 3}, "ratings.charm"),
     ],
 )
-def test_it_refuses_bad_ratings_and_saves_nothing(call_as, quarter, values, field) -> None:
-    before = state_of(quarter.head)
-    body = {"revision": quarter.head.revision, "ratings": values}
-    error = error_of(call_as("hr", "PUT", review_url(quarter.head, "ratings/hr"), body), 400)
+def test_it_refuses_bad_ratings_and_saves_nothing(call_as, api_quarter, values, field) -> None:
+    before = state_of(api_quarter.head)
+    body = {"revision": api_quarter.head.revision, "ratings": values}
+    error = error_of(call_as("hr", "PUT", review_url(api_quarter.head, "ratings/hr"), body), 400)
     assert field_names(error) == [field]
-    assert state_of(quarter.head) == before
+    assert state_of(api_quarter.head) == before
 
 
-def test_it_refuses_a_comment_without_its_rating(call_as, quarter) -> None:
-    before = state_of(quarter.head)
-    body = {"revision": quarter.head.revision, "ratings": {}, "comments": {"culture": "积极"}}
-    error = error_of(call_as("hr", "PUT", review_url(quarter.head, "ratings/hr"), body), 400)
+def test_it_refuses_a_comment_without_its_rating(call_as, api_quarter) -> None:
+    before = state_of(api_quarter.head)
+    body = {"revision": api_quarter.head.revision, "ratings": {}, "comments": {"culture": "积极"}}
+    error = error_of(call_as("hr", "PUT", review_url(api_quarter.head, "ratings/hr"), body), 400)
     assert [(item["field"], item["code"]) for item in error["fields"]] == [
         ("ratings.culture", "comment_without_rating")
     ]
-    assert state_of(quarter.head) == before
+    assert state_of(api_quarter.head) == before
 
 
-def test_it_refuses_an_unknown_assessor(call_as, quarter) -> None:
-    url = review_url(quarter.head, "ratings/ceo")
-    error = error_of(call_as("hr", "PUT", url, ratings(quarter.head)), 400, "invalid")
+def test_it_refuses_an_unknown_assessor(call_as, api_quarter) -> None:
+    url = review_url(api_quarter.head, "ratings/ceo")
+    error = error_of(call_as("hr", "PUT", url, ratings(api_quarter.head)), 400, "invalid")
     assert field_names(error) == ["assessor_role"]
 
 
-def test_it_refuses_ratings_based_on_a_stale_revision(call_as, quarter) -> None:
-    body = ratings(quarter.head)
+def test_it_refuses_ratings_based_on_a_stale_revision(call_as, api_quarter) -> None:
+    body = ratings(api_quarter.head)
     body["revision"] -= 1
-    before = state_of(quarter.head)
-    error_of(call_as("hr", "PUT", review_url(quarter.head, "ratings/hr"), body), 409, "stale")
-    assert state_of(quarter.head) == before
+    before = state_of(api_quarter.head)
+    error_of(call_as("hr", "PUT", review_url(api_quarter.head, "ratings/hr"), body), 409, "stale")
+    assert state_of(api_quarter.head) == before
 
 
-def test_ratings_keep_their_comments(call_as, quarter) -> None:
-    body = {**ratings(quarter.head, 4), "comments": {"culture": "认同企业文化"}}
-    response = call_as("hr", "PUT", review_url(quarter.head, "ratings/hr"), body)
+def test_ratings_keep_their_comments(call_as, api_quarter) -> None:
+    body = {**ratings(api_quarter.head, 4), "comments": {"culture": "认同企业文化"}}
+    response = call_as("hr", "PUT", review_url(api_quarter.head, "ratings/hr"), body)
     assert response.status_code == 200, response.content
     hr = next(a for a in response.json()["ratings"] if a["assessor_role"] == "hr")
     assert hr["ratings"][0]["comment"] == "认同企业文化"
@@ -567,21 +552,21 @@ def test_ratings_keep_their_comments(call_as, quarter) -> None:
 # -- transitions: bad input --------------------------------------------------------------------
 
 
-def test_an_incomplete_review_cannot_be_submitted(call_as, quarter) -> None:
-    before = state_of(quarter.other)
-    error = error_of(call_as("hr", "POST", review_url(quarter.other, "submit")), 400, "invalid")
+def test_an_incomplete_review_cannot_be_submitted(call_as, api_quarter) -> None:
+    before = state_of(api_quarter.other)
+    error = error_of(call_as("hr", "POST", review_url(api_quarter.other, "submit")), 400, "invalid")
     assert [(i["field"], i["code"]) for i in error["fields"]] == [("review", "incomplete")]
-    assert state_of(quarter.other) == before
+    assert state_of(api_quarter.other) == before
 
 
-def test_a_review_moves_only_along_its_transitions(call_as, quarter) -> None:
-    error_of(call_as("hr", "POST", review_url(quarter.scored, "submit")), 409, "bad_transition")
+def test_a_review_moves_only_along_its_transitions(call_as, api_quarter) -> None:
+    error_of(call_as("hr", "POST", review_url(api_quarter.scored, "submit")), 409, "bad_transition")
     error_of(
-        call_as("director", "POST", review_url(quarter.head, "approve")), 409, "bad_transition"
+        call_as("director", "POST", review_url(api_quarter.head, "approve")), 409, "bad_transition"
     )
-    url = review_url(quarter.head, "return")
+    url = review_url(api_quarter.head, "return")
     error_of(call_as("director", "POST", url, {"comment": "x"}), 409, "bad_transition")
-    url = review_url(quarter.scored, "reopen")
+    url = review_url(api_quarter.scored, "reopen")
     error_of(call_as("director", "POST", url, {"reason": "x"}), 409, "bad_transition")
 
 
@@ -596,8 +581,8 @@ def test_a_review_moves_only_along_its_transitions(call_as, quarter) -> None:
         ("reopen", {"reason": None}, "reason"),
     ],
 )
-def test_a_return_or_reopening_needs_its_reason(call_as, quarter, action, body, field) -> None:
-    review = quarter.own if action == "reopen" else quarter.scored
+def test_a_return_or_reopening_needs_its_reason(call_as, api_quarter, action, body, field) -> None:
+    review = api_quarter.own if action == "reopen" else api_quarter.scored
     before = state_of(review)
     error = error_of(call_as("director", "POST", review_url(review, action), body), 400)
     assert field_names(error) == [field]
@@ -605,19 +590,19 @@ def test_a_return_or_reopening_needs_its_reason(call_as, quarter, action, body, 
 
 
 def test_a_bulk_approval_is_all_or_nothing_naming_the_refused_review(
-    call_as, personas, quarter
+    call_as, personas, api_quarter
 ) -> None:
-    head = services.review_submit(actor=personas["hr"], review=quarter.head)
-    ids = [quarter.scored.pk, head.pk]  # the second is submitted, not yet scored
+    head = services.review_submit(actor=personas["hr"], review=api_quarter.head)
+    ids = [api_quarter.scored.pk, head.pk]  # the second is submitted, not yet scored
     error = error_of(call_as("director", "POST", f"{API}reviews/approve", {"ids": ids}), 409)
     assert (error["code"], error["fields"][0]["field"], error["fields"][0]["row"]) == (
         "bad_transition",
         "ids",
         1,
     )
-    quarter.refresh()
-    assert quarter.scored.state == Review.State.SCORED
-    assert not ApprovedResult.objects.filter(review=quarter.scored).exists()
+    api_quarter.refresh()
+    assert api_quarter.scored.state == Review.State.SCORED
+    assert not ApprovedResult.objects.filter(review=api_quarter.scored).exists()
 
 
 @pytest.mark.parametrize(
@@ -630,23 +615,23 @@ def test_a_bulk_approval_is_all_or_nothing_naming_the_refused_review(
         ({"ids": ["1"]}, [None]),
     ],
 )
-def test_a_bulk_approval_of_unknown_reviews_is_refused(call_as, quarter, body, rows) -> None:
+def test_a_bulk_approval_of_unknown_reviews_is_refused(call_as, api_quarter, body, rows) -> None:
     if isinstance(body["ids"], list):
-        body = {"ids": [quarter.scored.pk if i == "SCORED" else i for i in body["ids"]]}
+        body = {"ids": [api_quarter.scored.pk if i == "SCORED" else i for i in body["ids"]]}
     error = error_of(call_as("director", "POST", f"{API}reviews/approve", body), 400, "invalid")
     assert [item["row"] for item in error["fields"]] == rows
     assert field_names(error)[0].startswith("ids")
-    quarter.refresh()
-    assert quarter.scored.state == Review.State.SCORED
+    api_quarter.refresh()
+    assert api_quarter.scored.state == Review.State.SCORED
 
 
-def test_the_director_approves_many_at_once(call_as, personas, quarter) -> None:
-    head = services.review_submit(actor=personas["hr"], review=quarter.head)
+def test_the_director_approves_many_at_once(call_as, personas, api_quarter) -> None:
+    head = services.review_submit(actor=personas["hr"], review=api_quarter.head)
     assert services.review_score(review_id=head.pk, revision=head.revision)
-    ids = [quarter.scored.pk, head.pk, quarter.scored.pk]
+    ids = [api_quarter.scored.pk, head.pk, api_quarter.scored.pk]
     response = call_as("director", "POST", f"{API}reviews/approve", {"ids": ids})
     assert response.status_code == 200, response.content
-    assert [row["id"] for row in response.json()] == [quarter.scored.pk, head.pk]
+    assert [row["id"] for row in response.json()] == [api_quarter.scored.pk, head.pk]
     assert {row["state"] for row in response.json()} == {"approved"}
 
 

@@ -29,7 +29,7 @@ from django.core.servers.basehttp import WSGIRequestHandler
 from pytest_django.live_server_helper import LiveServer
 
 from hrperf.celery import app
-from tests.api.conftest import Quarter
+from tests.helpers.api import ApiQuarter
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 # Errors every operation answers: not logged in, not allowed (a payroll token's scope, or the
@@ -160,7 +160,7 @@ def eager_tasks() -> Iterator[None]:
 def test_the_running_api_keeps_to_its_schema(
     live_server: LiveServer,
     prompt_live_server: None,
-    quarter: Quarter,
+    api_quarter: ApiQuarter,
     token_for: Callable[[str], str],
     eager_tasks: None,
     settings: Any,

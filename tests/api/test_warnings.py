@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reviews.models import AuditEvent, VerbalWarning
-from tests.api.conftest import API, PERIOD, Quarter, error_of, field_names
+from tests.helpers.api import API, PERIOD, ApiQuarter, error_of, field_names
 
 WARNINGS = f"{API}warnings/"
 
@@ -15,9 +15,9 @@ def acknowledge_url(warning: VerbalWarning) -> str:
 
 
 @pytest.fixture
-def warning(quarter: Quarter) -> VerbalWarning:
+def warning(api_quarter: ApiQuarter) -> VerbalWarning:
     """The warning of the employee persona's review (SALES), scored below the threshold."""
-    return VerbalWarning.objects.get(review=quarter.own)
+    return VerbalWarning.objects.get(review=api_quarter.own)
 
 
 @pytest.mark.parametrize(

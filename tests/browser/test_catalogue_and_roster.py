@@ -13,7 +13,7 @@ from django.core.management import call_command
 from playwright.sync_api import FilePayload, Page, expect
 
 from departments.models import Department, Employee
-from tests.conftest import PASSWORD
+from tests.helpers.personas import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

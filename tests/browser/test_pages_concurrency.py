@@ -11,12 +11,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from reviews.models import ReviewKpiLine
-from tests.browser.conftest import post
-from tests.pages.conftest import PageQuarter, page_quarter
+from tests.helpers.browser import post
+from tests.helpers.pages import PageQuarter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-__all__ = ["page_quarter"]
 
 # Where the page tells of a stale form, and what it says (the browser asks for Chinese).
 CONFLICT = "[data-testid='review-conflict']"

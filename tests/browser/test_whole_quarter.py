@@ -23,16 +23,16 @@ from playwright.sync_api import FilePayload, Page, expect
 
 from departments.models import Department, Employee
 from reviews.models import CompetencyRating, Review, ReviewCycle, ReviewKpiLine, VerbalWarning
-from tests.browser.conftest import post
-from tests.browser.quarter_files import fill_template, template_rows
-from tests.reviews.conftest import (
+from tests.helpers.browser import post
+from tests.helpers.examples import (
     COMPETENCY_CODES,
     WORKED_EXAMPLES,
     WorkedExample,
-    WorkerProcess,
-    create_competencies,
+    create_catalogue_competencies,
     create_example_kpis,
 )
+from tests.helpers.quarter_files import fill_template, template_rows
+from tests.helpers.worker import WorkerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,7 +49,7 @@ def catalogue_and_people(departments: dict[str, Department]) -> None:
     """What the issue does not list as a browser step: the catalogue of the worked examples'
     departments and their employees (E00001..E00003 come with the personas)."""
     all_departments = create_example_kpis(departments)
-    create_competencies()
+    create_catalogue_competencies()
     Employee.objects.create(
         employee_no="E00004",
         name="赵敏",
@@ -123,7 +123,7 @@ def test_a_whole_quarter_in_the_browser(
     page_as: Callable[[str], Page],
     personas: dict[str, User],
     departments: dict[str, Department],
-    worker: WorkerProcess,
+    browser_worker: WorkerProcess,
     screenshots: Path,
     tmp_path: Path,
 ) -> None:

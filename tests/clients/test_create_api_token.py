@@ -29,7 +29,7 @@ def run(*args: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-@pytest.mark.urls("tests.api.foundation_urls")
+@pytest.mark.urls("tests.helpers.urls")
 def test_it_prints_a_token_that_authenticates(payroll_client: ApiClient) -> None:
     out, err = run("--client", "payroll", "--scope", "payroll")
 

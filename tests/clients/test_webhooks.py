@@ -9,7 +9,6 @@ import hmac
 import json
 import threading
 import time
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -20,43 +19,10 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from clients import services, tasks, webhooks
 from clients.models import ApiClient, Webhook, WebhookDelivery
-from tests.clients.conftest import Enqueued, Receiver
-from tests.conftest import skip_or_fail, uses_postgresql
+from tests.helpers.services import skip_or_fail, uses_postgresql
+from tests.helpers.webhooks import Enqueued, Receiver, emit, hook, make_due
 
 pytestmark = pytest.mark.django_db
-
-SHANGHAI = dt.timezone(dt.timedelta(hours=8))
-PAYLOAD: dict[str, Any] = {
-    "employee_no": "E00042",
-    "employee_name": "张伟",
-    "department_code": "SALES",
-    "period": "2026Q3",
-    "total_score": Decimal("92.04"),
-    "grade": "A",
-    "pay_coefficient": Decimal("1.10"),
-    "verbal_warning": False,
-    "version": 1,
-    "approved_at": dt.datetime(2026, 10, 8, 1, 30, tzinfo=dt.UTC),
-}
-
-
-def hook(client: ApiClient, url: str, events: tuple[str, ...] = ("review.approved",)) -> Webhook:
-    return services.webhook_create(actor=None, client=client, url=url, events=list(events))
-
-
-def emit(event: str = "review.approved", payload: dict[str, Any] | None = None) -> int:
-    return services.webhooks_emit(event=event, payload=PAYLOAD if payload is None else payload)
-
-
-def make_due(delivery: WebhookDelivery) -> None:
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        next_attempt_at=timezone.now() - dt.timedelta(seconds=1)
-    )
-
-
-@pytest.fixture
-def live_hook(payroll_client: ApiClient, receiver: Receiver, allow_private: None) -> Webhook:
-    return hook(payroll_client, receiver.url)
 
 
 # -- the outbox ------------------------------------------------------------------------------

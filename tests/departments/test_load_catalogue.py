@@ -20,109 +20,14 @@ from django.db.models import ProtectedError
 from django.utils import translation
 
 from departments.catalogue import CatalogueError, catalogue_load, catalogue_read, default_path
-from departments.models import (
-    Competency,
-    Department,
-    Duty,
-    Employee,
-    PolicyItem,
-    QualificationItem,
-)
+from departments.models import Competency, Department, Duty, Employee, PolicyItem, QualificationItem
 from kpis.models import Kpi
+from tests.helpers.catalogue import CATALOGUE_MODELS, MINI, snapshot, variant, write
 
 SHIPPED = Path(settings.BASE_DIR) / "fixtures" / "catalogue.yaml"
-CATALOGUE_MODELS: list[type[models.Model]] = [
-    Department,
-    Duty,
-    QualificationItem,
-    Kpi,
-    Competency,
-    PolicyItem,
-]
 # Words a synonym-substituting filter put in place of the proper HR terms of the source:
 # none of them may appear in the product's data.
 SUBSTITUTED_WORDS = ["安排完成率", "刚好", "宣扬", "满足度", "阅历", "实力", "学问"]
-
-MINI = """\
-version: 1
-policy:
-  frequency: {code: quarterly, zh: 季度考核, en: Quarterly assessment}
-  assessors:
-  - {code: marketing_director, zh: 营销总监, en: Marketing Director}
-  - {code: hr, zh: 人力资源部, en: Human Resources}
-  result_uses:
-  - {zh: 考核结果作为薪酬发放依据, en: Assessment results are the basis for pay}
-  - {zh: 考核结论作为培训实施及职位晋升的参考, en: Results guide training and promotion}
-competencies:
-- {code: culture_loyalty, zh: 认同公司企业文化，忠诚度高, en: Embraces the company culture}
-- {code: learning_teamwork, zh: 有学习意识和团队意识, en: Willing to learn and works in a team}
-departments:
-- seq: 1
-  code: MARKET
-  name: {zh: 市场部, en: Marketing Department}
-  head_position: {zh: 市场部经理, en: Marketing Manager}
-  source: seed
-  duties:
-  - {zh: 编制年度市场开发计划, en: Prepare the annual market development plan}
-  - {zh: 组织市场调研工作, en: Organize market research}
-  kpis:
-  - code: MARKET_DEV_PLAN_RATE
-    name: {zh: 市场开发计划完成率, en: Market development plan completion rate}
-    direction: higher
-    unit: percent
-    default_target: 100
-    default_weight: 60
-    definition: {zh: 实际完成项目数/计划项目数×100%, en: Projects completed ÷ planned × 100%}
-  - code: MARKET_RESEARCH_PLAN_RATE
-    name: {zh: 市场调研计划完成率, en: Market research plan completion rate}
-    direction: higher
-    unit: percent
-    default_target: 100
-    default_weight: 40
-    definition: {zh: 实际完成调研数/计划调研数×100%, en: Research completed ÷ planned × 100%}
-  qualifications:
-    education: {zh: 大学本科以上, en: Bachelor's degree or above}
-    majors:
-    - {zh: 市场营销, en: Marketing}
-    - {zh: 企业管理, en: Business administration}
-    experience_years: 3
-    experience: {zh: 三年以上市场营销工作经验, en: 3+ years of marketing experience}
-    abilities:
-    - {zh: 沟通能力, en: Communication}
-- seq: 2
-  code: LOGISTICS
-  name: {zh: 物流配送部, en: Logistics Department}
-  head_position: {zh: 物流配送部经理, en: Logistics Manager}
-  source: drafted
-  duties:
-  - {zh: 制定物流配送计划, en: Draw up the distribution plan}
-  kpis:
-  - code: LOGISTICS_ERROR_RATE
-    name: {zh: 配送差错率, en: Delivery error rate}
-    direction: lower
-    unit: percent
-    default_target: 0.5
-    default_weight: 50
-    definition: {zh: 错发订单数/订单总数×100%, en: Wrong orders ÷ orders × 100%}
-  - code: LOGISTICS_COST
-    name: {zh: 物流费用, en: Logistics cost}
-    direction: lower
-    unit: yuan
-    default_target: null
-    default_weight: 50
-"""
-
-
-def write(tmp_path: Path, text: str, name: str = "catalogue.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def variant(old: str, new: str, text: str = MINI) -> str:
-    """MINI with `old` (which must occur exactly once) replaced by `new`."""
-    assert text.count(old) == 1, old
-    return text.replace(old, new)
 
 
 def edited(change: Callable[[dict[str, Any]], None]) -> str:
@@ -136,16 +41,6 @@ def department(data: dict[str, Any], code: str) -> dict[str, Any]:
     return next(d for d in data["departments"] if d["code"] == code)
 
 
-def snapshot() -> dict[str, list[tuple[Any, ...]]]:
-    """Every value of every catalogue row, to show that nothing changed."""
-    return {
-        model._meta.label: sorted(
-            model._default_manager.values_list(*[f.attname for f in model._meta.concrete_fields])
-        )
-        for model in CATALOGUE_MODELS
-    }
-
-
 def counts(report: Any) -> dict[str, tuple[int, int, int, int]]:
     """The report's counts by kind, labelled in English."""
     with translation.override("en"):
@@ -153,14 +48,6 @@ def counts(report: Any) -> dict[str, tuple[int, int, int, int]]:
             str(label): (c.created, c.updated, c.deleted, c.deactivated)
             for label, c in report.kinds()
         }
-
-
-@pytest.fixture
-def mini(db, tmp_path: Path) -> Path:
-    """MINI, loaded."""
-    path = write(tmp_path, MINI, "mini.yaml")
-    catalogue_load(path=path)
-    return path
 
 
 # --- The shipped catalogue -------------------------------------------------------------------
@@ -280,7 +167,7 @@ def test_it_reads_numbers_with_a_fraction_as_exact_decimals(tmp_path: Path) -> N
     assert target == Decimal("1234567890123.4567")  # through a float it would not be exact
 
 
-def test_it_stores_a_fractional_target_exactly(mini: Path) -> None:
+def test_it_stores_a_fractional_target_exactly(mini_catalogue: Path) -> None:
     assert Kpi.objects.get(code="LOGISTICS_ERROR_RATE").default_target == Decimal("0.5")
     assert Kpi.objects.get(code="LOGISTICS_COST").default_target is None
 
@@ -288,7 +175,7 @@ def test_it_stores_a_fractional_target_exactly(mini: Path) -> None:
 # --- Loading changes -------------------------------------------------------------------------
 
 
-def test_it_loads_a_small_catalogue_with_everything_in_place(mini: Path) -> None:
+def test_it_loads_a_small_catalogue_with_everything_in_place(mini_catalogue: Path) -> None:
     market = Department.objects.get(code="MARKET")
     assert list(market.duties.values_list("order", "text_en")) == [
         (1, "Prepare the annual market development plan"),
@@ -313,16 +200,16 @@ def test_it_loads_a_small_catalogue_with_everything_in_place(mini: Path) -> None
     ]
 
 
-def test_loading_the_same_file_again_changes_nothing(mini: Path) -> None:
+def test_loading_the_same_file_again_changes_nothing(mini_catalogue: Path) -> None:
     before = snapshot()
 
-    report = catalogue_load(path=mini)
+    report = catalogue_load(path=mini_catalogue)
 
     assert not report.changed
     assert snapshot() == before
 
 
-def test_it_updates_a_changed_text_in_place(mini: Path, tmp_path: Path) -> None:
+def test_it_updates_a_changed_text_in_place(mini_catalogue: Path, tmp_path: Path) -> None:
     market_id = Department.objects.get(code="MARKET").pk
     kpi_id = Kpi.objects.get(code="MARKET_DEV_PLAN_RATE").pk
     logistics_before = Department.objects.get(code="LOGISTICS").updated_at
@@ -341,7 +228,7 @@ def test_it_updates_a_changed_text_in_place(mini: Path, tmp_path: Path) -> None:
     assert Department.objects.get(code="LOGISTICS").updated_at == logistics_before
 
 
-def test_it_updates_a_changed_target_and_weight(mini: Path, tmp_path: Path) -> None:
+def test_it_updates_a_changed_target_and_weight(mini_catalogue: Path, tmp_path: Path) -> None:
     text = variant("default_target: 0.5", "default_target: 0.25")
     text = variant("default_weight: 60", "default_weight: 70", text)
     text = variant("default_weight: 40", "default_weight: 30", text)
@@ -353,7 +240,7 @@ def test_it_updates_a_changed_target_and_weight(mini: Path, tmp_path: Path) -> N
     assert report.kpis.updated == 3
 
 
-def test_it_deletes_a_duty_removed_from_the_file(mini: Path, tmp_path: Path) -> None:
+def test_it_deletes_a_duty_removed_from_the_file(mini_catalogue: Path, tmp_path: Path) -> None:
     text = variant("  - {zh: 组织市场调研工作, en: Organize market research}\n", "")
 
     report = catalogue_load(path=write(tmp_path, text))
@@ -364,7 +251,7 @@ def test_it_deletes_a_duty_removed_from_the_file(mini: Path, tmp_path: Path) -> 
 
 
 def test_it_deletes_qualification_items_and_policy_texts_removed_from_the_file(
-    mini: Path, tmp_path: Path
+    mini_catalogue: Path, tmp_path: Path
 ) -> None:
     def change(data: dict[str, Any]) -> None:
         department(data, "MARKET")["qualifications"]["majors"].pop()
@@ -384,7 +271,9 @@ def test_it_deletes_qualification_items_and_policy_texts_removed_from_the_file(
     assert (report.policy_items.updated, report.policy_items.deleted) == (1, 2)
 
 
-def test_it_deletes_a_competency_removed_from_the_file(mini: Path, tmp_path: Path) -> None:
+def test_it_deletes_a_competency_removed_from_the_file(
+    mini_catalogue: Path, tmp_path: Path
+) -> None:
     report = catalogue_load(path=write(tmp_path, edited(lambda data: data["competencies"].pop(0))))
 
     assert list(Competency.objects.values_list("order", "code")) == [(1, "learning_teamwork")]
@@ -392,7 +281,7 @@ def test_it_deletes_a_competency_removed_from_the_file(mini: Path, tmp_path: Pat
 
 
 def test_it_keeps_a_competency_removed_from_the_file_but_in_use(
-    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    mini_catalogue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     delete = Competency.delete
 
@@ -426,7 +315,7 @@ def without_market_research(data: dict[str, Any]) -> None:
 
 
 def test_it_deletes_a_kpi_removed_from_the_file_when_nothing_uses_it(
-    mini: Path, tmp_path: Path
+    mini_catalogue: Path, tmp_path: Path
 ) -> None:
     report = catalogue_load(path=write(tmp_path, edited(without_market_research)))
 
@@ -457,7 +346,7 @@ def kpi_in_use(monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def test_it_keeps_a_kpi_removed_from_the_file_but_in_use_as_inactive(
-    mini: Path, tmp_path: Path, kpi_in_use: str
+    mini_catalogue: Path, tmp_path: Path, kpi_in_use: str
 ) -> None:
     kpi_id = Kpi.objects.get(code=kpi_in_use).pk
     path = write(tmp_path, edited(without_market_research))
@@ -476,17 +365,17 @@ def test_it_keeps_a_kpi_removed_from_the_file_but_in_use_as_inactive(
 
 
 def test_a_kpi_that_reappears_in_the_file_becomes_active_again(
-    mini: Path, tmp_path: Path, kpi_in_use: str
+    mini_catalogue: Path, tmp_path: Path, kpi_in_use: str
 ) -> None:
     catalogue_load(path=write(tmp_path, edited(without_market_research), "without.yaml"))
 
-    report = catalogue_load(path=mini)
+    report = catalogue_load(path=mini_catalogue)
 
     assert Kpi.objects.get(code=kpi_in_use).is_active
     assert report.kpis.updated == 2  # back to active, and the weight of the other one
 
 
-def test_it_moves_a_kpi_to_another_department(mini: Path, tmp_path: Path) -> None:
+def test_it_moves_a_kpi_to_another_department(mini_catalogue: Path, tmp_path: Path) -> None:
     def change(data: dict[str, Any]) -> None:
         market, logistics = department(data, "MARKET"), department(data, "LOGISTICS")
         moved = market["kpis"].pop()
@@ -507,7 +396,7 @@ def test_it_moves_a_kpi_to_another_department(mini: Path, tmp_path: Path) -> Non
     assert (report.kpis.created, report.kpis.deleted) == (0, 0)
 
 
-def test_it_swaps_the_seq_of_two_departments(mini: Path, tmp_path: Path) -> None:
+def test_it_swaps_the_seq_of_two_departments(mini_catalogue: Path, tmp_path: Path) -> None:
     ids = dict(Department.objects.values_list("code", "pk"))
 
     def change(data: dict[str, Any]) -> None:
@@ -523,7 +412,7 @@ def test_it_swaps_the_seq_of_two_departments(mini: Path, tmp_path: Path) -> None
     assert report.departments.updated == 2
 
 
-def test_it_reorders_duties_competencies_and_kpis(mini: Path, tmp_path: Path) -> None:
+def test_it_reorders_duties_competencies_and_kpis(mini_catalogue: Path, tmp_path: Path) -> None:
     def change(data: dict[str, Any]) -> None:
         market = department(data, "MARKET")
         market["duties"].reverse()
@@ -549,7 +438,7 @@ def test_it_reorders_duties_competencies_and_kpis(mini: Path, tmp_path: Path) ->
     assert Duty.objects.count() == 3
 
 
-def test_it_adds_a_department_in_the_middle(mini: Path, tmp_path: Path) -> None:
+def test_it_adds_a_department_in_the_middle(mini_catalogue: Path, tmp_path: Path) -> None:
     def change(data: dict[str, Any]) -> None:
         department(data, "LOGISTICS")["seq"] = 3
         new = yaml.safe_load(yaml.safe_dump(department(data, "LOGISTICS")))
@@ -570,7 +459,7 @@ def test_it_adds_a_department_in_the_middle(mini: Path, tmp_path: Path) -> None:
 
 
 def test_it_deletes_a_department_removed_from_the_file_when_nothing_uses_it(
-    mini: Path, tmp_path: Path
+    mini_catalogue: Path, tmp_path: Path
 ) -> None:
     def change(data: dict[str, Any]) -> None:
         data["departments"] = [department(data, "MARKET")]
@@ -583,7 +472,7 @@ def test_it_deletes_a_department_removed_from_the_file_when_nothing_uses_it(
 
 
 def test_it_keeps_a_department_removed_from_the_file_that_employees_belong_to(
-    mini: Path, tmp_path: Path
+    mini_catalogue: Path, tmp_path: Path
 ) -> None:
     logistics = Department.objects.get(code="LOGISTICS")
     Employee.objects.create(employee_no="E1", name="张伟", department=logistics)
@@ -769,7 +658,7 @@ BAD_FILES = [
 
 @pytest.mark.parametrize(("change", "expected"), BAD_FILES)
 def test_it_refuses_a_bad_file_naming_the_place_and_changes_nothing(
-    mini: Path, tmp_path: Path, change: tuple[str, str], expected: str
+    mini_catalogue: Path, tmp_path: Path, change: tuple[str, str], expected: str
 ) -> None:
     before = snapshot()
     path = write(tmp_path, variant(*change), "bad.yaml")
@@ -792,7 +681,7 @@ def test_it_refuses_a_bad_file_naming_the_place_and_changes_nothing(
     ],
 )
 def test_it_refuses_a_file_it_cannot_read(
-    mini: Path, tmp_path: Path, content: bytes | None, expected: str
+    mini_catalogue: Path, tmp_path: Path, content: bytes | None, expected: str
 ) -> None:
     before = snapshot()
     path = tmp_path / "other.yaml"
@@ -806,7 +695,7 @@ def test_it_refuses_a_file_it_cannot_read(
     assert snapshot() == before
 
 
-def test_it_refuses_a_directory(mini: Path, tmp_path: Path) -> None:
+def test_it_refuses_a_directory(mini_catalogue: Path, tmp_path: Path) -> None:
     before = snapshot()
 
     with translation.override("en"), pytest.raises(CatalogueError) as raised:
@@ -858,11 +747,11 @@ def test_the_command_loads_a_file_and_prints_the_report(db, tmp_path: Path) -> N
     assert Department.objects.count() == 2
 
 
-def test_the_command_says_when_nothing_changed(mini: Path) -> None:
+def test_the_command_says_when_nothing_changed(mini_catalogue: Path) -> None:
     out = StringIO()
 
     with translation.override("en"):
-        call_command("load_catalogue", str(mini), stdout=out)
+        call_command("load_catalogue", str(mini_catalogue), stdout=out)
 
     assert "The catalogue was already up to date: nothing changed." in out.getvalue()
 
@@ -874,7 +763,9 @@ def test_the_command_loads_the_shipped_catalogue_by_default(db) -> None:
     assert Kpi.objects.count() == 104
 
 
-def test_the_command_refuses_a_bad_file_printing_each_problem(mini: Path, tmp_path: Path) -> None:
+def test_the_command_refuses_a_bad_file_printing_each_problem(
+    mini_catalogue: Path, tmp_path: Path
+) -> None:
     before = snapshot()
     path = write(tmp_path, variant("default_weight: 40", "default_weight: 30"), "bad.yaml")
     err = StringIO()

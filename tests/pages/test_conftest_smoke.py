@@ -1,5 +1,5 @@
 from reviews.models import Review
-from tests.pages.conftest import approve, submit_and_score
+from tests.helpers.pages import approve, submit_and_score
 
 
 def test_the_page_quarter_moves_through_the_states(page_quarter, personas):

@@ -19,44 +19,25 @@ from departments.models import Employee
 from reviews import scoring, services
 from reviews.models import Review
 from reviews.selectors import dashboard as at_a_glance
-from tests.pages.conftest import EXAMPLES, PERIOD, approve, generate_now, submit_and_score
+from tests.helpers.pages import (
+    EXAMPLES,
+    PERIOD,
+    approve,
+    complete_example,
+    figures,
+    generate_now,
+    has,
+    section,
+    submit_and_score,
+)
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-PERSONAS = ["hr", "director", "head", "employee", "other_employee", "outsider"]
 
 
 def dashboard_url(period: str | None = None) -> str:
     url = reverse("reviews:dashboard")
     return f"{url}?period={period}" if period else url
-
-
-def section(html: str, testid: str) -> str:
-    """The HTML of the <section> (or element) with that data-testid, up to its closing tag."""
-    match = re.search(rf'<(\w+)[^>]*data-testid="{re.escape(testid)}"', html)
-    assert match is not None, f"no {testid} in the page"
-    tag = match.group(1)
-    opening, closing = re.compile(rf"<{tag}[\s>]"), f"</{tag}>"
-    end = html.index(closing, match.end()) + len(closing)
-    # Nested elements of the same tag: extend until the tags balance.
-    while len(opening.findall(html, match.start(), end)) > html.count(closing, match.start(), end):
-        end = html.index(closing, end) + len(closing)
-    return html[match.start() : end]
-
-
-def has(html: str, testid: str) -> bool:
-    return f'data-testid="{testid}"' in html
-
-
-def figures(html: str, marker: str) -> dict[str, list[str]]:
-    """The cells of each table row marked `data-<marker>="…"`, by the marker's value."""
-    rows = {}
-    for key, body in re.findall(rf'<tr data-{marker}="([^"]+)">(.*?)</tr>', html, re.S):
-        rows[key] = [
-            re.sub(r"<[^>]+>", "", cell).strip()
-            for cell in re.findall(r"<td[^>]*>(.*?)</td>", body, re.S)
-        ]
-    return rows
 
 
 @pytest.fixture
@@ -207,9 +188,7 @@ def test_hr_waits_on_drafts(scored_quarter, client_for):
 
 
 def test_a_complete_draft_is_ready_to_submit(page_quarter, personas, client_for):
-    from tests.pages.conftest import complete
-
-    complete(personas, page_quarter.reviews["E00005"])
+    complete_example(personas, page_quarter.reviews["E00005"])
     html = client_for("hr").get(dashboard_url(), **EN).content.decode()
     waiting = section(html, "waiting")
     assert re.search(r'data-kind="ready">.*?<span class="count">1</span>', waiting, re.S)

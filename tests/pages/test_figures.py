@@ -14,7 +14,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from reviews.models import AuditEvent, Review, ReviewKpiLine
-from tests.pages.conftest import EXAMPLES, PERIOD, approve, submit_and_score
+from tests.helpers.pages import EXAMPLES, PERIOD, approve, submit_and_score
+from tests.helpers.quarter_files import stored_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -74,14 +75,6 @@ def _upload(client, content, name="figures.xlsx", language=EN):
     upload = SimpleUploadedFile(name, content, content_type=XLSX)
     return client.post(
         reverse("reviews:quarter_import", args=[PERIOD]), {"file": upload}, **language
-    )
-
-
-def _figures():
-    return list(
-        ReviewKpiLine.objects.order_by("pk").values_list(
-            "pk", "target", "actual", "review__revision"
-        )
     )
 
 
@@ -303,7 +296,7 @@ def test_a_bad_row_is_listed_and_nothing_is_saved(
     good = [PERIOD, "E00001", "SALES_PLAN_RATE", "", "50"]
     rows = [HEAD, good, row]
     body = _xlsx(rows) if file_format == "xlsx" else _csv(rows)
-    before = (_figures(), AuditEvent.objects.count())
+    before = (stored_figures(), AuditEvent.objects.count())
     response = _upload(client_for("hr"), body, f"f.{file_format}")
     assert response.status_code == 400
     errors = response.context["import_errors"]
@@ -311,7 +304,7 @@ def test_a_bad_row_is_listed_and_nothing_is_saved(
     assert message in errors[0].message
     content = response.content.decode()
     assert 'data-testid="import-errors"' in content and message in content
-    assert (_figures(), AuditEvent.objects.count()) == before
+    assert (stored_figures(), AuditEvent.objects.count()) == before
 
 
 def test_a_row_given_twice_is_an_error(client_for, page_quarter):
@@ -320,13 +313,13 @@ def test_a_row_given_twice_is_an_error(client_for, page_quarter):
         [PERIOD, "E00002", "SALES_PLAN_RATE", "", "1"],
         [PERIOD, "E00002", "SALES_PLAN_RATE", "", "2"],
     ]
-    before = _figures()
+    before = stored_figures()
     response = _upload(client_for("hr"), _xlsx(rows))
     assert response.status_code == 400
     [error] = response.context["import_errors"]
     assert (error.row, error.field) == (3, "kpi_code")
     assert "also appears in row 2" in error.message
-    assert _figures() == before
+    assert stored_figures() == before
 
 
 @pytest.mark.parametrize("state", ["scored", "approved"])
@@ -338,7 +331,7 @@ def test_a_review_that_cannot_change_refuses_a_change(client_for, page_quarter, 
     # Its figures as they stand are fine (unchanged) ...
     assert _upload(client, _xlsx(rows)).status_code == 302
     # ... a change is not.
-    before = _figures()
+    before = stored_figures()
     changed = _fill(
         rows, {("E00002", "SALES_PLAN_RATE"): (100, 50), ("E00001", "SALES_PLAN_RATE"): (100, 70)}
     )
@@ -346,7 +339,7 @@ def test_a_review_that_cannot_change_refuses_a_change(client_for, page_quarter, 
     assert response.status_code == 400
     [error] = response.context["import_errors"]
     assert error.field == "actual" and "cannot be changed" in error.message
-    assert _figures() == before
+    assert stored_figures() == before
 
 
 def test_every_bad_row_is_listed_with_the_headers_as_written(client_for, page_quarter):
@@ -376,11 +369,11 @@ def test_every_bad_row_is_listed_with_the_headers_as_written(client_for, page_qu
     ],
 )
 def test_a_bad_file_is_refused_with_its_reason(client_for, page_quarter, content, name, message):
-    before = _figures()
+    before = stored_figures()
     response = _upload(client_for("hr"), content, name)
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert _figures() == before
+    assert stored_figures() == before
 
 
 def test_an_import_without_a_file_says_so(client_for, page_quarter):
@@ -393,11 +386,11 @@ def test_a_file_over_5_mb_is_refused(client_for, page_quarter, settings):
     client = client_for("hr")
     rows = [HEAD] + [[PERIOD, "E00002", "SALES_PLAN_RATE", "", "1" * 40]] * 1
     body = _csv(rows) + b"," * (settings.MAX_UPLOAD_BYTES + 1)
-    before = _figures()
+    before = stored_figures()
     response = _upload(client, body, "figures.csv")
     assert response.status_code == 400
     assert "The file is too large: at most 5 MB." in response.content.decode()
-    assert _figures() == before
+    assert stored_figures() == before
 
 
 def test_the_import_errors_are_in_chinese_by_default(client_for, page_quarter):
@@ -418,7 +411,7 @@ def test_a_review_changed_meanwhile_refuses_the_whole_write(page_quarter, person
 
     review = page_quarter.reviews["E00002"]
     line = review.kpi_lines.get(code="SALES_PLAN_RATE")
-    before = _figures()
+    before = stored_figures()
     with pytest.raises(Conflict), transaction.atomic():
         figures_write(
             actor=personas["hr"],
@@ -427,7 +420,7 @@ def test_a_review_changed_meanwhile_refuses_the_whole_write(page_quarter, person
             reviews={review.pk: (review.revision + 1, review.state)},
             changes=[(line, "actual", Decimal(1))],
         )
-    assert _figures() == before
+    assert stored_figures() == before
 
 
 def test_a_closed_quarter_refuses_an_import(client_for, page_quarter):
@@ -435,8 +428,8 @@ def test_a_closed_quarter_refuses_an_import(client_for, page_quarter):
 
     ReviewCycle.objects.filter(pk=page_quarter.cycle.pk).update(status="closed")
     rows = [HEAD, [PERIOD, "E00002", "SALES_PLAN_RATE", "", "1"]]
-    before = _figures()
+    before = stored_figures()
     response = _upload(client_for("hr"), _xlsx(rows))
     assert response.status_code == 409
     assert "This quarter is closed." in response.content.decode()
-    assert _figures() == before
+    assert stored_figures() == before

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from reviews import services
 from reviews.models import AuditEvent, CycleJob, Review, ReviewCycle, ReviewKpiLine, ScoringPolicy
-from tests.pages.conftest import PERIOD, approve, generate_now
+from tests.helpers.pages import PERIOD, approve, generate_now
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from departments.models import Employee
 from reviews import services
 from reviews.models import Review
-from tests.pages.conftest import approve, complete, generate_now, submit_and_score
+from tests.helpers.pages import approve, complete_example, generate_now, submit_and_score
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -430,7 +430,7 @@ def test_the_queue_runs_a_fixed_number_of_queries(
 
 
 def test_a_complete_but_unsubmitted_review_is_not_in_the_queue(page_quarter, personas, client_for):
-    complete(personas, page_quarter.reviews["E00002"])
+    complete_example(personas, page_quarter.reviews["E00002"])
     html = client_for("director").get(QUEUE).content.decode()
     assert "select-E00002" not in html
 

@@ -20,9 +20,17 @@ from openpyxl import load_workbook
 
 from reviews import scoring, services
 from reviews.models import ApprovedResult, Review, ReviewCycle
-from tests.pages.conftest import EXAMPLES, PERIOD, approve, generate_now
-from tests.pages.test_dashboard import figures, has, section
-from tests.reviews.conftest import COMPETENCY_CODES
+from tests.helpers.examples import COMPETENCY_CODES
+from tests.helpers.pages import (
+    EXAMPLES,
+    PERIOD,
+    approve,
+    figures,
+    generate_now,
+    has,
+    section,
+    submit_and_score,
+)
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -244,8 +252,6 @@ def test_s_two_quarters_apart_is_no_promotion(page_quarter, personas, client_for
 
 
 def test_drafts_and_scored_reviews_are_not_in_the_reports(page_quarter, personas, client_for):
-    from tests.pages.conftest import submit_and_score
-
     submit_and_score(personas, page_quarter.reviews["E00003"])  # D, but not approved
     html = client_for("hr").get(url("reviews:reports"), **EN).content.decode()
     assert not has(section(html, "training-list"), "training-E00003")

@@ -13,10 +13,7 @@ from django.urls import reverse
 from departments.models import Competency, Employee
 from reviews import selectors, services
 from reviews.models import AuditEvent, CompetencyRating, Review
-
-# The browser fixtures, for the print test.
-from tests.browser.conftest import browser_context_args, browser_type_launch_args, page_as  # noqa: F401
-from tests.pages.conftest import PERIOD, approve, complete, generate_now, submit_and_score
+from tests.helpers.pages import PERIOD, approve, complete_example, generate_now, submit_and_score
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -427,7 +424,7 @@ def test_director_approves_then_reopens(page_quarter, personas, client_for):
 
 
 def test_hr_submits_when_complete(page_quarter, personas, client_for):
-    review = complete(personas, page_quarter.reviews["E00002"])
+    review = complete_example(personas, page_quarter.reviews["E00002"])
     client = client_for("hr")
     assert "submit-review" in client.get(review_url(review)).content.decode()
     response = client.post(review_url(review), {"action": "submit", "revision": review.revision})
@@ -727,7 +724,7 @@ def test_hr_sees_why_a_review_was_returned(page_quarter, personas, client_for):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_print_form_fits_one_a4_portrait_page(page_quarter, personas, page_as):  # noqa: F811
+def test_print_form_fits_one_a4_portrait_page(page_quarter, personas, page_as):
     review = submit_and_score(personas, page_quarter.reviews["E00002"])
     codes = list(Competency.objects.order_by("order").values_list("code", flat=True))
     comments = dict.fromkeys(codes, "评语" * 30)  # long comments too

@@ -14,7 +14,7 @@ from django.urls import reverse
 from departments.models import Employee
 from reviews import services
 from reviews.models import Review, VerbalWarning
-from tests.pages.conftest import generate_now, submit_and_score
+from tests.helpers.pages import generate_now, submit_and_score
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from departments.models import Competency, Employee
+from departments.models import Employee
 from hrperf.lib.errors import Conflict, NotAllowed, ValidationFailed
 from kpis.models import Kpi
 from reviews import services
@@ -20,61 +20,19 @@ from reviews.models import (
     ScoringPolicy,
     VerbalWarning,
 )
-
-COMPETENCIES = ["culture", "customers", "management", "learning"]
-
-
-@pytest.fixture
-def quarter(personas, departments):
-    for order, code in enumerate(COMPETENCIES, start=1):
-        Competency.objects.create(code=code, order=order, text_zh=code, text_en=code)
-    cycle = services.cycle_open(actor=personas["hr"], period="2026Q3")
-    services.reviews_generate_chunk(cycle_id=cycle.pk)
-    return cycle
-
-
-def review_of(personas, name="employee") -> Review:
-    return Review.objects.get(employee__user=personas[name])
-
-
-def complete(personas, review: Review, actual: str, director: int, hr: int) -> Review:
-    line = review.kpi_lines.get()
-    review = services.review_set_figures(
-        actor=personas["hr"], review=review, figures={line.pk: {"actual": actual}}
-    )
-    review = services.review_rate(
-        actor=personas["director"],
-        review=review,
-        assessor_role="marketing_director",
-        ratings=dict.fromkeys(COMPETENCIES, director),
-    )
-    return services.review_rate(
-        actor=personas["hr"],
-        review=review,
-        assessor_role="hr",
-        ratings=dict.fromkeys(COMPETENCIES, hr),
-    )
-
-
-def scored(personas, actual="60", director=3, hr=3, name="employee") -> Review:
-    review = complete(personas, review_of(personas, name), actual, director, hr)
-    review = services.review_submit(actor=personas["hr"], review=review)
-    assert services.review_score(review_id=review.pk, revision=review.revision)
-    review.refresh_from_db()
-    return review
-
+from tests.helpers.quarters import complete, review_of, scored
 
 # -- cycles ------------------------------------------------------------------------------------
 
 
-def test_it_opens_a_quarter_with_the_default_policy(quarter):
-    assert (quarter.starts_on.isoformat(), quarter.ends_on.isoformat()) == (
+def test_it_opens_a_quarter_with_the_default_policy(fresh_quarter):
+    assert (fresh_quarter.starts_on.isoformat(), fresh_quarter.ends_on.isoformat()) == (
         "2026-07-01",
         "2026-09-30",
     )
-    policy = ScoringPolicy.objects.get(cycle=quarter)
+    policy = ScoringPolicy.objects.get(cycle=fresh_quarter)
     assert (policy.version, policy.kpi_share, policy.warning_threshold) == (1, 80, Decimal(60))
-    assert AuditEvent.objects.filter(cycle=quarter, action="cycle_opened").count() == 1
+    assert AuditEvent.objects.filter(cycle=fresh_quarter, action="cycle_opened").count() == 1
 
 
 @pytest.mark.parametrize("period", ["2026Q5", "2026-3", "", "26Q1"])
@@ -85,7 +43,7 @@ def test_it_rejects_a_malformed_period(personas, period):
     assert not ReviewCycle.objects.exists()
 
 
-def test_it_rejects_a_quarter_opened_twice(quarter, personas):
+def test_it_rejects_a_quarter_opened_twice(fresh_quarter, personas):
     with pytest.raises(ValidationFailed):
         services.cycle_open(actor=personas["hr"], period="2026q3")
 
@@ -105,8 +63,10 @@ def test_it_rejects_a_policy_with_bands_out_of_order(personas, departments):
 # -- generation --------------------------------------------------------------------------------
 
 
-def test_generation_gives_each_active_employee_one_review_with_copied_lines(quarter, personas):
-    assert Review.objects.filter(cycle=quarter).count() == Employee.objects.count()
+def test_generation_gives_each_active_employee_one_review_with_copied_lines(
+    fresh_quarter, personas
+):
+    assert Review.objects.filter(cycle=fresh_quarter).count() == Employee.objects.count()
     line = review_of(personas).kpi_lines.get()
     assert (line.code, line.target, line.weight, line.actual) == (
         "SALES_PLAN_RATE",
@@ -114,16 +74,16 @@ def test_generation_gives_each_active_employee_one_review_with_copied_lines(quar
         100,
         None,
     )
-    assert services.reviews_generate_chunk(cycle_id=quarter.pk) == 0
+    assert services.reviews_generate_chunk(cycle_id=fresh_quarter.pk) == 0
 
 
-def test_a_catalogue_edit_never_rewrites_a_review(quarter, personas):
+def test_a_catalogue_edit_never_rewrites_a_review(fresh_quarter, personas):
     Kpi.objects.filter(code="SALES_PLAN_RATE").update(name_zh="新名称", default_target=90)
     line = review_of(personas).kpi_lines.get()
     assert (line.name_zh, line.target) == ("销售计划完成率", Decimal(100))
 
 
-def test_a_new_review_lists_everything_missing_and_invents_no_zero(quarter, personas):
+def test_a_new_review_lists_everything_missing_and_invents_no_zero(fresh_quarter, personas):
     review = review_of(personas)
     codes = [reason["code"] for reason in review.incomplete_reasons]
     assert codes.count("actual_missing") == 1
@@ -144,7 +104,7 @@ def test_a_new_review_lists_everything_missing_and_invents_no_zero(quarter, pers
         ({"weight": "90"}, "weights_sum"),
     ],
 )
-def test_it_rejects_bad_figures_and_saves_nothing(quarter, personas, values, code):
+def test_it_rejects_bad_figures_and_saves_nothing(fresh_quarter, personas, values, code):
     review = review_of(personas)
     line = review.kpi_lines.get()
     with pytest.raises(ValidationFailed) as info:
@@ -156,7 +116,7 @@ def test_it_rejects_bad_figures_and_saves_nothing(quarter, personas, values, cod
 
 
 @pytest.mark.parametrize("value", [0, 6, "3.5", "x", None])
-def test_it_rejects_a_rating_outside_one_to_five(quarter, personas, value):
+def test_it_rejects_a_rating_outside_one_to_five(fresh_quarter, personas, value):
     with pytest.raises(ValidationFailed) as info:
         services.review_rate(
             actor=personas["hr"],
@@ -168,7 +128,7 @@ def test_it_rejects_a_rating_outside_one_to_five(quarter, personas, value):
     assert not CompetencyRating.objects.exists()
 
 
-def test_a_comment_without_a_rating_is_refused_not_dropped(quarter, personas):
+def test_a_comment_without_a_rating_is_refused_not_dropped(fresh_quarter, personas):
     with pytest.raises(ValidationFailed) as info:
         services.review_rate(
             actor=personas["hr"],
@@ -187,7 +147,7 @@ def test_a_comment_without_a_rating_is_refused_not_dropped(quarter, personas):
     ("name", "role"),
     [("hr", "marketing_director"), ("director", "hr"), ("head", "hr"), ("employee", "hr")],
 )
-def test_only_the_holder_of_an_assessor_role_rates_for_it(quarter, personas, name, role):
+def test_only_the_holder_of_an_assessor_role_rates_for_it(fresh_quarter, personas, name, role):
     with pytest.raises(NotAllowed):
         services.review_rate(
             actor=personas[name],
@@ -198,7 +158,7 @@ def test_only_the_holder_of_an_assessor_role_rates_for_it(quarter, personas, nam
     assert not CompetencyRating.objects.exists()
 
 
-def test_a_form_based_on_a_stale_revision_is_refused(quarter, personas):
+def test_a_form_based_on_a_stale_revision_is_refused(fresh_quarter, personas):
     review = review_of(personas)
     line = review.kpi_lines.get()
     stale = review.revision
@@ -220,14 +180,14 @@ def test_a_form_based_on_a_stale_revision_is_refused(quarter, personas):
 # -- transitions -------------------------------------------------------------------------------
 
 
-def test_an_incomplete_review_cannot_be_submitted(quarter, personas):
+def test_an_incomplete_review_cannot_be_submitted(fresh_quarter, personas):
     with pytest.raises(ValidationFailed):
         services.review_submit(actor=personas["hr"], review=review_of(personas))
     assert review_of(personas).state == Review.State.DRAFT
 
 
 def test_submitting_enqueues_scoring_after_commit(
-    quarter, personas, django_capture_on_commit_callbacks
+    fresh_quarter, personas, django_capture_on_commit_callbacks
 ):
     review = complete(personas, review_of(personas), "60", 3, 3)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -236,7 +196,7 @@ def test_submitting_enqueues_scoring_after_commit(
     assert review_of(personas).state == Review.State.SUBMITTED
 
 
-def test_scoring_on_the_threshold_gives_grade_c_and_no_warning(quarter, personas):
+def test_scoring_on_the_threshold_gives_grade_c_and_no_warning(fresh_quarter, personas):
     review = scored(personas)
     assert (review.state, review.kpi_score, review.competency_score, review.total_score) == (
         Review.State.SCORED,
@@ -252,7 +212,9 @@ def test_scoring_on_the_threshold_gives_grade_c_and_no_warning(quarter, personas
     assert not VerbalWarning.objects.exists()
 
 
-def test_scoring_below_the_threshold_creates_one_warning_however_often_it_runs(quarter, personas):
+def test_scoring_below_the_threshold_creates_one_warning_however_often_it_runs(
+    fresh_quarter, personas
+):
     review = scored(personas, actual="40", director=2, hr=2)
     assert (review.total_score, review.grade, review.verbal_warning) == (
         Decimal("40.00"),
@@ -265,7 +227,7 @@ def test_scoring_below_the_threshold_creates_one_warning_however_often_it_runs(q
     assert AuditEvent.objects.filter(review=review, action="scored").count() == 1
 
 
-def test_a_change_after_scoring_sends_the_review_back_for_rescoring(quarter, personas):
+def test_a_change_after_scoring_sends_the_review_back_for_rescoring(fresh_quarter, personas):
     review = scored(personas)
     line = review.kpi_lines.get()
     review = services.review_set_figures(
@@ -277,11 +239,11 @@ def test_a_change_after_scoring_sends_the_review_back_for_rescoring(quarter, per
     assert review.total_score == Decimal("88.00")
 
 
-def test_approval_freezes_the_review_and_keeps_its_figures_for_payroll(quarter, personas):
+def test_approval_freezes_the_review_and_keeps_its_figures_for_payroll(fresh_quarter, personas):
     review = services.review_approve(actor=personas["director"], review=scored(personas))
     result = ApprovedResult.objects.get(review=review)
     assert (result.version, result.total_score, result.grade) == (1, Decimal("60.00"), "C")
-    assert ScoringPolicy.objects.get(cycle=quarter).frozen_at is not None
+    assert ScoringPolicy.objects.get(cycle=fresh_quarter).frozen_at is not None
     line = review.kpi_lines.get()
     with pytest.raises(Conflict):
         services.review_set_figures(
@@ -296,14 +258,14 @@ def test_approval_freezes_the_review_and_keeps_its_figures_for_payroll(quarter, 
 
 
 @pytest.mark.parametrize("name", ["hr", "head", "employee", "outsider"])
-def test_only_the_director_approves(quarter, personas, name):
+def test_only_the_director_approves(fresh_quarter, personas, name):
     review = scored(personas)
     with pytest.raises(NotAllowed):
         services.review_approve(actor=personas[name], review=review)
     assert review_of(personas).state == Review.State.SCORED
 
 
-def test_returning_needs_a_comment_and_is_recorded(quarter, personas):
+def test_returning_needs_a_comment_and_is_recorded(fresh_quarter, personas):
     review = scored(personas)
     with pytest.raises(ValidationFailed):
         services.review_return(actor=personas["director"], review=review, comment="  ")
@@ -318,7 +280,7 @@ def test_returning_needs_a_comment_and_is_recorded(quarter, personas):
     )
 
 
-def test_a_draft_cannot_be_approved_or_returned(quarter, personas):
+def test_a_draft_cannot_be_approved_or_returned(fresh_quarter, personas):
     review = review_of(personas)
     with pytest.raises(Conflict):
         services.review_approve(actor=personas["director"], review=review)
@@ -326,7 +288,7 @@ def test_a_draft_cannot_be_approved_or_returned(quarter, personas):
         services.review_return(actor=personas["director"], review=review, comment="x")
 
 
-def test_reopening_makes_a_new_version_and_payroll_keeps_the_last_approved(quarter, personas):
+def test_reopening_makes_a_new_version_and_payroll_keeps_the_last_approved(fresh_quarter, personas):
     review = services.review_approve(actor=personas["director"], review=scored(personas))
     with pytest.raises(ValidationFailed):
         services.review_reopen(actor=personas["director"], review=review, reason="")
@@ -348,18 +310,18 @@ def test_reopening_makes_a_new_version_and_payroll_keeps_the_last_approved(quart
     ) == [(1, Decimal("60.00")), (2, Decimal("88.00"))]
 
 
-def test_a_policy_change_after_an_approval_makes_a_new_version(quarter, personas):
+def test_a_policy_change_after_an_approval_makes_a_new_version(fresh_quarter, personas):
     services.review_approve(actor=personas["director"], review=scored(personas))
     policy = services.cycle_policy_update(
-        actor=personas["hr"], cycle=quarter, values={"warning_threshold": "65"}
+        actor=personas["hr"], cycle=fresh_quarter, values={"warning_threshold": "65"}
     )
     assert (policy.version, policy.warning_threshold) == (2, Decimal(65))
-    first = ScoringPolicy.objects.get(cycle=quarter, version=1)
+    first = ScoringPolicy.objects.get(cycle=fresh_quarter, version=1)
     assert first.warning_threshold == Decimal(60)
 
 
-def test_the_audit_trail_cannot_be_edited(quarter):
-    event = AuditEvent.objects.filter(cycle=quarter).first()
+def test_the_audit_trail_cannot_be_edited(fresh_quarter):
+    event = AuditEvent.objects.filter(cycle=fresh_quarter).first()
     assert event is not None
     with pytest.raises(ValueError):
         event.save()
@@ -367,7 +329,7 @@ def test_the_audit_trail_cannot_be_edited(quarter):
         AuditEvent.objects.filter(pk=event.pk).update(reason="rewritten")
 
 
-def test_acknowledging_a_warning_needs_a_note_and_happens_once(quarter, personas):
+def test_acknowledging_a_warning_needs_a_note_and_happens_once(fresh_quarter, personas):
     review = scored(personas, actual="40", director=2, hr=2)
     warning = VerbalWarning.objects.get(review=review)
     with pytest.raises(ValidationFailed):
@@ -379,7 +341,7 @@ def test_acknowledging_a_warning_needs_a_note_and_happens_once(quarter, personas
         services.warning_acknowledge(actor=personas["hr"], warning=warning, note="again")
 
 
-def test_hr_is_mailed_once_about_a_warning(quarter, personas, mailoutbox):
+def test_hr_is_mailed_once_about_a_warning(fresh_quarter, personas, mailoutbox):
     personas["hr"].email = "hr@example.com"
     personas["hr"].save()
     review = scored(personas, actual="40", director=2, hr=2)
@@ -400,7 +362,7 @@ def test_it_rejects_a_policy_figure_too_large_for_its_column(personas, departmen
 # -- a form based on a stale revision ------------------------------------------------------
 
 
-def test_each_transition_refuses_a_revision_that_moved_on(quarter, personas):
+def test_each_transition_refuses_a_revision_that_moved_on(fresh_quarter, personas):
     director, hr = personas["director"], personas["hr"]
     review = scored(personas)
     stale = review.revision - 1
@@ -436,7 +398,7 @@ def test_each_transition_refuses_a_revision_that_moved_on(quarter, personas):
     assert review_of(personas).state == Review.State.REOPENED
 
 
-def test_a_bulk_approval_with_one_stale_review_approves_none(quarter, personas):
+def test_a_bulk_approval_with_one_stale_review_approves_none(fresh_quarter, personas):
     first = scored(personas)
     second = scored(personas, name="head")
     with pytest.raises(Conflict):

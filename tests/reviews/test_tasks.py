@@ -2,7 +2,7 @@
 
 from hrperf.celery import app
 from reviews import services, tasks
-from tests.reviews.test_services import quarter, scored  # noqa: F401
+from tests.helpers.quarters import scored
 
 
 def test_the_beat_schedule_names_registered_tasks() -> None:
@@ -12,7 +12,7 @@ def test_the_beat_schedule_names_registered_tasks() -> None:
     assert tasks.remind_director.name == "reviews.remind_director"
 
 
-def test_the_director_is_reminded_of_scored_reviews_waiting(quarter, personas, mailoutbox):  # noqa: F811
+def test_the_director_is_reminded_of_scored_reviews_waiting(fresh_quarter, personas, mailoutbox):
     personas["director"].email = "director@example.com"
     personas["director"].save()
     assert services.director_remind() == 0

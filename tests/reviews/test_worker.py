@@ -13,22 +13,9 @@ from django.db import IntegrityError, transaction
 
 from hrperf.lib.errors import Conflict
 from reviews import services, tasks
-from reviews.models import (
-    ApprovedResult,
-    AuditEvent,
-    Review,
-    ReviewKpiLine,
-    VerbalWarning,
-)
-from tests.reviews.conftest import (
-    COMPETENCY_CODES,
-    WORKED_EXAMPLES,
-    Mailbox,
-    WorkedQuarter,
-    WorkerProcess,
-    wait_until,
-    wait_until_scored,
-)
+from reviews.models import ApprovedResult, AuditEvent, Review, ReviewKpiLine, VerbalWarning
+from tests.helpers.examples import COMPETENCY_CODES, WORKED_EXAMPLES, WorkedQuarter
+from tests.helpers.worker import Mailbox, WorkerProcess, wait_until, wait_until_scored
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -58,10 +45,10 @@ def scored_events(review: Review) -> int:
 
 
 def test_the_worker_scores_the_worked_examples_to_the_cent(
-    worked_quarter: WorkedQuarter, worker: WorkerProcess
+    worked_quarter: WorkedQuarter, session_worker: WorkerProcess
 ) -> None:
     for example in WORKED_EXAMPLES:
-        review = wait_until_scored(worked_quarter.reviews[example.number], worker)
+        review = wait_until_scored(worked_quarter.reviews[example.number], session_worker)
         assert as_text(figures(review)) == as_text(example.expected()), (
             f"worked example {example.number}"
         )
@@ -72,10 +59,10 @@ def test_the_worker_scores_the_worked_examples_to_the_cent(
 
 
 def test_it_warns_once_and_mails_hr_once_below_the_threshold(
-    worked_quarter: WorkedQuarter, worker: WorkerProcess, worker_mailbox: Mailbox
+    worked_quarter: WorkedQuarter, session_worker: WorkerProcess, worker_mailbox: Mailbox
 ) -> None:
     for review in worked_quarter.reviews.values():
-        wait_until_scored(review, worker)
+        wait_until_scored(review, session_worker)
     below = worked_quarter.reviews[BELOW_THRESHOLD]
 
     warning = VerbalWarning.objects.get(review__cycle=worked_quarter.cycle)
@@ -90,8 +77,8 @@ def test_it_warns_once_and_mails_hr_once_below_the_threshold(
         warning.refresh_from_db()
         return warning.notified_at is not None and len(worker_mailbox.messages()) >= 1
 
-    wait_until(notified, what="HR to be mailed about the warning", worker=worker)
-    wait_until(worker.is_idle, what="the worker to be idle", worker=worker)
+    wait_until(notified, what="HR to be mailed about the warning", worker=session_worker)
+    wait_until(session_worker.is_idle, what="the worker to be idle", worker=session_worker)
     [mail] = worker_mailbox.messages()
     assert mail["To"] == "hr@example.com"
     body = mail.get_body()
@@ -103,15 +90,15 @@ def test_it_warns_once_and_mails_hr_once_below_the_threshold(
 
 
 def test_a_repeated_scoring_task_changes_nothing(
-    worked_quarter: WorkedQuarter, worker: WorkerProcess, worker_mailbox: Mailbox
+    worked_quarter: WorkedQuarter, session_worker: WorkerProcess, worker_mailbox: Mailbox
 ) -> None:
-    review = wait_until_scored(worked_quarter.reviews[BELOW_THRESHOLD], worker)
+    review = wait_until_scored(worked_quarter.reviews[BELOW_THRESHOLD], session_worker)
     wait_until(
         lambda: VerbalWarning.objects.filter(review=review, notified_at__isnull=False).exists(),
         what="HR to be notified of the warning",
-        worker=worker,
+        worker=session_worker,
     )
-    wait_until(worker.is_idle, what="the worker to be idle", worker=worker)
+    wait_until(session_worker.is_idle, what="the worker to be idle", worker=session_worker)
     before = Review.objects.filter(pk=review.pk).values().get()
     events_before = AuditEvent.objects.filter(review=review).count()
     assert len(worker_mailbox.messages()) == 1
@@ -120,7 +107,7 @@ def test_a_repeated_scoring_task_changes_nothing(
     assert again.get(timeout=TASK_SECONDS) is False
     late = tasks.score_review.delay(review.pk, review.revision - 1)
     assert late.get(timeout=TASK_SECONDS) is False
-    wait_until(worker.is_idle, what="the worker to be idle", worker=worker)
+    wait_until(session_worker.is_idle, what="the worker to be idle", worker=session_worker)
 
     assert Review.objects.filter(pk=review.pk).values().get() == before
     assert AuditEvent.objects.filter(review=review).count() == events_before
@@ -130,9 +117,9 @@ def test_a_repeated_scoring_task_changes_nothing(
 
 
 def test_it_rescores_a_review_whose_actual_changes_before_approval(
-    worked_quarter: WorkedQuarter, worker: WorkerProcess, personas: dict[str, User]
+    worked_quarter: WorkedQuarter, session_worker: WorkerProcess, personas: dict[str, User]
 ) -> None:
-    review = wait_until_scored(worked_quarter.reviews[ON_THRESHOLD], worker)
+    review = wait_until_scored(worked_quarter.reviews[ON_THRESHOLD], session_worker)
     assert (review.total_score, review.grade) == (Decimal("60.00"), "C")
     line = review.kpi_lines.get()
 
@@ -141,7 +128,7 @@ def test_it_rescores_a_review_whose_actual_changes_before_approval(
     )
     assert review.state == Review.State.SUBMITTED
 
-    review = wait_until_scored(review, worker)
+    review = wait_until_scored(review, session_worker)
     # K 80, C 60: T = (80 × 80 + 20 × 60) / 100 = 76.00, grade B.
     assert as_text(figures(review)) == as_text(
         {
@@ -161,9 +148,9 @@ def test_it_rescores_a_review_whose_actual_changes_before_approval(
 
 
 def test_an_approved_review_cannot_change(
-    worked_quarter: WorkedQuarter, worker: WorkerProcess, personas: dict[str, User]
+    worked_quarter: WorkedQuarter, session_worker: WorkerProcess, personas: dict[str, User]
 ) -> None:
-    review = wait_until_scored(worked_quarter.reviews[1], worker)
+    review = wait_until_scored(worked_quarter.reviews[1], session_worker)
     review = services.review_approve(actor=personas["director"], review=review)
     assert review.state == Review.State.APPROVED
     approved = figures(review)

@@ -34,13 +34,8 @@ from reviews.models import (
     ScoringPolicy,
     VerbalWarning,
 )
-from tests.reviews.conftest import (
-    WorkerPool,
-    create_competencies,
-    create_example_kpis,
-    purge_queue,
-    wait_for_job,
-)
+from tests.helpers.examples import create_catalogue_competencies, create_example_kpis
+from tests.helpers.worker import WorkerPool, purge_queue, wait_for_job
 
 CRASH_QUEUE = "hrperf-test-crash"
 REVIEWS_PER_DEPARTMENT = 1500
@@ -71,7 +66,7 @@ def build_submitted_quarter(
     """Employees in SALES and MARKET, each with a complete submitted review (every KPI line
     with target and actual, eight ratings) — some of them below the warning threshold."""
     create_example_kpis(departments)
-    competencies: list[Competency] = create_competencies()
+    competencies: list[Competency] = create_catalogue_competencies()
     cycle = services.cycle_open(actor=hr, period=period)
     rng = random.Random(seed)
     now = timezone.now()

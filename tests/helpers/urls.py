@@ -1,6 +1,6 @@
 """The site's URLs plus a few test-only API views that exercise the API's shared machinery
 (authentication, permissions, throttling, parsers, errors). Use with
-`@pytest.mark.urls("tests.api.foundation_urls")`."""
+`@pytest.mark.urls("tests.helpers.urls")`; `ECHO` and `PAYROLL` are the addresses of two of them."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ from rest_framework.views import APIView
 from hrperf import urls as site
 from hrperf.lib.errors import Conflict, FieldError, NotAllowed, ValidationFailed
 from payroll.permissions import PayrollReader
+
+ECHO = "/api/test/echo/"
+PAYROLL = "/api/test/payroll/"
 
 
 class LineSerializer(serializers.Serializer[Any]):

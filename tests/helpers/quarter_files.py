@@ -1,5 +1,6 @@
 """The figures import template, as HR fills it in Excel: find the columns by their headers and
-write the targets and actuals of the worked examples into the rows the application prepared."""
+write the targets and actuals of the worked examples into the rows the application prepared;
+and the figures as stored, to show that a refused import changed nothing."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tests.reviews.conftest import WorkedExample
+from reviews.models import ReviewKpiLine
+from tests.helpers.examples import WorkedExample
 
 # The headers are bilingual ("工号 / employee_no"); a column is found by its key anywhere in the
 # header cell, case-insensitively. The first key that matches wins.
@@ -89,3 +91,12 @@ def fill_template(path: Path, examples: Iterable[WorkedExample]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def stored_figures() -> list[tuple[object, ...]]:
+    """Every KPI line's target and actual, with its review's revision, in a fixed order."""
+    return list(
+        ReviewKpiLine.objects.order_by("pk").values_list(
+            "pk", "target", "actual", "review__revision"
+        )
+    )

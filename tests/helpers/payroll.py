@@ -1,4 +1,4 @@
-"""Shared by the payroll API tests: approved reviews made through the real services (for the
+"""Shared by the payroll tests: approved reviews made through the real services (for the
 lifecycle) or in bulk by the ORM (for volume), and small helpers to read the feed.
 """
 
