@@ -1,4 +1,5 @@
-"""Quarters by their period key: reading one, its days, and counting across years."""
+"""Quarters by their period key (hrperf.lib.periods): reading one, its days, the one before,
+shifting across years, the quarter of a date."""
 
 from __future__ import annotations
 
@@ -79,3 +80,39 @@ def test_quarters_count_across_years(period: str, quarters: int, shifted: str | 
 )
 def test_a_day_falls_in_its_calendar_quarter(day: dt.date, period: str) -> None:
     assert period_of(day) == period
+
+
+@pytest.mark.parametrize(
+    ("period", "previous"),
+    [
+        ("2026Q3", "2026Q2"),
+        ("2026Q2", "2026Q1"),
+        ("2026Q1", "2025Q4"),
+        ("2000Q1", "1999Q4"),
+        ("2026Q5", None),
+        ("2026q3", None),
+        ("", None),
+        ("nonsense", None),
+    ],
+)
+def test_previous_period_is_the_calendar_quarter_before(period, previous):
+    assert shift_period(period, -1) == previous
+
+
+@pytest.mark.parametrize(
+    ("period", "quarters", "shifted"),
+    [
+        ("2026Q4", 1, "2027Q1"),
+        ("2026Q3", 1, "2026Q4"),
+        ("2026Q1", -8, "2024Q1"),
+        ("2026Q2", 0, "2026Q2"),
+    ],
+)
+def test_a_period_shifts_across_years(period, quarters, shifted):
+    assert shift_period(period, quarters) == shifted
+
+
+def test_the_quarter_of_a_date():
+    assert [period_of(dt.date(2026, month, 15)) for month in (1, 3, 4, 9, 10, 12)] == [
+        "2026Q1", "2026Q1", "2026Q2", "2026Q3", "2026Q4", "2026Q4"
+    ]  # fmt: skip

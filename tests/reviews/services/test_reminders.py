@@ -1,15 +1,8 @@
-"""The periodic schedule and the director's reminder."""
+"""The director's morning reminder of the reviews waiting for approval
+(reviews.services.reminders)."""
 
-from hrperf.celery import app
-from reviews import services, tasks
+from reviews import services
 from tests.helpers.quarters import scored
-
-
-def test_the_beat_schedule_names_registered_tasks() -> None:
-    app.loader.import_default_modules()
-    for entry in app.conf.beat_schedule.values():
-        assert entry["task"] in app.tasks, entry["task"]
-    assert tasks.remind_director.name == "reviews.remind_director"
 
 
 def test_the_director_is_reminded_of_scored_reviews_waiting(fresh_quarter, personas, mailoutbox):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal
 from html import unescape as html_unescape
 
 import pytest
@@ -16,9 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from departments.models import Employee
-from reviews import scoring, services
+from reviews import services
 from reviews.models import Review
-from reviews.selectors import dashboard as at_a_glance
 from tests.helpers.pages import (
     EXAMPLES,
     PERIOD,
@@ -127,21 +125,6 @@ def test_grades_and_department_averages_are_the_scored_figures(scored_quarter, c
     }
     assert 'id="chart-grades" type="application/json"' in html
     assert "vendor/chartjs/chart.umd.min.js" in html
-
-
-def test_a_department_average_is_exact(page_quarter, personas):
-    """Two reviews in SALES: the average is their sum divided by two, rounded half up."""
-    approve(personas, page_quarter.reviews["E00002"])
-    head = page_quarter.reviews["E00001"]
-    Review.objects.filter(pk=head.pk).update(
-        state=Review.State.SCORED, total_score=Decimal("60.01"), grade="C"
-    )
-    overview = at_a_glance.cycle_overview(
-        viewer_roles=_roles(personas["hr"]), cycle=page_quarter.cycle
-    )
-    sales = next(row for row in overview.department_averages if row.department.code == "SALES")
-    assert sales.count == 2
-    assert sales.average == scoring.round2((EXAMPLES["E00002"].total_score + Decimal("60.01")) / 2)
 
 
 def test_below_threshold_lists_the_warned_review_with_a_link(scored_quarter, client_for):
@@ -309,15 +292,6 @@ def test_an_unknown_period_is_a_404(page_quarter, client_for, period):
 def test_it_speaks_chinese_by_default(scored_quarter, client_for):
     html = client_for("hr").get(dashboard_url()).content.decode()
     assert '<html lang="zh-hans">' in html
-
-
-# -- a fixed number of queries ---------------------------------------------------------------
-
-
-def _roles(user):
-    from hrperf.lib.roles import roles_of
-
-    return roles_of(user)
 
 
 @pytest.mark.parametrize("persona", ["hr", "director", "head", "employee"])

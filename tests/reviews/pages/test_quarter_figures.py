@@ -400,29 +400,6 @@ def test_the_import_errors_are_in_chinese_by_default(client_for, page_quarter):
     assert "Enter a number." not in response.context["import_errors"][0].message
 
 
-# -- the service's guarantees -----------------------------------------------------------------
-
-
-def test_a_review_changed_meanwhile_refuses_the_whole_write(page_quarter, personas):
-    from django.db import transaction
-
-    from hrperf.lib.errors import Conflict
-    from reviews.services.figures import figures_write
-
-    review = page_quarter.reviews["E00002"]
-    line = review.kpi_lines.get(code="SALES_PLAN_RATE")
-    before = stored_figures()
-    with pytest.raises(Conflict), transaction.atomic():
-        figures_write(
-            actor=personas["hr"],
-            cycle=page_quarter.cycle,
-            # The revision the caller read is not the review's any more.
-            reviews={review.pk: (review.revision + 1, review.state)},
-            changes=[(line, "actual", Decimal(1))],
-        )
-    assert stored_figures() == before
-
-
 def test_a_closed_quarter_refuses_an_import(client_for, page_quarter):
     from reviews.models import ReviewCycle
 

@@ -1,3 +1,6 @@
+"""The shared fixtures the page tests build on: the page quarter moves through the states with
+the helpers of tests/helpers/pages.py."""
+
 from reviews.models import Review
 from tests.helpers.pages import approve, submit_and_score
 

@@ -1,0 +1,15 @@
+"""The review models: the audit trail cannot be edited."""
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from reviews.models import AuditEvent
+
+
+def test_the_audit_trail_cannot_be_edited(fresh_quarter):
+    event = AuditEvent.objects.filter(cycle=fresh_quarter).first()
+    assert event is not None
+    with pytest.raises(ValueError):
+        event.save()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(reason="rewritten")
