@@ -16,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from departments.models import Competency, Department, Duty, PolicyItem, QualificationItem
-from hrperf.lib.numbers import grouped as format_amount
 from kpis.models import Kpi
 
 ClientFor = Callable[[str | None], Client]
@@ -256,21 +255,6 @@ def test_it_copes_with_a_department_that_has_no_details(
     assert "<h1>Marketing Manager</h1>" in html
     assert "No duties are recorded." in html
     assert "No key performance indicators are recorded." in html
-
-
-@pytest.mark.parametrize(
-    ("value", "shown"),
-    [
-        (Decimal("100.0000"), "100"),
-        (Decimal("0.5000"), "0.5"),
-        (Decimal("0.0000"), "0"),
-        (Decimal("1234567.5000"), "1,234,567.5"),
-        (Decimal("95"), "95"),
-        (Decimal("12000000"), "12,000,000"),
-    ],
-)
-def test_it_formats_targets_without_trailing_zeros(value: Decimal, shown: str) -> None:
-    assert format_amount(value) == shown
 
 
 def test_it_runs_a_fixed_number_of_queries(

@@ -13,8 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from departments.models import Department, Employee
-from departments.selectors import employee_list
-from hrperf.lib.roles import roles_of
 
 URL = reverse("departments:roster")
 ClientFor = Callable[[str | None], Client]
@@ -192,13 +190,3 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_number_of_employees(
     client = client_for(persona)
     with django_assert_max_num_queries(8):
         client.get(URL)
-
-
-def test_the_roster_read_gives_a_head_nothing_of_another_department(
-    personas, departments: dict[str, Department]
-) -> None:
-    head = roles_of(personas["head"])
-    market = departments["MARKET"].pk
-    assert list(employee_list(viewer_roles=head, department_id=market)) == []
-    outsider = roles_of(personas["outsider"])
-    assert list(employee_list(viewer_roles=outsider)) == []

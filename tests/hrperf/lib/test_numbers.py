@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from hrperf.lib.numbers import chart_number, grouped, plain, plain_text, two
+from hrperf.lib.numbers import grouped as format_amount
 
 
 @pytest.mark.parametrize(
@@ -67,3 +68,18 @@ def test_a_chart_gets_two_places_or_null() -> None:
 )
 def test_a_stored_text_is_written_like_a_figure_when_it_is_one(stored: str, shown: str) -> None:
     assert plain_text(stored) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("100.0000"), "100"),
+        (Decimal("0.5000"), "0.5"),
+        (Decimal("0.0000"), "0"),
+        (Decimal("1234567.5000"), "1,234,567.5"),
+        (Decimal("95"), "95"),
+        (Decimal("12000000"), "12,000,000"),
+    ],
+)
+def test_it_formats_targets_without_trailing_zeros(value: Decimal, shown: str) -> None:
+    assert format_amount(value) == shown

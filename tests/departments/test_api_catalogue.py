@@ -1,4 +1,5 @@
-"""The catalogue over the API: departments, a department's job description, the KPIs."""
+"""The catalogue over the API: departments and a department's job description (the KPIs:
+tests/kpis/test_api.py)."""
 
 from __future__ import annotations
 
@@ -45,11 +46,6 @@ def test_who_may_list_the_departments(call_as: Callable[..., Any], persona, stat
 @pytest.mark.parametrize(("persona", "status"), {**CATALOGUE_ACCESS, "outsider": 404}.items())
 def test_who_may_read_a_job_description(call_as: Callable[..., Any], persona, status) -> None:
     assert call_as(persona, "GET", f"{API}departments/SALES/").status_code == status
-
-
-@pytest.mark.parametrize(("persona", "status"), CATALOGUE_ACCESS.items())
-def test_who_may_list_the_kpis(call_as: Callable[..., Any], persona, status) -> None:
-    assert call_as(persona, "GET", f"{API}kpis/").status_code == status
 
 
 @pytest.mark.parametrize(
@@ -115,19 +111,6 @@ def test_a_job_description_has_every_part_in_both_languages(
 
 def test_an_unknown_department_is_not_found(call_as: Callable[..., Any], departments) -> None:
     error_of(call_as("hr", "GET", f"{API}departments/NOPE/"), 404, "not_found")
-
-
-def test_it_lists_the_kpis_of_one_department(call_as: Callable[..., Any], departments) -> None:
-    body = call_as("head", "GET", f"{API}kpis/", {"department": "sales"}).json()
-    assert [(kpi["department"], kpi["code"]) for kpi in body] == [("SALES", "SALES_PLAN_RATE")]
-    assert call_as("head", "GET", f"{API}kpis/", {"department": "MARKET"}).json() == []
-
-
-def test_it_rejects_the_kpis_of_an_unknown_department(
-    call_as: Callable[..., Any], departments
-) -> None:
-    error = error_of(call_as("hr", "GET", f"{API}kpis/", {"department": "NOPE"}), 400, "invalid")
-    assert field_names(error) == ["department"]
 
 
 def test_errors_speak_the_callers_language(api_client_for, departments) -> None:
