@@ -1,4 +1,5 @@
-"""The Celery app (hrperf.celery): its periodic schedule names registered tasks."""
+"""The Celery app (hrperf.celery): its periodic schedule names registered tasks, and the
+worker's heartbeat every 30 seconds."""
 
 from __future__ import annotations
 
@@ -11,3 +12,11 @@ def test_the_beat_schedule_names_registered_tasks() -> None:
     for entry in app.conf.beat_schedule.values():
         assert entry["task"] in app.tasks, entry["task"]
     assert tasks.remind_director.name == "reviews.remind_director"
+
+
+def test_the_heartbeat_is_scheduled_every_30_seconds() -> None:
+    from hrperf.celery import app
+
+    entry = app.conf.beat_schedule["worker-heartbeat"]
+    assert entry["task"] == "hrperf.heartbeat" and entry["schedule"] == 30.0
+    assert "clients.sweep_webhooks" in {e["task"] for e in app.conf.beat_schedule.values()}

@@ -1,3 +1,8 @@
+"""Settings read from the environment (hrperf.settings): the start is refused without a secret
+key when debug is off, or with a value it cannot read (DEBUG, an API rate)."""
+
+from __future__ import annotations
+
 import subprocess
 import sys
 
@@ -34,3 +39,25 @@ def test_it_rejects_a_debug_value_it_cannot_read(value: str) -> None:
     result = _settings_run({"DEBUG": value, "SECRET_KEY": "x" * 50})
     assert result.returncode != 0
     assert "DEBUG must be one of" in result.stderr
+
+
+def test_a_rate_the_settings_cannot_read_stops_the_start() -> None:
+    import subprocess
+    import sys
+
+    code = "import django; from django.conf import settings; django.setup()"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "hrperf.settings",
+            "SECRET_KEY": "x" * 50,
+            "API_RATE_PAYROLL": "lots",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "API_RATE_PAYROLL must be a rate such as 120/min" in result.stderr

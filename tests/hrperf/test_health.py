@@ -138,11 +138,3 @@ def test_it_is_cheap(beat: redis.Redis) -> None:
 
 def test_it_answers_only_reads() -> None:
     assert Client().post("/healthz").status_code == 405
-
-
-def test_the_heartbeat_is_scheduled_every_30_seconds() -> None:
-    from hrperf.celery import app
-
-    entry = app.conf.beat_schedule["worker-heartbeat"]
-    assert entry["task"] == "hrperf.heartbeat" and entry["schedule"] == 30.0
-    assert "clients.sweep_webhooks" in {e["task"] for e in app.conf.beat_schedule.values()}
