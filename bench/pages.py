@@ -183,7 +183,7 @@ def pages_database(url: str) -> tuple[str, str]:
 
 # -- the data --------------------------------------------------------------------------------
 
-# Scored: every review with the floor's figures (the scoring module's, as tests/test_bench.py
+# Scored: every review with the floor's figures (the scoring module's, as tests/bench/test_quarter.py
 # checks), then the mix of states by the review's rank in the cycle.
 SCORE = """
 UPDATE reviews_review AS r

@@ -1,7 +1,7 @@
 """The benchmark's steps on the current Django database (PostgreSQL): build a quarter, have the
 worker generate and score it through the real services, compute the floor, compare.
 
-`bench.cli` runs them on a database of its own; tests/test_bench.py runs them, small, on the
+`bench.cli` runs them on a database of its own; tests/bench/test_quarter.py runs them, small, on the
 test database.
 """
 
