@@ -183,8 +183,8 @@ def pages_database(url: str) -> tuple[str, str]:
 
 # -- the data --------------------------------------------------------------------------------
 
-# Scored: every review with the floor's figures (the scoring module's, as tests/bench/test_quarter.py
-# checks), then the mix of states by the review's rank in the cycle.
+# Scored: every review with the floor's figures (the scoring module's, as
+# tests/bench/test_quarter.py checks), then the mix of states by the review's rank in the cycle.
 SCORE = """
 UPDATE reviews_review AS r
 SET state = 'scored', kpi_score = f.kpi_score, competency_score = f.competency_score,
