@@ -24,7 +24,7 @@ from hrperf.api.fields import (
 from hrperf.api.schema import error_responses
 from hrperf.api.views import JsonApi, caller_roles, parse_body, require
 from hrperf.lib.errors import Conflict, FieldError, ValidationFailed
-from reviews import selectors, services
+from reviews import selectors, services, workflow
 from reviews.api.common import BULK_MAX, MAX_ID, MAX_REVISION, MAX_TEXT, WRITE_ERRORS
 from reviews.api.reviews import review_or_404, review_response
 from reviews.api.serializers import ReviewDetailSerializer, ReviewRowSerializer
@@ -32,6 +32,7 @@ from reviews.models import (
     AssessorRole,
     Review,
 )
+from reviews.workflow import Action
 
 LINES_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -311,7 +312,7 @@ class ReviewsApproveApi(JsonApi):
     )
     def post(self, request: Request) -> Response:
         roles = caller_roles(request)
-        require(roles.is_director)
+        require(workflow.holds(Action.APPROVE, roles))
         ids = parse_body(BulkApproveSerializer, request)["ids"]
         reviews = selectors.reviews_by_ids(viewer_roles=roles, review_ids=ids)
         missing = [row for row, review_id in enumerate(ids) if review_id not in reviews]

@@ -16,7 +16,7 @@ from departments.models import Department
 from hrperf.lib.bilingual import current_suffix
 from hrperf.lib.uploads import UploadForm
 from reviews.models import ScoringPolicy
-from reviews.policies import POLICY_FIELDS
+from reviews.policies import POLICY_FIELDS, policy_defaults
 
 
 def policy_label(name: str) -> Any:
@@ -24,11 +24,6 @@ def policy_label(name: str) -> Any:
     field = ScoringPolicy._meta.get_field(name)
     assert isinstance(field, DecimalField)
     return capfirst(field.verbose_name)
-
-
-def _policy_defaults() -> dict[str, str]:
-    blank = ScoringPolicy()
-    return {name: str(getattr(blank, name)) for name in POLICY_FIELDS}
 
 
 class OpenQuarterForm(forms.Form):
@@ -40,7 +35,8 @@ class OpenQuarterForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["initial"] = {"period": "", **_policy_defaults(), **kwargs.get("initial", {})}
+        defaults = {name: str(value) for name, value in policy_defaults().items()}
+        kwargs["initial"] = {"period": "", **defaults, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         for name in POLICY_FIELDS:
             self.fields[name] = forms.CharField(

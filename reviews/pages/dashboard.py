@@ -86,7 +86,7 @@ def _overview_charts(overview: at_a_glance.Overview) -> dict[str, Any]:
 @allowed("signed_in")
 def dashboard(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
-    sees_quarter = roles.is_hr or roles.is_director or roles.is_head
+    sees_quarter = roles.sees_quarters
     context: dict[str, Any] = {
         "has_role": sees_quarter or roles.employee is not None,
         "sees_quarter": sees_quarter,
@@ -96,7 +96,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         cycle = chosen_cycle(cycles, request.GET.get("period"))
         context.update(cycles=cycles, cycle=cycle)
         if cycle is not None:
-            department_id = None if roles.is_hr or roles.is_director else roles.headed_department_id
+            department_id = None if roles.sees_all_reviews else roles.headed_department_id
             overview = at_a_glance.cycle_overview(
                 viewer_roles=roles, cycle=cycle, department_id=department_id
             )

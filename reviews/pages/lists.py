@@ -20,9 +20,7 @@ from django.utils.translation import gettext
 
 from hrperf.lib.pages import is_htmx
 from reviews import selectors
-from reviews.forms.queue import (
-    QuarterForm,
-)
+from reviews.forms.queue import QuarterForm
 from reviews.models import Review, ReviewCycle
 
 

@@ -20,7 +20,7 @@ from hrperf.lib.pages import XLSX_CONTENT_TYPE, allowed
 from hrperf.lib.periods import period_of, shift_period
 from hrperf.lib.roles import roles_of
 from hrperf.lib.uploads import UploadLimit, limit_uploads, max_upload_mb
-from reviews import selectors, services
+from reviews import selectors, services, workflow
 from reviews.files.figures import (
     ImportRejected,
     RowError,
@@ -37,6 +37,7 @@ from reviews.forms.quarter import (
 from reviews.models import CycleJob, Review, ReviewCycle, ScoringPolicy
 from reviews.pages.common import cycle_or_404
 from reviews.policies import POLICY_FIELDS
+from reviews.workflow import Action
 
 FINISHED = (CycleJob.Status.DONE, CycleJob.Status.FAILED)
 IMPORT_RESULT_KEY = "quarter-import-{period}"
@@ -70,11 +71,13 @@ def quarters(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
     details = selectors.cycle_details(viewer_roles=roles)
     form: OpenQuarterForm | None = (
-        OpenQuarterForm(initial={"period": _next_period(details)}) if roles.is_hr else None
+        OpenQuarterForm(initial={"period": _next_period(details)})
+        if workflow.holds(Action.OPEN_QUARTER, roles)
+        else None
     )
     status = 200
     if request.method == "POST":
-        if not roles.is_hr:
+        if not workflow.holds(Action.OPEN_QUARTER, roles):
             raise PermissionDenied
         form = OpenQuarterForm(request.POST)
         if form.is_valid():
@@ -140,7 +143,8 @@ def _page(
         "counts": _counts(detail.review_counts),
         "total": sum(detail.review_counts.values()),
         "policy": _policy_rows(detail.policy),
-        "can_manage": roles.is_hr and cycle.status == ReviewCycle.Status.OPEN,
+        "can_manage": workflow.holds(Action.IMPORT_FIGURES, roles)
+        and workflow.allows_in_quarter(Action.IMPORT_FIGURES, cycle.status),
         "job": selectors.cycle_latest_job(viewer_roles=roles, cycle=cycle),
         "message": message,
         "max_mb": max_upload_mb(),

@@ -18,11 +18,7 @@ from hrperf.lib.errors import Conflict, ValidationFailed
 from hrperf.lib.pages import allowed
 from hrperf.lib.roles import roles_of
 from reviews import selectors, services, workflow
-from reviews.forms.queue import (
-    YES_NO_VALUE,
-    QueueFilterForm,
-    ReviewActionForm,
-)
+from reviews.forms.queue import YES_NO_VALUE, QueueFilterForm, ReviewActionForm
 from reviews.models import Review
 from reviews.pages.common import PAGE_SIZE, review_or_404
 from reviews.pages.lists import (

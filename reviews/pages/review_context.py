@@ -95,7 +95,7 @@ def review_context(
         "steps": step_rows(detail.steps, names),
         "missing": missing,
         "history": history_rows(detail.history, names),
-        "sees_history": roles.is_hr or roles.is_director or roles.is_head,
+        "sees_history": roles.sees_quarters,
         "total": two(review.total_score) or "—",
         "kpi_score": two(review.kpi_score) or "—",
         "competency_score": two(review.competency_score) or "—",

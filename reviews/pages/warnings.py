@@ -15,21 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 from hrperf.lib.errors import Conflict, ValidationFailed
 from hrperf.lib.pages import allowed
 from hrperf.lib.roles import roles_of
-from reviews import selectors, services
-from reviews.forms.queue import (
-    YES_NO_VALUE,
-    NoteForm,
-    WarningFilterForm,
-)
+from reviews import selectors, services, workflow
+from reviews.forms.queue import YES_NO_VALUE, NoteForm, WarningFilterForm
 from reviews.pages.common import PAGE_SIZE
-from reviews.pages.lists import (
-    Problems,
-    back,
-    label,
-    query_of,
-    read_filters,
-    rendered,
-)
+from reviews.pages.lists import Problems, back, label, query_of, read_filters, rendered
 
 WARNING_KEYS = ("period", "acknowledged", "page")
 
@@ -44,7 +33,7 @@ def _warnings_page(request: HttpRequest, query: QueryDict, problems: Problems) -
         "problems": problems,
         "query": query.urlencode(),
         "filters": query,
-        "can_acknowledge": roles.is_hr,
+        "can_acknowledge": workflow.holds(workflow.Action.ACKNOWLEDGE_WARNING, roles),
     }
     if cycle is not None:
         warnings = (
