@@ -21,7 +21,6 @@ import csv
 import io
 import re
 from collections.abc import Iterator, Mapping
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
@@ -32,20 +31,12 @@ from django.utils.translation import gettext as _
 
 from departments.models import Department, Employee
 from hrperf.lib.tables import (
-    BINARY_MAGICS,
-    OLE_MAGIC,
-    ZIP_MAGIC,
     ImportRejected,
     RowError,
-    csv_rows,
-    decode_text,
     file_error,
     is_blank,
-    not_a_table_file,
-    old_excel_file,
     read_header,
-    read_limited,
-    xlsx_rows,
+    table_rows,
 )
 
 ROSTER_COLUMNS: tuple[str, ...] = (
@@ -147,17 +138,8 @@ COLUMN_FIELDS: Mapping[str, str] = {
 
 def read_roster(file: IO[bytes] | UploadedFile, *, filename: str = "") -> RosterTable:
     """The header and rows of a CSV or .xlsx roster file, or ImportRejected with the problems."""
-    data = read_limited(file)
-    if not data.strip():
-        raise file_error(_("The file is empty."))
-    if data.startswith(ZIP_MAGIC):
-        with closing(xlsx_rows(data)) as rows:
-            return _table(rows)
-    if data.startswith(OLE_MAGIC) or filename.lower().endswith(".xls"):
-        raise old_excel_file()
-    if data.startswith(BINARY_MAGICS):
-        raise not_a_table_file()
-    return _table(csv_rows(decode_text(data)))
+    with table_rows(file, filename=filename) as rows:
+        return _table(rows)
 
 
 def _table(rows: Iterator[tuple[int, list[Any]]]) -> RosterTable:

@@ -12,6 +12,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -83,6 +84,30 @@ def old_excel_file() -> ImportRejected:
             "Save the file as an Excel workbook (.xlsx) or as CSV and try again."
         )
     )
+
+
+Rows = Iterator[tuple[int, list[Any]]]
+
+
+@contextmanager
+def table_rows(file: IO[bytes] | UploadedFile, *, filename: str = "") -> Iterator[Rows]:
+    """The numbered rows of an uploaded table (`with table_rows(upload) as rows: …`): an Excel
+    workbook's first sheet, or a CSV file's lines. Raises ImportRejected for a file too large,
+    empty, an old (.xls) or protected workbook, or anything that is not a table (a file named
+    .xlsx must be a workbook)."""
+    name = filename.lower()
+    data = read_limited(file)
+    if not data.strip():
+        raise file_error(_("The file is empty."))
+    if data.startswith(ZIP_MAGIC):
+        with closing(xlsx_rows(data)) as rows:
+            yield rows
+        return
+    if data.startswith(OLE_MAGIC) or name.endswith(".xls"):
+        raise old_excel_file()
+    if data.startswith(BINARY_MAGICS) or name.endswith(".xlsx"):
+        raise not_a_table_file()
+    yield csv_rows(decode_text(data))
 
 
 def not_a_table_file() -> ImportRejected:

@@ -8,8 +8,8 @@ Columns, with an English or a Chinese header (either is accepted on upload):
 
 employee_no and kpi_code are required, and target or actual; the name, department, KPI name
 and unit columns are there for people and ignored on upload, as are columns of one's own. The
-file is read with the roster import's readers (CSV in UTF-8, UTF-8 with BOM or GB18030, and
-Excel .xlsx); the checking of each row is the service's (`services.cycle_set_figures`).
+file is read as any uploaded table (`hrperf.lib.tables`: CSV in UTF-8, UTF-8 with BOM or
+GB18030, and Excel .xlsx); the checking of each row is the service's (`services.cycle_set_figures`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import io
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import closing
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
@@ -32,20 +31,13 @@ from hrperf.lib.bilingual import current_suffix, localized
 from hrperf.lib.numbers import plain
 from hrperf.lib.spreadsheets import csv_text, xlsx_text
 from hrperf.lib.tables import (
-    BINARY_MAGICS,
-    OLE_MAGIC,
-    ZIP_MAGIC,
     ImportRejected,
     RowError,
-    csv_rows,
-    decode_text,
     file_error,
     is_blank,
     not_a_table_file,
-    old_excel_file,
     read_header,
-    read_limited,
-    xlsx_rows,
+    table_rows,
 )
 from reviews.models import ReviewKpiLine
 
@@ -184,26 +176,9 @@ def read_figures(file: IO[bytes] | UploadedFile, *, filename: str = "") -> Figur
     """The rows of a figures file (CSV or .xlsx, at most 5 MB), or ImportRejected."""
     name = filename.lower()
     if name and not name.endswith(ALLOWED_SUFFIXES):
-        raise _wrong_type()
-    data = read_limited(file)
-    if not data.strip():
-        raise file_error(_("The file is empty."))
-    if data.startswith(ZIP_MAGIC):
-        with closing(xlsx_rows(data)) as rows:
-            return _table(rows)
-    if data.startswith(OLE_MAGIC):
-        raise old_excel_file()
-    if data.startswith(BINARY_MAGICS) or name.endswith(".xlsx"):
-        raise _wrong_type()
-    try:
-        text = decode_text(data)
-    except ImportRejected:
-        raise _wrong_type() from None
-    return _table(csv_rows(text))
-
-
-def _wrong_type() -> ImportRejected:
-    return not_a_table_file()
+        raise not_a_table_file()
+    with table_rows(file, filename=filename) as rows:
+        return _table(rows)
 
 
 def _column_for(written: str) -> str | None:

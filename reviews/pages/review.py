@@ -8,7 +8,6 @@ after a conflict, the values saved meanwhile, and nothing is saved.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -61,41 +60,22 @@ def _form(action: str, review: Review, data: Any) -> RevisionForm:
 
 def _act(actor: Any, review: Review, action: str, form: Any) -> None:
     """Run one action through its service; raises the services' errors."""
-    revision = form.cleaned_data["revision"]
-    run: dict[str, Callable[[], Any]] = {
-        "figures": lambda: services.review_set_figures(
-            actor=actor, review=review, figures=form.figures(), expected_revision=revision
-        ),
-        "submit": lambda: services.review_submit(
-            actor=actor, review=review, expected_revision=revision
-        ),
-        "approve": lambda: services.review_approve(
-            actor=actor, review=review, expected_revision=revision
-        ),
-        "return": lambda: services.review_return(
-            actor=actor,
-            review=review,
-            comment=form.cleaned_data["comment"],
-            expected_revision=revision,
-        ),
-        "reopen": lambda: services.review_reopen(
-            actor=actor,
-            review=review,
-            reason=form.cleaned_data["reason"],
-            expected_revision=revision,
-        ),
-    }
-    if action.startswith("rate-"):
+    common = {"actor": actor, "review": review, "expected_revision": form.cleaned_data["revision"]}
+    if action == "figures":
+        services.review_set_figures(figures=form.figures(), **common)
+    elif action.startswith("rate-"):
+        role = action.removeprefix("rate-")
         services.review_rate(
-            actor=actor,
-            review=review,
-            assessor_role=action.removeprefix("rate-"),
-            ratings=form.ratings(),
-            comments=form.comments(),
-            expected_revision=revision,
+            assessor_role=role, ratings=form.ratings(), comments=form.comments(), **common
         )
-    else:
-        run[action]()
+    elif action == "submit":
+        services.review_submit(**common)
+    elif action == "approve":
+        services.review_approve(**common)
+    elif action == "return":
+        services.review_return(comment=form.cleaned_data["comment"], **common)
+    elif action == "reopen":
+        services.review_reopen(reason=form.cleaned_data["reason"], **common)
 
 
 def _errors_by_input(error: ValidationFailed, review: Review) -> dict[str, list[str]]:
