@@ -12,10 +12,13 @@ where ``timestamp`` is the ``X-Hrperf-Timestamp`` header (Unix seconds; refuse o
 replays) and ``body`` the raw request body. ``X-Hrperf-Delivery`` (the event's id) is the same
 on every retry of one event, so a receiver can ignore a delivery it has already processed.
 
-Addresses: unless private addresses are allowed (``WEBHOOK_ALLOW_PRIVATE``), the host is
-resolved and every address it resolves to must be public; the connection is made to the address
-that was checked, so a name that changes meanwhile cannot lead the request inside the network.
-Redirects are not followed (a 3xx answer is a failed attempt) and no proxy is used.
+Addresses (`clients.addresses`): every address the host resolves to must be public (with
+``WEBHOOK_ALLOW_PRIVATE``, also private or loopback), when the webhook is added and again each
+time a delivery is sent: the host is resolved once per attempt, every address is checked, and the
+connection is made to an address that was checked, so a name that resolves differently by then
+cannot lead the request inside the network. The request still names the host (``Host``, TLS
+server name and certificate check). Redirects are not followed (a 3xx answer is a failed
+attempt) and no proxy is used.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ from urllib.parse import urlsplit
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from clients.addresses import address_allowed, address_refusal
 
 TIMEOUT_SECONDS = 5.0
 USER_AGENT = "hrperf-webhooks/1"
@@ -56,17 +61,10 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-def address_allowed(address: str) -> bool:
-    """True for a public unicast address; False for private, loopback, link-local, reserved,
-    shared (100.64/10), multicast and unspecified ones, also when written as IPv4-in-IPv6."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
 def url_problem(url: str, *, allow_private: bool) -> str | Promise | None:
-    """Why `url` cannot be a webhook's address, or None if it can."""
+    """Why `url` cannot be a webhook's address, or None if it can. A host name is resolved only
+    in production (with ``WEBHOOK_ALLOW_PRIVATE``, only an IP address in the URL is checked
+    here); every delivery checks what the name resolves to then."""
     if len(url) > MAX_URL_LENGTH:
         return _("The URL is too long: at most %(max)s characters.") % {"max": MAX_URL_LENGTH}
     parts = urlsplit(url)
@@ -80,15 +78,27 @@ def url_problem(url: str, *, allow_private: bool) -> str | Promise | None:
         port = parts.port
     except ValueError:
         return _("The URL's port is not valid.")
-    if allow_private:
+    if allow_private and not _is_ip_address(parts.hostname):
         return None
     try:
         addresses = _resolve(parts.hostname, port or _default_port(parts.scheme))
     except OSError:
         return _("The URL's host name cannot be found.")
-    if not addresses or not all(address_allowed(address) for address in addresses):
-        return _("The URL points to a private or local network address, which is not allowed.")
+    refused = [a for a in addresses if not address_allowed(a, allow_private=allow_private)]
+    if not addresses or refused:
+        return _(
+            "The URL points to a private, local or reserved network address (%(address)s), "
+            "which is not allowed."
+        ) % {"address": refused[0] if refused else parts.hostname}
     return None
+
+
+def _is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
 
 
 def _default_port(scheme: str) -> int:
@@ -100,14 +110,15 @@ def _resolve(host: str, port: int) -> list[str]:
 
 
 def _connect(host: str, port: int, timeout: float, allow_private: bool) -> socket.socket:
-    """A TCP connection to the first allowed address of `host` (every address is checked)."""
+    """A TCP connection to `host`, resolved once: every address it resolves to must be allowed
+    (AddressRefused otherwise), and the connection goes to one of those checked addresses."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    for *_info, sockaddr in infos:
+        refusal = address_refusal(str(sockaddr[0]), allow_private=allow_private)
+        if refusal is not None:
+            raise AddressRefused(f"{host}: {refusal}")
     error: OSError = OSError(f"{host} has no address")
-    for family, kind, proto, _name, sockaddr in socket.getaddrinfo(
-        host, port, type=socket.SOCK_STREAM
-    ):
-        if not allow_private and not address_allowed(str(sockaddr[0])):
-            error = AddressRefused(f"{sockaddr[0]} is a private or local address")
-            continue
+    for family, kind, proto, _name, sockaddr in infos:
         sock = socket.socket(family, kind, proto)
         sock.settimeout(timeout)
         try:

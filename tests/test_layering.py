@@ -67,6 +67,7 @@ DOMAIN_NAMES = frozenset(
         "files",
         "tokens",
         "webhooks",
+        "addresses",
     }
 )
 CONFIG_FILES = frozenset(
@@ -311,7 +312,7 @@ def test_the_layer_of_a_module_is_known_by_its_path(path: str, layer: str) -> No
 CLIENTS_DOMAIN = sorted(
     path
     for path in (ROOT / "clients").glob("*.py")
-    if path.stem in DOMAIN_MODULES | {"webhooks", "tokens"}
+    if path.stem in DOMAIN_MODULES | {"webhooks", "tokens", "addresses"}
 )
 
 

@@ -15,6 +15,7 @@ from clients import selectors, services, tokens
 from clients.models import ApiClient, ApiToken, Scope, Webhook, WebhookDelivery, WebhookEvent
 from hrperf.lib.errors import Conflict, NotAllowed, ValidationFailed
 from hrperf.lib.roles import roles_of
+from tests.helpers.network import Resolver
 
 pytestmark = pytest.mark.django_db
 
@@ -267,9 +268,78 @@ def test_it_refuses_private_and_loopback_addresses_in_production(
         services.webhook_create(
             actor=personas["hr"], client=payroll_client, url=url, events=["review.approved"]
         )
+    [(field, message)] = field_errors(failure).items()
+    assert field == "url"
+    assert message.startswith("The URL points to a private, local or reserved network address")
+    assert not Webhook.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://192.0.0.8/hook",
+        "http://192.88.99.1/hook",
+        "http://198.18.0.1/hook",
+        "http://100.64.0.1/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[64:ff9b::a9fe:a9fe]/hook",
+        "http://[64:ff9b:1::a00:1]/hook",
+        "http://[2002:a9fe:a9fe::1]/hook",
+        "http://[2001::1]/hook",
+        "http://[::ffff:169.254.169.254]/hook",
+        "http://[::127.0.0.1]/hook",
+        "http://[fe80::1]/hook",
+        "http://[2001:db8::1]/hook",
+        "http://[3fff::1]/hook",
+        "http://[5f00::1]/hook",
+        "http://[ff02::1]/hook",
+    ],
+)
+@pytest.mark.parametrize("allow_private", [False, True], ids=["production", "local"])
+def test_it_refuses_special_purpose_addresses_even_for_local_use(
+    personas, payroll_client: ApiClient, url: str, allow_private: bool
+) -> None:
+    with (
+        override_settings(WEBHOOK_ALLOW_PRIVATE=allow_private),
+        pytest.raises(ValidationFailed) as failure,
+    ):
+        services.webhook_create(
+            actor=personas["hr"], client=payroll_client, url=url, events=["review.approved"]
+        )
+    host = url.split("/")[2].strip("[]")
     assert field_errors(failure) == {
-        "url": "The URL points to a private or local network address, which is not allowed."
+        "url": "The URL points to a private, local or reserved network address "
+        f"({host}), which is not allowed."
     }
+    assert not Webhook.objects.exists()
+
+
+@override_settings(WEBHOOK_ALLOW_PRIVATE=False)
+def test_it_refuses_a_name_that_resolves_to_a_special_address(
+    personas, payroll_client: ApiClient, resolver: Resolver
+) -> None:
+    resolver.answers["hooks.example.com"] = [["93.184.215.14", "192.0.0.8"]]
+
+    with pytest.raises(ValidationFailed) as failure:
+        services.webhook_create(
+            actor=personas["hr"],
+            client=payroll_client,
+            url="https://hooks.example.com/hook",
+            events=["review.approved"],
+        )
+    assert "(192.0.0.8)" in field_errors(failure)["url"]
+    assert not Webhook.objects.exists()
+
+
+@override_settings(WEBHOOK_ALLOW_PRIVATE=True)
+def test_private_and_loopback_addresses_are_allowed_for_local_use(
+    personas, payroll_client: ApiClient
+) -> None:
+    for url in ("http://127.0.0.1:8000/hook", "http://10.1.2.3/hook", "http://[fd00::5]/hook"):
+        services.webhook_create(
+            actor=personas["hr"], client=payroll_client, url=url, events=["review.approved"]
+        )
+    assert Webhook.objects.count() == 3
 
 
 @override_settings(WEBHOOK_ALLOW_PRIVATE=False)

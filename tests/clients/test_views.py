@@ -192,6 +192,23 @@ def test_a_refused_webhook_url_is_shown_on_the_form(client_for: ClientFor, payro
     assert not Webhook.objects.exists()
 
 
+def test_a_special_purpose_address_is_refused_on_the_form_at_the_url_field(
+    client_for: ClientFor, payroll_client, allow_private: None
+) -> None:
+    response = client_for("hr").post(
+        reverse("clients:webhook_create", args=[payroll_client.pk]),
+        {"url": "http://[64:ff9b::a9fe:a9fe]/hook", "events": ["review.approved"]},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["url"] == [
+        "The URL points to a private, local or reserved network address "
+        "(64:ff9b::a9fe:a9fe), which is not allowed."
+    ]
+    assert not Webhook.objects.exists()
+
+
 def test_disabling_a_webhook_asks_first(client_for: ClientFor, webhook) -> None:
     browser = client_for("hr")
     url = reverse("clients:webhook_disable", args=[webhook.pk])

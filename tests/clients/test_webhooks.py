@@ -7,14 +7,18 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import socket
+import ssl
 import threading
 import time
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from clients import services, webhooks
 from clients.models import ApiClient, Webhook, WebhookDelivery
+from tests.helpers.network import Resolver
 from tests.helpers.services import skip_or_fail, uses_postgresql
 from tests.helpers.webhooks import Enqueued, Receiver, emit, hook, make_due
 
@@ -197,14 +201,113 @@ def test_a_delivery_to_a_webhook_disabled_meanwhile_is_given_up(
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "10.0.0.8", "::1", "::ffff:192.168.1.1"])
 def test_the_sender_refuses_private_addresses_in_production(address: str) -> None:
-    assert not webhooks.address_allowed(address)
+    assert not webhooks.address_allowed(address, allow_private=False)
+
+
+def _no_sockets(*args: object, **kwargs: object) -> socket.socket:
+    raise AssertionError("a connection was opened")
+
+
+@pytest.mark.parametrize("special", ["169.254.169.254", "64:ff9b::a9fe:a9fe", "2002:a00:1::1"])
+@pytest.mark.parametrize("allow_private", [False, True], ids=["production", "local"])
+def test_a_name_that_resolves_to_a_special_address_when_sending_is_not_connected_to(
+    payroll_client: ApiClient,
+    resolver: Resolver,
+    enqueued: list[Enqueued],
+    monkeypatch: pytest.MonkeyPatch,
+    special: str,
+    allow_private: bool,
+) -> None:
+    # Public when the webhook is added, a special-purpose address when the delivery runs.
+    resolver.answers["hooks.example.com"] = [["93.184.215.14"]]
+    with override_settings(WEBHOOK_ALLOW_PRIVATE=allow_private):
+        hook(payroll_client, "http://hooks.example.com/hook")
+        resolver.answers["hooks.example.com"] = [[special]]
+        emit()
+        delivery = WebhookDelivery.objects.get()
+        monkeypatch.setattr(socket, "socket", _no_sockets)
+
+        assert services.webhook_deliver(delivery_id=delivery.pk) == "pending"
+
+    delivery.refresh_from_db()
+    assert "AddressRefused" in delivery.last_error and special in delivery.last_error
+
+
+@override_settings(WEBHOOK_ALLOW_PRIVATE=True)
+def test_a_name_with_any_special_address_is_refused_whole(
+    payroll_client: ApiClient, receiver: Receiver, resolver: Resolver, enqueued: list[Enqueued]
+) -> None:
+    port = receiver.url.split(":")[2].split("/")[0]
+    resolver.answers["hooks.example.test"] = [["127.0.0.1", "169.254.169.254"]]
+    hook(payroll_client, f"http://hooks.example.test:{port}/hooks/hrperf")
+    emit()
+    delivery = WebhookDelivery.objects.get()
+
+    assert services.webhook_deliver(delivery_id=delivery.pk) == "pending"
+
+    delivery.refresh_from_db()
+    assert "AddressRefused" in delivery.last_error and "169.254.169.254" in delivery.last_error
+    assert receiver.requests == []
+
+
+@override_settings(WEBHOOK_ALLOW_PRIVATE=True)
+def test_the_sender_connects_to_the_address_it_checked_and_names_the_host(
+    payroll_client: ApiClient, receiver: Receiver, resolver: Resolver, enqueued: list[Enqueued]
+) -> None:
+    port = receiver.url.split(":")[2].split("/")[0]
+    # A second lookup would answer 127.0.0.2, where nothing listens: the request would fail.
+    resolver.answers["hooks.example.test"] = [["127.0.0.1"], ["127.0.0.2"]]
+    hook(payroll_client, f"http://hooks.example.test:{port}/hooks/hrperf")
+    emit()
+    delivery = WebhookDelivery.objects.get()
+    resolver.calls.clear()
+
+    assert services.webhook_deliver(delivery_id=delivery.pk) == "delivered"
+
+    assert resolver.calls == ["hooks.example.test"]
+    [request] = receiver.requests
+    assert request.headers["Host"] == f"hooks.example.test:{port}"
+
+
+def _recording_context(wrapped: list[tuple[str, str | None, bool]]) -> ssl.SSLContext:
+    """The default TLS context, recording what it is asked to wrap and failing the handshake."""
+    context = ssl.create_default_context()
+
+    def wrap_socket(sock: socket.socket, server_hostname: str | None = None) -> None:
+        checks = context.check_hostname and context.verify_mode == ssl.CERT_REQUIRED
+        wrapped.append((sock.getpeername()[0], server_hostname, checks))
+        raise ssl.SSLError("handshake refused by the test")
+
+    context.wrap_socket = wrap_socket  # type: ignore[method-assign,assignment]
+    return context
+
+
+@override_settings(WEBHOOK_ALLOW_PRIVATE=True)
+def test_https_checks_the_certificate_of_the_host_name_over_the_checked_address(
+    payroll_client: ApiClient,
+    receiver: Receiver,
+    resolver: Resolver,
+    enqueued: list[Enqueued],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    port = receiver.url.split(":")[2].split("/")[0]
+    resolver.answers["hooks.example.test"] = [["127.0.0.1"]]
+    wrapped: list[tuple[str, str | None, bool]] = []
+    context = _recording_context(wrapped)
+    monkeypatch.setattr(webhooks.ssl, "create_default_context", lambda: context)
+    hook(payroll_client, f"https://hooks.example.test:{port}/hooks/hrperf")
+    emit()
+    delivery = WebhookDelivery.objects.get()
+
+    assert services.webhook_deliver(delivery_id=delivery.pk) == "pending"
+
+    assert wrapped == [("127.0.0.1", "hooks.example.test", True)]
+    assert receiver.requests == []
 
 
 def test_the_sender_does_not_connect_to_a_private_address_in_production(
     payroll_client: ApiClient, receiver: Receiver, enqueued: list[Enqueued]
 ) -> None:
-    from django.test import override_settings
-
     with override_settings(WEBHOOK_ALLOW_PRIVATE=True):
         hook(payroll_client, receiver.url)
     emit()
