@@ -127,6 +127,19 @@ STORAGES = {
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
+# What reading one import file (hrperf.lib.tables) may take; more is refused, naming the limit.
+# Rows count blank ones too; the time stays below gunicorn's 30 s worker timeout.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 250_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 3_000_000)
+IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 20)
+# An Excel workbook is a zip archive of XML parts, checked before it is opened
+# (hrperf.lib.workbooks): openpyxl reads each part whole except the worksheets, which it streams.
+XLSX_MAX_PARTS = env_int("XLSX_MAX_PARTS", 500)
+XLSX_MAX_PART_BYTES = env_int("XLSX_MAX_PART_MB", 8) * 1024 * 1024
+XLSX_MAX_SHEET_BYTES = env_int("XLSX_MAX_SHEET_MB", 64) * 1024 * 1024
+XLSX_MAX_UNPACKED_BYTES = env_int("XLSX_MAX_UNPACKED_MB", 100) * 1024 * 1024
+XLSX_MAX_RATIO = env_int("XLSX_MAX_RATIO", 200)
 
 # Security headers; the HTTPS-only ones switch on with SECURE_SSL=1 behind TLS.
 SECURE_CONTENT_TYPE_NOSNIFF = True

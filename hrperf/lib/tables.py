@@ -14,14 +14,14 @@ import zipfile
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from time import monotonic
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-# A 5 MB workbook unpacks to a few tens of MB at most; more than this is a zip bomb.
-MAX_UNPACKED_XLSX_BYTES = 100 * 1024 * 1024
+from hrperf.lib.workbooks import WorkbookRefused, check_workbook
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
@@ -93,21 +93,63 @@ Rows = Iterator[tuple[int, list[Any]]]
 def table_rows(file: IO[bytes] | UploadedFile, *, filename: str = "") -> Iterator[Rows]:
     """The numbered rows of an uploaded table (`with table_rows(upload) as rows: …`): an Excel
     workbook's first sheet, or a CSV file's lines. Raises ImportRejected for a file too large,
-    empty, an old (.xls) or protected workbook, or anything that is not a table (a file named
-    .xlsx must be a workbook)."""
+    empty, an old (.xls) or protected workbook, anything that is not a table (a file named
+    .xlsx must be a workbook), and when reading passes a limit of `settings` (IMPORT_MAX_ROWS,
+    IMPORT_MAX_COLUMNS, IMPORT_MAX_CELLS, IMPORT_MAX_SECONDS; a workbook's in
+    `hrperf.lib.workbooks`)."""
+    started = monotonic()
     name = filename.lower()
     data = read_limited(file)
     if not data.strip():
         raise file_error(_("The file is empty."))
     if data.startswith(ZIP_MAGIC):
         with closing(xlsx_rows(data)) as rows:
-            yield rows
+            yield _bounded(rows, started)
         return
     if data.startswith(OLE_MAGIC) or name.endswith(".xls"):
         raise old_excel_file()
     if data.startswith(BINARY_MAGICS) or name.endswith(".xlsx"):
         raise not_a_table_file()
-    yield csv_rows(decode_text(data))
+    yield _bounded(csv_rows(decode_text(data)), started)
+
+
+def _bounded(rows: Rows, started: float) -> Rows:
+    """`rows`, refused as soon as they pass a limit on rows, columns, cells or time."""
+    max_rows: int = settings.IMPORT_MAX_ROWS
+    max_columns: int = settings.IMPORT_MAX_COLUMNS
+    max_cells: int = settings.IMPORT_MAX_CELLS
+    max_seconds: int = settings.IMPORT_MAX_SECONDS
+    cells_read = 0
+    for number, cells in rows:
+        if monotonic() - started > max_seconds:
+            raise file_error(
+                _("Reading the file took longer than %(max)s seconds. Split it into smaller files.")
+                % {"max": max_seconds}
+            )
+        if number > max_rows:
+            raise file_error(
+                _("The file has more than %(max)s rows. Split it into smaller files.")
+                % {"max": f"{max_rows:,}"}
+            )
+        while cells and is_blank(cells[-1]):
+            cells.pop()
+        if len(cells) > max_columns:
+            raise ImportRejected(
+                [
+                    RowError(
+                        row=number,
+                        field=None,
+                        message=_("The row has more than %(max)s columns.") % {"max": max_columns},
+                    )
+                ]
+            )
+        cells_read += len(cells)
+        if cells_read > max_cells:
+            raise file_error(
+                _("The file has more than %(max)s cells. Split it into smaller files.")
+                % {"max": f"{max_cells:,}"}
+            )
+        yield number, cells
 
 
 def not_a_table_file() -> ImportRejected:
@@ -171,20 +213,15 @@ def xlsx_rows(data: bytes) -> Generator[tuple[int, list[Any]], None, None]:
     from openpyxl import load_workbook
 
     try:
+        check_workbook(data)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
+    except WorkbookRefused as exc:
+        raise file_error(str(exc)) from exc
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise not_a_table_file() from exc
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise not_a_table_file()
-    if unpacked > MAX_UNPACKED_XLSX_BYTES:
-        raise file_error(
-            _(
-                "The Excel workbook is too large once unpacked. "
-                "Remove unused sheets, or save it as CSV and try again."
-            )
-        )
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors on broken files

@@ -26,6 +26,7 @@ from departments.roster import (
 )
 from departments.services import employee_import
 from hrperf.lib.tables import ImportRejected, RowError
+from tests.helpers.workbooks import SHARED_STRINGS, bomb, declare_size
 
 HEADER = "employee_no,name,department_code,position,hire_date,active,is_department_head"
 CHINESE_HEADER = "员工编号,姓名,部门编码,岗位,入职日期,在职,部门负责人"
@@ -502,6 +503,30 @@ def test_it_rejects_a_file_with_too_many_rows(hr: User, monkeypatch: pytest.Monk
         RowError(None, None, "The file has more than 2 employee rows. Split it into smaller files.")
     ]
     assert not Employee.objects.filter(employee_no__startswith="E1000").exists()
+
+
+def test_it_rejects_a_workbook_that_unpacks_too_far_and_imports_nothing(hr: User) -> None:
+    before = roster()
+    data = bomb([list(ROSTER_COLUMNS), ["E10001", "周杰", "SALES"]], unpacked=90 * 1024 * 1024)
+
+    with translation.override("en"):
+        [error] = rejected(data, hr, "roster.xlsx")
+
+    assert (error.row, error.field) == (None, None)
+    assert "xl/sharedStrings.xml" in error.message and "8 MB" in error.message
+    assert roster() == before
+
+
+def test_it_rejects_a_workbook_whose_parts_lie_about_their_size(hr: User) -> None:
+    before = roster()
+    data = bomb([list(ROSTER_COLUMNS), ["E10001", "周杰", "SALES"]], unpacked=20 * 1024 * 1024)
+    data = declare_size(data, SHARED_STRINGS, 100)
+
+    with translation.override("en"):
+        [error] = rejected(data, hr, "roster.xlsx")
+
+    assert "xl/sharedStrings.xml" in error.message and "8 MB" in error.message
+    assert roster() == before
 
 
 def test_it_rejects_bad_cells_in_an_xlsx_workbook(hr: User) -> None:

@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from reviews.models import AuditEvent, Review, ReviewKpiLine
 from tests.helpers.pages import EXAMPLES, PERIOD, approve, submit_and_score
 from tests.helpers.quarter_files import stored_figures
+from tests.helpers.workbooks import bomb
 
 pytestmark = pytest.mark.django_db
 
@@ -374,6 +375,16 @@ def test_a_bad_file_is_refused_with_its_reason(client_for, page_quarter, content
     assert response.status_code == 400
     assert message in response.content.decode()
     assert stored_figures() == before
+
+
+def test_a_workbook_that_unpacks_too_far_is_refused_naming_the_limit(client_for, page_quarter):
+    rows = [HEAD, [PERIOD, "E00002", "SALES_PLAN_RATE", "", "88"]]
+    before = (stored_figures(), AuditEvent.objects.count())
+    response = _upload(client_for("hr"), bomb(rows, unpacked=20 * 1024 * 1024))
+    assert response.status_code == 400
+    [error] = response.context["import_errors"]
+    assert "xl/sharedStrings.xml" in error.message and "8 MB" in error.message
+    assert (stored_figures(), AuditEvent.objects.count()) == before
 
 
 def test_an_import_without_a_file_says_so(client_for, page_quarter):
