@@ -1,5 +1,5 @@
-"""Reading the tables people upload: a CSV file (UTF-8, with or without a byte order mark,
-GB18030 or Excel's UTF-16 "Unicode text") or an Excel workbook (.xlsx), at most
+"""Reading the tables people upload: a CSV file (UTF-8, with or without a byte order mark, or
+GB18030 that reads as Chinese: `hrperf.lib.decoding`) or an Excel workbook (.xlsx), at most
 `settings.MAX_UPLOAD_BYTES`, as numbered rows of cells; finding the columns a header row names;
 and the problems of a file, each with its row and column as the user sees them in a spreadsheet
 (the header is row 1). The roster import and the figures import read their files with these.
@@ -7,7 +7,6 @@ and the problems of a file, each with its row and column as the user sees them i
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import zipfile
@@ -21,6 +20,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from hrperf.lib import decoding
+from hrperf.lib.decoding import TextRefused, wide_encoding
 from hrperf.lib.workbooks import WorkbookRefused, check_workbook
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -177,25 +178,20 @@ def read_limited(file: IO[bytes] | UploadedFile) -> bytes:
 
 
 def decode_text(data: bytes) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings: tuple[str, ...] = ("utf-16",)  # Excel's "Unicode text"
-    else:
-        encodings = ("utf-8-sig", "gb18030")
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_binary(text):
-            break
-        return text
-    raise not_a_table_file()
+    """A CSV file's text (`hrperf.lib.decoding`); ImportRejected naming the accepted encodings
+    and the line for any other, and for a file that is not text at all."""
+    if wide_encoding(data) is None and _looks_binary(data):
+        raise not_a_table_file()
+    try:
+        return decoding.decode_text(data)
+    except TextRefused as exc:
+        raise file_error(str(exc)) from exc
 
 
-def _looks_binary(text: str) -> bool:
-    sample = text[:4096]
-    controls = sum(1 for char in sample if ord(char) < 32 and char not in "\t\n\r\f\v")
-    return "\x00" in text or (controls > 2 and controls * 100 > len(sample))
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:4096]
+    controls = sum(1 for byte in sample if byte < 32 and byte not in b"\t\n\r\f\v")
+    return b"\x00" in data or (controls > 2 and controls * 100 > len(sample))
 
 
 def csv_rows(text: str) -> Iterator[tuple[int, list[Any]]]:

@@ -131,10 +131,49 @@ def test_it_imports_a_csv_without_bom_and_with_only_the_required_columns(hr: Use
     assert Employee.objects.get(employee_no="E10001").is_active
 
 
-def test_it_imports_excel_unicode_text_in_utf16_with_tabs(hr: User) -> None:
+def test_it_imports_gb18030_names_with_rare_characters(hr: User) -> None:
+    names = {
+        "E10001": "王堃",
+        "E10002": "李喆",
+        "E10003": "张昇",
+        "E10004": "朱镕基",
+        "E10005": "刘䶮",
+    }
+    rows = [f"{number},{name},SALES,,,," for number, name in names.items()]
+    data = csv_bytes(CHINESE_HEADER, *rows, encoding="gb18030")
+
+    assert run_import(data, hr).created == 5
+    imported = Employee.objects.filter(employee_no__in=names)
+    assert dict(imported.values_list("employee_no", "name")) == names
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_it_refuses_a_csv_in_a_windows_latin_encoding_and_imports_nothing(
+    hr: User, encoding: str
+) -> None:
+    before = roster()
+    data = csv_bytes(
+        "employee_no,name,department_code", "E10001,Müller Ångström,SALES", encoding=encoding
+    )
+
+    with translation.override("en"):
+        [error] = rejected(data, hr)
+
+    assert (error.row, error.field) == (None, None)
+    assert error.message.startswith("Line 2 of the file")
+    assert "UTF-8 (with or without BOM) and GB18030" in error.message
+    assert roster() == before
+
+
+def test_it_refuses_excel_unicode_text_in_utf16_naming_the_accepted_encodings(hr: User) -> None:
     data = "employee_no\tname\tdepartment_code\r\nE10001\t周杰\tSALES\r\n".encode("utf-16")
 
-    assert run_import(data, hr, "roster.txt").created == 1
+    with translation.override("en"):
+        [error] = rejected(data, hr, "roster.txt")
+
+    assert error.message.startswith("The file is in UTF-16, which cannot be imported.")
+    assert "UTF-8 (with or without BOM) and GB18030" in error.message
+    assert not Employee.objects.filter(employee_no="E10001").exists()
 
 
 def test_it_imports_an_xlsx_workbook_with_excel_cell_types(hr: User) -> None:

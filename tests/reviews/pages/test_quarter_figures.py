@@ -387,6 +387,17 @@ def test_a_workbook_that_unpacks_too_far_is_refused_naming_the_limit(client_for,
     assert (stored_figures(), AuditEvent.objects.count()) == before
 
 
+def test_a_csv_in_windows_latin_is_refused_naming_the_line(client_for, page_quarter):
+    rows = [HEAD, [PERIOD, "E00002", "SALES_PLAN_RATE", "", "88"], ["Größe", "E00002"]]
+    before = (stored_figures(), AuditEvent.objects.count())
+    response = _upload(client_for("hr"), _csv(rows, encoding="cp1252"), "figures.csv")
+    assert response.status_code == 400
+    [error] = response.context["import_errors"]
+    assert error.message.startswith("Line 3 of the file")
+    assert "UTF-8 (with or without BOM) and GB18030" in error.message
+    assert (stored_figures(), AuditEvent.objects.count()) == before
+
+
 def test_an_import_without_a_file_says_so(client_for, page_quarter):
     response = client_for("hr").post(reverse("reviews:quarter_import", args=[PERIOD]), {}, **EN)
     assert response.status_code == 400
