@@ -21,4 +21,5 @@ pytest_plugins = [
     "tests.fixtures.webhooks",
     "tests.fixtures.network",
     "tests.fixtures.catalogue",
+    "tests.fixtures.language",
 ]

@@ -7,17 +7,13 @@ from __future__ import annotations
 import codecs
 
 import pytest
-from django.utils import translation
 
 from hrperf.lib.decoding import TextRefused, decode_text
 
 HEADER = "employee_no,name,department_code\r\n"
 
 
-@pytest.fixture(autouse=True)
-def english() -> None:
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def refusal(data: bytes) -> str:

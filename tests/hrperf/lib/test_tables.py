@@ -10,7 +10,6 @@ from typing import Any
 import openpyxl
 import pytest
 from django.test import override_settings
-from django.utils import translation
 from openpyxl import Workbook
 
 from hrperf.lib import tables
@@ -20,10 +19,7 @@ from tests.helpers.workbooks import SHARED_STRINGS, bomb, xlsx_bytes
 ROWS = [["employee_no", "name"], ["E10001", "周杰"], ["E10002", "Ana"]]
 
 
-@pytest.fixture(autouse=True)
-def english() -> None:
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def read(data: bytes, filename: str = "table.csv") -> list[tuple[int, list[Any]]]:
@@ -39,6 +35,10 @@ def refused(data: bytes, filename: str = "table.csv") -> list[RowError]:
 
 def csv_bytes(rows: list[list[str]]) -> bytes:
     return "".join(",".join(row) + "\r\n" for row in rows).encode()
+
+
+def table_bytes(rows: list[list[str]], file_format: str) -> bytes:
+    return csv_bytes(rows) if file_format == "csv" else xlsx_bytes(rows)
 
 
 def test_it_reads_a_csv_file_and_a_workbook_within_the_limits() -> None:
@@ -64,7 +64,7 @@ def test_a_workbook_bomb_is_refused_before_openpyxl_opens_it(
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_a_file_of_more_rows_than_the_limit_is_refused(file_format: str) -> None:
     rows = [*ROWS, ["E10003", "Li"], ["E10004", "Wu"]]
-    data = csv_bytes(rows) if file_format == "csv" else xlsx_bytes(rows)
+    data = table_bytes(rows, file_format)
 
     assert refused(data, f"table.{file_format}") == [
         RowError(None, None, "The file has more than 3 rows. Split it into smaller files.")
@@ -88,7 +88,7 @@ def test_a_workbook_with_a_cell_in_its_last_row_is_refused_by_the_row_limit() ->
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_a_row_of_more_columns_than_the_limit_is_refused_naming_the_row(file_format: str) -> None:
     rows = [ROWS[0], ["E10001", *["x"] * 250]]
-    data = csv_bytes(rows) if file_format == "csv" else xlsx_bytes(rows)
+    data = table_bytes(rows, file_format)
 
     assert refused(data, f"table.{file_format}") == [
         RowError(2, None, "The row has more than 200 columns.")
@@ -109,7 +109,7 @@ def test_reading_that_takes_longer_than_the_limit_is_stopped(
     clock = itertools.count(start=0, step=15)  # each look at the clock: 15 s later
     monkeypatch.setattr(tables, "monotonic", lambda: float(next(clock)))
     rows = [*ROWS, ["E10003", "Li"], ["E10004", "Wu"]]
-    data = csv_bytes(rows) if file_format == "csv" else xlsx_bytes(rows)
+    data = table_bytes(rows, file_format)
 
     assert refused(data, f"table.{file_format}") == [
         RowError(

@@ -10,7 +10,6 @@ import zipfile
 
 import pytest
 from django.test import override_settings
-from django.utils import translation
 
 from hrperf.lib.workbooks import WorkbookRefused, check_workbook
 from tests.helpers.workbooks import (
@@ -29,10 +28,7 @@ WORKBOOK = with_shared_strings(xlsx_bytes(ROWS), shared_strings("周杰"))
 MB = 1024 * 1024
 
 
-@pytest.fixture(autouse=True)
-def english() -> None:
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def refusal(data: bytes) -> str:
