@@ -33,7 +33,7 @@ WIDE_BOMS = (
     (codecs.BOM_UTF16_BE, "UTF-16"),
 )
 SNIPPET = 40  # characters of the refused line shown
-ASCII_LETTER = re.compile(r"[A-Za-z]")
+BETWEEN_LETTERS = r"(?<=[A-Za-z])[^\x00-\x7f](?=[A-Za-z])"  # any non-ASCII character
 RARE_PER_COMMON = 2
 # GB2312's rows 1-9 (symbols) and 16-87 (hanzi) as GB18030 encodes them; rows 10-15 are
 # user-defined.
@@ -108,23 +108,22 @@ def wide_encoding(data: bytes) -> str | None:
 
 def implausible_position(text: str) -> int | None:
     """Where GB18030-decoded `text` stops looking like Chinese, or None if it does throughout."""
-    common = 0
-    rare: list[int] = []
-    for position, char in enumerate(text):
-        if char.isascii():
-            continue
-        kind = _kind(char)
-        if kind == "other" or _between_letters(text, position):
-            return position
-        if kind == "common":
-            common += 1
-            continue
-        if _touches_a_letter(text, position):
-            return position
-        rare.append(position)
-    if rare and len(rare) > RARE_PER_COMMON * common:
-        return rare[0]
-    return None
+    kinds: dict[str, list[str]] = {"common": [], "rare": [], "other": []}
+    for char in set(text):
+        if not char.isascii():
+            kinds[_kind(char)].append(char)
+    suspects = [BETWEEN_LETTERS]
+    if kinds["other"]:
+        suspects.append(_one_of(kinds["other"]))
+    if kinds["rare"]:
+        rare = _one_of(kinds["rare"])
+        suspects.append(f"(?<=[A-Za-z]){rare}|{rare}(?=[A-Za-z])")
+        non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+        rare_count = len(re.findall(rare, text))
+        if rare_count > RARE_PER_COMMON * (non_ascii - rare_count):
+            suspects.append(rare)
+    found = [match.start() for match in (re.search(suspect, text) for suspect in suspects) if match]
+    return min(found, default=None)
 
 
 def _kind(char: str) -> str:
@@ -139,16 +138,8 @@ def _kind(char: str) -> str:
     return "other"
 
 
-def _is_letter(text: str, position: int) -> bool:
-    return 0 <= position < len(text) and ASCII_LETTER.match(text[position]) is not None
-
-
-def _touches_a_letter(text: str, position: int) -> bool:
-    return _is_letter(text, position - 1) or _is_letter(text, position + 1)
-
-
-def _between_letters(text: str, position: int) -> bool:
-    return _is_letter(text, position - 1) and _is_letter(text, position + 1)
+def _one_of(chars: list[str]) -> str:
+    return "[" + "".join(re.escape(char) for char in chars) + "]"
 
 
 def _line_around(text: str, position: int) -> str:
