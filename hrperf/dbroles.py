@@ -50,6 +50,9 @@ def grant_statements(*, app_role: str, schema: str, quote: Any) -> list[str]:
         f"REVOKE ALL ON ALL TABLES IN SCHEMA {space} FROM {role}",
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {space} FROM {role}",
         f"REVOKE ALL ON SCHEMA {space} FROM {role}",
+        # Before PostgreSQL 15 everyone may create in the public schema (a warning, and the
+        # check that follows fails, when the owner is not the schema's).
+        f"REVOKE CREATE ON SCHEMA {space} FROM PUBLIC",
         f"GRANT USAGE ON SCHEMA {space} TO {role}",
         f"GRANT SELECT, {', '.join(WRITES)} ON ALL TABLES IN SCHEMA {space} TO {role}",
         f"REVOKE UPDATE, DELETE ON {_tables(APPEND_ONLY, space, quote)} FROM {role}",

@@ -34,7 +34,9 @@ def test_the_statements_keep_the_append_only_tables_append_only() -> None:
         "FROM app" in statements
     )
     assert "REVOKE INSERT, UPDATE, DELETE ON public.django_migrations FROM app" in statements
-    assert not any("TRUNCATE" in s or "TRIGGER" in s or "CREATE" in s for s in statements)
+    grants = [s for s in statements if s.startswith("GRANT")]
+    assert not any("TRUNCATE" in s or "TRIGGER" in s or "CREATE" in s for s in grants)
+    assert "REVOKE CREATE ON SCHEMA public FROM PUBLIC" in statements
 
 
 @pytest.mark.django_db(transaction=True)
