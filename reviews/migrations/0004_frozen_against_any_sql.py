@@ -14,6 +14,8 @@ audit events append-only. This one closes what it left open:
   the same figures;
 * an approved result is accepted only while its review is approved at that version with the
   same figures (so no result of another version, and none with other figures);
+* a frozen scoring policy (one an approved review was scored with) no longer changes: a
+  change of policy is its next version (reviews.services.quarters.cycle_policy_update);
 * the functions look tables up in the schema only, never in the session's temporary tables.
 
 What the privileges do (TRUNCATE, DROP or DISABLE TRIGGER, CREATE) is in hrperf/dbroles.py: the
@@ -200,11 +202,31 @@ def _postgres_forward(schema: str) -> list[str]:
         ON reviews_approvedresult
         FOR EACH ROW EXECUTE FUNCTION reviews_check_new_approved_result();
         """,
+        f"""
+        CREATE OR REPLACE FUNCTION reviews_refuse_frozen_policy_change() RETURNS trigger
+        LANGUAGE plpgsql {path} AS $$
+        BEGIN
+            IF OLD.frozen_at IS NOT NULL THEN
+                RAISE EXCEPTION 'scoring policy % is frozen: a change is its next version',
+                    OLD.id USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+            RETURN NEW;
+        END;
+        $$;
+        """,
+        """
+        CREATE TRIGGER reviews_scoringpolicy_frozen BEFORE UPDATE OR DELETE
+        ON reviews_scoringpolicy
+        FOR EACH ROW EXECUTE FUNCTION reviews_refuse_frozen_policy_change();
+        """,
         f"ALTER FUNCTION reviews_refuse_any_change() {path}",
     ]
 
 
 POSTGRES_BACKWARD = [
+    "DROP TRIGGER IF EXISTS reviews_scoringpolicy_frozen ON reviews_scoringpolicy",
+    "DROP FUNCTION IF EXISTS reviews_refuse_frozen_policy_change()",
     "DROP TRIGGER IF EXISTS reviews_approvedresult_matches_review ON reviews_approvedresult",
     "DROP TRIGGER IF EXISTS reviews_review_approved_has_result ON reviews_review",
     "DROP TRIGGER IF EXISTS reviews_review_frozen ON reviews_review",
@@ -268,6 +290,11 @@ SQLITE_FORWARD = [
     )
     BEGIN SELECT RAISE(ABORT, 'an approved result repeats its review as approved'); END;
     """,
+    """
+    CREATE TRIGGER reviews_scoringpolicy_frozen BEFORE UPDATE ON reviews_scoringpolicy
+    FOR EACH ROW WHEN OLD.frozen_at IS NOT NULL
+    BEGIN SELECT RAISE(ABORT, 'scoring policy is frozen: a change is its next version'); END;
+    """,
     *[
         f"""
         CREATE TRIGGER {table}_frozen_moved BEFORE UPDATE ON {table}
@@ -280,6 +307,7 @@ SQLITE_FORWARD = [
     ],
 ]
 SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS reviews_scoringpolicy_frozen",
     "DROP TRIGGER IF EXISTS reviews_reviewkpiline_frozen_moved",
     "DROP TRIGGER IF EXISTS reviews_competencyrating_frozen_moved",
     "DROP TRIGGER IF EXISTS reviews_approvedresult_matches_review",

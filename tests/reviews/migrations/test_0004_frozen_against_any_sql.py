@@ -151,7 +151,7 @@ def test_a_review_reopened_and_scored_by_hand_cannot_be_approved_without_its_res
     )
 
 
-def test_a_review_reopened_and_approved_by_hand_cannot_get_a_forged_result(approved):
+def test_a_review_reopened_and_approved_by_hand_gets_no_result_with_other_figures(approved):
     needs_postgresql()
     refused(
         (REOPEN, [approved.pk]),
@@ -238,6 +238,23 @@ def test_the_database_knows_the_workflow_states_of_approving_and_reopening():
     assert workflow.rule(Action.APPROVE).to == Review.State.APPROVED
     assert FROZEN.REOPENED == workflow.rule(Action.REOPEN).to
     assert workflow.rule(Action.REOPEN).within == {Review.State.APPROVED}
+
+
+@pytest.mark.parametrize(
+    "change", ["band_s = band_s + 1", "coefficient_d = 0", "frozen_at = NULL", "cycle_id = cycle_id"]
+)
+def test_a_frozen_scoring_policy_does_not_change(approved, change):
+    policy = approved.policy
+    assert policy is not None and policy.frozen_at is not None
+    refused(
+        (f"UPDATE reviews_scoringpolicy SET {change} WHERE id = %s", [policy.pk]),  # noqa: S608
+        match="is frozen",
+    )
+
+
+def test_a_scoring_policy_not_yet_frozen_changes_in_place(fresh_quarter):
+    run(("UPDATE reviews_scoringpolicy SET band_s = 96 WHERE cycle_id = %s", [fresh_quarter.pk]))
+    assert fresh_quarter.policies.get().band_s == 96
 
 
 # -- approved results --------------------------------------------------------------------------
