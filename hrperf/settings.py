@@ -1,6 +1,7 @@
 """Settings, read from environment variables (see README: Configuration)."""
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
@@ -91,7 +92,7 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-def _database_owner(url: str, database: dict[str, object]) -> dict[str, object] | None:
+def _database_owner(url: str, database: Mapping[str, object]) -> dict[str, object] | None:
     """The owner's role of the same database (DATABASE_OWNER_URL: PostgreSQL only), as which
     `migrate` runs; the application's role (DATABASE_URL) then owns nothing. See hrperf/dbroles.py
     and README, "Two database roles"."""

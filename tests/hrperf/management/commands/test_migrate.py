@@ -25,6 +25,7 @@ def test_it_migrates_as_the_owner_and_grants_the_application_role_its_privileges
     owner = dbroles.owner_credentials()
     if not uses_postgresql() or owner is None:
         skip_or_fail("Needs PostgreSQL and two roles: set DATABASE_URL and DATABASE_OWNER_URL")
+    assert owner is not None
     app_role = current_role()
     out = StringIO()
 
