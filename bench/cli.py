@@ -137,6 +137,8 @@ def _configure(bench_url: str, chunk_size: int | None) -> None:
     database, DEBUG off (no query log), tasks to the bench queue."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "hrperf.settings"
     os.environ["DATABASE_URL"] = bench_url
+    # The benchmark's own database has one role, the one that created it.
+    os.environ.pop("DATABASE_OWNER_URL", None)
     os.environ["DEBUG"] = "0"
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
     os.environ["CELERY_QUEUE"] = QUEUE

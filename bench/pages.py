@@ -257,7 +257,7 @@ def build(*, reviews: int, seed: int = 20260701) -> Built:
     """The quarter on the current Django database (PostgreSQL, migrated): the catalogue, HR and
     director users (password: their username), `reviews` employees and their reviews."""
     from django.contrib.auth.models import Group, User
-    from django.db import connection
+    from django.db import connection, transaction
 
     from bench import quarter as steps
     from bench import sql
@@ -289,8 +289,10 @@ def build(*, reviews: int, seed: int = 20260701) -> Built:
         cursor.execute(sql.DROP_FLOOR)
         cursor.execute("DROP TABLE IF EXISTS bench_rank")
         cursor.execute(RANKED, params)
-        for statement in (APPROVE, APPROVED_RESULTS, RETURN, DRAFT, WARNINGS):
-            cursor.execute(statement, params)
+        # One transaction: an approved review needs its result by commit time.
+        with transaction.atomic():
+            for statement in (APPROVE, APPROVED_RESULTS, RETURN, DRAFT, WARNINGS):
+                cursor.execute(statement, params)
         cursor.execute("DROP TABLE bench_rank")
         if connection.get_autocommit():
             for table in (
@@ -621,6 +623,8 @@ def report(
 def _configure(bench_url: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "hrperf.settings"
     os.environ["DATABASE_URL"] = bench_url
+    # The benchmark's own database has one role, the one that created it.
+    os.environ.pop("DATABASE_OWNER_URL", None)
     os.environ["DEBUG"] = "0"
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
     # This process counts queries with Django's test client (host "testserver"); the server

@@ -109,37 +109,57 @@ _APPROVED_AT = """(timestamptz '2026-10-08 09:00:00.250000+08'
                    + ((({n}) - 1) / {bulk}) * interval '1 minute'
                    + (({v}) - 1) * interval '14 days')"""
 
+# The reviews go the way the database lets them (reviews/migrations/0004): inserted scored with
+# the figures of version 1, approved, their results kept; one in REAPPROVED_EVERY is then
+# reopened, scored again with the figures of version 2, approved again and its result kept.
+# All in one transaction: an approved review needs its result by commit time.
 REVIEWS = f"""
 INSERT INTO reviews_review
     (cycle_id, employee_id, department_id, state, version, revision, scored_revision,
      policy_id, kpi_score, competency_score, total_score, grade, pay_coefficient,
      verbal_warning, incomplete_reasons, submitted_at, scored_at, approved_at, approved_by_id,
      created_at, updated_at)
-SELECT %(cycle)s, e.id, e.department_id, 'approved', e.version, e.version, e.version,
+SELECT %(cycle)s, e.id, e.department_id, 'scored', 1, 1, 1,
        %(policy)s, f.total, f.total, f.total, {_GRADE.format(t="f.total")},
        {_COEFFICIENT.format(t="f.total")}, f.total < 60, '[]'::jsonb, now(), now(),
-       {_APPROVED_AT.format(n="e.n", v="e.version", bulk=BULK_ACTION)}, %(director)s, now(),
-       now()
-FROM (SELECT id, department_id, row_number() OVER (ORDER BY id) AS n,
-             CASE WHEN row_number() OVER (ORDER BY id) %% {REAPPROVED_EVERY} = 0
-                  THEN 2 ELSE 1 END AS version
+       {_APPROVED_AT.format(n="e.n", v="1", bulk=BULK_ACTION)}, %(director)s, now(), now()
+FROM (SELECT id, department_id, row_number() OVER (ORDER BY id) AS n
       FROM departments_employee WHERE employee_no LIKE 'P%%') AS e
-CROSS JOIN LATERAL (SELECT {_TOTAL.format(n="e.n", v="e.version")} AS total) AS f
+CROSS JOIN LATERAL (SELECT {_TOTAL.format(n="e.n", v="1")} AS total) AS f
 """  # noqa: S608 (constants only)
 
-APPROVED_RESULTS = f"""
+APPROVE = """
+UPDATE reviews_review SET state = 'approved' WHERE cycle_id = %(cycle)s AND state = 'scored'
+"""
+
+APPROVED_RESULTS = """
 INSERT INTO reviews_approvedresult
     (review_id, version, policy_id, kpi_score, competency_score, total_score, grade,
      pay_coefficient, verbal_warning, approved_at, approved_by_id, snapshot)
-SELECT r.id, v.v, r.policy_id, f.total, f.total, f.total, {_GRADE.format(t="f.total")},
-       {_COEFFICIENT.format(t="f.total")}, f.total < 60,
-       {_APPROVED_AT.format(n="r.n", v="v.v", bulk=BULK_ACTION)}, %(director)s,
-       '{{"lines": [], "ratings": []}}'::jsonb
-FROM (SELECT id, policy_id, version, row_number() OVER (ORDER BY id) AS n
-      FROM reviews_review WHERE cycle_id = %(cycle)s) AS r
-CROSS JOIN LATERAL generate_series(1, r.version) AS v(v)
-CROSS JOIN LATERAL (SELECT {_TOTAL.format(n="r.n", v="v.v")} AS total) AS f
-ORDER BY 10, r.id
+SELECT id, version, policy_id, kpi_score, competency_score, total_score, grade,
+       pay_coefficient, verbal_warning, approved_at, approved_by_id,
+       '{"lines": [], "ratings": []}'::jsonb
+FROM reviews_review WHERE cycle_id = %(cycle)s AND state = 'approved' AND version = %(version)s
+ORDER BY approved_at, id
+"""
+
+_RANKED = """(SELECT id, row_number() OVER (ORDER BY id) AS n FROM reviews_review
+              WHERE cycle_id = %(cycle)s) AS r"""
+
+REOPEN = f"""
+UPDATE reviews_review AS t SET state = 'reopened', version = 2, revision = 2
+FROM {_RANKED} WHERE t.id = r.id AND r.n %% {REAPPROVED_EVERY} = 0
+"""  # noqa: S608 (constants only)
+
+RESCORE = f"""
+UPDATE reviews_review AS t
+SET state = 'scored', scored_revision = 2, kpi_score = f.total, competency_score = f.total,
+    total_score = f.total, grade = {_GRADE.format(t="f.total")},
+    pay_coefficient = {_COEFFICIENT.format(t="f.total")}, verbal_warning = f.total < 60,
+    approved_at = {_APPROVED_AT.format(n="r.n", v="2", bulk=BULK_ACTION)}
+FROM {_RANKED}
+CROSS JOIN LATERAL (SELECT {_TOTAL.format(n="r.n", v="2")} AS total) AS f
+WHERE t.id = r.id AND t.state = 'reopened'
 """  # noqa: S608 (constants only)
 
 # The floor: the same rows, in the same order and format, written by PostgreSQL itself.
@@ -246,7 +266,7 @@ def build(*, rows: int) -> Built:
     on the benchmark database)."""
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
 
     from hrperf.lib import roles
     from reviews import services
@@ -261,12 +281,18 @@ def build(*, rows: int) -> Built:
     cycle = services.cycle_open(actor=hr, period=PERIOD)
     policy = current_policy(cycle)
     params = {"rows": rows, "cycle": cycle.pk, "policy": policy.pk, "director": director.pk}
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(EMPLOYEES, params)
         cursor.execute(REVIEWS, params)
         reviews = cursor.rowcount
-        cursor.execute(APPROVED_RESULTS, params)
+        cursor.execute(APPROVE, params)
+        cursor.execute(APPROVED_RESULTS, {**params, "version": 1})
         results = cursor.rowcount
+        for statement in (REOPEN, RESCORE, APPROVE):
+            cursor.execute(statement, params)
+        cursor.execute(APPROVED_RESULTS, {**params, "version": 2})
+        results += cursor.rowcount
+    with connection.cursor() as cursor:
         for table in ("departments_employee", "reviews_review", "reviews_approvedresult"):
             cursor.execute(f"VACUUM ANALYZE {table}")
     return Built(reviews=reviews, results=results, seconds=time.perf_counter() - started)
@@ -604,6 +630,8 @@ def report(results: Results, *, header: Sequence[tuple[str, str]]) -> str:
 def _configure(bench_url: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "hrperf.settings"
     os.environ["DATABASE_URL"] = bench_url
+    # The benchmark's own database has one role, the one that created it.
+    os.environ.pop("DATABASE_OWNER_URL", None)
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 

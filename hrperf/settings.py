@@ -1,6 +1,7 @@
 """Settings, read from environment variables (see README: Configuration)."""
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
@@ -89,6 +90,32 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def _database_owner(url: str, database: Mapping[str, object]) -> dict[str, object] | None:
+    """The owner's role of the same database (DATABASE_OWNER_URL: PostgreSQL only), as which
+    `migrate` runs; the application's role (DATABASE_URL) then owns nothing. See hrperf/dbroles.py
+    and README, "Two database roles"."""
+    if not url:
+        return None
+    owner = dj_database_url.parse(url)
+    where = ("ENGINE", "HOST", "PORT", "NAME")
+    if not str(database["ENGINE"]).endswith("postgresql") or any(
+        owner.get(key) != database.get(key) for key in where
+    ):
+        raise ImproperlyConfigured(
+            "DATABASE_OWNER_URL must name the same PostgreSQL database as DATABASE_URL "
+            "(host, port and name), with the owner's role."
+        )
+    if owner.get("USER") == database.get("USER"):
+        raise ImproperlyConfigured(
+            "DATABASE_OWNER_URL and DATABASE_URL name the same role: the application's role "
+            "(DATABASE_URL) must be another one, which owns nothing."
+        )
+    return {"USER": owner.get("USER"), "PASSWORD": owner.get("PASSWORD") or ""}
+
+
+DATABASE_OWNER = _database_owner(env_str("DATABASE_OWNER_URL"), DATABASES["default"])
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

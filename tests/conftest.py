@@ -13,6 +13,7 @@ import os
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytest_plugins = [
+    "tests.fixtures.database",
     "tests.fixtures.personas",
     "tests.fixtures.api",
     "tests.fixtures.quarters",

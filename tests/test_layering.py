@@ -10,7 +10,7 @@ Every application module has a layer, known by its path:
   and writers of files…: never the web layer;
 * tasks: thin, they call their own app's services and nothing else of the project;
 * web: pages, the API, forms, URLs, admin, template tags, the page and upload helpers;
-* config: settings, the Celery app, app configs, management commands.
+* config: settings, the database roles, the Celery app, app configs, management commands.
 
 And: a selector never imports a service (the read side never depends on the write side);
 models import no service, selector or web module. A module the table below does not place
@@ -76,6 +76,7 @@ CONFIG_FILES = frozenset(
         "hrperf/settings.py",
         "hrperf/test_settings.py",
         "hrperf/env.py",
+        "hrperf/dbroles.py",
         "hrperf/celery.py",
         "hrperf/wsgi.py",
     }

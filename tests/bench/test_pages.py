@@ -29,6 +29,7 @@ def test_the_harness_times_and_reports_every_page(
     # The server process: the production settings on the test database.
     monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "hrperf.settings")
     monkeypatch.setenv("DATABASE_URL", database_url())
+    monkeypatch.delenv("DATABASE_OWNER_URL", raising=False)
     monkeypatch.setenv("DEBUG", "0")
     monkeypatch.setenv("SECRET_KEY", settings.SECRET_KEY)
     page_list = bench.pages(deep_page=2)

@@ -3,7 +3,6 @@ employees, and its figures equal the SQL floor's on every review. No timing is a
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +14,7 @@ from bench import quarter as steps
 from bench.worker import BenchWorker
 from hrperf.celery import app
 from reviews.models import Review, ReviewKpiLine, VerbalWarning
-from tests.helpers.services import database_url, skip_or_fail, uses_postgresql
+from tests.helpers.services import process_environment, skip_or_fail, uses_postgresql
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -39,9 +38,8 @@ def bench_worker(tmp_path: Path) -> Iterator[BenchWorker]:
     worker = BenchWorker(
         queue=QUEUE,
         environment={
-            **os.environ,
+            **process_environment(),
             "DJANGO_SETTINGS_MODULE": "hrperf.test_settings",
-            "DATABASE_URL": database_url(),
             "REDIS_URL": settings.CELERY_BROKER_URL,
             "SECRET_KEY": settings.SECRET_KEY,
             "DEBUG": "0",

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.test import Client
 
 from departments.models import Competency, Department, Employee
@@ -148,24 +149,29 @@ def approved_in_bulk(
                 cycle=cycle,
                 employee=employee,
                 department=department,
-                state=Review.State.APPROVED,
+                state=Review.State.SCORED,
+                scored_revision=1,
                 policy=policy,
                 approved_by=director,
                 **figures[employee.employee_no],
             )
         )
-    reviews = Review.objects.bulk_create(reviews)
-    return ApprovedResult.objects.bulk_create(
-        ApprovedResult(
-            review=review,
-            version=1,
-            policy=policy,
-            approved_by=director,
-            snapshot={"lines": [], "ratings": []},
-            **figures[review.employee.employee_no],
+    # As the database lets a review be approved: once scored, with its result in the same
+    # transaction.
+    with transaction.atomic():
+        reviews = Review.objects.bulk_create(reviews)
+        Review.objects.filter(pk__in=[r.pk for r in reviews]).update(state=Review.State.APPROVED)
+        return ApprovedResult.objects.bulk_create(
+            ApprovedResult(
+                review=review,
+                version=1,
+                policy=policy,
+                approved_by=director,
+                snapshot={"lines": [], "ratings": []},
+                **figures[review.employee.employee_no],
+            )
+            for review in reviews
         )
-        for review in reviews
-    )
 
 
 # -- reading the feed --------------------------------------------------------------------------

@@ -38,3 +38,11 @@ def database_url() -> str:
     host = quote(str(database.get("HOST") or "localhost"), safe="")
     port = database.get("PORT") or 5432
     return f"postgres://{credentials}@{host}:{port}/{quote(str(database['NAME']), safe='')}"
+
+
+def process_environment() -> dict[str, str]:
+    """The environment of a process of its own on the test database (a worker, a server): this
+    one's, with DATABASE_URL the test database as the application's role, and no owner's URL
+    (such a process never migrates)."""
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_OWNER_URL"}
+    return {**environment, "DATABASE_URL": database_url()}

@@ -61,3 +61,44 @@ def test_a_rate_the_settings_cannot_read_stops_the_start() -> None:
     )
     assert result.returncode != 0
     assert "API_RATE_PAYROLL must be a rate such as 120/min" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("owner_url", "message"),
+    [
+        ("postgres://owner@127.0.0.1:5432/elsewhere", "same PostgreSQL database"),
+        ("postgres://owner@10.0.0.1:5432/hrperf", "same PostgreSQL database"),
+        ("postgres://app@127.0.0.1:5432/hrperf", "name the same role"),
+    ],
+)
+def test_the_owners_url_must_name_the_same_database_and_another_role(
+    owner_url: str, message: str
+) -> None:
+    result = _settings_run(
+        {
+            "SECRET_KEY": "x" * 50,
+            "DATABASE_URL": "postgres://app@127.0.0.1:5432/hrperf",
+            "DATABASE_OWNER_URL": owner_url,
+        }
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_the_owners_url_needs_postgresql() -> None:
+    result = _settings_run(
+        {"SECRET_KEY": "x" * 50, "DATABASE_OWNER_URL": "postgres://owner@127.0.0.1:5432/hrperf"}
+    )
+    assert result.returncode != 0
+    assert "same PostgreSQL database" in result.stderr
+
+
+def test_the_owners_url_is_optional() -> None:
+    result = _settings_run(
+        {
+            "SECRET_KEY": "x" * 50,
+            "DATABASE_URL": "postgres://app@127.0.0.1:5432/hrperf",
+            "DATABASE_OWNER_URL": "postgres://owner:secret@127.0.0.1:5432/hrperf",
+        }
+    )
+    assert result.returncode == 0, result.stderr
