@@ -1,4 +1,5 @@
-"""Writes for API clients, their tokens and webhooks; the webhook outbox and its sender.
+"""Writes for API clients, their tokens and webhooks; the webhook outbox and its sender; and
+the personal API tokens of HR and the director.
 
 Only HR manages clients, tokens and webhooks (NotAllowed otherwise). ``actor=None`` stands for
 the operator at the shell (the ``create_api_token`` command), who may do the same.
@@ -34,8 +35,10 @@ from clients import tokens, webhooks
 from clients.models import (
     CLIENT_NAME_MAX_LENGTH,
     CLIENT_NAME_VALIDATOR,
+    PERSONAL_TOKEN_NAME_MAX_LENGTH,
     ApiClient,
     ApiToken,
+    PersonalToken,
     Scope,
     Webhook,
     WebhookDelivery,
@@ -177,14 +180,15 @@ def token_create(*, actor: Actor, client: ApiClient, scope: str) -> tuple[ApiTok
     raise Conflict(_("Could not make a unique token. Please try again."), code="conflict")
 
 
-def token_touch(*, token: ApiToken, now: dt.datetime | None = None) -> bool:
-    """Record that `token` was used: at most once a minute, with one conditional update (so
-    that of many requests at once, only one writes)."""
+def token_touch(*, token: ApiToken | PersonalToken, now: dt.datetime | None = None) -> bool:
+    """Record that `token` (a client's or a person's) was used: at most once a minute, with one
+    conditional update (so that of many requests at once, only one writes)."""
     now = now or timezone.now()
     if token.last_used_at is not None and token.last_used_at > now - TOKEN_TOUCH_INTERVAL:
         return False  # recorded less than a minute ago, as loaded: no query at all
     touched = (
-        ApiToken.objects.filter(pk=token.pk)
+        type(token)
+        .objects.filter(pk=token.pk)
         .filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - TOKEN_TOUCH_INTERVAL))
         .update(last_used_at=now)
     )
@@ -209,6 +213,64 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
                 ApiClient.objects.get(pk=token.client_id).user.groups.remove(_hr_group())
     if revoked:
         logger.info("API token %s revoked by user %s", token.prefix, getattr(actor, "pk", None))
+    token.refresh_from_db()
+    return token
+
+
+# -- personal tokens -------------------------------------------------------------------------
+
+
+def personal_token_create(
+    *, actor: Actor, name: str, expires_at: dt.datetime | None = None
+) -> tuple[PersonalToken, str]:
+    """A new token of the actor's own (HR or the director only); returns it with the raw
+    token, which is never stored and cannot be shown again."""
+    if actor is None or not roles_of(actor).holds_personal_tokens:
+        raise NotAllowed(_("Only HR and the director may have API tokens of their own."))
+    name = name.strip()
+    errors = ErrorList()
+    if not name:
+        errors.add("name", _("Give the token a name, such as the script that uses it."), "required")
+    elif len(name) > PERSONAL_TOKEN_NAME_MAX_LENGTH:
+        errors.add(
+            "name",
+            _("The name is too long: at most %(max)s characters.")
+            % {"max": PERSONAL_TOKEN_NAME_MAX_LENGTH},
+        )
+    if expires_at is not None and expires_at <= timezone.now():
+        errors.add("expires_at", _("The expiry must be in the future."))
+    errors.raise_if_any()
+    secret = tokens.new_secret()
+    for _attempt in range(5):
+        prefix = tokens.new_prefix()
+        try:
+            with transaction.atomic():
+                token = PersonalToken.objects.create(
+                    user=actor,
+                    name=name,
+                    prefix=prefix,
+                    key_hash=tokens.hash_secret(secret),
+                    expires_at=expires_at,
+                )
+        except IntegrityError:  # the prefix is taken: draw another
+            continue
+        logger.info("Personal API token %s created by user %s", prefix, actor.pk)
+        return token, tokens.raw_token(prefix, secret, tokens.PERSONAL_KEYWORD)
+    raise Conflict(_("Could not make a unique token. Please try again."), code="conflict")
+
+
+def personal_token_revoke(*, actor: Actor, token: PersonalToken) -> PersonalToken:
+    """Revoke `token` at once: its owner may, and so may a superuser (the admin) or the operator
+    at the shell (`actor=None`). Revoking it again changes nothing."""
+    if actor is not None and actor.pk != token.user_id and not getattr(actor, "is_superuser", False):
+        raise NotAllowed(_("Only its owner may revoke a personal token."))
+    revoked = PersonalToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if revoked:
+        logger.info(
+            "Personal API token %s revoked by user %s", token.prefix, getattr(actor, "pk", None)
+        )
     token.refresh_from_db()
     return token
 

@@ -112,6 +112,10 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "`Token hrp_<prefix>_<secret>`, a token made by HR on the API "
-            "clients page or with `manage.py create_api_token`.",
+            "description": "`Token hrp_<prefix>_<secret>`, a client's token made by HR on the "
+            "API clients page or with `manage.py create_api_token`; or `Token "
+            "hrpu_<prefix>_<secret>`, a personal token that HR or the director makes on the My "
+            "API tokens page, with which they act as themselves (a director's may approve, an "
+            "HR one may not). A wrong, revoked or expired token answers 401; too many failed "
+            "authentications from one address answer 429 with `Retry-After`.",
         }
