@@ -26,7 +26,7 @@ def fresh_counters() -> None:
 @override_settings(API_RATE_AUTH_FAILURES="5/min", CACHES=LOCAL_CACHE)
 def test_a_flood_of_invalid_tokens_gets_429_with_retry_after() -> None:
     cache.clear()
-    caller = APIClient(HTTP_AUTHORIZATION=BAD_TOKEN)
+    caller = APIClient(HTTP_AUTHORIZATION=BAD_TOKEN, HTTP_ACCEPT_LANGUAGE="en")
     statuses = [caller.get(PAYROLL).status_code for _ in range(5)]
 
     response = caller.get(PAYROLL)
