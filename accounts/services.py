@@ -199,8 +199,6 @@ def _set_role(user: User, role: str, employee: Employee | None) -> None:
     user.groups.remove(*Group.objects.filter(name__in=GROUPS).exclude(name=role))
     if role in GROUPS:
         user.groups.add(Group.objects.get_or_create(name=role)[0])
-    Employee.objects.filter(user=user).exclude(
-        pk=getattr(employee, "pk", None)
-    ).update(user=None)
+    Employee.objects.filter(user=user).exclude(pk=getattr(employee, "pk", None)).update(user=None)
     if employee is not None and employee.user_id != user.pk:
         Employee.objects.filter(pk=employee.pk).update(user=user)

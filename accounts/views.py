@@ -79,7 +79,8 @@ def lockout_list(request: HttpRequest) -> HttpResponse:
         else:
             if released:
                 messages.success(
-                    request, gettext("%(value)s is unlocked: it may sign in again.") % {"value": value}
+                    request,
+                    gettext("%(value)s is unlocked: it may sign in again.") % {"value": value},
                 )
             else:
                 messages.info(request, gettext("%(value)s was not locked.") % {"value": value})

@@ -42,7 +42,15 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 
 @admin.register(PersonalToken)
 class PersonalTokenAdmin(ReadOnlyAdmin):
-    list_display = ["prefix", "name", "user", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "prefix",
+        "name",
+        "user",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     list_filter = ["revoked_at"]
     search_fields = ["prefix", "name", "user__username"]
     list_select_related = ["user"]

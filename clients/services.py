@@ -262,7 +262,11 @@ def personal_token_create(
 def personal_token_revoke(*, actor: Actor, token: PersonalToken) -> PersonalToken:
     """Revoke `token` at once: its owner may, and so may a superuser (the admin) or the operator
     at the shell (`actor=None`). Revoking it again changes nothing."""
-    if actor is not None and actor.pk != token.user_id and not getattr(actor, "is_superuser", False):
+    if (
+        actor is not None
+        and actor.pk != token.user_id
+        and not getattr(actor, "is_superuser", False)
+    ):
         raise NotAllowed(_("Only its owner may revoke a personal token."))
     revoked = PersonalToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()

@@ -1,10 +1,10 @@
-"""HR's pages for API clients: their tokens and webhooks, and each webhook's delivery log; and
-the My API tokens page of HR and the director (their personal tokens).
+"""HR's pages for API clients: their tokens and webhooks, and each webhook's delivery log; and the
+My API tokens page of HR and the director (their personal tokens).
 
-The client pages are HR's only, the personal tokens HR's and the director's: anonymous
-visitors go to the login page, anyone else gets 403; a token of someone else's is a 404. A new token's raw form
-and a new webhook's signing secret are shown once, on the page that answers the form, and
-never again (the answer is not cached).
+The client pages are HR's only, the personal tokens HR's and the director's: anonymous visitors
+go to the login page, anyone else gets 403; a token of someone else's is a 404. A new token's
+raw form and a new webhook's signing secret are shown once, on the page that answers the form,
+and never again (the answer is not cached).
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@
 including the domain's errors (`hrperf.lib.errors`: ValidationFailed → 400 with its fields,
 NotAllowed → 403, Conflict → 409, each with its own code) and Django's own ones raised in a
 view. A failed authentication (401) is counted against the caller's address
-(`hrperf.api.throttling.auth_failure_wait`) and answered 429 with Retry-After once too many. The `bad_request`, `permission_denied`, `page_not_found` and `server_error` handlers
+(`hrperf.api.throttling.auth_failure_wait`) and answered 429 with Retry-After once too many. The
+`bad_request`, `permission_denied`, `page_not_found` and `server_error` handlers
 (hrperf/urls.py) answer the same shape for /api/ paths that never reach an API view, and the
 usual pages elsewhere.
 """

@@ -105,9 +105,12 @@ def test_the_admin_login_is_locked_too(personas) -> None:
 
     assert response.status_code == 429
     assert not signed_in(browser)
-    assert "Too many failed sign-ins" in Client(HTTP_ACCEPT_LANGUAGE="en").post(
-        admin_login, {"username": "root", "password": PASSWORD}
-    ).content.decode()
+    assert (
+        "Too many failed sign-ins"
+        in Client(HTTP_ACCEPT_LANGUAGE="en")
+        .post(admin_login, {"username": "root", "password": PASSWORD})
+        .content.decode()
+    )
 
 
 def test_the_admin_lists_and_deletes_failed_sign_ins(personas) -> None:

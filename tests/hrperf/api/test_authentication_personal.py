@@ -53,7 +53,9 @@ def test_an_hr_token_cannot_approve(personas: dict[str, User], api_quarter: ApiQ
     assert api_quarter.scored.state == Review.State.SCORED
 
 
-def test_an_hr_token_reads_what_hr_reads(personas: dict[str, User], api_quarter: ApiQuarter) -> None:
+def test_an_hr_token_reads_what_hr_reads(
+    personas: dict[str, User], api_quarter: ApiQuarter
+) -> None:
     _token, raw = services.personal_token_create(actor=personas["hr"], name="scripts")
 
     assert holding(raw).get(f"{API}cycles/").status_code == 200
