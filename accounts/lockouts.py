@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import QuerySet, Sum
@@ -114,3 +115,13 @@ class LockoutHandler(AxesDatabaseHandler):
         if by_address >= limit_of(ADDRESS):
             return max(by_username, limit_of(USERNAME))
         return by_username
+
+    def reset_user_attempts(self, request: Any, credentials: dict[str, Any] | None = None) -> int:
+        """After a successful sign-in, forget the failures of that username only: never those of
+        other usernames from the same address (someone signing in next to a locked colleague, or
+        an attacker signing in to their own account, must not lift that colleague's lockout)."""
+        username = get_client_username(request, credentials)
+        if not username:
+            return 0
+        count, _details = AccessAttempt.objects.filter(username=username).delete()
+        return count

@@ -160,7 +160,7 @@ def _employee_for(
             "not_found",
         )
         return None
-    if employee.user_id is not None and (existing is None or employee.user_id != existing.pk):
+    if employee.user is not None and (existing is None or employee.user_id != existing.pk):
         errors.add(
             "employee",
             _("Employee %(number)s already has the login %(username)s.")
@@ -199,6 +199,9 @@ def _set_role(user: User, role: str, employee: Employee | None) -> None:
     user.groups.remove(*Group.objects.filter(name__in=GROUPS).exclude(name=role))
     if role in GROUPS:
         user.groups.add(Group.objects.get_or_create(name=role)[0])
-    Employee.objects.filter(user=user).exclude(pk=getattr(employee, "pk", None)).update(user=None)
+    others = Employee.objects.filter(user=user)
+    if employee is not None:
+        others = others.exclude(pk=employee.pk)
+    others.update(user=None)
     if employee is not None and employee.user_id != user.pk:
         Employee.objects.filter(pk=employee.pk).update(user=user)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import lockouts, selectors, services
 from accounts.forms import UnlockForm
+from clients.forms import add_service_errors
 from hrperf.lib.errors import ValidationFailed
 from hrperf.lib.pages import allowed
 
@@ -74,8 +75,7 @@ def lockout_list(request: HttpRequest) -> HttpResponse:
         try:
             released = services.lockout_release(actor=request.user, kind=kind, value=value)
         except ValidationFailed as failure:
-            for error in failure.errors:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_service_errors(form, failure)
         else:
             if released:
                 messages.success(

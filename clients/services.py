@@ -225,7 +225,7 @@ def personal_token_create(
 ) -> tuple[PersonalToken, str]:
     """A new token of the actor's own (HR or the director only); returns it with the raw
     token, which is never stored and cannot be shown again."""
-    if actor is None or not roles_of(actor).holds_personal_tokens:
+    if not isinstance(actor, User) or not roles_of(actor).holds_personal_tokens:
         raise NotAllowed(_("Only HR and the director may have API tokens of their own."))
     name = name.strip()
     errors = ErrorList()

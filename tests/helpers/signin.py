@@ -12,9 +12,9 @@ from tests.helpers.personas import PASSWORD
 WRONG_PASSWORD = "not the password at all"
 
 
-def sign_in(browser: Client, username: str, password: str = PASSWORD, **extra: str) -> Any:
+def sign_in(browser: Client, username: str, password: str = PASSWORD) -> Any:
     """POST the login form; returns the response."""
-    return browser.post(reverse("login"), {"username": username, "password": password}, **extra)
+    return browser.post(reverse("login"), {"username": username, "password": password})
 
 
 def fail_sign_ins(browser: Client, username: str, times: int, url: str | None = None) -> None:
