@@ -43,7 +43,7 @@ class TokenForm(forms.Form):
 
 class PersonalTokenForm(forms.Form):
     name = forms.CharField(
-        label=_("Name"),
+        label=_("Token name"),
         max_length=PERSONAL_TOKEN_NAME_MAX_LENGTH,
         help_text=_("What it is for, such as the script that uses it."),
     )
@@ -55,12 +55,11 @@ class PersonalTokenForm(forms.Form):
     )
 
     def expires_at(self) -> dt.datetime | None:
-        """The end of the chosen day, in local time (the moment the token stops working)."""
+        """The end of the chosen day, in local time (the last moment the token works)."""
         day = self.cleaned_data.get("expires_on")
         if day is None:
             return None
-        start = dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
-        return timezone.make_aware(start)
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
 
 
 class WebhookForm(forms.Form):

@@ -19,6 +19,7 @@ PHONE: ViewportSize = {"width": 375, "height": 740}
 
 
 def fits_the_screen(page: Page) -> bool:
+    print(page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]"))
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
