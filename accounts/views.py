@@ -1,9 +1,9 @@
 """Pages of signing in: the login page's answer to a locked-out sign-in, and HR's page of
 locked sign-ins with their unlock buttons.
 
-`locked_out` is django-axes' AXES_LOCKOUT_CALLABLE: a sign-in refused by the lockout (on the
-login page or the admin's) gets the login page again, with status 429, a Retry-After header
-and a message that says until when, and that HR can unlock it sooner.
+`locked_out` is django-axes' AXES_LOCKOUT_CALLABLE: a sign-in refused by the lockout gets its
+login page again (the product's or the admin's), with status 429, a Retry-After header and a
+message that says until when, and that HR can unlock it sooner.
 """
 
 from __future__ import annotations
@@ -12,10 +12,14 @@ import datetime as dt
 import math
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext, ngettext
@@ -45,23 +49,35 @@ def locked_out(
     original_response: HttpResponse | None = None,
     credentials: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """The login page, saying that this sign-in is locked out and until when."""
+    """The login page that was answered (the product's or the admin's), with the lockout message
+    in place of its errors; the product's login page when there is none to reuse."""
     now = timezone.now()
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     until = lockouts.locked_until(
         username=username, ip_address=getattr(request, "axes_ip_address", None), now=now
     ) or (now + lockouts.lockout_period())
-    form = AuthenticationForm(request, initial={"username": username})
-    response = render(
-        request,
-        "registration/login.html",
-        {
-            "form": form,
-            "lockout": lockout_message(until, now),
-            "next": request.POST.get("next", ""),
-        },
-        status=429,
-    )
+    message = lockout_message(until, now)
+    context = getattr(original_response, "context_data", None) or {}
+    form = context.get("form")
+    if isinstance(original_response, TemplateResponse) and isinstance(form, forms.Form):
+        form._errors = ErrorDict({NON_FIELD_ERRORS: form.error_class([message])})
+        response: HttpResponse = TemplateResponse(
+            request,
+            original_response.template_name or "registration/login.html",
+            {**context, "form": form, "lockout": message},
+            status=429,
+        ).render()
+    else:
+        response = render(
+            request,
+            "registration/login.html",
+            {
+                "form": AuthenticationForm(request, initial={"username": username}),
+                "lockout": message,
+                "next": request.POST.get("next", ""),
+            },
+            status=429,
+        )
     response["Retry-After"] = str(max(1, math.ceil((until - now).total_seconds())))
     return response
 

@@ -318,4 +318,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-axes tells of every failed sign-in at INFO: only its lockouts and warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -56,3 +56,13 @@ def test_the_current_lockouts_name_each_locked_username_and_address(personas) ->
         ("username", "employee", 5)
     ]
     assert locked[0].until > timezone.now() + dt.timedelta(minutes=29)
+
+
+def test_a_wrong_password_is_never_stored(personas) -> None:
+    browser = Client()
+    browser.post("/login/", {"username": "hr", "password": "my-old-password-2019"})
+
+    stored = " ".join(
+        str(value) for row in AccessAttempt.objects.values() for value in row.values()
+    )
+    assert "hr" in stored and "my-old-password-2019" not in stored

@@ -82,9 +82,11 @@ def test_the_lockout_message_says_when_to_try_again_in_english(personas) -> None
     page = response.content.decode()
 
     assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 30 * 60
     assert "Too many failed sign-ins" in page
     assert "ask HR to unlock" in page
     assert "30 minutes" in page
+    assert "Please enter a correct" not in page
 
 
 @override_settings(LOGIN_FAILURE_LIMIT=3, AXES_FAILURE_LIMIT=3)

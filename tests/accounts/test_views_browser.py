@@ -9,19 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, ViewportSize, expect
+from playwright.sync_api import Page, expect
 
-from tests.helpers.browser import post
+from tests.helpers.browser import PHONE, fits_the_screen, post
 from tests.helpers.personas import PASSWORD
 from tests.helpers.signin import WRONG_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE: ViewportSize = {"width": 375, "height": 740}
-
-
-def fits_the_screen(page: Page) -> bool:
-    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
 def try_to_sign_in(page: Page, base: str, username: str, password: str) -> None:

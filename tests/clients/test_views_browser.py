@@ -8,19 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, ViewportSize, expect
+from playwright.sync_api import Page, expect
 
 from clients.models import PersonalToken
-from tests.helpers.browser import post
+from tests.helpers.browser import PHONE, fits_the_screen, post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE: ViewportSize = {"width": 375, "height": 740}
-
-
-def fits_the_screen(page: Page) -> bool:
-    print(page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]"))
-    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
 def test_the_director_makes_and_revokes_a_token_on_a_phone(
