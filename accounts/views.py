@@ -15,8 +15,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
@@ -60,7 +58,8 @@ def locked_out(
     context = getattr(original_response, "context_data", None) or {}
     form = context.get("form")
     if isinstance(original_response, TemplateResponse) and isinstance(form, forms.Form):
-        form._errors = ErrorDict({NON_FIELD_ERRORS: form.error_class([message])})
+        form.errors.clear()  # the form was checked already: this runs no sign-in again
+        form.add_error(None, message)
         response: HttpResponse = TemplateResponse(
             request,
             original_response.template_name or "registration/login.html",
