@@ -21,7 +21,7 @@ from rest_framework import serializers
 
 ERROR_DESCRIPTIONS: dict[int, str] = {
     400: "Invalid input: `fields` lists each problem with its field (and row, for files).",
-    401: "Not authenticated: no token, or an unknown, revoked or malformed one.",
+    401: "Not authenticated: no token, or an unknown, revoked, expired or malformed one.",
     403: "Not allowed: the token's scope (`insufficient_scope`) or the caller's role "
     "(`not_allowed`) does not permit this.",
     404: "Not found.",
@@ -31,7 +31,8 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     "state that forbids this (`bad_transition`, `conflict`).",
     413: "Request body too large.",
     415: "Unsupported media type.",
-    429: "Too many requests: wait the number of seconds in Retry-After.",
+    429: "Too many requests, or too many failed authentications from the caller's address: "
+    "wait the number of seconds in Retry-After.",
 }
 ALWAYS = (401, 403, 406, 429)
 WITH_BODY = (400, 413, 415)
