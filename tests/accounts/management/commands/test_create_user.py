@@ -111,3 +111,33 @@ def test_update_changes_an_existing_login(personas) -> None:
     roles = roles_of(User.objects.get(username="director"))
     assert roles.is_hr and not roles.is_director
     assert User.objects.get(username="director").check_password(GOOD_PASSWORD)
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_it_asks_the_password_twice_at_a_terminal(personas, monkeypatch) -> None:
+    answers = iter([GOOD_PASSWORD, GOOD_PASSWORD])
+    monkeypatch.setattr("sys.stdin", Terminal())
+    monkeypatch.setattr(
+        "accounts.management.commands.create_user.getpass", lambda prompt: next(answers)
+    )
+
+    call_command("create_user", "asked", "--role", "director", stdout=io.StringIO())
+
+    assert User.objects.get(username="asked").check_password(GOOD_PASSWORD)
+
+
+def test_two_different_passwords_at_a_terminal_are_an_error(personas, monkeypatch) -> None:
+    answers = iter([GOOD_PASSWORD, GOOD_PASSWORD + "x"])
+    monkeypatch.setattr("sys.stdin", Terminal())
+    monkeypatch.setattr(
+        "accounts.management.commands.create_user.getpass", lambda prompt: next(answers)
+    )
+
+    with pytest.raises(CommandError, match="password"):
+        call_command("create_user", "asked", "--role", "director")
+
+    assert not User.objects.filter(username="asked").exists()
