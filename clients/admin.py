@@ -1,13 +1,17 @@
-"""Admin views of API clients, tokens, webhooks and deliveries: for looking only. Tokens and
+"""Admin views of API clients, tokens, personal tokens, webhooks and deliveries: for looking
+only, but for revoking personal tokens. Tokens and
 webhooks are made and revoked on HR's API client pages (or with `create_api_token`), which show
 a new token or signing secret once; the admin never shows a secret or a hash."""
 
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from clients.models import ApiClient, ApiToken, Webhook, WebhookDelivery
+from clients import services
+from clients.models import ApiClient, ApiToken, PersonalToken, Webhook, WebhookDelivery
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -34,6 +38,30 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     list_filter = ["scope", "client"]
     search_fields = ["prefix", "client__name"]
     exclude = ["key_hash"]
+
+
+@admin.register(PersonalToken)
+class PersonalTokenAdmin(ReadOnlyAdmin):
+    list_display = [
+        "prefix",
+        "name",
+        "user",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["revoked_at"]
+    search_fields = ["prefix", "name", "user__username"]
+    list_select_related = ["user"]
+    exclude = ["key_hash"]
+    actions = ["revoke"]
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[PersonalToken]) -> None:
+        for token in queryset:
+            services.personal_token_revoke(actor=request.user, token=token)
+        self.message_user(request, _("The selected tokens are revoked."))
 
 
 @admin.register(Webhook)

@@ -9,11 +9,13 @@ A webhook's secret, by contrast, is kept: every delivery is signed with it.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 CLIENT_NAME_VALIDATOR = RegexValidator(
@@ -22,6 +24,7 @@ CLIENT_NAME_VALIDATOR = RegexValidator(
 )
 TOKEN_PREFIX_LENGTH = 8
 CLIENT_NAME_MAX_LENGTH = 64
+PERSONAL_TOKEN_NAME_MAX_LENGTH = 100
 
 
 class Scope(models.TextChoices):
@@ -108,6 +111,44 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class PersonalToken(models.Model):
+    """A person's own API token (HR or the director): whoever holds it acts as that person, so
+    every role and object check of the API applies to it as to their pages. Stored like a
+    client's token (the SHA-256 of its secret, found by its prefix), with a name to tell it
+    apart, an optional expiry, and its last use."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="personal_tokens",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=PERSONAL_TOKEN_NAME_MAX_LENGTH)
+    prefix = models.CharField(_("prefix"), max_length=TOKEN_PREFIX_LENGTH, unique=True)
+    # SHA-256 (hex) of the token's secret part; the raw token is never stored.
+    key_hash = models.CharField(_("key hash"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    # Updated at most once a minute, like a client's token.
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["user", "-created_at", "-id"]
+        verbose_name = _("personal API token")
+        verbose_name_plural = _("personal API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.prefix}"
+
+    def is_expired(self, now: dt.datetime | None = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and not self.is_expired()
 
 
 class Webhook(models.Model):

@@ -1,4 +1,5 @@
-"""Writes for API clients, their tokens and webhooks; the webhook outbox and its sender.
+"""Writes for API clients, their tokens and webhooks; the webhook outbox and its sender; and
+the personal API tokens of HR and the director.
 
 Only HR manages clients, tokens and webhooks (NotAllowed otherwise). ``actor=None`` stands for
 the operator at the shell (the ``create_api_token`` command), who may do the same.
@@ -17,9 +18,9 @@ import datetime as dt
 import logging
 import secrets
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -28,14 +29,17 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from clients import tokens, webhooks
 from clients.models import (
     CLIENT_NAME_MAX_LENGTH,
     CLIENT_NAME_VALIDATOR,
+    PERSONAL_TOKEN_NAME_MAX_LENGTH,
     ApiClient,
     ApiToken,
+    PersonalToken,
     Scope,
     Webhook,
     WebhookDelivery,
@@ -48,6 +52,9 @@ from hrperf.lib.tasks import task
 logger = logging.getLogger(__name__)
 
 Actor = AbstractBaseUser | AnonymousUser | None
+
+T = TypeVar("T")
+StrOrPromise = str | Promise
 
 SERVICE_USER_PREFIX: Final = "api:"
 # last_used_at is written at most this often per token.
@@ -90,6 +97,20 @@ def _hr_group() -> Group:
     return group
 
 
+def _check_name(errors: ErrorList, name: str, max_length: int, required: StrOrPromise) -> bool:
+    """Whether `name` is neither empty nor too long; adds the problem to `errors` if it is."""
+    if not name:
+        errors.add("name", required, "required")
+        return False
+    if len(name) > max_length:
+        errors.add(
+            "name",
+            _("The name is too long: at most %(max)s characters.") % {"max": max_length},
+        )
+        return False
+    return True
+
+
 # -- clients ---------------------------------------------------------------------------------
 
 
@@ -98,15 +119,7 @@ def client_create(*, actor: Actor, name: str, description: str = "") -> ApiClien
     _require_hr(actor)
     name = name.strip().lower()
     errors = ErrorList()
-    if not name:
-        errors.add("name", _("Give the client a name."), "required")
-    elif len(name) > CLIENT_NAME_MAX_LENGTH:
-        errors.add(
-            "name",
-            _("The name is too long: at most %(max)s characters.")
-            % {"max": CLIENT_NAME_MAX_LENGTH},
-        )
-    else:
+    if _check_name(errors, name, CLIENT_NAME_MAX_LENGTH, _("Give the client a name.")):
         try:
             CLIENT_NAME_VALIDATOR(name)
         except ValidationError as exc:
@@ -150,41 +163,54 @@ def token_create(*, actor: Actor, client: ApiClient, scope: str) -> tuple[ApiTok
         )
     if not client.active:
         raise Conflict(_("This client is not active."), code="inactive")
+
+    def make(prefix: str, key_hash: str) -> ApiToken:
+        token = ApiToken.objects.create(
+            client=client,
+            prefix=prefix,
+            key_hash=key_hash,
+            scope=scope,
+            created_by=_user_or_none(actor),
+        )
+        if scope == Scope.HR:
+            client.user.groups.add(_hr_group())
+        return token
+
+    token, raw = _with_new_secret(make, tokens.KEYWORD)
+    logger.info(
+        "API token %s (%s) created for client %r by user %s",
+        token.prefix,
+        scope,
+        client.name,
+        getattr(actor, "pk", None),
+    )
+    return token, raw
+
+
+def _with_new_secret(make: Callable[[str, str], T], keyword: str) -> tuple[T, str]:
+    """`make(prefix, key_hash)` with a new secret under a new prefix (another one if the prefix
+    is taken), in a transaction; returns what it made and the raw token."""
     secret = tokens.new_secret()
     for _attempt in range(5):
         prefix = tokens.new_prefix()
         try:
             with transaction.atomic():
-                token = ApiToken.objects.create(
-                    client=client,
-                    prefix=prefix,
-                    key_hash=tokens.hash_secret(secret),
-                    scope=scope,
-                    created_by=_user_or_none(actor),
-                )
-                if scope == Scope.HR:
-                    client.user.groups.add(_hr_group())
+                made = make(prefix, tokens.hash_secret(secret))
         except IntegrityError:  # the prefix is taken: draw another
             continue
-        logger.info(
-            "API token %s (%s) created for client %r by user %s",
-            prefix,
-            scope,
-            client.name,
-            getattr(actor, "pk", None),
-        )
-        return token, tokens.raw_token(prefix, secret)
+        return made, tokens.raw_token(prefix, secret, keyword)
     raise Conflict(_("Could not make a unique token. Please try again."), code="conflict")
 
 
-def token_touch(*, token: ApiToken, now: dt.datetime | None = None) -> bool:
-    """Record that `token` was used: at most once a minute, with one conditional update (so
-    that of many requests at once, only one writes)."""
+def token_touch(*, token: ApiToken | PersonalToken, now: dt.datetime | None = None) -> bool:
+    """Record that `token` (a client's or a person's) was used: at most once a minute, with one
+    conditional update (so that of many requests at once, only one writes)."""
     now = now or timezone.now()
     if token.last_used_at is not None and token.last_used_at > now - TOKEN_TOUCH_INTERVAL:
         return False  # recorded less than a minute ago, as loaded: no query at all
     touched = (
-        ApiToken.objects.filter(pk=token.pk)
+        type(token)
+        .objects.filter(pk=token.pk)
         .filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - TOKEN_TOUCH_INTERVAL))
         .update(last_used_at=now)
     )
@@ -209,6 +235,58 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
                 ApiClient.objects.get(pk=token.client_id).user.groups.remove(_hr_group())
     if revoked:
         logger.info("API token %s revoked by user %s", token.prefix, getattr(actor, "pk", None))
+    token.refresh_from_db()
+    return token
+
+
+# -- personal tokens -------------------------------------------------------------------------
+
+
+def personal_token_create(
+    *, actor: Actor, name: str, expires_at: dt.datetime | None = None
+) -> tuple[PersonalToken, str]:
+    """A new token of the actor's own (HR or the director only); returns it with the raw
+    token, which is never stored and cannot be shown again."""
+    if not isinstance(actor, User) or not roles_of(actor).holds_personal_tokens:
+        raise NotAllowed(_("Only HR and the director may have API tokens of their own."))
+    name = name.strip()
+    errors = ErrorList()
+    _check_name(
+        errors,
+        name,
+        PERSONAL_TOKEN_NAME_MAX_LENGTH,
+        _("Give the token a name, such as the script that uses it."),
+    )
+    if expires_at is not None and expires_at <= timezone.now():
+        errors.add("expires_at", _("The expiry must be in the future."))
+    errors.raise_if_any()
+    owner = actor
+    token, raw = _with_new_secret(
+        lambda prefix, key_hash: PersonalToken.objects.create(
+            user=owner, name=name, prefix=prefix, key_hash=key_hash, expires_at=expires_at
+        ),
+        tokens.PERSONAL_KEYWORD,
+    )
+    logger.info("Personal API token %s created by user %s", token.prefix, owner.pk)
+    return token, raw
+
+
+def personal_token_revoke(*, actor: Actor, token: PersonalToken) -> PersonalToken:
+    """Revoke `token` at once: its owner may, and so may a superuser (the admin) or the operator
+    at the shell (`actor=None`). Revoking it again changes nothing."""
+    if (
+        actor is not None
+        and actor.pk != token.user_id
+        and not getattr(actor, "is_superuser", False)
+    ):
+        raise NotAllowed(_("Only its owner may revoke a personal token."))
+    revoked = PersonalToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if revoked:
+        logger.info(
+            "Personal API token %s revoked by user %s", token.prefix, getattr(actor, "pk", None)
+        )
     token.refresh_from_db()
     return token
 

@@ -1,8 +1,10 @@
-"""HR's pages for API clients: their tokens and webhooks, and each webhook's delivery log.
+"""HR's pages for API clients: their tokens and webhooks, and each webhook's delivery log; and the
+My API tokens page of HR and the director (their personal tokens).
 
-HR only: anonymous visitors go to the login page, anyone else gets 403. A new token's raw form
-and a new webhook's signing secret are shown once, on the page that answers the form, and
-never again (the answer is not cached).
+The client pages are HR's only, the personal tokens HR's and the director's: anonymous visitors
+go to the login page, anyone else gets 403; a token of someone else's is a 404. A new token's
+raw form and a new webhook's signing secret are shown once, on the page that answers the form,
+and never again (the answer is not cached).
 """
 
 from __future__ import annotations
@@ -16,8 +18,14 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from clients import selectors, services
-from clients.forms import ClientForm, TokenForm, WebhookForm, add_service_errors
-from clients.models import ApiClient, ApiToken, Webhook
+from clients.forms import (
+    ClientForm,
+    PersonalTokenForm,
+    TokenForm,
+    WebhookForm,
+    add_service_errors,
+)
+from clients.models import ApiClient, ApiToken, PersonalToken, Webhook
 from hrperf.lib.errors import Conflict, ValidationFailed
 from hrperf.lib.pages import allowed, found
 
@@ -146,3 +154,45 @@ def delivery_log(request: HttpRequest, webhook_id: int) -> HttpResponse:
         request.GET.get("page")
     )
     return render(request, "clients/delivery_log.html", {"webhook": webhook, "page": page})
+
+
+# -- personal tokens -------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@allowed("holds_personal_tokens")
+def my_tokens(request: HttpRequest) -> HttpResponse:
+    """The viewer's own tokens, and the form for a new one (shown once when made)."""
+    form = PersonalTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, raw = services.personal_token_create(
+                actor=request.user, name=form.cleaned_data["name"], expires_at=form.expires_at()
+            )
+        except ValidationFailed as failure:
+            for error in failure.errors:
+                field = "expires_on" if error.field == "expires_at" else error.field
+                form.add_error(field if field in form.fields else None, str(error.message))
+        except Conflict as conflict:
+            form.add_error(None, str(conflict.message))
+        else:
+            return _shown_once(
+                render(request, "clients/my_token_created.html", {"token": token, "raw": raw})
+            )
+    return render(
+        request,
+        "clients/my_tokens.html",
+        {"tokens": selectors.personal_tokens_of(request.user), "form": form},
+    )
+
+
+@require_http_methods(["POST"])
+@allowed("holds_personal_tokens")
+def my_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token: PersonalToken = found(selectors.personal_token_get(user=request.user, pk=token_id))
+    services.personal_token_revoke(actor=request.user, token=token)
+    messages.success(
+        request,
+        gettext("Token %(name)s revoked: it no longer works.") % {"name": token.name},
+    )
+    return redirect("clients:my_tokens")

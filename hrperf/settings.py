@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "reviews",
     "payroll",
     "clients",
+    "accounts",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a locked-out sign-in into the login page with the lockout message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hrperf.urls"
@@ -123,6 +128,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in lockout (django-axes, README: Sign-in and lockout): after LOGIN_FAILURE_LIMIT wrong
+# passwords for one username, or LOGIN_IP_FAILURE_LIMIT from one address (whatever usernames it
+# tries), sign-in is refused for LOGIN_LOCKOUT_MINUTES, on the login page and the admin's alike.
+# The failures are kept in the database (any database, SQLite included), so every web process
+# sees the same counts and HR can list and unlock them.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 20)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 30)
+for _name, _value in (
+    ("LOGIN_FAILURE_LIMIT", LOGIN_FAILURE_LIMIT),
+    ("LOGIN_IP_FAILURE_LIMIT", LOGIN_IP_FAILURE_LIMIT),
+    ("LOGIN_LOCKOUT_MINUTES", LOGIN_LOCKOUT_MINUTES),
+):
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1, not {_value}")
+AXES_ENABLED = env_bool("LOGIN_LOCKOUT", default=True)
+AXES_HANDLER = "accounts.lockouts.LockoutHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+# Attempts during a lockout do not push its end further away: "try again at" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -262,6 +298,9 @@ def _rate(name: str, default: str) -> str:
 # REST API: token or session authentication, one error shape, per-token request rates.
 API_RATE_PAYROLL = _rate("API_RATE_PAYROLL", "600/min")
 API_RATE_HR = _rate("API_RATE_HR", "600/min")
+# Failed authentications (a wrong, revoked or expired token, no or a lapsed session) per client
+# address: beyond this rate the API answers 429 with Retry-After instead of 401.
+API_RATE_AUTH_FAILURES = _rate("API_RATE_AUTH_FAILURES", "30/min")
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "hrperf.api.schema.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -291,12 +330,15 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Quarterly performance reviews of the marketing division.\n\n"
         "**Authentication**: `Authorization: Token hrp_…` (a token HR makes on the API clients "
-        "page), or the browser session. A `payroll` token may only read the payroll scores; an "
-        "`hr` token may do what HR may do.\n\n"
+        "page), `Authorization: Token hrpu_…` (a personal token of HR or the director, made on "
+        "their My API tokens page: its holder acts as that person), or the browser session. A "
+        "`payroll` token may only read the payroll scores; an `hr` token may do what HR may "
+        "do.\n\n"
         '**Errors**: every error answers `{"error": {"code", "message", "fields"}}` '
         "(the `Error` schema); `code` is stable, `message` is in the language of "
         "`Accept-Language` (zh-hans or en).\n\n"
         "**Limits**: requests per token and minute (429 with `Retry-After` beyond them); "
+        "failed authentications per address and minute (429 with `Retry-After` beyond them); "
         "request bodies up to 6 MB (413 beyond).\n\n"
         "**Webhooks**: `review.approved` and `review.reopened` are POSTed to a client's "
         'webhooks, signed in `X-Hrperf-Signature: sha256=HMAC(secret, timestamp + "." + '
@@ -316,4 +358,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-axes tells of every failed sign-in at INFO: only its lockouts and warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="api-redoc",
     ),
     path("clients/", include("clients.urls")),
+    path("accounts/", include("accounts.urls")),
     path("", include("departments.urls")),
     path("", include("kpis.urls")),
     path("", include("reviews.urls")),

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "architecture.md"
-APPS = ("hrperf", "departments", "kpis", "reviews", "payroll", "clients", "bench")
+APPS = ("hrperf", "departments", "kpis", "reviews", "payroll", "clients", "accounts", "bench")
 CODE = re.compile(r"`([^`\s]+)`")
 
 

@@ -32,8 +32,8 @@ from tests.helpers.imports import (
     web_layer_imports,
 )
 
-APPS = ("hrperf", "departments", "kpis", "reviews", "payroll", "clients")
-DOMAIN_APPS = ("departments", "kpis", "reviews", "payroll", "clients")
+APPS = ("hrperf", "departments", "kpis", "reviews", "payroll", "clients", "accounts")
+DOMAIN_APPS = ("departments", "kpis", "reviews", "payroll", "clients", "accounts")
 PURE = frozenset({"reviews/scoring.py", "hrperf/lib/numbers.py"})
 # By a name in the module's path (its own name or a package it is in).
 WEB_NAMES = frozenset(
@@ -68,6 +68,7 @@ DOMAIN_NAMES = frozenset(
         "tokens",
         "webhooks",
         "addresses",
+        "lockouts",
     }
 )
 CONFIG_FILES = frozenset(

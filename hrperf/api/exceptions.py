@@ -6,7 +6,9 @@
 `exception_handler` (REST framework's EXCEPTION_HANDLER) shapes the errors of API views,
 including the domain's errors (`hrperf.lib.errors`: ValidationFailed → 400 with its fields,
 NotAllowed → 403, Conflict → 409, each with its own code) and Django's own ones raised in a
-view. The `bad_request`, `permission_denied`, `page_not_found` and `server_error` handlers
+view. A failed authentication (401) is counted against the caller's address
+(`hrperf.api.throttling.auth_failure_wait`) and answered 429 with Retry-After once too many. The
+`bad_request`, `permission_denied`, `page_not_found` and `server_error` handlers
 (hrperf/urls.py) answer the same shape for /api/ paths that never reach an API view, and the
 usual pages elsewhere.
 """
@@ -29,6 +31,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from hrperf.api.throttling import auth_failure_wait
 from hrperf.lib.errors import Conflict, DomainError, FieldError, NotAllowed, ValidationFailed
 
 API_PREFIX = "/api/"
@@ -97,12 +100,27 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | 
     """REST framework's EXCEPTION_HANDLER: every handled error in the one shape; None (a 500)
     for anything else."""
     exc = _as_api_exception(exc)
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        exc = _throttled_if_too_many(exc, context.get("request"))
     response = drf_exception_handler(exc, dict(context))
     if response is None:
         return None
     assert isinstance(exc, exceptions.APIException)
     response.data = _body(exc, response.status_code)
     return response
+
+
+def _throttled_if_too_many(exc: exceptions.APIException, request: Any) -> exceptions.APIException:
+    """A failed authentication counts against its address; one too many is answered 429."""
+    if request is None:
+        return exc
+    wait = auth_failure_wait(request)
+    if wait is None:
+        return exc
+    return exceptions.Throttled(
+        wait=wait,
+        detail=gettext("Too many failed authentications from your address."),
+    )
 
 
 def _as_api_exception(exc: Exception) -> Exception:

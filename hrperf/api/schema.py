@@ -21,7 +21,7 @@ from rest_framework import serializers
 
 ERROR_DESCRIPTIONS: dict[int, str] = {
     400: "Invalid input: `fields` lists each problem with its field (and row, for files).",
-    401: "Not authenticated: no token, or an unknown, revoked or malformed one.",
+    401: "Not authenticated: no token, or an unknown, revoked, expired or malformed one.",
     403: "Not allowed: the token's scope (`insufficient_scope`) or the caller's role "
     "(`not_allowed`) does not permit this.",
     404: "Not found.",
@@ -31,7 +31,8 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     "state that forbids this (`bad_transition`, `conflict`).",
     413: "Request body too large.",
     415: "Unsupported media type.",
-    429: "Too many requests: wait the number of seconds in Retry-After.",
+    429: "Too many requests, or too many failed authentications from the caller's address: "
+    "wait the number of seconds in Retry-After.",
 }
 ALWAYS = (401, 403, 406, 429)
 WITH_BODY = (400, 413, 415)
@@ -112,6 +113,10 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "`Token hrp_<prefix>_<secret>`, a token made by HR on the API "
-            "clients page or with `manage.py create_api_token`.",
+            "description": "`Token hrp_<prefix>_<secret>`, a client's token made by HR on the "
+            "API clients page or with `manage.py create_api_token`; or `Token "
+            "hrpu_<prefix>_<secret>`, a personal token that HR or the director makes on the My "
+            "API tokens page, with which they act as themselves (a director's may approve, an "
+            "HR one may not). A wrong, revoked or expired token answers 401; too many failed "
+            "authentications from one address answer 429 with `Retry-After`.",
         }

@@ -1,13 +1,19 @@
 """Request rates: per token (the rate of its scope, API_RATE_PAYROLL or API_RATE_HR), per user
-for browser sessions and per address for anonymous callers (both at the HR rate). The counters
-live in the cache (Redis when REDIS_URL is set); if the cache is down, requests are let through
-rather than refused."""
+for browser sessions and personal tokens and per address for anonymous callers (all at the HR
+rate). Failed authentications (a wrong, revoked or expired token; no session, or a lapsed one)
+are counted per client address, at API_RATE_AUTH_FAILURES: beyond it they answer 429
+(`auth_failure_wait`, asked by the exception handler), while valid tokens from the same address
+keep their own rates. The counters live in the cache (Redis when REDIS_URL is set); if the
+cache is down, requests are let through rather than refused."""
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from redis.exceptions import RedisError
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
@@ -56,3 +62,26 @@ class TokenRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request: Request, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.ident}
+
+
+def auth_failure_wait(request: Request) -> int | None:
+    """Count one failed authentication of the request's address; the seconds it must wait if
+    that makes it one too many in the current window of API_RATE_AUTH_FAILURES, else None.
+
+    The address is the connection's (REMOTE_ADDR), never a header the caller could make up."""
+    limit, duration = TokenRateThrottle().parse_rate(settings.API_RATE_AUTH_FAILURES)
+    if limit is None or duration is None:
+        return None
+    now = time.time()
+    window = int(now // duration)
+    address = request.META.get("REMOTE_ADDR") or "unknown"
+    key = f"throttle_auth_failures_{address}_{window}"
+    try:
+        cache.add(key, 0, timeout=duration + 1)
+        failures = cache.incr(key)
+    except (RedisError, ValueError):
+        logger.warning("Failed authentications cannot be counted: the cache is not available")
+        return None
+    if failures <= limit:
+        return None
+    return max(1, int((window + 1) * duration - now + 0.999))

@@ -73,6 +73,11 @@ class Roles:
     def sees_reports(self) -> bool:
         return self.is_hr or self.is_director
 
+    @property
+    def holds_personal_tokens(self) -> bool:
+        """Whether the user may have API tokens of their own (acting as themselves)."""
+        return self.is_hr or self.is_director
+
 
 def roles_of(user: Any) -> Roles:
     """The roles of `user`, computed once per request object and cached on it."""

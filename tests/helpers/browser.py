@@ -14,7 +14,7 @@ import os
 import re
 
 import pytest
-from playwright.sync_api import Locator, Page, Response, expect
+from playwright.sync_api import Locator, Page, Response, ViewportSize, expect
 
 from tests.helpers.personas import PASSWORD
 
@@ -31,6 +31,9 @@ CHROMIUM_ARGS = [
 # Bounded waits: generous for a loaded 2-core machine, short enough to fail rather than hang.
 ACTION_TIMEOUT_MS = 15_000
 NAVIGATION_TIMEOUT_MS = 30_000
+
+# A phone's screen: every page must fit it without scrolling sideways.
+PHONE: ViewportSize = {"width": 375, "height": 740}
 
 # The browser tests' worker listens on a queue of its own: the session worker (on
 # "hrperf-test", with its own mailbox) may be alive in the same run, and neither may take the
@@ -68,3 +71,8 @@ def post(page: Page, button: Locator, *, expected_status: int | None = None) -> 
         )
     page.wait_for_load_state()
     return response
+
+
+def fits_the_screen(page: Page) -> bool:
+    """Whether the page fits the window's width (nothing to scroll sideways)."""
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))

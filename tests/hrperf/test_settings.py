@@ -102,3 +102,48 @@ def test_the_owners_url_is_optional() -> None:
         }
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "problem"),
+    [
+        ("LOGIN_FAILURE_LIMIT", "0", "LOGIN_FAILURE_LIMIT must be at least 1"),
+        ("LOGIN_LOCKOUT_MINUTES", "half an hour", "LOGIN_LOCKOUT_MINUTES must be a whole number"),
+        ("API_RATE_AUTH_FAILURES", "lots", "API_RATE_AUTH_FAILURES must be a rate"),
+    ],
+)
+def test_a_sign_in_limit_the_settings_cannot_use_stops_the_start(
+    name: str, value: str, problem: str
+) -> None:
+    result = _settings_run({"SECRET_KEY": "x" * 50, name: value})
+
+    assert result.returncode != 0
+    assert problem in result.stderr
+
+
+def test_the_sign_in_limits_come_from_the_environment() -> None:
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.AXES_FAILURE_LIMIT, settings.LOGIN_IP_FAILURE_LIMIT, "
+        "int(settings.AXES_COOLOFF_TIME.total_seconds()), settings.API_RATE_AUTH_FAILURES)"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "hrperf.settings",
+        "SECRET_KEY": "x" * 50,
+        "LOGIN_FAILURE_LIMIT": "7",
+        "LOGIN_IP_FAILURE_LIMIT": "40",
+        "LOGIN_LOCKOUT_MINUTES": "15",
+        "API_RATE_AUTH_FAILURES": "10/min",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["7", "40", "900", "10/min"]
