@@ -49,8 +49,13 @@ def review_or_404(request: Request, review_id: int) -> Review:
 
 
 def review_response(request: Request, review: Review) -> Response:
-    fresh = review_or_404(request, review.pk)
-    return Response(ReviewDetailSerializer(selectors.review_detail(review=fresh)).data)
+    """The review as it is now, as the caller may see it."""
+    return _detail_response(request, review_or_404(request, review.pk))
+
+
+def _detail_response(request: Request, review: Review) -> Response:
+    detail = selectors.review_detail(review=review, viewer_roles=caller_roles(request))
+    return Response(ReviewDetailSerializer(detail).data)
 
 
 class CycleReviewListApi(JsonApi):
@@ -111,5 +116,4 @@ class ReviewDetailApi(JsonApi):
         responses={200: ReviewDetailSerializer, **REVIEW_ERRORS},
     )
     def get(self, request: Request, review_id: int) -> Response:
-        review = review_or_404(request, review_id)
-        return Response(ReviewDetailSerializer(selectors.review_detail(review=review)).data)
+        return _detail_response(request, review_or_404(request, review_id))

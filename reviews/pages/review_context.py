@@ -14,6 +14,7 @@ from hrperf.lib.numbers import plain, two
 from hrperf.lib.roles import Roles
 from reviews import selectors, workflow
 from reviews.models import Review
+from reviews.selectors.visibility import Part
 from reviews.pages.wording import (
     Names,
     actor_name,
@@ -76,14 +77,14 @@ def _differs(typed: str, current: Decimal | int | None) -> bool:
 def review_context(
     roles: Roles, review: Review, forms: dict[str, FormState], action: str = ""
 ) -> dict[str, Any]:
-    detail = selectors.review_detail(review=review)
+    detail = selectors.review_detail(review=review, viewer_roles=roles)
     names = names_of(detail)
     actions = workflow.offered(roles, review.state)
     offered = {name for name, action in PAGE_ACTIONS.items() if action in actions}
     can_edit_figures = "figures" in offered
     lines = _line_rows(detail, names, forms.get("figures", FormState()))
     assessors = _assessor_rows(detail, names, forms, roles, offered)
-    missing = missing_rows(review, names)
+    missing = missing_rows(review, names) if Part.MISSING in detail.parts else []
     shown = _shown_forms(offered, assessors, missing)
     _summarise_actions(forms)
     gap = selectors.assessor_gap(assessors=detail.assessors)
@@ -95,7 +96,8 @@ def review_context(
         "steps": step_rows(detail.steps, names),
         "missing": missing,
         "history": history_rows(detail.history, names),
-        "sees_history": roles.sees_quarters,
+        "sees_history": Part.HISTORY in detail.parts,
+        "sees_warning": Part.WARNING in detail.parts,
         "total": two(review.total_score) or "—",
         "kpi_score": two(review.kpi_score) or "—",
         "competency_score": two(review.competency_score) or "—",
@@ -247,6 +249,8 @@ def _page_form(
 def _why_here(review: Review, detail: selectors.ReviewDetail) -> dict[str, Any] | None:
     """Why it was returned or reopened, for whoever has to act on it next."""
     if review.state not in (Review.State.RETURNED, Review.State.REOPENED):
+        return None
+    if Part.HISTORY not in detail.parts:
         return None
     for event in reversed(detail.history):
         if event.action == "state" and event.to_value == review.state:
