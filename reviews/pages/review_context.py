@@ -14,7 +14,6 @@ from hrperf.lib.numbers import plain, two
 from hrperf.lib.roles import Roles
 from reviews import selectors, workflow
 from reviews.models import Review
-from reviews.selectors.visibility import Part
 from reviews.pages.wording import (
     Names,
     actor_name,
@@ -25,6 +24,7 @@ from reviews.pages.wording import (
     names_of,
     step_rows,
 )
+from reviews.selectors.visibility import Part
 from reviews.workflow import Action
 
 # The page's actions (the `action` a form posts) and the workflow's.
