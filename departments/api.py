@@ -17,7 +17,6 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from departments import selectors, services
 from departments.models import Department, Employee, Provenance
@@ -29,7 +28,16 @@ from hrperf.api.fields import (
 from hrperf.api.pagination import KeysetPagination
 from hrperf.api.parsers import MultiPartParser
 from hrperf.api.schema import error_responses
-from hrperf.api.views import JsonApi, caller_roles, found, parse_body, parse_query, require
+from hrperf.api.views import (
+    Api,
+    JsonApi,
+    caller_roles,
+    found,
+    parse_body,
+    parse_query,
+    query_names,
+    require,
+)
 from hrperf.lib.errors import FieldError, NotAllowed, ValidationFailed
 from hrperf.lib.roles import Roles
 from hrperf.lib.tables import ImportRejected
@@ -130,6 +138,8 @@ class DepartmentDetailSerializer(serializers.Serializer):
 
 
 class DepartmentListApi(JsonApi):
+    query = {"get": query_names(DepartmentFilterSerializer)}
+
     @extend_schema(
         operation_id="departments_list",
         tags=["catalogue"],
@@ -265,6 +275,8 @@ def _roster_write(call: Any, **kwargs: Any) -> Employee:
 
 
 class EmployeeListApi(JsonApi):
+    query = {"get": query_names(EmployeeFilterSerializer, EMPLOYEE_PAGES)}
+
     @extend_schema(
         operation_id="employees_list",
         tags=["employees"],
@@ -361,7 +373,7 @@ class EmployeeDetailApi(JsonApi):
         return Response(EmployeeSerializer(employee).data)
 
 
-class EmployeeImportApi(APIView):
+class EmployeeImportApi(Api):
     parser_classes = [MultiPartParser]
 
     @extend_schema(

@@ -32,10 +32,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from hrperf.api.pagination import KeysetPagination
 from hrperf.api.schema import ErrorSerializer, error_responses
+from hrperf.api.views import Api, query_names
 from hrperf.lib.errors import ErrorList
 from hrperf.lib.periods import PERIOD_PATTERN, is_period
 from hrperf.lib.spreadsheets import csv_text
@@ -315,11 +315,13 @@ def _json_errors(*codes: int) -> dict[Any, OpenApiResponse]:
 # -- the views ---------------------------------------------------------------------------------
 
 
-class _PayrollView(APIView):
+class _PayrollView(Api):
     permission_classes = [IsAuthenticated, PayrollReader]
 
 
 class PayrollScores(_PayrollView):
+    query = {"get": query_names("period", "updated_since", pagination)}
+
     @extend_schema(
         operation_id="payroll_scores",
         summary="The approved figures of a quarter, page by page",
@@ -363,6 +365,7 @@ class PayrollScores(_PayrollView):
 class PayrollScoresCsv(_PayrollView):
     renderer_classes = [JSONRenderer]  # for the errors; the file itself is streamed
     content_negotiation_class = _JsonErrorsWhateverTheAccept
+    query = {"get": query_names("period", "updated_since")}
 
     @extend_schema(
         operation_id="payroll_scores_csv",

@@ -6,8 +6,9 @@ In a view::
     @extend_schema(responses={200: ReviewSerializer, **error_responses(400, 404, 409)})
 
 The AutoSchema adds, where a view does not document them itself, the errors that come from the
-API's own machinery: 401, 403, 406 and 429 on every operation, and 400, 413 and 415 on those
-that take a request body.
+API's own machinery: 401, 403, 406 and 429 on every operation, 400 on every endpoint built on
+`hrperf.api.views.Api` (an unknown query parameter), and 400, 413 and 415 on those that take a
+request body.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
+from hrperf.api.views import Api
+
 ERROR_DESCRIPTIONS: dict[int, str] = {
-    400: "Invalid input: `fields` lists each problem with its field (and row, for files).",
+    400: "Invalid input: `fields` lists each problem with its field (and row, for files); a "
+    "query parameter the endpoint does not read is refused too (`unknown_parameter`).",
     401: "Not authenticated: no token, or an unknown, revoked or malformed one.",
     403: "Not allowed: the token's scope (`insufficient_scope`) or the caller's role "
     "(`not_allowed`) does not permit this.",
@@ -91,6 +95,8 @@ class AutoSchema(SpectacularAutoSchema):
         if direction != "response":
             return responses
         codes = ALWAYS + (WITH_BODY if self.method in BODY_METHODS else ())
+        if isinstance(self.view, Api):
+            codes += (400,)
         for code, response in error_responses(*codes).items():
             if str(code) not in responses:
                 responses[str(code)] = self._get_response_for_code(response, str(code))

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from departments.api import department_id
 from hrperf.api.pagination import KeysetPagination
 from hrperf.api.schema import error_responses
-from hrperf.api.views import JsonApi, caller_roles, found, parse_query, require
+from hrperf.api.views import JsonApi, caller_roles, found, parse_query, query_names, require
 from reviews import selectors
 from reviews.api.common import PERIOD_PARAMETER, cycle_or_404, position_id
 from reviews.api.serializers import (
@@ -59,6 +59,8 @@ def _detail_response(request: Request, review: Review) -> Response:
 
 
 class CycleReviewListApi(JsonApi):
+    query = {"get": query_names(ReviewFilterSerializer, REVIEW_PAGES)}
+
     @extend_schema(
         operation_id="cycles_reviews_list",
         tags=["reviews"],

@@ -13,7 +13,15 @@ from hrperf.api.fields import (
 )
 from hrperf.api.pagination import KeysetPagination
 from hrperf.api.schema import error_responses
-from hrperf.api.views import JsonApi, caller_roles, found, parse_body, parse_query, require
+from hrperf.api.views import (
+    JsonApi,
+    caller_roles,
+    found,
+    parse_body,
+    parse_query,
+    query_names,
+    require,
+)
 from reviews import selectors, services
 from reviews.api.common import MAX_TEXT, WRITE_ERRORS, position_id
 from reviews.models import (
@@ -74,6 +82,8 @@ class AcknowledgeSerializer(serializers.Serializer):
 
 
 class WarningListApi(JsonApi):
+    query = {"get": query_names(WarningFilterSerializer, WARNING_PAGES)}
+
     @extend_schema(
         operation_id="warnings_list",
         tags=["warnings"],
