@@ -32,6 +32,15 @@ class ReviewFilterSerializer(serializers.Serializer):
         max_length=32,
         help_text="A department code, such as SALES.",
     )
+    employee = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text=(
+            "An employee number, such as E00042: only that employee's review (none when the "
+            "number is unknown or the review is not one the caller may see)."
+        ),
+    )
     state = serializers.ChoiceField(choices=Review.State.choices, required=False, allow_blank=True)
     grade = serializers.ChoiceField(choices=Review.Grade.choices, required=False, allow_blank=True)
     warning = serializers.BooleanField(
@@ -82,7 +91,7 @@ class CycleReviewListApi(JsonApi):
             "period": cycle.period,
             **{
                 name: None if filters.get(name) == "" else filters.get(name)
-                for name in ("department", "state", "grade", "warning")
+                for name in ("department", "employee", "state", "grade", "warning")
             },
         }
         after = REVIEW_PAGES.position(request.query_params, query=query)
@@ -90,6 +99,7 @@ class CycleReviewListApi(JsonApi):
             viewer_roles=roles,
             cycle=cycle,
             department_id=department_id(filters.get("department")),
+            employee_no=filters.get("employee") or None,
             state=filters.get("state"),
             grade=filters.get("grade"),
             warning=filters.get("warning"),
