@@ -28,7 +28,7 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     401: "Not authenticated: no token, or an unknown, revoked or malformed one.",
     403: "Not allowed: the token's scope (`insufficient_scope`) or the caller's role "
     "(`not_allowed`) does not permit this.",
-    404: "Not found.",
+    404: "Not found (`not_found`; a quarter never opened: `quarter_not_found`, naming it).",
     405: "Method not allowed.",
     406: "Not acceptable: the Accept header asks for a format this endpoint does not give.",
     409: "Conflict: the object changed meanwhile (`stale`), is frozen (`frozen`), or is in a "
@@ -54,8 +54,8 @@ class ErrorFieldSerializer(serializers.Serializer[Any]):
 class ErrorBodySerializer(serializers.Serializer[Any]):
     code = serializers.CharField(
         help_text="Stable: invalid, not_authenticated, insufficient_scope, not_allowed, "
-        "not_found, method_not_allowed, not_acceptable, conflict, stale, frozen, "
-        "bad_transition, too_large, unsupported_media_type, throttled."
+        "not_found, quarter_not_found, method_not_allowed, not_acceptable, conflict, stale, "
+        "frozen, bad_transition, too_large, unsupported_media_type, throttled."
     )
     message = serializers.CharField(help_text="In the language of Accept-Language.")
     fields = ErrorFieldSerializer(many=True)  # type: ignore[assignment]

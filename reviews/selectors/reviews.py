@@ -26,7 +26,8 @@ def review_list(
 ) -> QuerySet[Review]:
     """The quarter's reviews that the viewer sees, by id, with employee and department loaded.
 
-    `employee_no` keeps the review of the employee with that number; `warning` keeps the reviews whose score earns (True) or does not earn (False) a verbal
+    `employee_no` keeps the review of the employee with that number; `warning` keeps
+    the reviews whose score earns (True) or does not earn (False) a verbal
     warning; `needs` keeps those still lacking something (see `NEEDS`); `after_id` starts
     after that review (keyset pagination)."""
     reviews = (

@@ -103,7 +103,7 @@ def test_an_employee_does_not_see_their_review_before_it_is_approved(
 
 def test_an_unknown_review_is_not_found(call_as, api_quarter) -> None:
     error_of(call_as("hr", "GET", f"{API}reviews/999999/"), 404, "not_found")
-    error_of(call_as("hr", "GET", f"{API}cycles/2030Q1/reviews/"), 404, "not_found")
+    error_of(call_as("hr", "GET", f"{API}cycles/2030Q1/reviews/"), 404, "quarter_not_found")
 
 
 # -- the list ----------------------------------------------------------------------------------
