@@ -144,6 +144,11 @@ class DepartmentListApi(JsonApi):
         operation_id="departments_list",
         tags=["catalogue"],
         summary="The 30 departments of the catalogue",
+        description=(
+            "Each department's code, order, bilingual name and head position, in catalogue "
+            "order; `q` searches codes, names, head positions, duties and KPIs, `source` keeps "
+            "those of one provenance."
+        ),
         parameters=[DepartmentFilterSerializer],
         responses={200: DepartmentSummarySerializer(many=True), **error_responses(400, 403)},
     )
@@ -324,6 +329,11 @@ class EmployeeListApi(JsonApi):
         operation_id="employees_create",
         tags=["employees"],
         summary="Add an employee (HR)",
+        description=(
+            "The employee number must be new and the department a catalogue code; a bad or "
+            "duplicate value is refused naming its field. An active employee gets a review "
+            "when a quarter's reviews are next generated."
+        ),
         request=EmployeeSerializer,
         responses={201: EmployeeSerializer, **error_responses(400, 403)},
     )
@@ -346,6 +356,10 @@ class EmployeeDetailApi(JsonApi):
         operation_id="employees_retrieve",
         tags=["employees"],
         summary="One employee",
+        description=(
+            "By employee number (any case). HR and the director see anyone; a department head "
+            "their own department's; anyone else gets 404."
+        ),
         responses={200: EmployeeSerializer, **error_responses(404)},
     )
     def get(self, request: Request, employee_no: str) -> Response:
@@ -356,7 +370,10 @@ class EmployeeDetailApi(JsonApi):
         operation_id="employees_partial_update",
         tags=["employees"],
         summary="Change an employee (HR)",
-        description="Only the fields given change.",
+        description=(
+            "Only the fields given change; a bad or duplicate value is refused naming its field, "
+            "and then nothing is saved."
+        ),
         request=EmployeeSerializer(partial=True),
         responses={200: EmployeeSerializer, **error_responses(400, 403, 404)},
     )

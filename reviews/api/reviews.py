@@ -125,6 +125,12 @@ class ReviewDetailApi(JsonApi):
         operation_id="reviews_retrieve",
         tags=["reviews"],
         summary="A review: its lines, ratings, score, calculation, what it lacks and its history",
+        description=(
+            "`totals` is the result on record (as last scored); `calculation` is what the "
+            "figures give as they stand now, step by step, with the exact value behind each "
+            "rounded one. Each caller sees only the parts of a review their role shows them "
+            "(an employee, say, sees neither the history nor the reasons written in it)."
+        ),
         responses={200: ReviewDetailSerializer, **REVIEW_ERRORS},
     )
     def get(self, request: Request, review_id: int) -> Response:

@@ -124,6 +124,10 @@ class WarningAcknowledgeApi(JsonApi):
         operation_id="warnings_acknowledge",
         tags=["warnings"],
         summary="Record that the verbal warning was given (HR)",
+        description=(
+            "With a note of the conversation held (绩效面谈). A warning is acknowledged once: "
+            "a second time is 409."
+        ),
         request=AcknowledgeSerializer,
         responses={200: WarningSerializer, **WRITE_ERRORS},
     )
