@@ -84,7 +84,7 @@ def review_context(
     can_edit_figures = "figures" in offered
     lines = _line_rows(detail, names, forms.get("figures", FormState()))
     assessors = _assessor_rows(detail, names, forms, roles, offered)
-    missing = missing_rows(review, names) if Part.MISSING in detail.parts else []
+    missing = missing_rows(detail)
     shown = _shown_forms(offered, assessors, missing)
     _summarise_actions(forms)
     gap = selectors.assessor_gap(assessors=detail.assessors)

@@ -10,8 +10,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from departments.models import Competency
+from hrperf.lib.bilingual import localized
 from hrperf.lib.roles import Roles
 from reviews import events, inputs, scoring
 from reviews.messages import reason_text
@@ -49,7 +51,8 @@ class AssessorDetail:
 @dataclass(frozen=True)
 class Reason:
     code: str
-    message: str
+    message: str  # in words, naming KPIs and competencies in the active language
+    field: str = "review"  # what lacks it: `lines.<KPI>.actual`, `ratings.<assessor>.<code>`
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ def _full_detail(review: Review, parts: frozenset[Part]) -> ReviewDetail:
         review=review,
         lines=_line_details(lines, result),
         assessors=_assessor_details(ratings, competencies, policy, result),
-        missing=review_missing(review=review),
+        missing=review_missing(review=review, lines=lines, competencies=competencies),
         result=result,
         steps=scoring.explain(result) if result else [],
         history=list(
@@ -207,13 +210,53 @@ def _rating_detail(competency: Competency, rating: CompetencyRating | None) -> R
     )
 
 
-def review_missing(*, review: Review) -> list[Reason]:
-    """What the review lacks before it can be scored, each as a code and a sentence."""
-    reasons = []
-    for reason in review.incomplete_reasons or []:
+def review_missing(
+    *,
+    review: Review,
+    lines: list[ReviewKpiLine] | None = None,
+    competencies: list[Competency] | None = None,
+) -> list[Reason]:
+    """What the review lacks before it can be scored, each as a code, the field that lacks it
+    and a sentence naming its KPI and competency in the active language (`lines` and
+    `competencies` when already loaded)."""
+    reasons = review.incomplete_reasons or []
+    if not reasons:
+        return []
+    if lines is None:
+        lines = list(review.kpi_lines.all())
+    if competencies is None:
+        competencies = list(Competency.objects.all())
+    kpis = {line.code: localized(line, "name") for line in lines}
+    texts = {competency.code: localized(competency, "text") for competency in competencies}
+    missing = []
+    for reason in reasons:
+        code = str(reason.get("code", ""))
         params = {key: value for key, value in reason.items() if key != "code"}
-        reasons.append(Reason(code=reason["code"], message=reason_text(reason["code"], params)))
-    return reasons
+        shown = dict(params)
+        if "kpi" in shown:
+            shown["kpi"] = kpis.get(str(shown["kpi"]), shown["kpi"])
+        if "competency" in shown:
+            shown["competency"] = texts.get(str(shown["competency"]), shown["competency"])
+        missing.append(
+            Reason(code=code, message=reason_text(code, shown), field=_missing_field(code, params))
+        )
+    return missing
+
+
+_MISSING_FIGURE = {"target_missing": "target", "actual_missing": "actual"}
+
+
+def _missing_field(code: str, params: dict[str, Any]) -> str:
+    """The field a missing input belongs to, named as the API's writes name it."""
+    if code in _MISSING_FIGURE and "kpi" in params:
+        return f"lines.{params['kpi']}.{_MISSING_FIGURE[code]}"
+    if code == "rating_missing" and {"assessor", "competency"} <= set(params):
+        return f"ratings.{params['assessor']}.{params['competency']}"
+    if code == "no_kpi_lines":
+        return "lines"
+    if code == "no_competencies":
+        return "ratings"
+    return "review"
 
 
 ASSESSOR_GAP_LIMIT = Decimal(20)

@@ -347,6 +347,20 @@ def test_hr_submits_when_complete(page_quarter, personas, client_for):
     assert Review.objects.get(pk=review.pk).state == Review.State.SUBMITTED
 
 
+def test_a_submit_refused_as_incomplete_lists_what_is_missing(page_quarter, client_for):
+    review = page_quarter.reviews["E00002"]
+    assert review.incomplete_reasons
+    response = client_for("hr").post(
+        review_url(review), {"action": "submit", "revision": review.revision}, **EN
+    )
+
+    assert response.status_code == 400
+    message = section(response.content.decode(), "review-message").split("</div>")[0]
+    assert "The actual figure of Sales plan completion rate is not entered." in message
+    assert "Marketing director has not rated" in message
+    assert message.count("<li") == len(review.incomplete_reasons) + 1
+
+
 # -- the gap flag ----------------------------------------------------------------------------
 
 
