@@ -123,10 +123,18 @@ def _step_row(step: scoring.Step, names: Names) -> dict[str, Any]:
         "key": step.key,
         "subject": subject,
         "rule": rule,
-        "expression": "" if sentence else f"{step.expression} = {two(step.rounded)}",
+        "expression": "" if sentence else _arithmetic(step),
         "sentence": sentence,
         "notes": _notes(step),
     }
+
+
+def _arithmetic(step: scoring.Step) -> str:
+    """The step's arithmetic on the exact values it uses, its exact result and, when that is
+    not already a figure of 2 places, the rounded figure reported: `… = 92.037894… → 92.04`."""
+    if step.exact == step.rounded:
+        return f"{step.exact_expression} = {two(step.rounded)}"
+    return f"{step.exact_expression} = {scoring.exact_text(step.exact)} → {two(step.rounded)}"
 
 
 def _notes(step: scoring.Step) -> list[str]:

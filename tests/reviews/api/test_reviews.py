@@ -267,6 +267,14 @@ def test_an_approved_review_shows_its_recorded_score(call_as, api_quarter) -> No
     assert body["approved_at"].endswith("+08:00")
 
 
+def test_the_calculation_gives_the_exact_arithmetic_of_each_step(call_as, api_quarter) -> None:
+    steps = call_as("hr", "GET", review_url(api_quarter.scored)).json()["calculation"]["steps"]
+    total = next(step for step in steps if step["kind"] == "total")
+
+    assert total["exact_expression"].startswith("(80×")
+    assert total["exact"] and total["rounded"]
+
+
 # -- the employee filter -----------------------------------------------------------------------
 
 

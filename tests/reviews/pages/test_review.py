@@ -498,6 +498,18 @@ def test_steps_name_kpis_and_assessors_and_say_the_warning_in_words(
     assert "50.00 is below the bands of all higher grades: grade D, pay coefficient 0.70." in steps
 
 
+def test_steps_show_the_exact_values_behind_each_rounded_figure(page_quarter, personas, client_for):
+    review = submit_and_score(personas, page_quarter.reviews["E00002"])
+    html = client_for("hr").get(review_url(review), **EN).content.decode()
+    steps = section(html, "review-steps")
+
+    assert "(80×95.547368… + 20×78)/100 = 92.037894… → 92.04" in steps
+    assert "(30×92 + 30×110 + 20×80 + 20×94.736842…)/100 = 95.547368… → 95.55" in steps
+    assert "(80×95.55 + 20×78)" not in steps
+    note = section(html, "review-rounding")
+    assert "rounded to 2 places, half up" in note
+
+
 def test_history_says_who_did_what_in_words(page_quarter, personas, client_for):
     review = submit_and_score(personas, page_quarter.reviews["E00002"])
     codes = list(Competency.objects.order_by("order").values_list("code", flat=True))
