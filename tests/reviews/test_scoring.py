@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 
 from reviews.scoring import (
-    exact_text,
     DEFAULT_POLICY,
     Direction,
     Incomplete,
@@ -22,6 +21,7 @@ from reviews.scoring import (
     Rating,
     Result,
     StepKind,
+    exact_text,
     explain,
     grade_for,
     missing_inputs,
