@@ -98,6 +98,8 @@ def review_context(
         "history": history_rows(detail.history, names),
         "sees_history": Part.HISTORY in detail.parts,
         "sees_warning": Part.WARNING in detail.parts,
+        "record": _record(review),
+        "preview": _preview(review, detail),
         "total": two(review.total_score) or "—",
         "kpi_score": two(review.kpi_score) or "—",
         "competency_score": two(review.competency_score) or "—",
@@ -244,6 +246,48 @@ def _page_form(
         return None
     acting.kept = acting.values.get("comment", "") or acting.values.get("reason", "")
     return acting
+
+
+def _record(review: Review) -> dict[str, Any]:
+    """The result on record: as the worker last scored it, and when (and approved when)."""
+    return {
+        "scored": review.total_score is not None,
+        "scored_at": review.scored_at,
+        "approved_at": review.approved_at if review.approved_at and review.scored_at else None,
+    }
+
+
+def _preview(review: Review, detail: selectors.ReviewDetail) -> dict[str, Any] | None:
+    """What the figures and ratings as they stand now would give, when that is not the result
+    on record: never scored yet, or changed since it was scored."""
+    result = detail.result
+    if result is None:
+        return None
+    unchanged = review.scored_revision == review.revision and (
+        result.kpi_score,
+        result.competency_score,
+        result.total_score,
+        result.grade,
+        result.pay_coefficient,
+        result.verbal_warning,
+    ) == (
+        review.kpi_score,
+        review.competency_score,
+        review.total_score,
+        review.grade,
+        review.pay_coefficient,
+        review.verbal_warning,
+    )
+    if review.total_score is not None and unchanged:
+        return None
+    return {
+        "kpi_score": two(result.kpi_score),
+        "competency_score": two(result.competency_score),
+        "total": two(result.total_score),
+        "grade": result.grade,
+        "coefficient": two(result.pay_coefficient),
+        "verbal_warning": result.verbal_warning,
+    }
 
 
 def _why_here(review: Review, detail: selectors.ReviewDetail) -> dict[str, Any] | None:
