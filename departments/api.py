@@ -42,6 +42,7 @@ from hrperf.lib.errors import FieldError, NotAllowed, ValidationFailed
 from hrperf.lib.roles import Roles
 from hrperf.lib.tables import ImportRejected
 from kpis.api import CatalogueKpiSerializer
+from reviews.policies import warning_threshold
 
 SEARCH_MAX_LENGTH = 100
 
@@ -175,7 +176,9 @@ class DepartmentDetailApi(JsonApi):
     def get(self, request: Request, code: str) -> Response:
         if not caller_roles(request).sees_catalogue:
             raise NotFound
-        detail = found(selectors.department_detail(code=code))
+        detail = found(
+            selectors.department_detail(code=code, warning_threshold=warning_threshold())
+        )
         return Response(DepartmentDetailSerializer(detail).data)
 
 
