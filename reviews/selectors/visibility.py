@@ -75,12 +75,24 @@ def visible_reviews(*, viewer_roles: Roles) -> QuerySet[Review]:
     return reviews.none() if condition is None else reviews.filter(condition)
 
 
-def audience_of(*, viewer_roles: Roles, review: Review) -> Audience:
-    """Whom the viewer is to this review (already checked to be visible to them)."""
+def audience_of_roles(*, viewer_roles: Roles) -> Audience:
+    """Whom the viewer is to the reviews they see, for what spans many of them (a list, an
+    export, a notification)."""
     if viewer_roles.is_hr:
         return Audience.HR
     if viewer_roles.is_director:
         return Audience.DIRECTOR
+    if viewer_roles.is_head:
+        return Audience.HEAD
+    if viewer_roles.employee is not None:
+        return Audience.EMPLOYEE
+    return Audience.OUTSIDER
+
+
+def audience_of(*, viewer_roles: Roles, review: Review) -> Audience:
+    """Whom the viewer is to this review (already checked to be visible to them)."""
+    if viewer_roles.sees_all_reviews:
+        return audience_of_roles(viewer_roles=viewer_roles)
     employee = viewer_roles.employee
     if employee is not None and review.employee_id == employee.pk:
         return Audience.EMPLOYEE if review.state == Review.State.APPROVED else Audience.OUTSIDER
@@ -94,7 +106,6 @@ def parts_seen(*, viewer_roles: Roles, review: Review) -> frozenset[Part]:
     return PARTS[audience_of(viewer_roles=viewer_roles, review=review)]
 
 
-def audience_sees(audience: Audience, part: Part) -> bool:
-    """Whether an audience sees a part of the reviews visible to it (for an export or a
-    notification, which goes to an audience rather than one viewer)."""
-    return part in PARTS[audience]
+def parts_of(*, viewer_roles: Roles) -> frozenset[Part]:
+    """The parts of the reviews they see that the viewer sees, for what spans many of them."""
+    return PARTS[audience_of_roles(viewer_roles=viewer_roles)]
