@@ -101,8 +101,8 @@ class Api(APIView):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         method = (request.method or "").lower()
-        if method == "options":
-            return
+        if method == "options" or method not in self.http_method_names or not hasattr(self, method):
+            return  # OPTIONS reads no query; a method not offered is a 405
         read = self.query.get("get" if method == "head" else method, ())
         refuse_unknown_query(request.query_params, read)
 

@@ -84,3 +84,8 @@ def test_every_documented_query_parameter_is_read(
 def test_the_format_parameter_is_still_read(api_client_for, api_quarter) -> None:
     response = api_client_for("hr").get(f"/api/v1/cycles/{PERIOD}/?format=json")
     assert response.status_code == 200
+
+
+def test_a_method_not_offered_is_405_whatever_the_query(api_client_for, api_quarter) -> None:
+    response = api_client_for("hr").generic("TRACE", "/api/v1/departments/?bogus=1")
+    assert response.status_code == 405
