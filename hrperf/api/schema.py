@@ -88,7 +88,7 @@ WWW_AUTHENTICATE_HEADER = {
 
 
 class AutoSchema(SpectacularAutoSchema):
-    def get_description(self) -> str:
+    def get_description(self) -> str:  # type: ignore[override]
         """The operation's own description (`extend_schema(description=…)`) only: never the
         docstring of the view's class or of a base class, which says how the code is built,
         not what the operation does (tests/hrperf/api/test_schema_docs.py asks every operation

@@ -14,6 +14,11 @@ from tests.helpers.api import PERIOD, ApiQuarter, api_schema, error_of, schema_o
 pytestmark = pytest.mark.django_db
 
 OPERATIONS = schema_operations(api_schema())
+EVERY_OPERATION = pytest.mark.parametrize(
+    ("path", "method", "operation"),
+    OPERATIONS,
+    ids=[f"{method.upper()} {path}" for path, method, _ in OPERATIONS],
+)
 # A value the schema's required query parameters accept.
 REQUIRED_QUERY = {"period": PERIOD}
 
@@ -39,6 +44,10 @@ def _required(operation: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _with_query(url: str, query: dict[str, str]) -> str:
+    return url + "?" + "&".join(f"{name}={value}" for name, value in query.items())
+
+
 def _unknown(response: Any) -> list[str]:
     if response.status_code != 400:
         return []
@@ -46,38 +55,27 @@ def _unknown(response: Any) -> list[str]:
     return [item["field"] for item in error["fields"] if item["code"] == "unknown_parameter"]
 
 
-@pytest.mark.parametrize(
-    ("path", "method", "operation"),
-    OPERATIONS,
-    ids=[f"{method.upper()} {path}" for path, method, _ in OPERATIONS],
-)
+@EVERY_OPERATION
 def test_every_operation_refuses_an_unknown_query_parameter(
     api_client_for, api_quarter, path, method, operation
 ) -> None:
     client = api_client_for("hr")
-    query = "&".join(
-        f"{name}={value}" for name, value in {**_required(operation), "bogus": "1"}.items()
-    )
-    response = getattr(client, method)(f"{_url(path, api_quarter)}?{query}", format="json")
+    url = _with_query(_url(path, api_quarter), {**_required(operation), "bogus": "1"})
+    response = getattr(client, method)(url, format="json")
 
     error = error_of(response, 400, "invalid")
     assert _unknown(response) == ["bogus"]
     assert "bogus" in error["message"]
 
 
-@pytest.mark.parametrize(
-    ("path", "method", "operation"),
-    OPERATIONS,
-    ids=[f"{method.upper()} {path}" for path, method, _ in OPERATIONS],
-)
+@EVERY_OPERATION
 def test_every_documented_query_parameter_is_read(
     api_client_for, api_quarter, path, method, operation
 ) -> None:
     names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
     client = api_client_for("hr")
     for name in names:
-        query = {**_required(operation), name: "1"}
-        url = _url(path, api_quarter) + "?" + "&".join(f"{k}={v}" for k, v in query.items())
+        url = _with_query(_url(path, api_quarter), {**_required(operation), name: "1"})
         assert _unknown(getattr(client, method)(url, format="json")) == [], name
 
 

@@ -17,7 +17,6 @@ from tests.helpers.api import SHORT_COMPETENCIES, create_short_competencies, rev
 
 pytestmark = pytest.mark.django_db
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 COMMENT = "Keeps customers informed"
 RETURN_COMMENT = "Private: check the actual figure with finance"
 SECTIONS = ("figures", "ratings", "comments", "history", "reasons", "warning")
@@ -112,7 +111,7 @@ def test_the_page_and_the_api_show_the_same_parts_of_a_review(
     reviewed, personas, call_as, token_client, persona, expected
 ) -> None:
     page = _page_client(persona, personas, token_client).get(
-        reverse("reviews:review", args=[reviewed.pk]), **EN
+        reverse("reviews:review", args=[reviewed.pk]), headers={"accept-language": "en"}
     )
     api = call_as(
         "token:payroll" if persona == "payroll" else persona,
