@@ -127,8 +127,14 @@ class AssessorSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
+    code = serializers.CharField(help_text="Such as `actual_missing` or `rating_missing`.")
+    field = serializers.CharField(
+        help_text=(
+            "What lacks it, named as the writes name it: `lines.<KPI code>.<target|actual>`, "
+            "`ratings.<assessor>.<competency>`, `lines`, `ratings` or `review`."
+        )
+    )
+    message = serializers.CharField(help_text="In words, naming the KPI and competency.")
 
 
 class TotalsSerializer(serializers.ModelSerializer):

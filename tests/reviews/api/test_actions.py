@@ -307,6 +307,10 @@ def test_a_submit_refused_as_incomplete_names_each_missing_item(call_as, api_qua
         (i["field"], i["code"]) for i in items
     ]
     assert all(item["message"] for item in items)
+    detail = call_as("hr", "GET", review_url(review)).json()
+    assert [(m["field"], m["code"]) for m in detail["missing"]] == [
+        (i["field"], i["code"]) for i in items
+    ]
 
 
 def test_a_review_moves_only_along_its_transitions(call_as, api_quarter) -> None:
