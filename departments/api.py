@@ -17,7 +17,6 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from departments import selectors, services
 from departments.models import Department, Employee, Provenance
@@ -29,11 +28,21 @@ from hrperf.api.fields import (
 from hrperf.api.pagination import KeysetPagination
 from hrperf.api.parsers import MultiPartParser
 from hrperf.api.schema import error_responses
-from hrperf.api.views import JsonApi, caller_roles, found, parse_body, parse_query, require
+from hrperf.api.views import (
+    Api,
+    JsonApi,
+    caller_roles,
+    found,
+    parse_body,
+    parse_query,
+    query_names,
+    require,
+)
 from hrperf.lib.errors import FieldError, NotAllowed, ValidationFailed
 from hrperf.lib.roles import Roles
 from hrperf.lib.tables import ImportRejected
 from kpis.api import CatalogueKpiSerializer
+from reviews.policies import warning_threshold
 
 SEARCH_MAX_LENGTH = 100
 
@@ -130,10 +139,17 @@ class DepartmentDetailSerializer(serializers.Serializer):
 
 
 class DepartmentListApi(JsonApi):
+    query = {"get": query_names(DepartmentFilterSerializer)}
+
     @extend_schema(
         operation_id="departments_list",
         tags=["catalogue"],
         summary="The 30 departments of the catalogue",
+        description=(
+            "Each department's code, order, bilingual name and head position, in catalogue "
+            "order; `q` searches codes, names, head positions, duties and KPIs, `source` keeps "
+            "those of one provenance."
+        ),
         parameters=[DepartmentFilterSerializer],
         responses={200: DepartmentSummarySerializer(many=True), **error_responses(400, 403)},
     )
@@ -160,7 +176,9 @@ class DepartmentDetailApi(JsonApi):
     def get(self, request: Request, code: str) -> Response:
         if not caller_roles(request).sees_catalogue:
             raise NotFound
-        detail = found(selectors.department_detail(code=code))
+        detail = found(
+            selectors.department_detail(code=code, warning_threshold=warning_threshold())
+        )
         return Response(DepartmentDetailSerializer(detail).data)
 
 
@@ -265,6 +283,8 @@ def _roster_write(call: Any, **kwargs: Any) -> Employee:
 
 
 class EmployeeListApi(JsonApi):
+    query = {"get": query_names(EmployeeFilterSerializer, EMPLOYEE_PAGES)}
+
     @extend_schema(
         operation_id="employees_list",
         tags=["employees"],
@@ -312,6 +332,11 @@ class EmployeeListApi(JsonApi):
         operation_id="employees_create",
         tags=["employees"],
         summary="Add an employee (HR)",
+        description=(
+            "The employee number must be new and the department a catalogue code; a bad or "
+            "duplicate value is refused naming its field. An active employee gets a review "
+            "when a quarter's reviews are next generated."
+        ),
         request=EmployeeSerializer,
         responses={201: EmployeeSerializer, **error_responses(400, 403)},
     )
@@ -334,6 +359,10 @@ class EmployeeDetailApi(JsonApi):
         operation_id="employees_retrieve",
         tags=["employees"],
         summary="One employee",
+        description=(
+            "By employee number (any case). HR and the director see anyone; a department head "
+            "their own department's; anyone else gets 404."
+        ),
         responses={200: EmployeeSerializer, **error_responses(404)},
     )
     def get(self, request: Request, employee_no: str) -> Response:
@@ -344,7 +373,10 @@ class EmployeeDetailApi(JsonApi):
         operation_id="employees_partial_update",
         tags=["employees"],
         summary="Change an employee (HR)",
-        description="Only the fields given change.",
+        description=(
+            "Only the fields given change; a bad or duplicate value is refused naming its field, "
+            "and then nothing is saved."
+        ),
         request=EmployeeSerializer(partial=True),
         responses={200: EmployeeSerializer, **error_responses(400, 403, 404)},
     )
@@ -361,7 +393,7 @@ class EmployeeDetailApi(JsonApi):
         return Response(EmployeeSerializer(employee).data)
 
 
-class EmployeeImportApi(APIView):
+class EmployeeImportApi(Api):
     parser_classes = [MultiPartParser]
 
     @extend_schema(

@@ -7,6 +7,7 @@ from the catalogue but kept for the reviews that use it is not part of a departm
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -18,6 +19,7 @@ from departments.models import (
     PolicyItem,
     QualificationItem,
 )
+from hrperf.lib.numbers import plain
 from hrperf.lib.roles import Roles
 from kpis.models import Kpi
 from kpis.selectors import catalogue_kpis
@@ -71,13 +73,39 @@ class DepartmentDetail:
     result_uses: list[PolicyItem]
 
 
-def department_detail(*, code: str) -> DepartmentDetail | None:
-    """The department with this code and its job description, or None when there is none."""
+# Where the catalogue's policy texts leave the warning threshold for the company to set
+# (考核得分低于××分者…).
+THRESHOLD_PLACEHOLDER = "××"
+
+
+def _with_threshold(item: PolicyItem, threshold: Decimal | None) -> PolicyItem:
+    """The text with the threshold in place of its placeholder (an unsaved copy)."""
+    if threshold is None or THRESHOLD_PLACEHOLDER not in item.text_zh + item.text_en:
+        return item
+    shown = plain(threshold)
+    return PolicyItem(
+        pk=item.pk,
+        kind=item.kind,
+        code=item.code,
+        order=item.order,
+        text_zh=item.text_zh.replace(THRESHOLD_PLACEHOLDER, shown),
+        text_en=item.text_en.replace(THRESHOLD_PLACEHOLDER, shown),
+    )
+
+
+def department_detail(
+    *, code: str, warning_threshold: Decimal | None = None
+) -> DepartmentDetail | None:
+    """The department with this code and its job description, or None when there is none; the
+    policy texts name `warning_threshold` where the catalogue leaves it blank (××)."""
     department = Department.objects.filter(code=code).first()
     if department is None:
         return None
     items = list(department.qualification_items.order_by("kind", "order"))
-    policy = list(PolicyItem.objects.order_by("kind", "order"))
+    policy = [
+        _with_threshold(item, warning_threshold)
+        for item in PolicyItem.objects.order_by("kind", "order")
+    ]
     return DepartmentDetail(
         department=department,
         duties=list(department.duties.order_by("order")),

@@ -32,6 +32,7 @@ from hrperf.lib.roles import roles_of
 from hrperf.lib.tables import ImportRejected, RowError
 from hrperf.lib.uploads import UploadLimit, limit_uploads, max_upload_mb
 from kpis.views import kpi_row
+from reviews.policies import warning_threshold
 
 ROSTER_PAGE_SIZE = 50
 
@@ -77,7 +78,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @require_safe
 @allowed("sees_catalogue")
 def department(request: HttpRequest, code: str) -> HttpResponse:
-    detail = selectors.department_detail(code=code)
+    detail = selectors.department_detail(code=code, warning_threshold=warning_threshold())
     if detail is None:
         raise Http404
     return render(

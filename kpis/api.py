@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from departments import selectors
 from hrperf.api.fields import BilingualField
 from hrperf.api.schema import error_responses
-from hrperf.api.views import JsonApi, caller_roles, parse_query, require
+from hrperf.api.views import JsonApi, caller_roles, parse_query, query_names, require
 from hrperf.lib.errors import FieldError, ValidationFailed
 from kpis.models import Kpi
 
@@ -62,6 +62,8 @@ class KpiSerializer(CatalogueKpiSerializer):
 
 
 class KpiListApi(JsonApi):
+    query = {"get": query_names(KpiFilterSerializer)}
+
     @extend_schema(
         operation_id="kpis_list",
         tags=["catalogue"],

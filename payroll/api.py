@@ -32,10 +32,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from hrperf.api.pagination import KeysetPagination
 from hrperf.api.schema import ErrorSerializer, error_responses
+from hrperf.api.views import Api, query_names
 from hrperf.lib.errors import ErrorList
 from hrperf.lib.periods import PERIOD_PATTERN, is_period
 from hrperf.lib.spreadsheets import csv_text
@@ -48,7 +48,7 @@ from payroll.selectors import (
     payroll_rows_as_text,
     payroll_state,
 )
-from reviews.models import Review
+from reviews.models import Review, ReviewCycle
 
 # The payroll contract fixes the offset: every time is given in China Standard Time (+08:00).
 PAYROLL_TIME_ZONE = ZoneInfo(selectors.PAYROLL_TIME_ZONE)
@@ -144,6 +144,7 @@ def _etag(kind: str, query: Mapping[str, object], state: PayrollState) -> str:
             state.newest_id,
             str(state.newest_approved_at),
             str(state.roster_updated_at),
+            state.quarter_status,
         ],
         sort_keys=True,
     )
@@ -158,9 +159,15 @@ def _not_modified(request: Request, etag: str) -> bool:
     return tags == ["*"] or any(tag.removeprefix("W/") == etag for tag in tags)
 
 
-def _validated(response: HttpResponseBase, etag: str) -> HttpResponseBase:
+# Tells a quarter never opened from an opened one with nothing approved: both are an empty list.
+QUARTER_STATUS_HEADER = "Quarter-Status"
+NOT_OPENED = "not_opened"
+
+
+def _validated(response: HttpResponseBase, etag: str, state: PayrollState) -> HttpResponseBase:
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
+    response[QUARTER_STATUS_HEADER] = state.quarter_status or NOT_OPENED
     return response
 
 
@@ -277,6 +284,18 @@ _VALIDATOR_HEADERS = [
         description="private, no-cache: keep it, but revalidate it (If-None-Match) before use.",
     ),
     OpenApiParameter(
+        QUARTER_STATUS_HEADER,
+        {"type": "string", "enum": [NOT_OPENED, *ReviewCycle.Status.values]},
+        location=OpenApiParameter.HEADER,
+        response=[200, 304],
+        description=(
+            "`not_opened` when no quarter of this period was ever opened, else the quarter's "
+            "status (`open`, `closed`). The rows are the same either way (none, for a quarter "
+            "never opened): this header tells a quarter not yet opened from one with nothing "
+            "approved yet."
+        ),
+    ),
+    OpenApiParameter(
         "Retry-After",
         OpenApiTypes.INT,
         location=OpenApiParameter.HEADER,
@@ -301,7 +320,8 @@ _FEED = (
     "committed when a page is read appears once it is committed, with the `approved_at` it "
     "was given: a client that wants to be safe against long bulk approvals may ask "
     "`updated_since` a few minutes before its newest `approved_at` and skip the (`employee_no`, "
-    "`version`) it already holds. A valid period with nothing approved gives no rows."
+    "`version`) it already holds. A valid period with nothing approved gives no rows, whether its "
+    "quarter was opened or not: the `Quarter-Status` header tells which."
 )
 
 
@@ -315,11 +335,13 @@ def _json_errors(*codes: int) -> dict[Any, OpenApiResponse]:
 # -- the views ---------------------------------------------------------------------------------
 
 
-class _PayrollView(APIView):
+class _PayrollView(Api):
     permission_classes = [IsAuthenticated, PayrollReader]
 
 
 class PayrollScores(_PayrollView):
+    query = {"get": query_names("period", "updated_since", pagination)}
+
     @extend_schema(
         operation_id="payroll_scores",
         summary="The approved figures of a quarter, page by page",
@@ -347,22 +369,22 @@ class PayrollScores(_PayrollView):
         errors.raise_if_any()
         query = _query(period, updated_since)
         after = _after(pagination.position(params, query=query))
+        state = payroll_state(period=period, updated_since=updated_since)
         etag = _etag(
-            "json",
-            {**query, "cursor": params.get("cursor") or None, "page_size": size},
-            payroll_state(updated_since=updated_since),
+            "json", {**query, "cursor": params.get("cursor") or None, "page_size": size}, state
         )
         if _not_modified(request, etag):
-            return _validated(HttpResponseNotModified(), etag)
+            return _validated(HttpResponseNotModified(), etag, state)
         rows = payroll_rows(period=period, updated_since=updated_since, after=after, limit=size + 1)
         page = pagination.page(request, rows, size=size, query=query, key=lambda row: row.position)
         body = {"next": page.next, "results": PayrollRowSerializer(page.results, many=True).data}
-        return _validated(Response(body), etag)
+        return _validated(Response(body), etag, state)
 
 
 class PayrollScoresCsv(_PayrollView):
     renderer_classes = [JSONRenderer]  # for the errors; the file itself is streamed
     content_negotiation_class = _JsonErrorsWhateverTheAccept
+    query = {"get": query_names("period", "updated_since")}
 
     @extend_schema(
         operation_id="payroll_scores_csv",
@@ -404,17 +426,16 @@ class PayrollScoresCsv(_PayrollView):
         errors = ErrorList()
         period, updated_since = _filters(params, errors)
         errors.raise_if_any()
-        etag = _etag(
-            "csv", _query(period, updated_since), payroll_state(updated_since=updated_since)
-        )
+        state = payroll_state(period=period, updated_since=updated_since)
+        etag = _etag("csv", _query(period, updated_since), state)
         if _not_modified(request, etag):
-            return _validated(HttpResponseNotModified(), etag)
+            return _validated(HttpResponseNotModified(), etag, state)
         rows = payroll_rows_as_text(
             period=period, updated_since=updated_since, chunk_size=CSV_FETCH_ROWS
         )
         response = StreamingHttpResponse(csv_chunks(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="payroll-{period}.csv"'
-        return _validated(response, etag)
+        return _validated(response, etag, state)
 
 
 urlpatterns = [

@@ -107,6 +107,7 @@ class PayrollState:
     newest_id: int | None
     newest_approved_at: object  # as the database returns it: a datetime, or text on SQLite
     roster_updated_at: object
+    quarter_status: str | None  # the quarter's status; None: it was never opened
 
 
 def _latest(*, period: str, updated_since: dt.datetime | None) -> QuerySet[ApprovedResult]:
@@ -209,7 +210,7 @@ def payroll_rows_as_text(
     yield from rows.iterator(chunk_size=chunk_size)
 
 
-def payroll_state(*, updated_since: dt.datetime | None) -> PayrollState:
+def payroll_state(*, period: str, updated_since: dt.datetime | None) -> PayrollState:
     """One statement of cheap aggregates (index-only or tiny scans), deliberately not limited to
     one quarter: counting a quarter's results needs a join over all of them (60 ms for 100 000),
     while a change elsewhere only costs a client one full response instead of a 304."""
@@ -227,19 +228,28 @@ def payroll_state(*, updated_since: dt.datetime | None) -> PayrollState:
         )
         for model in (Employee, Department)
     ]
-    # Every name is the models' own, quoted; the one value is a parameter.
-    statement = "SELECT {}, {}, {}, {}, {}".format(
+    cycles = quote(ReviewCycle._meta.db_table)
+    status = "(SELECT {} FROM {} WHERE {} = %s)".format(  # noqa: S608
+        quote(ReviewCycle._meta.get_field("status").column),
+        cycles,
+        quote(ReviewCycle._meta.get_field("period").column),
+    )
+    params.append(period)
+    # Every name is the models' own, quoted; the values are parameters.
+    statement = "SELECT {}, {}, {}, {}, {}, {}".format(
         f"(SELECT COUNT(*) FROM {results}{since})",  # noqa: S608
         f"(SELECT MAX(id) FROM {results})",  # noqa: S608
         f"(SELECT MAX({approved_at}) FROM {results})",  # noqa: S608
         *roster,
+        status,
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
-        count, newest_id, newest_approved_at, employees, departments = cursor.fetchone()
+        count, newest_id, newest_approved_at, employees, departments, quarter = cursor.fetchone()
     return PayrollState(
         results=int(count),
         newest_id=newest_id,
         newest_approved_at=newest_approved_at,
         roster_updated_at=(employees, departments),
+        quarter_status=quarter,
     )

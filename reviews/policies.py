@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import DecimalValidator
-from django.db.models import DecimalField
+from django.db.models import Case, DecimalField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from hrperf.lib.errors import ErrorList
@@ -39,6 +39,23 @@ POLICY_FIELDS = (
 def current_policy(cycle: ReviewCycle) -> ScoringPolicy:
     """The version of the quarter's policy in force (the newest)."""
     return ScoringPolicy.objects.filter(cycle=cycle).order_by("-version").first()  # type: ignore[return-value]
+
+
+def warning_threshold(cycle: ReviewCycle | None = None) -> Decimal:
+    """The warning threshold the catalogue's policy texts name: the quarter's policy in force,
+    or, with no quarter in view, that of the newest open quarter (else the newest quarter, else
+    scoring.md's default). One query."""
+    policies = ScoringPolicy.objects.all()
+    if cycle is not None:
+        policies = policies.filter(cycle=cycle)
+    open_first = Case(When(cycle__status=ReviewCycle.Status.OPEN, then=Value(0)), default=Value(1))
+    threshold = (
+        policies.annotate(open_first=open_first)
+        .order_by("open_first", "-cycle__period", "-version")
+        .values_list("warning_threshold", flat=True)
+        .first()
+    )
+    return policy_defaults()["warning_threshold"] if threshold is None else threshold
 
 
 def policy_of(review: Review) -> ScoringPolicy:

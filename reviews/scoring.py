@@ -621,8 +621,14 @@ class Step:
 
     ``rule`` is a machine-readable code of the rule applied (the page translates it);
     ``expression`` is the arithmetic in language-neutral notation, with the figures it uses
-    shown rounded to 2 places, e.g. ``(30×92 + 30×110 + 20×80 + 20×94.74)/100``; ``exact``
-    and ``rounded`` are the step's result (the rounded one is what is reported).
+    shown rounded to 2 places, e.g. ``(30×92 + 30×110 + 20×80 + 20×94.74)/100``;
+    ``exact_expression`` is the same arithmetic with the exact values it really uses
+    (``exact_text``: in full, or cut after 6 decimals with "…", never rounded), e.g.
+    ``(30×92 + 30×110 + 20×80 + 20×94.736842…)/100``, so that recomputing it by hand gives
+    ``exact``; ``exact`` and ``rounded`` are the step's result (the rounded one is what is
+    reported). Only the reported figures are rounded (line scores, K, C, T); each step
+    computes from the exact values before it, and the grade and the warning go by the rounded
+    total, so their two expressions are the same.
 
     Rules: line ``higher`` (a = A/T), ``lower`` (a = T/A), ``lower_zero_actual`` (A = 0:
     a = cap); kpi/competency ``weighted_mean``; assessor ``mean_times_20``; total
@@ -638,6 +644,20 @@ class Step:
     exact: Decimal
     rounded: Decimal
     params: Mapping[str, str] = _field(default_factory=dict)
+    exact_expression: str = ""
+
+
+EXACT_PLACES = 6
+
+
+def exact_text(value: Decimal) -> str:
+    """An exact value for reading: in full when it has at most 6 decimals, else its first 6
+    followed by "…" (cut, not rounded: the value goes on)."""
+    text = _plain(value)
+    whole, _, decimals = text.partition(".")
+    if len(decimals) <= EXACT_PLACES:
+        return text
+    return f"{whole}.{decimals[:EXACT_PLACES]}…"
 
 
 def _plain(value: Decimal | int) -> str:
@@ -666,17 +686,33 @@ def _line_step(line: LineResult, cap: Decimal, floor: Decimal) -> Step:
     params = {"achievement": _shown(line.achievement), "cap": _plain(cap), "floor": _plain(floor)}
     params["capped"] = "true" if line.capped else "false"
     params["below_floor"] = "true" if line.below_floor else "false"
-    return Step(StepKind.LINE, line.code, rule, expression, line.score, line.score_rounded, params)
+    exact_expression = expression
+    if line.below_floor:
+        exact_expression = f"{exact_text(line.achievement)} < {_plain(floor)} → 0"
+    return Step(
+        StepKind.LINE,
+        line.code,
+        rule,
+        expression,
+        line.score,
+        line.score_rounded,
+        params,
+        exact_expression,
+    )
 
 
 def _kpi_steps(result: Result) -> list[Step]:
     """A step for each line, then K."""
     cap, floor = result.policy.achievement_cap, result.policy.achievement_floor
     steps = [_line_step(line, cap, floor) for line in result.lines]
+    total_weight = sum(line.weight for line in result.lines)
     terms = " + ".join(f"{line.weight}×{_shown(line.score)}" for line in result.lines)
-    expression = f"({terms})/{sum(line.weight for line in result.lines)}"
+    exact_terms = " + ".join(f"{line.weight}×{exact_text(line.score)}" for line in result.lines)
+    expression, exact_expression = f"({terms})/{total_weight}", f"({exact_terms})/{total_weight}"
     exact, rounded = result.kpi_exact, result.kpi_score
-    steps.append(Step(StepKind.KPI, "", "weighted_mean", expression, exact, rounded))
+    steps.append(
+        Step(StepKind.KPI, "", "weighted_mean", expression, exact, rounded, {}, exact_expression)
+    )
     return steps
 
 
@@ -686,17 +722,37 @@ def _assessor_step(assessor: AssessorResult) -> Step:
     params = {"weight": _plain(assessor.weight)}
     exact, rounded = assessor.score, assessor.score_rounded
     return Step(
-        StepKind.ASSESSOR, assessor.assessor, "mean_times_20", expression, exact, rounded, params
+        StepKind.ASSESSOR,
+        assessor.assessor,
+        "mean_times_20",
+        expression,
+        exact,
+        rounded,
+        params,
+        expression,
     )
 
 
 def _competency_steps(result: Result) -> list[Step]:
     """A step for each assessor, then C."""
     steps = [_assessor_step(assessor) for assessor in result.assessors]
+    total_weight = _plain(sum((a.weight for a in result.assessors), _ZERO))
     terms = " + ".join(f"{_plain(a.weight)}×{_shown(a.score)}" for a in result.assessors)
-    expression = f"({terms})/{_plain(sum((a.weight for a in result.assessors), _ZERO))}"
+    exact_terms = " + ".join(f"{_plain(a.weight)}×{exact_text(a.score)}" for a in result.assessors)
+    expression, exact_expression = f"({terms})/{total_weight}", f"({exact_terms})/{total_weight}"
     exact, rounded = result.competency_exact, result.competency_score
-    steps.append(Step(StepKind.COMPETENCY, "", "weighted_mean", expression, exact, rounded))
+    steps.append(
+        Step(
+            StepKind.COMPETENCY,
+            "",
+            "weighted_mean",
+            expression,
+            exact,
+            rounded,
+            {},
+            exact_expression,
+        )
+    )
     return steps
 
 
@@ -707,17 +763,22 @@ def _outcome_steps(result: Result) -> list[Step]:
     kpi_share, competency_share = _plain(policy.kpi_share), _plain(policy.competency_share)
     kpi, competency = _shown(result.kpi_exact), _shown(result.competency_exact)
     expression = f"({kpi_share}×{kpi} + {competency_share}×{competency})/100"
+    exact_kpi, exact_competency = exact_text(result.kpi_exact), exact_text(result.competency_exact)
+    exact_expression = f"({kpi_share}×{exact_kpi} + {competency_share}×{exact_competency})/100"
     params = {"kpi_share": kpi_share, "competency_share": competency_share}
-    total = Step(StepKind.TOTAL, "", "shares", expression, exact, rounded, params)
+    total = Step(StepKind.TOTAL, "", "shares", expression, exact, rounded, params, exact_expression)
     lowest = _plain(dict(policy.grade_bands)[result.grade])
     params = {"grade": result.grade, "lowest": lowest, "coefficient": f"{result.pay_coefficient:f}"}
-    grade = Step(StepKind.GRADE, "", "band", f"{shown} ≥ {lowest}", exact, rounded, params)
+    expression = f"{shown} ≥ {lowest}"
+    grade = Step(StepKind.GRADE, "", "band", expression, exact, rounded, params, expression)
     threshold = _plain(policy.warning_threshold)
     if result.verbal_warning:
         rule, expression = "below_threshold", f"{shown} < {threshold}"
     else:
         rule, expression = "not_below_threshold", f"{shown} ≥ {threshold}"
-    warning = Step(StepKind.WARNING, "", rule, expression, exact, rounded, {"threshold": threshold})
+    warning = Step(
+        StepKind.WARNING, "", rule, expression, exact, rounded, {"threshold": threshold}, expression
+    )
     return [total, grade, warning]
 
 

@@ -117,6 +117,8 @@ def _decode_key(raw: object, kind: type) -> Key:
 class KeysetPagination:
     """Page size and cursor handling for a list ordered by keys of the given types."""
 
+    names = (CURSOR_PARAM, PAGE_SIZE_PARAM)  # the query parameters it reads
+
     def __init__(
         self, *, keys: Sequence[type], default_size: int = 500, max_size: int = 1000
     ) -> None:

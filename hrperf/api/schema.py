@@ -6,8 +6,9 @@ In a view::
     @extend_schema(responses={200: ReviewSerializer, **error_responses(400, 404, 409)})
 
 The AutoSchema adds, where a view does not document them itself, the errors that come from the
-API's own machinery: 401, 403, 406 and 429 on every operation, and 400, 413 and 415 on those
-that take a request body.
+API's own machinery: 401, 403, 406 and 429 on every operation, 400 on every endpoint built on
+`hrperf.api.views.Api` (an unknown query parameter), and 400, 413 and 415 on those that take a
+request body.
 """
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
+from hrperf.api.views import Api
+
 ERROR_DESCRIPTIONS: dict[int, str] = {
-    400: "Invalid input: `fields` lists each problem with its field (and row, for files).",
+    400: "Invalid input: `fields` lists each problem with its field (and row, for files); a "
+    "query parameter the endpoint does not read is refused too (`unknown_parameter`).",
     401: "Not authenticated: no token, or an unknown, revoked, expired or malformed one.",
     403: "Not allowed: the token's scope (`insufficient_scope`) or the caller's role "
     "(`not_allowed`) does not permit this.",
-    404: "Not found.",
+    404: "Not found (`not_found`; a quarter never opened: `quarter_not_found`, naming it).",
     405: "Method not allowed.",
     406: "Not acceptable: the Accept header asks for a format this endpoint does not give.",
     409: "Conflict: the object changed meanwhile (`stale`), is frozen (`frozen`), or is in a "
@@ -51,8 +55,8 @@ class ErrorFieldSerializer(serializers.Serializer[Any]):
 class ErrorBodySerializer(serializers.Serializer[Any]):
     code = serializers.CharField(
         help_text="Stable: invalid, not_authenticated, insufficient_scope, not_allowed, "
-        "not_found, method_not_allowed, not_acceptable, conflict, stale, frozen, "
-        "bad_transition, too_large, unsupported_media_type, throttled."
+        "not_found, quarter_not_found, method_not_allowed, not_acceptable, conflict, stale, "
+        "frozen, bad_transition, too_large, unsupported_media_type, throttled."
     )
     message = serializers.CharField(help_text="In the language of Accept-Language.")
     fields = ErrorFieldSerializer(many=True)  # type: ignore[assignment]
@@ -85,6 +89,13 @@ WWW_AUTHENTICATE_HEADER = {
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def get_description(self) -> str:  # type: ignore[override]
+        """The operation's own description (`extend_schema(description=…)`) only: never the
+        docstring of the view's class or of a base class, which says how the code is built,
+        not what the operation does (tests/hrperf/api/test_schema_docs.py asks every operation
+        for one)."""
+        return ""
+
     def _get_response_bodies(
         self, direction: Literal["request", "response"] = "response"
     ) -> dict[str, Any]:
@@ -92,6 +103,8 @@ class AutoSchema(SpectacularAutoSchema):
         if direction != "response":
             return responses
         codes = ALWAYS + (WITH_BODY if self.method in BODY_METHODS else ())
+        if isinstance(self.view, Api):
+            codes += (400,)
         for code, response in error_responses(*codes).items():
             if str(code) not in responses:
                 responses[str(code)] = self._get_response_for_code(response, str(code))

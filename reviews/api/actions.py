@@ -272,6 +272,10 @@ class ReviewReturnApi(JsonApi):
         operation_id="reviews_return",
         tags=["reviews"],
         summary="Return a scored review to HR with a comment (director)",
+        description=(
+            "The comment says what HR should change; it goes into the review's history. HR "
+            "edits the review and submits it again."
+        ),
         request=ReturnSerializer,
         responses={200: ReviewDetailSerializer, **WRITE_ERRORS},
     )

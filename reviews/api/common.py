@@ -3,13 +3,15 @@ review looked up as the caller may see them, and reading a keyset position."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import NotFound
 
+from hrperf.api.exceptions import ApiError
 from hrperf.api.pagination import Position
 from hrperf.api.schema import error_responses
-from hrperf.api.views import found
+from hrperf.lib.periods import is_period
 from hrperf.lib.roles import Roles
 from reviews import selectors
 from reviews.models import (
@@ -37,10 +39,18 @@ PERIOD_PARAMETER = OpenApiParameter(
 
 
 def cycle_or_404(roles: Roles, period: str) -> ReviewCycle:
-    """The quarter, for anyone with a role in the division; 404 otherwise."""
-    if not roles.sees_catalogue:
+    """The quarter, for anyone with a role in the division; 404 otherwise: `quarter_not_found`,
+    naming the period, for a well-formed quarter never opened (an opened quarter with nothing
+    in it is an empty list, never a 404)."""
+    if not roles.sees_catalogue or not is_period(period):
         raise NotFound
-    cycle: ReviewCycle = found(selectors.cycle_get(period=period))
+    cycle = selectors.cycle_get(period=period)
+    if cycle is None:
+        raise ApiError(
+            status_code=404,
+            code="quarter_not_found",
+            message=gettext("No quarter %(period)s has been opened.") % {"period": period},
+        )
     return cycle
 
 

@@ -152,6 +152,11 @@ class CycleListApi(JsonApi):
         operation_id="cycles_list",
         tags=["cycles"],
         summary="The quarters, newest first",
+        description=(
+            "Every quarter opened, each with its period, dates, status, current scoring policy "
+            "and the reviews the caller may see counted by state. For anyone with a role in "
+            "the division; a login without one gets 403."
+        ),
         responses={200: CycleSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
@@ -189,6 +194,10 @@ class CycleDetailApi(JsonApi):
         operation_id="cycles_retrieve",
         tags=["cycles"],
         summary="A quarter, its current scoring policy and its reviews counted by state",
+        description=(
+            "The counts are of the reviews the caller may see. A period never opened is 404 "
+            "`quarter_not_found`, naming it."
+        ),
         parameters=[PERIOD_PARAMETER],
         responses={200: CycleSerializer, **error_responses(404)},
     )
@@ -253,6 +262,11 @@ class CycleRescoreApi(JsonApi):
         operation_id="cycles_rescore",
         tags=["cycles"],
         summary="Rescore the quarter's submitted and scored reviews in the background (HR)",
+        description=(
+            "After a change of the quarter's policy: the worker scores every submitted or "
+            "scored review again (approved reviews keep their result). Answers 202 with the "
+            "job; follow its `url` for the progress."
+        ),
         parameters=[PERIOD_PARAMETER],
         request=None,
         responses={202: JobSerializer, **error_responses(403, 404)},

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from departments.api import department_id
 from hrperf.api.pagination import KeysetPagination
 from hrperf.api.schema import error_responses
-from hrperf.api.views import JsonApi, caller_roles, found, parse_query, require
+from hrperf.api.views import JsonApi, caller_roles, found, parse_query, query_names, require
 from reviews import selectors
 from reviews.api.common import PERIOD_PARAMETER, cycle_or_404, position_id
 from reviews.api.serializers import (
@@ -32,6 +32,15 @@ class ReviewFilterSerializer(serializers.Serializer):
         max_length=32,
         help_text="A department code, such as SALES.",
     )
+    employee = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text=(
+            "An employee number, such as E00042: only that employee's review (none when the "
+            "number is unknown or the review is not one the caller may see)."
+        ),
+    )
     state = serializers.ChoiceField(choices=Review.State.choices, required=False, allow_blank=True)
     grade = serializers.ChoiceField(choices=Review.Grade.choices, required=False, allow_blank=True)
     warning = serializers.BooleanField(
@@ -49,11 +58,18 @@ def review_or_404(request: Request, review_id: int) -> Review:
 
 
 def review_response(request: Request, review: Review) -> Response:
-    fresh = review_or_404(request, review.pk)
-    return Response(ReviewDetailSerializer(selectors.review_detail(review=fresh)).data)
+    """The review as it is now, as the caller may see it."""
+    return _detail_response(request, review_or_404(request, review.pk))
+
+
+def _detail_response(request: Request, review: Review) -> Response:
+    detail = selectors.review_detail(review=review, viewer_roles=caller_roles(request))
+    return Response(ReviewDetailSerializer(detail).data)
 
 
 class CycleReviewListApi(JsonApi):
+    query = {"get": query_names(ReviewFilterSerializer, REVIEW_PAGES)}
+
     @extend_schema(
         operation_id="cycles_reviews_list",
         tags=["reviews"],
@@ -75,7 +91,7 @@ class CycleReviewListApi(JsonApi):
             "period": cycle.period,
             **{
                 name: None if filters.get(name) == "" else filters.get(name)
-                for name in ("department", "state", "grade", "warning")
+                for name in ("department", "employee", "state", "grade", "warning")
             },
         }
         after = REVIEW_PAGES.position(request.query_params, query=query)
@@ -83,6 +99,7 @@ class CycleReviewListApi(JsonApi):
             viewer_roles=roles,
             cycle=cycle,
             department_id=department_id(filters.get("department")),
+            employee_no=filters.get("employee") or None,
             state=filters.get("state"),
             grade=filters.get("grade"),
             warning=filters.get("warning"),
@@ -108,8 +125,13 @@ class ReviewDetailApi(JsonApi):
         operation_id="reviews_retrieve",
         tags=["reviews"],
         summary="A review: its lines, ratings, score, calculation, what it lacks and its history",
+        description=(
+            "`totals` is the result on record (as last scored); `calculation` is what the "
+            "figures give as they stand now, step by step, with the exact value behind each "
+            "rounded one. Each caller sees only the parts of a review their role shows them "
+            "(an employee, say, sees neither the history nor the reasons written in it)."
+        ),
         responses={200: ReviewDetailSerializer, **REVIEW_ERRORS},
     )
     def get(self, request: Request, review_id: int) -> Response:
-        review = review_or_404(request, review_id)
-        return Response(ReviewDetailSerializer(selectors.review_detail(review=review)).data)
+        return _detail_response(request, review_or_404(request, review_id))

@@ -127,8 +127,14 @@ class AssessorSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
+    code = serializers.CharField(help_text="Such as `actual_missing` or `rating_missing`.")
+    field = serializers.CharField(
+        help_text=(
+            "What lacks it, named as the writes name it: `lines.<KPI code>.<target|actual>`, "
+            "`ratings.<assessor>.<competency>`, `lines`, `ratings` or `review`."
+        )
+    )
+    message = serializers.CharField(help_text="In words, naming the KPI and competency.")
 
 
 class TotalsSerializer(serializers.ModelSerializer):
@@ -158,9 +164,21 @@ class StepSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[(kind.value, kind.value) for kind in scoring.StepKind])
     key = serializers.CharField(allow_blank=True)
     rule = serializers.CharField()
-    expression = serializers.CharField()
-    exact = serializers.CharField()
-    rounded = serializers.DecimalField(max_digits=30, decimal_places=2)
+    expression = serializers.CharField(
+        help_text="The arithmetic with the figures it uses rounded to 2 places, as reported."
+    )
+    exact_expression = serializers.CharField(
+        help_text=(
+            "The same arithmetic with the exact values it really uses (each in full, or cut "
+            "after 6 decimals with “…”, never rounded): recomputing it gives `exact`. Only the "
+            "reported figures (line scores, K, C, T) are rounded, each from its exact value; "
+            "the grade and the warning go by the rounded total."
+        )
+    )
+    exact = serializers.CharField(help_text="The step's exact result, in full.")
+    rounded = serializers.DecimalField(
+        max_digits=30, decimal_places=2, help_text="The result as reported: 2 places, half up."
+    )
     params = serializers.DictField(child=serializers.CharField())
 
 

@@ -13,7 +13,15 @@ from hrperf.api.fields import (
 )
 from hrperf.api.pagination import KeysetPagination
 from hrperf.api.schema import error_responses
-from hrperf.api.views import JsonApi, caller_roles, found, parse_body, parse_query, require
+from hrperf.api.views import (
+    JsonApi,
+    caller_roles,
+    found,
+    parse_body,
+    parse_query,
+    query_names,
+    require,
+)
 from reviews import selectors, services
 from reviews.api.common import MAX_TEXT, WRITE_ERRORS, position_id
 from reviews.models import (
@@ -74,6 +82,8 @@ class AcknowledgeSerializer(serializers.Serializer):
 
 
 class WarningListApi(JsonApi):
+    query = {"get": query_names(WarningFilterSerializer, WARNING_PAGES)}
+
     @extend_schema(
         operation_id="warnings_list",
         tags=["warnings"],
@@ -114,6 +124,10 @@ class WarningAcknowledgeApi(JsonApi):
         operation_id="warnings_acknowledge",
         tags=["warnings"],
         summary="Record that the verbal warning was given (HR)",
+        description=(
+            "With a note of the conversation held (绩效面谈). A warning is acknowledged once: "
+            "a second time is 409."
+        ),
         request=AcknowledgeSerializer,
         responses={200: WarningSerializer, **WRITE_ERRORS},
     )

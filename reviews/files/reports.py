@@ -17,6 +17,7 @@ from hrperf.lib.spreadsheets import xlsx_text
 from reviews.models import ApprovedResult
 from reviews.selectors.aggregates import GRADES
 from reviews.selectors.reports import Report
+from reviews.selectors.visibility import Part
 
 TWO_PLACES = "0.00"
 
@@ -67,17 +68,21 @@ def _yes_no(value: bool) -> str:
     return gettext("Yes") if value else gettext("No")
 
 
-def report_workbook(*, data: Report, results: Iterable[ApprovedResult]) -> bytes:
-    """The reports as an .xlsx workbook, headers in the active language."""
+def report_workbook(
+    *, data: Report, results: Iterable[ApprovedResult], parts: frozenset[Part]
+) -> bytes:
+    """The reports as an .xlsx workbook, headers in the active language, with only the parts
+    of the reviews the viewer sees (`parts`, from `selectors.visibility`)."""
     from openpyxl import Workbook
 
     workbook = Workbook()
     workbook.remove(workbook.active)
+    warning = Part.WARNING in parts
     _averages_sheet(workbook, data)
     _grades_sheet(workbook, data)
-    _training_sheet(workbook, data)
+    _training_sheet(workbook, data, warning)
     _promotion_sheet(workbook, data)
-    _results_sheet(workbook, data, results)
+    _results_sheet(workbook, data, results, warning)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -109,30 +114,23 @@ def _grades_sheet(workbook: Any, data: Report) -> None:
         sheet.append([grades.period, *grades.counts, grades.total])
 
 
-def _training_sheet(workbook: Any, data: Report) -> None:
+def _training_sheet(workbook: Any, data: Report, warning: bool) -> None:
+    header = [
+        *_person_header(),
+        gettext("Total score"),
+        gettext("Grade"),
+        gettext("Pay coefficient"),
+    ]
     sheet = _Sheet(
         workbook,
         gettext("Training list"),
-        [
-            *_person_header(),
-            gettext("Total score"),
-            gettext("Grade"),
-            gettext("Pay coefficient"),
-            gettext("Verbal warning"),
-        ],
+        [*header, *([gettext("Verbal warning")] if warning else [])],
         [14, 12, 28, 12, 8, 14, 12],
     )
     for row in data.training:
         result = row.result
-        sheet.append(
-            [
-                *_person(result),
-                result.total_score,
-                result.grade,
-                result.pay_coefficient,
-                _yes_no(result.verbal_warning),
-            ],
-        )
+        cells = [*_person(result), result.total_score, result.grade, result.pay_coefficient]
+        sheet.append([*cells, *([_yes_no(result.verbal_warning)] if warning else [])])
 
 
 def _promotion_sheet(workbook: Any, data: Report) -> None:
@@ -150,7 +148,9 @@ def _promotion_sheet(workbook: Any, data: Report) -> None:
         sheet.append([*_person(row.result), row.previous_total, row.result.total_score])
 
 
-def _results_sheet(workbook: Any, data: Report, results: Iterable[ApprovedResult]) -> None:
+def _results_sheet(
+    workbook: Any, data: Report, results: Iterable[ApprovedResult], warning: bool
+) -> None:
     sheet = _Sheet(
         workbook,
         gettext("Approved results %(period)s") % {"period": data.period},
@@ -161,22 +161,20 @@ def _results_sheet(workbook: Any, data: Report, results: Iterable[ApprovedResult
             gettext("Total score"),
             gettext("Grade"),
             gettext("Pay coefficient"),
-            gettext("Verbal warning"),
+            *([gettext("Verbal warning")] if warning else []),
             gettext("Version"),
             gettext("Approved at"),
         ],
-        [14, 12, 28, 12, 14, 12, 8, 14, 12, 8, 20],
+        [14, 12, 28, 12, 14, 12, 8, 14, *([12] if warning else []), 8, 20],
     )
     for result in results:
+        figures = [result.kpi_score, result.competency_score, result.total_score, result.grade]
         cells = sheet.append(
             [
                 *_person(result),
-                result.kpi_score,
-                result.competency_score,
-                result.total_score,
-                result.grade,
+                *figures,
                 result.pay_coefficient,
-                _yes_no(result.verbal_warning),
+                *([_yes_no(result.verbal_warning)] if warning else []),
                 result.version,
                 timezone.localtime(result.approved_at).replace(tzinfo=None),
             ],

@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy
 
 from hrperf.lib.numbers import chart_number
 from hrperf.lib.pages import XLSX_CONTENT_TYPE, allowed
+from hrperf.lib.roles import roles_of
 from reviews import selectors
 from reviews.files.reports import report_workbook
 from reviews.models import ReviewCycle
 from reviews.pages.common import chosen_cycle
-from reviews.selectors import reports
+from reviews.selectors import reports, visibility
 
 
 def _reports_charts(data: reports.Report, chosen: reports.GradeRow | None) -> dict[str, Any]:
@@ -70,7 +71,9 @@ def reports_export(request: HttpRequest) -> HttpResponse:
     if data is None:
         raise Http404
     content = report_workbook(
-        data=data, results=reports.approved_results(period=data.period, department_id=None)
+        data=data,
+        results=reports.approved_results(period=data.period, department_id=None),
+        parts=visibility.parts_of(viewer_roles=roles_of(request.user)),
     )
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="hrperf-reports-{data.period}.xlsx"'

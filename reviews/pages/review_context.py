@@ -24,6 +24,7 @@ from reviews.pages.wording import (
     names_of,
     step_rows,
 )
+from reviews.selectors.visibility import Part
 from reviews.workflow import Action
 
 # The page's actions (the `action` a form posts) and the workflow's.
@@ -76,14 +77,14 @@ def _differs(typed: str, current: Decimal | int | None) -> bool:
 def review_context(
     roles: Roles, review: Review, forms: dict[str, FormState], action: str = ""
 ) -> dict[str, Any]:
-    detail = selectors.review_detail(review=review)
+    detail = selectors.review_detail(review=review, viewer_roles=roles)
     names = names_of(detail)
     actions = workflow.offered(roles, review.state)
     offered = {name for name, action in PAGE_ACTIONS.items() if action in actions}
     can_edit_figures = "figures" in offered
     lines = _line_rows(detail, names, forms.get("figures", FormState()))
     assessors = _assessor_rows(detail, names, forms, roles, offered)
-    missing = missing_rows(review, names)
+    missing = missing_rows(detail)
     shown = _shown_forms(offered, assessors, missing)
     _summarise_actions(forms)
     gap = selectors.assessor_gap(assessors=detail.assessors)
@@ -95,7 +96,10 @@ def review_context(
         "steps": step_rows(detail.steps, names),
         "missing": missing,
         "history": history_rows(detail.history, names),
-        "sees_history": roles.sees_quarters,
+        "sees_history": Part.HISTORY in detail.parts,
+        "sees_warning": Part.WARNING in detail.parts,
+        "record": _record(review),
+        "preview": _preview(review, detail),
         "total": two(review.total_score) or "—",
         "kpi_score": two(review.kpi_score) or "—",
         "competency_score": two(review.competency_score) or "—",
@@ -244,9 +248,53 @@ def _page_form(
     return acting
 
 
+def _record(review: Review) -> dict[str, Any]:
+    """The result on record: as the worker last scored it, and when (and approved when)."""
+    return {
+        "scored": review.total_score is not None,
+        "scored_at": review.scored_at,
+        "approved_at": review.approved_at if review.approved_at and review.scored_at else None,
+    }
+
+
+def _preview(review: Review, detail: selectors.ReviewDetail) -> dict[str, Any] | None:
+    """What the figures and ratings as they stand now would give, when that is not the result
+    on record: never scored yet, or changed since it was scored."""
+    result = detail.result
+    if result is None:
+        return None
+    unchanged = review.scored_revision == review.revision and (
+        result.kpi_score,
+        result.competency_score,
+        result.total_score,
+        result.grade,
+        result.pay_coefficient,
+        result.verbal_warning,
+    ) == (
+        review.kpi_score,
+        review.competency_score,
+        review.total_score,
+        review.grade,
+        review.pay_coefficient,
+        review.verbal_warning,
+    )
+    if review.total_score is not None and unchanged:
+        return None
+    return {
+        "kpi_score": two(result.kpi_score),
+        "competency_score": two(result.competency_score),
+        "total": two(result.total_score),
+        "grade": result.grade,
+        "coefficient": two(result.pay_coefficient),
+        "verbal_warning": result.verbal_warning,
+    }
+
+
 def _why_here(review: Review, detail: selectors.ReviewDetail) -> dict[str, Any] | None:
     """Why it was returned or reopened, for whoever has to act on it next."""
     if review.state not in (Review.State.RETURNED, Review.State.REOPENED):
+        return None
+    if Part.HISTORY not in detail.parts:
         return None
     for event in reversed(detail.history):
         if event.action == "state" and event.to_value == review.state:

@@ -14,7 +14,6 @@ from django.utils.translation import gettext, gettext_lazy
 from hrperf.lib.bilingual import localized
 from hrperf.lib.numbers import plain_text, two
 from reviews import events, scoring
-from reviews.messages import reason_text
 from reviews.models import AssessorRole, AuditEvent, Review
 from reviews.selectors import ReviewDetail
 
@@ -92,19 +91,10 @@ def figure_label(name: str, kpi: str, names: Names) -> str:
 # -- what is missing ---------------------------------------------------------------------------
 
 
-def missing_rows(review: Review, names: Names) -> list[dict[str, str]]:
+def missing_rows(detail: ReviewDetail) -> list[dict[str, str]]:
     """What the review lacks before it can be scored, as sentences naming the KPIs,
     competencies and assessors in the viewer's language."""
-    rows = []
-    for reason in review.incomplete_reasons or []:
-        params = {key: str(value) for key, value in reason.items() if key != "code"}
-        if "kpi" in params:
-            params["kpi"] = names.kpi(params["kpi"])
-        if "competency" in params:
-            params["competency"] = names.competency(params["competency"])
-        code = str(reason.get("code", ""))
-        rows.append({"code": code, "text": reason_text(code, params)})
-    return rows
+    return [{"code": reason.code, "text": reason.message} for reason in detail.missing]
 
 
 # -- the calculation ---------------------------------------------------------------------------
@@ -133,10 +123,18 @@ def _step_row(step: scoring.Step, names: Names) -> dict[str, Any]:
         "key": step.key,
         "subject": subject,
         "rule": rule,
-        "expression": "" if sentence else f"{step.expression} = {two(step.rounded)}",
+        "expression": "" if sentence else _arithmetic(step),
         "sentence": sentence,
         "notes": _notes(step),
     }
+
+
+def _arithmetic(step: scoring.Step) -> str:
+    """The step's arithmetic on the exact values it uses, its exact result and, when that is
+    not already a figure of 2 places, the rounded figure reported: `… = 92.037894… → 92.04`."""
+    if step.exact == step.rounded:
+        return f"{step.exact_expression} = {two(step.rounded)}"
+    return f"{step.exact_expression} = {scoring.exact_text(step.exact)} → {two(step.rounded)}"
 
 
 def _notes(step: scoring.Step) -> list[str]:

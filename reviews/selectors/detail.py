@@ -1,19 +1,25 @@
 """One review as its page and the API's detail show it: its lines with their achievement and
 score, each assessor's ratings, what it lacks, the calculation step by step (from the scoring
-rules, as the inputs stand) and its history."""
+rules, as the inputs stand) and its history, each only as far as the viewer may see it
+(`visibility.PARTS`): what they may not see is left out here, for the page and the API alike."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from departments.models import Competency
-from reviews import inputs, scoring
+from hrperf.lib.bilingual import localized
+from hrperf.lib.roles import Roles
+from reviews import events, inputs, scoring
 from reviews.messages import reason_text
 from reviews.models import AuditEvent, CompetencyRating, Review, ReviewKpiLine
 from reviews.policies import policy_of, to_scoring
+from reviews.selectors.visibility import Part, parts_seen
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,8 @@ class AssessorDetail:
 @dataclass(frozen=True)
 class Reason:
     code: str
-    message: str
+    message: str  # in words, naming KPIs and competencies in the active language
+    field: str = "review"  # what lacks it: `lines.<KPI>.actual`, `ratings.<assessor>.<code>`
 
 
 @dataclass(frozen=True)
@@ -57,11 +64,18 @@ class ReviewDetail:
     result: scoring.Result | None  # the calculation as the inputs stand, when complete
     steps: list[scoring.Step]
     history: list[AuditEvent]
+    parts: frozenset[Part]  # what the viewer sees of it; the rest is left out
 
 
-def review_detail(*, review: Review) -> ReviewDetail:
+def review_detail(*, review: Review, viewer_roles: Roles) -> ReviewDetail:
     """A review (already checked to be visible) with its lines, ratings, what is missing, the
-    calculation step by step (from the scoring rules, as the inputs stand) and its history."""
+    calculation step by step (from the scoring rules, as the inputs stand) and its history,
+    without the parts the viewer may not see."""
+    parts = parts_seen(viewer_roles=viewer_roles, review=review)
+    return _only(_full_detail(review, parts), parts)
+
+
+def _full_detail(review: Review, parts: frozenset[Part]) -> ReviewDetail:
     lines = list(review.kpi_lines.order_by("order", "pk"))
     competencies = list(Competency.objects.order_by("order"))
     ratings = list(
@@ -75,13 +89,50 @@ def review_detail(*, review: Review) -> ReviewDetail:
         review=review,
         lines=_line_details(lines, result),
         assessors=_assessor_details(ratings, competencies, policy, result),
-        missing=review_missing(review=review),
+        missing=review_missing(review=review, lines=lines, competencies=competencies),
         result=result,
         steps=scoring.explain(result) if result else [],
         history=list(
             AuditEvent.objects.filter(review=review).select_related("actor").order_by("at", "pk")
-        ),
+        )
+        if Part.HISTORY in parts
+        else [],
+        parts=parts,
     )
+
+
+def _only(detail: ReviewDetail, parts: frozenset[Part]) -> ReviewDetail:
+    """The detail without what `parts` leaves out."""
+    figures = Part.FIGURES in parts
+    return replace(
+        detail,
+        lines=detail.lines if figures else [],
+        result=detail.result if figures and Part.RESULT in parts else None,
+        steps=detail.steps if figures and Part.RESULT in parts else [],
+        assessors=[_assessor_only(assessor, parts) for assessor in detail.assessors],
+        missing=detail.missing if Part.MISSING in parts else [],
+        history=[_event_only(event, parts) for event in detail.history]
+        if Part.HISTORY in parts
+        else [],
+    )
+
+
+def _assessor_only(assessor: AssessorDetail, parts: frozenset[Part]) -> AssessorDetail:
+    if Part.RATINGS not in parts:
+        return replace(assessor, ratings=[], score=None)
+    if Part.COMMENTS in parts:
+        return assessor
+    return replace(assessor, ratings=[replace(rating, comment="") for rating in assessor.ratings])
+
+
+def _event_only(event: AuditEvent, parts: frozenset[Part]) -> AuditEvent:
+    """The event, without what a person wrote in it unless the viewer sees the reasons (an
+    unsaved copy: the trail itself never changes)."""
+    if Part.REASONS in parts or not events.reason_of(event):
+        return event
+    without = copy.copy(event)
+    without.reason = ""
+    return without
 
 
 def _calculation(
@@ -159,13 +210,53 @@ def _rating_detail(competency: Competency, rating: CompetencyRating | None) -> R
     )
 
 
-def review_missing(*, review: Review) -> list[Reason]:
-    """What the review lacks before it can be scored, each as a code and a sentence."""
-    reasons = []
-    for reason in review.incomplete_reasons or []:
+def review_missing(
+    *,
+    review: Review,
+    lines: list[ReviewKpiLine] | None = None,
+    competencies: list[Competency] | None = None,
+) -> list[Reason]:
+    """What the review lacks before it can be scored, each as a code, the field that lacks it
+    and a sentence naming its KPI and competency in the active language (`lines` and
+    `competencies` when already loaded)."""
+    reasons = review.incomplete_reasons or []
+    if not reasons:
+        return []
+    if lines is None:
+        lines = list(review.kpi_lines.all())
+    if competencies is None:
+        competencies = list(Competency.objects.all())
+    kpis = {line.code: localized(line, "name") for line in lines}
+    texts = {competency.code: localized(competency, "text") for competency in competencies}
+    missing = []
+    for reason in reasons:
+        code = str(reason.get("code", ""))
         params = {key: value for key, value in reason.items() if key != "code"}
-        reasons.append(Reason(code=reason["code"], message=reason_text(reason["code"], params)))
-    return reasons
+        shown = dict(params)
+        if "kpi" in shown:
+            shown["kpi"] = kpis.get(str(shown["kpi"]), shown["kpi"])
+        if "competency" in shown:
+            shown["competency"] = texts.get(str(shown["competency"]), shown["competency"])
+        missing.append(
+            Reason(code=code, message=reason_text(code, shown), field=_missing_field(code, params))
+        )
+    return missing
+
+
+_MISSING_FIGURE = {"target_missing": "target", "actual_missing": "actual"}
+
+
+def _missing_field(code: str, params: dict[str, Any]) -> str:
+    """The field a missing input belongs to, named as the API's writes name it."""
+    if code in _MISSING_FIGURE and "kpi" in params:
+        return f"lines.{params['kpi']}.{_MISSING_FIGURE[code]}"
+    if code == "rating_missing" and {"assessor", "competency"} <= set(params):
+        return f"ratings.{params['assessor']}.{params['competency']}"
+    if code == "no_kpi_lines":
+        return "lines"
+    if code == "no_competencies":
+        return "ratings"
+    return "review"
 
 
 ASSESSOR_GAP_LIMIT = Decimal(20)

@@ -17,6 +17,7 @@ def review_list(
     viewer_roles: Roles,
     cycle: ReviewCycle,
     department_id: int | None = None,
+    employee_no: str | None = None,
     state: str | None = None,
     grade: str | None = None,
     warning: bool | None = None,
@@ -25,7 +26,8 @@ def review_list(
 ) -> QuerySet[Review]:
     """The quarter's reviews that the viewer sees, by id, with employee and department loaded.
 
-    `warning` keeps the reviews whose score earns (True) or does not earn (False) a verbal
+    `employee_no` keeps the review of the employee with that number; `warning` keeps
+    the reviews whose score earns (True) or does not earn (False) a verbal
     warning; `needs` keeps those still lacking something (see `NEEDS`); `after_id` starts
     after that review (keyset pagination)."""
     reviews = (
@@ -36,6 +38,8 @@ def review_list(
     )
     if department_id is not None:
         reviews = reviews.filter(department_id=department_id)
+    if employee_no:
+        reviews = reviews.filter(employee__employee_no=employee_no.strip())
     if state:
         reviews = reviews.filter(state=state)
     if grade:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hrperf.lib.errors import Conflict, ValidationFailed
 from payroll import events as payroll_events
-from reviews import events, workflow
+from reviews import events, selectors, workflow
 from reviews.models import ApprovedResult, Review, ScoringPolicy
 from reviews.services.common import enqueue_scoring, field_error, require, require_text, stale
 from reviews.workflow import Action
@@ -69,19 +69,27 @@ def _locked(review: Review, expected_revision: int | None) -> Review:
     return review
 
 
+def incomplete(review: Review) -> ValidationFailed:
+    """The refusal of an incomplete review: `review` (`incomplete`), then each missing item
+    with the field that lacks it, its code and a sentence."""
+    return ValidationFailed(
+        [
+            field_error("review", _("This review is incomplete; complete it first."), "incomplete"),
+            *(
+                field_error(reason.field, reason.message, reason.code)
+                for reason in selectors.review_missing(review=review)
+            ),
+        ]
+    )
+
+
 def review_submit(*, actor: Any, review: Review, expected_revision: int | None = None) -> Review:
     """HR hands a complete review to the worker for scoring."""
     require(Action.SUBMIT, actor)
     with transaction.atomic():
         review = _locked(review, expected_revision)
         if review.incomplete_reasons:
-            raise ValidationFailed(
-                [
-                    field_error(
-                        "review", _("This review is incomplete; complete it first."), "incomplete"
-                    )
-                ]
-            )
+            raise incomplete(review)
         review = _transition(
             review=review, actor=actor, action=Action.SUBMIT, extra={"submitted_at": timezone.now()}
         )

@@ -15,10 +15,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hrperf.lib.errors import Conflict
-from hrperf.lib.roles import HR
+from hrperf.lib.roles import HR, roles_of
 from hrperf.lib.tasks import task
 from reviews import events
 from reviews.models import VerbalWarning
+from reviews.selectors.visibility import Part, parts_seen
 from reviews.services.common import require, require_text
 from reviews.workflow import Action
 
@@ -46,12 +47,14 @@ def warning_notify(*, warning_id: int) -> bool:
         warning = VerbalWarning.objects.select_related("review__employee", "review__cycle").get(
             pk=warning_id
         )
-        recipients = list(
-            get_user_model()
+        recipients = [
+            user.email
+            for user in get_user_model()
             .objects.filter(groups__name=HR, is_active=True)
             .exclude(email="")
-            .values_list("email", flat=True)
-        )
+            .order_by("pk")
+            if Part.WARNING in parts_seen(viewer_roles=roles_of(user), review=warning.review)
+        ]
         if recipients:
             _mail(warning, recipients)
     return True

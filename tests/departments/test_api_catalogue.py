@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from departments.models import Duty, PolicyItem, QualificationItem
+from reviews import services
 from tests.helpers.api import (
     API,
     CATALOGUE_ACCESS,
@@ -118,3 +119,23 @@ def test_errors_speak_the_callers_language(api_client_for, departments) -> None:
     english = client.get(f"{API}departments/", HTTP_ACCEPT_LANGUAGE="en")
     chinese = client.get(f"{API}departments/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert error_of(english, 403)["message"] != error_of(chinese, 403)["message"]
+
+
+def test_a_job_description_names_the_warning_threshold(
+    call_as: Callable[..., Any], personas, departments
+) -> None:
+    PolicyItem.objects.create(
+        kind="result_use",
+        order=1,
+        text_zh="考核得分低于××分者，将受到口头警告处分",
+        text_en="Anyone scoring below ×× points receives a verbal warning",
+    )
+    services.cycle_open(
+        actor=personas["hr"], period="2026Q3", policy={"warning_threshold": Decimal(58)}
+    )
+    body = call_as("hr", "GET", f"{API}departments/SALES/").json()
+
+    assert body["policy"]["result_uses"][0]["text"] == {
+        "zh": "考核得分低于58分者，将受到口头警告处分",
+        "en": "Anyone scoring below 58 points receives a verbal warning",
+    }

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from departments.models import Competency, Department, Duty, PolicyItem, QualificationItem
 from kpis.models import Kpi
+from reviews import services
 
 ClientFor = Callable[[str | None], Client]
 
@@ -269,5 +270,40 @@ def test_it_runs_a_fixed_number_of_queries(
         counts.append(len(queries))
     assert counts[0] == counts[1]
     client = client_for("hr")
-    with django_assert_max_num_queries(10):  # session, user, roles (2), then 6 reads
+    # session, user, roles (2), then 6 reads and the warning threshold of the policy texts
+    with django_assert_max_num_queries(11):
         client.get(url())
+
+
+# -- the warning threshold in the policy texts -------------------------------------------------
+
+
+@pytest.fixture
+def warning_text(sales: Department) -> PolicyItem:
+    return PolicyItem.objects.create(
+        kind="result_use",
+        order=2,
+        text_zh="考核得分低于××分者，将受到口头警告处分",
+        text_en="Anyone scoring below ×× points receives a verbal warning",
+    )
+
+
+def test_the_policy_names_the_default_threshold_when_no_quarter_is_open(
+    client_for: ClientFor, warning_text: PolicyItem
+) -> None:
+    html = client_for("hr").get(url()).content.decode()
+    assert "<li>考核得分低于60分者，将受到口头警告处分</li>" in html
+    assert "××" not in html
+
+
+def test_the_policy_names_the_current_quarters_threshold(
+    client_for: ClientFor, personas, warning_text: PolicyItem
+) -> None:
+    services.cycle_open(
+        actor=personas["hr"], period="2026Q2", policy={"warning_threshold": Decimal(55)}
+    )
+    services.cycle_open(
+        actor=personas["hr"], period="2026Q3", policy={"warning_threshold": Decimal("65.5")}
+    )
+    html = english(client_for("employee")).get(url()).content.decode()
+    assert "<li>Anyone scoring below 65.5 points receives a verbal warning</li>" in html

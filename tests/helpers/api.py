@@ -175,3 +175,26 @@ def error_in(response: Any) -> dict[str, Any]:
     assert set(body) == {"error"}
     assert set(body["error"]) == {"code", "message", "fields"}
     return dict(body["error"])
+
+
+# -- the schema --------------------------------------------------------------------------------
+
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def api_schema() -> dict[str, Any]:
+    """The API's OpenAPI schema, as `/api/schema/` serves it."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema: dict[str, Any] = SchemaGenerator().get_schema(request=None, public=True)
+    return schema
+
+
+def schema_operations(schema: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(path, method, operation) of every operation of the schema."""
+    return [
+        (path, method, item[method])
+        for path, item in schema["paths"].items()
+        for method in HTTP_METHODS
+        if method in item
+    ]

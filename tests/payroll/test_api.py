@@ -536,3 +536,22 @@ def test_a_payroll_token_over_its_rate_gets_429_with_retry_after(token_client, s
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 60
     assert error_of(response)["code"] == "throttled"
+
+
+def test_a_quarter_never_opened_is_told_apart_from_one_with_nothing_approved(opened, hr):
+    """The contract keeps both an empty list; the Quarter-Status header tells them apart."""
+    never = hr.get(SCORES, {"period": "2026Q4"})
+    nothing = hr.get(SCORES, {"period": PERIOD})
+
+    assert never.json() == nothing.json() == {"next": None, "results": []}
+    assert never["Quarter-Status"] == "not_opened"
+    assert nothing["Quarter-Status"] == "open"
+
+
+def test_opening_the_quarter_changes_the_validator(personas, hr):
+    before = hr.get(SCORES, {"period": PERIOD})
+    open_quarter(personas)
+    after = hr.get(SCORES, {"period": PERIOD}, HTTP_IF_NONE_MATCH=before["ETag"])
+
+    assert after.status_code == 200
+    assert after["Quarter-Status"] == "open"

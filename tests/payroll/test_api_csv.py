@@ -256,3 +256,12 @@ def test_a_payroll_or_hr_token_may_download_it(token_client, bulk, scope):
 
     assert response.status_code == 200
     assert len(table(content(response))) == 3
+
+
+def test_a_quarter_never_opened_says_so_in_a_header(personas, hr):
+    open_quarter(personas)
+    never, _ = download(hr, period="2026Q4")
+    opened, _ = download(hr, period=PERIOD)
+
+    assert never["Quarter-Status"] == "not_opened"
+    assert opened["Quarter-Status"] == "open"

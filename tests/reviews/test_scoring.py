@@ -21,6 +21,7 @@ from reviews.scoring import (
     Rating,
     Result,
     StepKind,
+    exact_text,
     explain,
     grade_for,
     missing_inputs,
@@ -765,3 +766,39 @@ def test_explain_marks_a_verbal_warning() -> None:
     lines = [line("K1", HIGHER, "100", "40", 100)]
     warning = explain(scored(lines, ALL_THREES))[-1]
     assert (warning.rule, warning.expression) == ("below_threshold", "44 < 60")
+
+
+def test_explain_writes_out_each_step_from_the_exact_values_before_it() -> None:
+    """Recomputing a step by hand from the figures it shows gives its exact result: rounded
+    intermediates could land a cent away."""
+    steps = {(s.kind, s.key): s for s in explain(scored(SALES_LINES, SALES_RATINGS))}
+
+    kpi = steps[(StepKind.KPI, "")]
+    assert kpi.exact_expression == "(30×92 + 30×110 + 20×80 + 20×94.736842…)/100"
+    assert exact_text(kpi.exact) == "95.547368…"
+    total = steps[(StepKind.TOTAL, "")]
+    assert total.exact_expression == "(80×95.547368… + 20×78)/100"
+    assert exact_text(total.exact) == "92.037894…"
+    assert total.rounded == d("92.04")
+    competency = steps[(StepKind.COMPETENCY, "")]
+    assert competency.exact_expression == "(60×80 + 40×75)/100"
+    # The grade and the warning go by the rounded total (scoring.md, rule 7).
+    grade = steps[(StepKind.GRADE, "")]
+    assert grade.exact_expression == grade.expression == "92.04 ≥ 85"
+
+
+def test_exact_text_cuts_long_values_without_rounding_them() -> None:
+    assert exact_text(d("78")) == "78"
+    assert exact_text(d("94.5")) == "94.5"
+    assert exact_text(d("0.123456")) == "0.123456"
+    assert exact_text(d("59.9949999")) == "59.994999…"
+    assert exact_text(d("2") / d("3")) == "0.666666…"
+
+
+def test_a_line_below_the_floor_shows_its_exact_achievement() -> None:
+    policy = Policy(achievement_floor=d(50))
+    lines = [line("UNDER", HIGHER, "3", "1", 50), line("OK", HIGHER, "100", "100", 50)]
+    steps = {s.key: s for s in explain(scored(lines, ALL_THREES, policy)) if s.kind == "line"}
+
+    assert steps["UNDER"].expression == "33.33 < 50 → 0"
+    assert steps["UNDER"].exact_expression == "33.333333… < 50 → 0"

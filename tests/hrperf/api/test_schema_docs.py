@@ -4,9 +4,12 @@ the test-only API views, and the documentation pages."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
+
+from tests.helpers.api import api_schema, schema_operations
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.helpers.urls")]
 
@@ -62,3 +65,50 @@ def test_the_documentation_pages_work_offline(path: str) -> None:
     assert all(url.startswith("/static/") for url in urls), urls
     assert "//" not in "".join(urls)
     assert "cdn" not in page.lower()
+
+
+# -- every operation says what it does ---------------------------------------------------------
+
+# Text that says nothing of one operation: a base view's docstring, or a stock phrase.
+GENERIC = (
+    "an endpoint whose request body",
+    "the base of every endpoint",
+    "todo",
+    "placeholder",
+    "description",
+)
+MIN_DESCRIPTION = 40
+
+
+def _v1_operations() -> list[tuple[str, str, dict[str, Any]]]:
+    return [op for op in schema_operations(api_schema()) if op[0].startswith("/api/v1/")]
+
+
+def test_every_operation_has_a_summary_and_its_own_description() -> None:
+    from hrperf.api import views
+
+    base_docs = {
+        " ".join((cls.__doc__ or "").split()).lower()
+        for cls in vars(views).values()
+        if isinstance(cls, type) and cls.__module__ == views.__name__
+    }
+    descriptions: dict[str, str] = {}
+    bad = []
+    for path, method, operation in _v1_operations():
+        where = f"{method.upper()} {path}"
+        summary = operation.get("summary", "")
+        description = " ".join(operation.get("description", "").split())
+        lowered = description.lower()
+        if (
+            not summary
+            or len(description) < MIN_DESCRIPTION
+            or lowered in base_docs
+            or any(phrase in lowered for phrase in GENERIC)
+            or description.rstrip(".") == summary.rstrip(".")
+        ):
+            bad.append((where, description))
+        elif description in descriptions:
+            bad.append((where, f"same as {descriptions[description]}"))
+        else:
+            descriptions[description] = where
+    assert bad == []

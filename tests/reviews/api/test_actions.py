@@ -290,8 +290,27 @@ def test_ratings_keep_their_comments(call_as, api_quarter) -> None:
 def test_an_incomplete_review_cannot_be_submitted(call_as, api_quarter) -> None:
     before = state_of(api_quarter.other)
     error = error_of(call_as("hr", "POST", review_url(api_quarter.other, "submit")), 400, "invalid")
-    assert [(i["field"], i["code"]) for i in error["fields"]] == [("review", "incomplete")]
+    assert error["fields"][0]["field"] == "review"
+    assert error["fields"][0]["code"] == "incomplete"
     assert state_of(api_quarter.other) == before
+
+
+def test_a_submit_refused_as_incomplete_names_each_missing_item(call_as, api_quarter) -> None:
+    review = api_quarter.other
+    review.refresh_from_db()
+    response = call_as("hr", "POST", review_url(review, "submit"))
+
+    items = error_of(response, 400, "invalid")["fields"][1:]
+    assert [item["code"] for item in items] == [r["code"] for r in review.incomplete_reasons]
+    assert ("lines", "no_kpi_lines") in [(i["field"], i["code"]) for i in items]
+    assert ("ratings.marketing_director.culture", "rating_missing") in [
+        (i["field"], i["code"]) for i in items
+    ]
+    assert all(item["message"] for item in items)
+    detail = call_as("hr", "GET", review_url(review)).json()
+    assert [(m["field"], m["code"]) for m in detail["missing"]] == [
+        (i["field"], i["code"]) for i in items
+    ]
 
 
 def test_a_review_moves_only_along_its_transitions(call_as, api_quarter) -> None:

@@ -188,7 +188,7 @@ def test_the_quarters_come_newest_first(call_as, personas, cycle) -> None:
 
 
 def test_an_unknown_quarter_is_not_found(call_as, cycle) -> None:
-    error_of(call_as("hr", "GET", f"{CYCLES}2030Q1/"), 404, "not_found")
+    error_of(call_as("hr", "GET", f"{CYCLES}2030Q1/"), 404, "quarter_not_found")
     error_of(call_as("hr", "POST", f"{CYCLES}nonsense/generate"), 404, "not_found")
 
 
@@ -283,3 +283,16 @@ def test_a_job_of_another_quarter_is_not_found(call_as, personas, cycle) -> None
     other = services.cycle_open(actor=personas["hr"], period="2026Q4")
     job = services.cycle_generate(actor=personas["hr"], cycle=other)
     error_of(call_as("hr", "GET", f"{CYCLE}jobs/{job.pk}/"), 404, "not_found")
+
+
+@pytest.mark.parametrize("url", ["cycles/2026Q4/", "cycles/2026Q4/reviews/"])
+def test_a_quarter_never_opened_is_404_quarter_not_found_naming_it(call_as, api_quarter, url):
+    error = error_of(call_as("hr", "GET", API + url), 404, "quarter_not_found")
+    assert "2026Q4" in error["message"]
+
+
+def test_an_opened_quarter_with_nothing_in_a_filter_is_an_empty_list(call_as, api_quarter):
+    response = call_as("hr", "GET", API + f"cycles/{PERIOD}/reviews/", {"grade": "S"})
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []

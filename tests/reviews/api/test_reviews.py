@@ -103,7 +103,7 @@ def test_an_employee_does_not_see_their_review_before_it_is_approved(
 
 def test_an_unknown_review_is_not_found(call_as, api_quarter) -> None:
     error_of(call_as("hr", "GET", f"{API}reviews/999999/"), 404, "not_found")
-    error_of(call_as("hr", "GET", f"{API}cycles/2030Q1/reviews/"), 404, "not_found")
+    error_of(call_as("hr", "GET", f"{API}cycles/2030Q1/reviews/"), 404, "quarter_not_found")
 
 
 # -- the list ----------------------------------------------------------------------------------
@@ -265,3 +265,51 @@ def test_an_approved_review_shows_its_recorded_score(call_as, api_quarter) -> No
     }
     assert body["calculation"]["total_score"] == "40.00"
     assert body["approved_at"].endswith("+08:00")
+
+
+def test_the_calculation_gives_the_exact_arithmetic_of_each_step(call_as, api_quarter) -> None:
+    steps = call_as("hr", "GET", review_url(api_quarter.scored)).json()["calculation"]["steps"]
+    total = next(step for step in steps if step["kind"] == "total")
+
+    assert total["exact_expression"].startswith("(80×")
+    assert total["exact"] and total["rounded"]
+
+
+# -- the employee filter -----------------------------------------------------------------------
+
+
+def test_the_list_is_filtered_by_employee_number(call_as, api_quarter) -> None:
+    response = call_as("hr", "GET", REVIEWS, {"employee": "E00009"})
+
+    assert response.status_code == 200, response.content
+    assert [row["employee_no"] for row in response.json()["results"]] == ["E00009"]
+
+
+def test_the_employee_filter_keeps_to_what_the_caller_sees(call_as, api_quarter) -> None:
+    response = call_as("employee", "GET", REVIEWS, {"employee": "E00009"})
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+def test_the_employee_filter_pages_by_cursor_and_binds_the_cursor(call_as, api_quarter) -> None:
+    first = call_as("hr", "GET", REVIEWS, {"employee": "E00002", "page_size": 1}).json()
+    assert [row["employee_no"] for row in first["results"]] == ["E00002"]
+    assert first["next"] is None
+    every = call_as("hr", "GET", REVIEWS, {"page_size": 1}).json()
+    cursor = every["next"].split("cursor=")[1].split("&")[0]
+    other = call_as("hr", "GET", REVIEWS, {"employee": "E00002", "cursor": cursor})
+    error_of(other, 400, "invalid_cursor")
+
+
+def test_an_unknown_employee_number_gives_an_empty_list(call_as, api_quarter) -> None:
+    """Not a 400: that would tell whoever asks which employee numbers exist."""
+    response = call_as("employee", "GET", REVIEWS, {"employee": "E99999"})
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+def test_an_overlong_employee_number_is_refused_naming_the_filter(call_as, api_quarter) -> None:
+    error = error_of(call_as("hr", "GET", REVIEWS, {"employee": "E" * 40}), 400, "invalid")
+    assert field_names(error) == ["employee"]

@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 
 from reviews import scoring, services
 from reviews.models import ApprovedResult, Review, ReviewCycle
+from reviews.selectors import visibility
 from tests.helpers.examples import COMPETENCY_CODES
 from tests.helpers.pages import (
     EXAMPLES,
@@ -361,3 +362,16 @@ def test_the_trend_chart_has_the_figures_of_its_table(approved_quarter, client_f
     assert {d["label"]: d["data"] for d in chart["datasets"]} == {
         cells[0]: cells[1:] for cells in rows.values()
     }
+
+
+def test_export_leaves_out_what_the_policy_hides_from_the_viewer(
+    approved_quarter, client_for, monkeypatch
+):
+    """The workbook follows the one policy of what each viewer sees (selectors.visibility)."""
+    hidden = visibility.PARTS[visibility.Audience.HR] - {visibility.Part.WARNING}
+    monkeypatch.setitem(visibility.PARTS, visibility.Audience.HR, hidden)
+    response = client_for("hr").get(url("reviews:reports_export", PERIOD), **EN)
+
+    book = load_workbook(io.BytesIO(response.content))
+    for sheet in book.worksheets:
+        assert "Verbal warning" not in [cell.value for cell in sheet[1]], sheet.title

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from departments.models import Competency
+from hrperf.lib.roles import roles_of
 from reviews import selectors, services
 from reviews.models import AuditEvent, CompetencyRating, Review
 from tests.helpers.pages import approve, complete_example, submit_and_score
@@ -347,6 +348,20 @@ def test_hr_submits_when_complete(page_quarter, personas, client_for):
     assert Review.objects.get(pk=review.pk).state == Review.State.SUBMITTED
 
 
+def test_a_submit_refused_as_incomplete_lists_what_is_missing(page_quarter, client_for):
+    review = page_quarter.reviews["E00002"]
+    assert review.incomplete_reasons
+    response = client_for("hr").post(
+        review_url(review), {"action": "submit", "revision": review.revision}, **EN
+    )
+
+    assert response.status_code == 400
+    message = section(response.content.decode(), "review-message").split("</div>")[0]
+    assert "The actual figure of Sales plan completion rate is not entered." in message
+    assert "Marketing director has not rated" in message
+    assert message.count("<li") == len(review.incomplete_reasons) + 1
+
+
 # -- the gap flag ----------------------------------------------------------------------------
 
 
@@ -482,6 +497,63 @@ def test_steps_name_kpis_and_assessors_and_say_the_warning_in_words(
     steps = section(client_for("hr").get(review_url(warned), **EN).content.decode(), "review-steps")
     assert "50.00 is below the threshold 60: verbal warning." in steps
     assert "50.00 is below the bands of all higher grades: grade D, pay coefficient 0.70." in steps
+
+
+def test_steps_show_the_exact_values_behind_each_rounded_figure(page_quarter, personas, client_for):
+    review = submit_and_score(personas, page_quarter.reviews["E00002"])
+    html = client_for("hr").get(review_url(review), **EN).content.decode()
+    steps = section(html, "review-steps")
+
+    assert "(80×95.547368… + 20×78)/100 = 92.037894… → 92.04" in steps
+    assert "(30×92 + 30×110 + 20×80 + 20×94.736842…)/100 = 95.547368… → 95.55" in steps
+    assert "(80×95.55 + 20×78)" not in steps
+    note = section(html, "review-rounding")
+    assert "rounded to 2 places, half up" in note
+
+
+def _returned_and_edited(personas, review):
+    """Scored at 92.04, returned by the director, then an actual figure changed by HR."""
+    review = submit_and_score(personas, review)
+    review = services.review_return(actor=personas["director"], review=review, comment="Check")
+    line = review.kpi_lines.order_by("order").first()
+    return services.review_set_figures(
+        actor=personas["hr"], review=review, figures={line.pk: {"actual": str(line.actual / 2)}}
+    )
+
+
+def test_an_edited_review_tells_the_result_on_record_from_a_preview(
+    page_quarter, personas, client_for
+):
+    review = _returned_and_edited(personas, page_quarter.reviews["E00002"])
+    live = selectors.review_detail(review=review, viewer_roles=roles_of(personas["hr"])).result
+    assert live is not None and live.total_score != review.total_score
+    html = client_for("hr").get(review_url(review), **EN).content.decode()
+    result = section(html, "review-result")
+
+    record = result.split('data-testid="review-record"')[1].split("</p>")[0]
+    assert "On record" in record and "scored on" in record
+    assert 'data-testid="review-total">92.04<' in result
+    preview = result.split('data-testid="review-preview"')[1]
+    assert "Preview" in preview and "not the result on record" in preview
+    assert f">{live.total_score}<" in preview
+    assert "How the current figures would be calculated (preview)" in result
+
+
+def test_an_unchanged_scored_review_shows_no_preview(page_quarter, personas, client_for):
+    review = submit_and_score(personas, page_quarter.reviews["E00002"])
+    result = section(
+        client_for("hr").get(review_url(review), **EN).content.decode(), "review-result"
+    )
+
+    assert 'data-testid="review-preview"' not in result
+    assert "How it was calculated" in result
+
+
+def test_the_preview_reads_in_chinese(page_quarter, personas, client_for):
+    review = _returned_and_edited(personas, page_quarter.reviews["E00002"])
+    result = section(client_for("hr").get(review_url(review)).content.decode(), "review-result")
+
+    assert "预览" in result and "存档结果" in result
 
 
 def test_history_says_who_did_what_in_words(page_quarter, personas, client_for):
@@ -641,3 +713,30 @@ def test_print_form_fits_one_a4_portrait_page(page_quarter, personas, page_as):
         sizes
     )  # A4 portrait, in points
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_record_and_the_preview_read_apart_on_a_phone(
+    page_quarter, personas, page_as, screenshots
+):
+    review = _returned_and_edited(personas, page_quarter.reviews["E00002"])
+    hr = page_as("hr")
+    hr.set_viewport_size({"width": 375, "height": 812})
+    hr.goto(reverse("reviews:review", args=[review.pk]))
+    result = hr.get_by_test_id("review-result")
+    result.scroll_into_view_if_needed()
+    result.screenshot(path=str(screenshots / "review-record-and-preview-375.png"))
+
+    preview = hr.get_by_test_id("review-preview")
+    assert hr.get_by_test_id("review-record").is_visible()
+    assert preview.is_visible() and "预览" in preview.inner_text()
+    for part in (result, preview, hr.get_by_test_id("review-steps")):
+        box = part.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+    wider = hr.evaluate(
+        "[...document.querySelectorAll('body *')]"
+        ".filter(e => !e.closest('.table-wrap') && e.getBoundingClientRect().right > 375)"
+        ".map(e => e.tagName + '.' + e.className)"
+    )
+    assert wider == []  # wide tables scroll inside their .table-wrap, the page never does
