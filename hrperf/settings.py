@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every error answer in the product's shape (hrperf/errors.py).
+    "hrperf.errors.ErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -56,11 +58,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refuses control characters and over-long addresses and headers before any view runs.
+    "hrperf.errors.RequestGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "hrperf.urls"
+CSRF_FAILURE_VIEW = "hrperf.errors.csrf_failure"
+
+# Request limits (README: Operating): an address (path and query) of at most this many
+# characters (414 beyond), each header at most this many bytes (431 beyond). The application
+# server's own limits (gunicorn, Dockerfile) are higher, so that these answer first.
+REQUEST_MAX_URI_CHARS = env_int("REQUEST_MAX_URI_CHARS", 4096)
+REQUEST_MAX_HEADER_BYTES = env_int("REQUEST_MAX_HEADER_BYTES", 8192)
 WSGI_APPLICATION = "hrperf.wsgi.application"
 
 TEMPLATES = [
@@ -271,9 +282,17 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# One console for everything: Django's own loggers write through the root's handler only (not
+# also through Django's default console), and a refused request (4xx) logs one line, no traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors": {"()": "hrperf.logs.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.request": {"filters": ["client_errors"]},
+        "django.security": {"filters": ["client_errors"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

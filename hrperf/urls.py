@@ -27,8 +27,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("reviews.urls")),
 ]
 
-# /api/ paths answer errors in the API's JSON shape; other paths get the usual pages.
-handler400 = "hrperf.api.exceptions.bad_request"
-handler403 = "hrperf.api.exceptions.permission_denied"
-handler404 = "hrperf.api.exceptions.page_not_found"
-handler500 = "hrperf.api.exceptions.server_error"
+# /api/ paths answer errors in the API's JSON shape; other paths the product's own page.
+handler400 = "hrperf.errors.bad_request"
+handler403 = "hrperf.errors.permission_denied"
+handler404 = "hrperf.errors.page_not_found"
+handler500 = "hrperf.errors.server_error"

@@ -44,6 +44,7 @@ WEB_FILES = frozenset(
         "hrperf/api_urls.py",
         "hrperf/health.py",
         "hrperf/context_processors.py",
+        "hrperf/errors.py",
         "hrperf/lib/pages.py",
         "hrperf/lib/uploads.py",
         "payroll/permissions.py",
@@ -75,6 +76,7 @@ CONFIG_FILES = frozenset(
         "hrperf/settings.py",
         "hrperf/test_settings.py",
         "hrperf/env.py",
+        "hrperf/logs.py",
         "hrperf/celery.py",
         "hrperf/wsgi.py",
     }
