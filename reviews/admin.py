@@ -1,6 +1,7 @@
 """Admin views of reviews: for looking, not for changing figures. Every change of a review goes
 through the services (pages and API), which check roles and write the audit trail."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import admin
@@ -31,8 +32,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyInline(admin.TabularInline):
+    """Rows shown, never edited: every field is read-only (so a field that no form may edit,
+    such as an automatic time, may be listed too)."""
+
     extra = 0
     can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
+        return list(self.fields or [field.name for field in self.model._meta.fields])
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
