@@ -52,6 +52,7 @@ MIDDLEWARE = [
     # Outermost: every error answer in the product's shape (hrperf/errors.py).
     "hrperf.errors.ErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "hrperf.headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -139,18 +140,33 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 
-# Security headers; the HTTPS-only ones switch on with SECURE_SSL=1 behind TLS.
+# Security headers (README: Operating); the HTTPS-only ones switch on with SECURE_SSL=1 behind TLS.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No inline script, nothing from elsewhere (hrperf/headers.py); CSP_REPORT_ONLY=1 only reports.
+CONTENT_SECURITY_POLICY = env_str(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'",
+)
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", default=False)
 SESSION_COOKIE_HTTPONLY = True
+# A login lasts SESSION_HOURS (8 by default: a working day) from signing in, then asks again.
+SESSION_HOURS = env_int("SESSION_HOURS", 8)
+if SESSION_HOURS < 1:
+    raise ImproperlyConfigured(f"SESSION_HOURS must be at least 1, not {SESSION_HOURS}")
+SESSION_COOKIE_AGE = SESSION_HOURS * 60 * 60
 _SECURE_SSL = env_bool("SECURE_SSL", default=False)
 SESSION_COOKIE_SECURE = _SECURE_SSL
 CSRF_COOKIE_SECURE = _SECURE_SSL
 SECURE_SSL_REDIRECT = _SECURE_SSL
 if _SECURE_SSL:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 3600)
+    # HSTS for a year unless SECURE_HSTS_SECONDS says otherwise.
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
     # Load balancers check /healthz over plain HTTP, from inside.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 

@@ -45,6 +45,7 @@ WEB_FILES = frozenset(
         "hrperf/health.py",
         "hrperf/context_processors.py",
         "hrperf/errors.py",
+        "hrperf/headers.py",
         "hrperf/lib/pages.py",
         "hrperf/lib/uploads.py",
         "payroll/permissions.py",
