@@ -4,7 +4,7 @@ elsewhere. Never Django's debug pages, which list every address of the site.
 
 * `RequestGuardMiddleware` refuses, before any view runs, what no address of the product takes
   (PostgreSQL cannot even compare a text with a NUL): a control character in the path (404,
-  nothing is there), in the query string or a form's values (400 naming the parameter), an
+  nothing is there), in a header, the query string or a form's values (400 naming it), an
   address longer than `REQUEST_MAX_URI_CHARS` (414) and a header longer than
   `REQUEST_MAX_HEADER_BYTES` (431). The
   application server's own limits are set higher (Dockerfile), so that these answer first.
@@ -39,9 +39,11 @@ from hrperf.api.exceptions import (
 
 logger = logging.getLogger(__name__)
 
-# Control characters: none in a path; in a value, none but tab, line feed and carriage return.
+# Control characters: none in a path; in a value, none but tab, line feed and carriage return;
+# in a header, none but tab.
 PATH_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 VALUE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+HEADER_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 CODES: Mapping[int, str] = {**STATUS_CODES, 414: "uri_too_long", 431: "headers_too_large"}
@@ -94,14 +96,16 @@ def answer(
     code: str | None = None,
     message: str | Promise | None = None,
     fields: Iterable[Mapping[str, Any]] = (),
+    with_request: bool = True,
 ) -> HttpResponse:
-    """The error `status` in the product's shape: JSON under /api/, the error page elsewhere."""
+    """The error `status` in the product's shape: JSON under /api/, the error page elsewhere
+    (without the request's context, such as who is logged in, when `with_request` is off)."""
     fields = list(fields)
     if is_api_request(request):
         return ErrorJson(
             error_body(
                 code or CODES.get(status, "error"),
-                message or API_MESSAGES.get(status) or TITLES.get(status, ""),
+                message or API_MESSAGES.get(status) or TITLES.get(status) or "",
                 fields,
             ),
             status=status,
@@ -113,7 +117,9 @@ def answer(
         "message": message or PAGE_MESSAGES.get(status, ""),
         "fields": fields,
     }
-    return ErrorPage(_render(request, context, with_request=status < 500), status=status)
+    return ErrorPage(
+        _render(request, context, with_request=with_request and status < 500), status=status
+    )
 
 
 def _render(request: HttpRequest, context: dict[str, Any], *, with_request: bool) -> str:
@@ -183,25 +189,47 @@ def _control_fields(values: Iterable[tuple[str, list[str]]]) -> list[dict[str, A
 
 def refusal(request: HttpRequest) -> HttpResponse | None:
     """The answer to a request that no address of the product takes, or None."""
+    return _too_long(request) or _bad_header(request) or _bad_text(request)
+
+
+def _too_long(request: HttpRequest) -> HttpResponse | None:
     max_uri = settings.REQUEST_MAX_URI_CHARS
     if len(request.get_full_path()) > max_uri:
-        return answer(
-            request,
-            414,
-            message=gettext("The address is too long: at most %(max)s characters.")
-            % {"max": max_uri},
-        )
+        message = gettext("The address is too long: at most %(max)s characters.")
+        return answer(request, 414, message=message % {"max": max_uri})
     max_header = settings.REQUEST_MAX_HEADER_BYTES
     for key, value in request.META.items():
         if key.startswith("HTTP_") and len(key) + len(str(value)) > max_header:
-            return answer(
-                request,
-                431,
-                message=gettext("A header of the request is too large: at most %(max)s bytes.")
-                % {"max": max_header},
-            )
+            message = gettext("A header of the request is too large: at most %(max)s bytes.")
+            return answer(request, 431, message=message % {"max": max_header}, with_request=False)
+    return None
+
+
+def _bad_header(request: HttpRequest) -> HttpResponse | None:
+    """A header or a cookie with a control character (a quoted cookie may hide one: "\\000"),
+    answered without reading the request's session or token."""
+    names = [
+        key.removeprefix("HTTP_").replace("_", "-").title()
+        for key, value in request.META.items()
+        if key.startswith("HTTP_") and HEADER_CONTROL.search(str(value))
+    ] + [name for name, value in request.COOKIES.items() if HEADER_CONTROL.search(name + value)]
+    for name in names[:1]:
+        message = gettext("The header “%(name)s” contains a control character.") % {
+            "name": _printable(name)
+        }
+        return answer(
+            request,
+            400,
+            message=message,
+            fields=[field_error(_printable(name), message, "control_character")],
+            with_request=False,
+        )
+    return None
+
+
+def _bad_text(request: HttpRequest) -> HttpResponse | None:
+    """A control character in the path (no address has one: 404), the query or a form."""
     if PATH_CONTROL.search(request.path):
-        # No address of the product has one: nothing is there.
         return answer(request, 404)
     fields = _control_fields(request.GET.lists())
     if not fields and _is_form(request):

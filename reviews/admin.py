@@ -1,7 +1,6 @@
 """Admin views of reviews: for looking, not for changing figures. Every change of a review goes
 through the services (pages and API), which check roles and write the audit trail."""
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import admin
@@ -38,7 +37,7 @@ class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return list(self.fields or [field.name for field in self.model._meta.fields])
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -256,3 +256,33 @@ def test_a_403_record_has_no_traceback(
         "Forbidden (Permission denied): /quarters/"
     ]
     assert records[0].exc_info is None
+
+
+# -- control characters in the headers -------------------------------------------------------
+
+
+@pytest.mark.parametrize("prefix", ["/api/v1/cycles/", "/dashboard/"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"HTTP_COOKIE": "sessionid=abcdefgh\x00ijk"},
+        {"HTTP_AUTHORIZATION": "Token hrp_\x00abc"},
+        {"HTTP_ACCEPT_LANGUAGE": "en\x01"},
+    ],
+)
+def test_a_control_character_in_a_header_is_400_naming_it(
+    prefix: str, header: dict[str, str]
+) -> None:
+    response = Client(raise_request_exception=False).get(prefix, **header)
+    answers_in_shape(response, prefix, 400, "invalid")
+    name = next(iter(header)).removeprefix("HTTP_").replace("_", "-").title()
+    if prefix.startswith("/api/"):
+        assert [f["field"] for f in response.json()["error"]["fields"]] == [name]
+
+
+def test_a_control_character_in_a_quoted_cookie_is_400() -> None:
+    client = Client(raise_request_exception=False)
+    client.cookies["sessionid"] = "abcdefgh\x00ijk"
+    error = api_error(client.get("/api/v1/cycles/"), 400, "invalid")
+    assert [f["field"] for f in error["fields"]] == ["sessionid"]
+    error_page(client.get("/dashboard/"), 400)

@@ -20,7 +20,7 @@ MANIFEST = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 def test_it_refuses_to_start_without_collected_static_files(tmp_path: Path) -> None:
     storages = {**settings.STORAGES, "staticfiles": MANIFEST}
     with override_settings(DEBUG=False, STATIC_ROOT=tmp_path, STORAGES=storages):
-        with pytest.raises(ImproperlyConfigured, match="python manage.py collectstatic"):
+        with pytest.raises(ImproperlyConfigured, match=r"python manage\.py collectstatic"):
             check_static_files()
         (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
         check_static_files()
