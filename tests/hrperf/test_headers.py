@@ -3,9 +3,12 @@ documentation pages; the API schema and its documentation for signed-in users on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client, override_settings
 
 from hrperf.headers import HEADER, REPORT_ONLY_HEADER
@@ -73,3 +76,26 @@ def test_the_favicon_is_served() -> None:
     assert response["Content-Type"].startswith("image/svg+xml")
     page = Client().get("/login/").content.decode()
     assert 'rel="icon"' in page
+
+
+# What the policy blocks, nowhere in the product's templates (the API documentation's own
+# template, which may have inline styles, aside).
+INLINE = re.compile(
+    r"<script(?![^>]*\ssrc=)[^>]*>|\son[a-z]+\s*=|\shx-on|\sstyle\s*=|javascript:", re.IGNORECASE
+)
+
+
+def test_no_template_has_inline_script_handlers_or_styles() -> None:
+    root = Path(settings.BASE_DIR)
+    templates = [
+        path
+        for path in root.glob("**/templates/**/*.html")
+        if ".venv" not in path.parts and path.name != "redoc.html"
+    ]
+    assert len(templates) > 20
+    found = {
+        str(path.relative_to(root)): INLINE.findall(path.read_text())
+        for path in templates
+        if INLINE.search(path.read_text())
+    }
+    assert found == {}
