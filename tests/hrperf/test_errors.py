@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -271,9 +272,9 @@ def test_a_403_record_has_no_traceback(
     ],
 )
 def test_a_control_character_in_a_header_is_400_naming_it(
-    prefix: str, header: dict[str, str]
+    prefix: str, header: dict[str, Any]
 ) -> None:
-    response = Client(raise_request_exception=False).get(prefix, **header)
+    response = Client(raise_request_exception=False, **header).get(prefix)
     answers_in_shape(response, prefix, 400, "invalid")
     name = next(iter(header)).removeprefix("HTTP_").replace("_", "-").title()
     if prefix.startswith("/api/"):
