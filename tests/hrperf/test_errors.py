@@ -287,3 +287,14 @@ def test_a_control_character_in_a_quoted_cookie_is_400() -> None:
     error = api_error(client.get("/api/v1/cycles/"), 400, "invalid")
     assert [f["field"] for f in error["fields"]] == ["sessionid"]
     error_page(client.get("/dashboard/"), 400)
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_the_error_pages_speak_chinese_by_default(debug: bool) -> None:
+    with override_settings(DEBUG=debug):
+        html = error_page(Client().get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="zh-CN"), 404)
+        assert "此地址没有内容" in html or "页面不存在" in html
+        error = api_error(
+            Client().get("/api/v1/nothing/", HTTP_ACCEPT_LANGUAGE="zh-CN"), 404, "not_found"
+        )
+        assert error["message"] == "未找到。"
