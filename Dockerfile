@@ -27,4 +27,6 @@ RUN SECRET_KEY=build-only-not-used-at-run-time python manage.py collectstatic --
 
 USER hrperf
 EXPOSE 8000
-CMD ["gunicorn", "hrperf.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn's own limits sit above the product's (REQUEST_MAX_URI_CHARS, REQUEST_MAX_HEADER_BYTES), so an
+# over-long address or header is answered by the product, in its own shape (414, 431).
+CMD ["gunicorn", "hrperf.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--limit-request-line", "8190", "--limit-request-field_size", "16380"]

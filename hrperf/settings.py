@@ -53,13 +53,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every error answer in the product's shape (hrperf/errors.py).
+    "hrperf.errors.ErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "hrperf.headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Refuses control characters and over-long addresses and headers before any view runs.
+    "hrperf.errors.RequestGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a locked-out sign-in into the login page with the lockout message.
@@ -67,6 +72,13 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "hrperf.urls"
+CSRF_FAILURE_VIEW = "hrperf.errors.csrf_failure"
+
+# Request limits (README: Operating): an address (path and query) of at most this many
+# characters (414 beyond), each header at most this many bytes (431 beyond). The application
+# server's own limits (gunicorn, Dockerfile) are higher, so that these answer first.
+REQUEST_MAX_URI_CHARS = env_int("REQUEST_MAX_URI_CHARS", 4096)
+REQUEST_MAX_HEADER_BYTES = env_int("REQUEST_MAX_HEADER_BYTES", 8192)
 WSGI_APPLICATION = "hrperf.wsgi.application"
 
 TEMPLATES = [
@@ -204,18 +216,33 @@ XLSX_MAX_SHEET_BYTES = env_int("XLSX_MAX_SHEET_MB", 64) * 1024 * 1024
 XLSX_MAX_UNPACKED_BYTES = env_int("XLSX_MAX_UNPACKED_MB", 100) * 1024 * 1024
 XLSX_MAX_RATIO = env_int("XLSX_MAX_RATIO", 200)
 
-# Security headers; the HTTPS-only ones switch on with SECURE_SSL=1 behind TLS.
+# Security headers (README: Operating); the HTTPS-only ones switch on with SECURE_SSL=1 behind TLS.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No inline script, nothing from elsewhere (hrperf/headers.py); CSP_REPORT_ONLY=1 only reports.
+CONTENT_SECURITY_POLICY = env_str(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'",
+)
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", default=False)
 SESSION_COOKIE_HTTPONLY = True
+# A login lasts SESSION_HOURS (8 by default: a working day) from signing in, then asks again.
+SESSION_HOURS = env_int("SESSION_HOURS", 8)
+if SESSION_HOURS < 1:
+    raise ImproperlyConfigured(f"SESSION_HOURS must be at least 1, not {SESSION_HOURS}")
+SESSION_COOKIE_AGE = SESSION_HOURS * 60 * 60
 _SECURE_SSL = env_bool("SECURE_SSL", default=False)
 SESSION_COOKIE_SECURE = _SECURE_SSL
 CSRF_COOKIE_SECURE = _SECURE_SSL
 SECURE_SSL_REDIRECT = _SECURE_SSL
 if _SECURE_SSL:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 3600)
+    # HSTS for a year unless SECURE_HSTS_SECONDS says otherwise.
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
     # Load balancers check /healthz over plain HTTP, from inside.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
@@ -353,10 +380,18 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# One console for everything: Django's own loggers write through the root's handler only (not
+# also through Django's default console), and a refused request (4xx) logs one line, no traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors": {"()": "hrperf.logs.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.request": {"filters": ["client_errors"]},
+        "django.security": {"filters": ["client_errors"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # django-axes tells of every failed sign-in at INFO: only its lockouts and warnings.
     "loggers": {"axes": {"level": "WARNING"}},

@@ -1,10 +1,28 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.templatetags.static import static
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.permissions import IsAuthenticated
 
 from hrperf import health
+from hrperf.headers import docs_policy
+
+# The schema and its documentation are for signed-in users and API tokens only: the schema
+# answers 401 to anyone else, the documentation pages send them to the login page.
+schema_view = SpectacularAPIView.as_view(permission_classes=[IsAuthenticated])
+docs_view = docs_policy(login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")))
+redoc_view = docs_policy(
+    login_required(
+        SpectacularRedocView.as_view(url_name="api-schema", template_name="hrperf/redoc.html")
+    )
+)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", RedirectView.as_view(pattern_name="reviews:dashboard"), name="home"),
@@ -14,13 +32,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include("hrperf.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path(
-        "api/redoc/",
-        SpectacularRedocView.as_view(url_name="api-schema", template_name="hrperf/redoc.html"),
-        name="api-redoc",
-    ),
+    path("api/schema/", schema_view, name="api-schema"),
+    path("api/docs/", docs_view, name="api-docs"),
+    path("api/redoc/", redoc_view, name="api-redoc"),
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("clients/", include("clients.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("departments.urls")),
@@ -28,8 +43,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("reviews.urls")),
 ]
 
-# /api/ paths answer errors in the API's JSON shape; other paths get the usual pages.
-handler400 = "hrperf.api.exceptions.bad_request"
-handler403 = "hrperf.api.exceptions.permission_denied"
-handler404 = "hrperf.api.exceptions.page_not_found"
-handler500 = "hrperf.api.exceptions.server_error"
+# /api/ paths answer errors in the API's JSON shape; other paths the product's own page.
+handler400 = "hrperf.errors.bad_request"
+handler403 = "hrperf.errors.permission_denied"
+handler404 = "hrperf.errors.page_not_found"
+handler500 = "hrperf.errors.server_error"

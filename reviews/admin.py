@@ -31,8 +31,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyInline(admin.TabularInline):
+    """Rows shown, never edited: every field is read-only (so a field that no form may edit,
+    such as an automatic time, may be listed too)."""
+
     extra = 0
     can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return list(self.fields or [field.name for field in self.model._meta.fields])
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -44,6 +44,8 @@ WEB_FILES = frozenset(
         "hrperf/api_urls.py",
         "hrperf/health.py",
         "hrperf/context_processors.py",
+        "hrperf/errors.py",
+        "hrperf/headers.py",
         "hrperf/lib/pages.py",
         "hrperf/lib/uploads.py",
         "payroll/permissions.py",
@@ -78,6 +80,7 @@ CONFIG_FILES = frozenset(
         "hrperf/test_settings.py",
         "hrperf/env.py",
         "hrperf/dbroles.py",
+        "hrperf/logs.py",
         "hrperf/celery.py",
         "hrperf/wsgi.py",
     }

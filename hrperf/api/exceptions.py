@@ -7,10 +7,8 @@
 including the domain's errors (`hrperf.lib.errors`: ValidationFailed → 400 with its fields,
 NotAllowed → 403, Conflict → 409, each with its own code) and Django's own ones raised in a
 view. A failed authentication (401) is counted against the caller's address
-(`hrperf.api.throttling.auth_failure_wait`) and answered 429 with Retry-After once too many. The
-`bad_request`, `permission_denied`, `page_not_found` and `server_error` handlers
-(hrperf/urls.py) answer the same shape for /api/ paths that never reach an API view, and the
-usual pages elsewhere.
+(`hrperf.api.throttling.auth_failure_wait`) and answered 429 with Retry-After once too many.
+Errors that never reach an API view answer the same shape through `hrperf.errors`.
 """
 
 from __future__ import annotations
@@ -22,10 +20,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext
-from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -235,46 +232,5 @@ def _flatten(detail: Any, path: str = "") -> list[dict[str, Any]]:
     ]
 
 
-# -- Django's error handlers -----------------------------------------------------------------
-
-
 def is_api_request(request: HttpRequest) -> bool:
     return request.path_info.startswith(API_PREFIX)
-
-
-def json_error(status_code: int, code: str, message: str | Promise) -> JsonResponse:
-    return JsonResponse(
-        error_body(code, message),
-        status=status_code,
-        json_dumps_params={"ensure_ascii": False},
-    )
-
-
-def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if not is_api_request(request):
-        return defaults.bad_request(request, exception)
-    if isinstance(exception, RequestDataTooBig):
-        return json_error(413, "too_large", too_large_message())
-    return json_error(400, "invalid", gettext("Malformed request."))
-
-
-def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if not is_api_request(request):
-        return defaults.permission_denied(request, exception)
-    return json_error(
-        403, "not_allowed", gettext("You do not have permission to perform this action.")
-    )
-
-
-def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if not is_api_request(request):
-        return defaults.page_not_found(request, exception)
-    return json_error(404, "not_found", gettext("Not found."))
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    if not is_api_request(request):
-        return defaults.server_error(request)
-    return json_error(
-        500, "server_error", gettext("Something went wrong on our side. Please try again later.")
-    )

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import URLPattern, URLResolver, path
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -83,14 +84,23 @@ class Fail(APIView):
 
 
 @csrf_exempt
+@require_http_methods(["GET", "POST"])
 def plain(request: HttpRequest) -> JsonResponse:
     """A plain Django view under /api/ that reads the form body."""
     if request.GET.get("deny"):
         raise PermissionDenied
+    if request.GET.get("boom"):
+        raise RuntimeError("boom")
     return JsonResponse({"fields": sorted(request.POST.keys())})
 
 
+def crash(request: HttpRequest) -> JsonResponse:
+    """A page that fails."""
+    raise RuntimeError("crash")
+
+
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("test/crash/", crash),
     path("api/test/echo/", Echo.as_view()),
     path("api/test/upload/", Upload.as_view()),
     path("api/test/payroll/", Payroll.as_view()),

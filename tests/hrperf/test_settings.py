@@ -147,3 +147,42 @@ def test_the_sign_in_limits_come_from_the_environment() -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["7", "40", "900", "10/min"]
+
+
+def _setting(name: str, env: dict[str, str]) -> str:
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        f"print(repr(getattr(settings, {name!r}, None)))"
+    )
+    base = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "hrperf.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, "SECRET_KEY": "x" * 50, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_hsts_lasts_a_year_behind_tls_unless_set() -> None:
+    assert _setting("SECURE_HSTS_SECONDS", {"SECURE_SSL": "1"}) == "31536000"
+    assert _setting("SECURE_HSTS_INCLUDE_SUBDOMAINS", {"SECURE_SSL": "1"}) == "False"
+    assert _setting("SECURE_HSTS_SECONDS", {"SECURE_SSL": "1", "SECURE_HSTS_SECONDS": "60"}) == "60"
+    on = {"SECURE_SSL": "1", "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1"}
+    assert _setting("SECURE_HSTS_INCLUDE_SUBDOMAINS", on) == "True"
+
+
+def test_a_login_lasts_a_working_day_unless_set() -> None:
+    assert _setting("SESSION_COOKIE_AGE", {}) == str(8 * 3600)
+    assert _setting("SESSION_COOKIE_AGE", {"SESSION_HOURS": "2"}) == str(2 * 3600)
+
+
+def test_the_content_security_policy_allows_no_inline_script() -> None:
+    policy = _setting("CONTENT_SECURITY_POLICY", {})
+    assert "script-src 'self';" in policy
+    assert "unsafe" not in policy
+    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+        assert directive in policy
