@@ -391,8 +391,8 @@ LOGGING = {
         "django": {"handlers": [], "propagate": True},
         "django.request": {"filters": ["client_errors"]},
         "django.security": {"filters": ["client_errors"]},
+        # django-axes tells of every failed sign-in at INFO: only its lockouts and warnings.
+        "axes": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # django-axes tells of every failed sign-in at INFO: only its lockouts and warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
 }
