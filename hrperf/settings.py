@@ -166,13 +166,35 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 14 * 60)
-# A task whose worker died is delivered again after this many seconds (late acknowledgement).
+# When Redis does not answer, a request must not wait for it: connecting may take at most
+# REDIS_CONNECT_TIMEOUT seconds, a reply REDIS_SOCKET_TIMEOUT seconds, and queueing a task
+# tries PUBLISH_RETRIES times more; then the task is left to the sweep (see below).
+REDIS_CONNECT_TIMEOUT = env_int("REDIS_CONNECT_TIMEOUT", 1)
+REDIS_SOCKET_TIMEOUT = env_int("REDIS_SOCKET_TIMEOUT", 5)
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A task whose worker died is delivered again after this many seconds (late acknowledgement).
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 5 * 60),
     # How often a running worker looks for tasks whose worker died (kombu's default: 100 s).
     "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": 1,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
 }
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": env_int("PUBLISH_RETRIES", 1),
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# The result store (for whoever waits on a task by hand; the services wait on no result): the
+# same bounds, instead of Celery's 20 reconnection attempts a second apart.
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
+# After a task could not be queued, this process leaves the broker alone for this many seconds
+# (what it would have queued is left to the sweep too).
+PUBLISH_PAUSE = env_int("PUBLISH_PAUSE", 10)
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TIMEZONE = TIME_ZONE
 # Without a broker (the zero-setup `make run`), tasks run in the web process.
@@ -191,7 +213,10 @@ if env_str("REDIS_URL"):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "hrperf",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_CONNECT_TIMEOUT,
+            },
         }
     }
 else:

@@ -245,23 +245,23 @@ def put_far_below_threshold(review_id: int) -> None:
 
 
 class NoticeRecorder:
-    """Stands in for `notify_warnings.delay`: records the warnings handed to it, or, while the
+    """Stands in for queueing `notify_warnings`: records the warnings handed to it, or, while the
     worker is "dead", raises — as if the process died right after the scores committed."""
 
     def __init__(self) -> None:
         self.alive = True
         self.warning_ids: list[int] = []
 
-    def __call__(self, warning_ids: list[int]) -> Any:
+    def __call__(self, args: tuple[list[int]], **options: Any) -> Any:
         if not self.alive:
             raise WorkerDied
-        self.warning_ids.extend(warning_ids)
+        self.warning_ids.extend(args[0])
 
 
 @pytest.fixture
 def notices(monkeypatch: pytest.MonkeyPatch) -> NoticeRecorder:
     recorder = NoticeRecorder()
-    monkeypatch.setattr(tasks.notify_warnings, "delay", recorder)
+    monkeypatch.setattr(tasks.notify_warnings, "apply_async", recorder)
     return recorder
 
 
