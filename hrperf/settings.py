@@ -203,6 +203,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "hrperf")
 # Reviews generated or scored per transaction by the cycle jobs.
 REVIEWS_CHUNK_SIZE = env_int("REVIEWS_CHUNK_SIZE", 2000)
+# A running cycle job holds it this long after each chunk; a job whose worker died is taken
+# over once its hold has run out.
+CYCLE_JOB_LEASE = env_int("CYCLE_JOB_LEASE", 5 * 60)
 
 # Cache (throttling counters): Redis when the REDIS_URL environment variable is set, otherwise
 # each process's own memory (local use without Redis; the limits then count per process). There
