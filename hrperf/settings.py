@@ -206,6 +206,10 @@ REVIEWS_CHUNK_SIZE = env_int("REVIEWS_CHUNK_SIZE", 2000)
 # A running cycle job holds it this long after each chunk; a job whose worker died is taken
 # over once its hold has run out.
 CYCLE_JOB_LEASE = env_int("CYCLE_JOB_LEASE", 5 * 60)
+# The sweep (reviews.services.sweep, run by the beat every SWEEP_INTERVAL seconds, see
+# hrperf/celery.py) queues again the background work that is due and has waited more than
+# SWEEP_GRACE seconds: work whose task was lost, or never queued because the broker was down.
+SWEEP_GRACE = env_int("SWEEP_GRACE", 60)
 
 # Cache (throttling counters): Redis when the REDIS_URL environment variable is set, otherwise
 # each process's own memory (local use without Redis; the limits then count per process). There

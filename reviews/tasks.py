@@ -61,3 +61,9 @@ def notify_warnings(warning_ids: list[int]) -> int:
 @retrying_task("reviews.remind_director")
 def remind_director() -> int:
     return services.director_remind()
+
+
+@shared_task(name="reviews.sweep_due_work", ignore_result=True, acks_late=True)
+def sweep_due_work() -> int:
+    """Queue again the work that is due and was never picked up (run by the beat)."""
+    return services.due_work_sweep().total

@@ -19,4 +19,9 @@ def test_the_heartbeat_is_scheduled_every_30_seconds() -> None:
 
     entry = app.conf.beat_schedule["worker-heartbeat"]
     assert entry["task"] == "hrperf.heartbeat" and entry["schedule"] == 30.0
-    assert "clients.sweep_webhooks" in {e["task"] for e in app.conf.beat_schedule.values()}
+
+
+def test_the_sweep_is_scheduled_every_minute() -> None:
+    entry = app.conf.beat_schedule["sweep-due-work"]
+    assert entry["task"] == "reviews.sweep_due_work" and entry["schedule"] == 60.0
+    assert entry["options"]["expires"] < entry["schedule"]
