@@ -17,6 +17,7 @@ SWEEP_INTERVAL = env_int("SWEEP_INTERVAL", 60)
 app.conf.beat_schedule = {
     "remind-director-of-waiting-approvals": {
         "task": "reviews.remind_director",
+        # reviews.services.reminders.REMINDER_HOUR; the sweep sends one the beat missed.
         "schedule": crontab(hour=9, minute=0, day_of_week="mon-fri"),
     },
     # /healthz reports the worker alive while this runs (see hrperf/health.py).

@@ -526,3 +526,19 @@ class CycleJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle_id} {self.kind} {self.done}/{self.total}"
+
+
+class DirectorReminder(models.Model):
+    """The day the director's morning reminder was sent: claimed before the mail goes, so it is
+    sent once a day however often its task runs."""
+
+    day = models.DateField(_("day"), unique=True)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("director's reminder")
+        verbose_name_plural = _("director's reminders")
+
+    def __str__(self) -> str:
+        return f"{self.day}"

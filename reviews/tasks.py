@@ -1,6 +1,7 @@
 """Thin tasks: ids in, a service called. Acknowledged late, so a task whose worker dies is
 delivered again; every service here is safe to run twice. Transient database and broker
-errors are retried with backoff. The services queue these by name (`hrperf.lib.tasks`)."""
+errors are retried with backoff. The services queue these by name (`hrperf.lib.tasks`); a task
+that never reached the worker is queued again by the sweep (`reviews.services.sweep`)."""
 
 from typing import Any
 

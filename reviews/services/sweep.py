@@ -3,17 +3,19 @@
 Every piece of background work is written down in the database, in the same transaction as the
 change that calls for it, before its task is queued: a review waiting in `submitted` to be
 scored, a cycle job `queued`, a verbal warning HR has not been mailed about, a webhook delivery
-`pending`. The task is only a nudge. When it is lost (the broker was down when it was to be
-queued, or its worker died for good), the sweep finds the work by its state once it has waited
-SWEEP_GRACE seconds, and queues it again. The beat runs it every SWEEP_INTERVAL seconds
+`pending`; and the director's reminder is due each weekday morning until its day is recorded.
+The task is only a nudge. When it is lost (the broker was down when it was to be queued, or its
+worker died for good), the sweep finds the work by its state once it has waited SWEEP_GRACE
+seconds, and queues it again. The beat runs it every SWEEP_INTERVAL seconds
 (`reviews.sweep_due_work`); `python manage.py sweep_due_work` runs the same.
 
 Queueing something twice is harmless: every task claims its work with a conditional update
 (a review is scored only at the revision it was read at and only while still submitted; a job is
 claimed queued → running and then held; a warning is marked mailed before the mail goes; a
-delivery is leased), so a second message finds nothing to do.
+delivery is leased; the reminder's day is recorded before the mail goes), so a second message
+finds nothing to do.
 
-A fixed number of queries, each on an index made for it, at most SWEEP_BATCH rows of each kind.
+At most five queries, each on an index made for it, at most SWEEP_BATCH rows of each kind.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ from django.utils import timezone
 
 from clients.services import webhooks_sweep
 from hrperf.lib.tasks import publish, resume_publishing
-from reviews.models import CycleJob, Review, VerbalWarning
+from reviews.models import CycleJob, DirectorReminder, Review, VerbalWarning
 from reviews.services.quarters import JOB_TASKS
+from reviews.services.reminders import reminder_due
 
 SWEEP_BATCH: Final = 500
 Status = CycleJob.Status
@@ -44,6 +47,7 @@ class Swept:
     scoring: int = 0
     warnings: int = 0
     webhooks: int = 0
+    reminders: int = 0
 
     @property
     def total(self) -> int:
@@ -60,6 +64,7 @@ def due_work_sweep(*, now: dt.datetime | None = None) -> Swept:
         scoring=_sweep_scoring(waited_since),
         warnings=_sweep_warnings(waited_since),
         webhooks=webhooks_sweep(now=now),
+        reminders=_sweep_reminder(waited_since),
     )
 
 
@@ -107,6 +112,16 @@ def _sweep_warnings(waited_since: dt.datetime) -> int:
     if due and publish("reviews.notify_warnings", due):
         return len(due)
     return 0
+
+
+def _sweep_reminder(waited_since: dt.datetime) -> int:
+    """The director's reminder of the day, if it was due and was not sent (the beat could not
+    queue it, or its task was lost); never one of an earlier day."""
+    if not reminder_due(waited_since):
+        return 0
+    if DirectorReminder.objects.filter(day=timezone.localdate(waited_since)).exists():
+        return 0
+    return int(publish("reviews.remind_director"))
 
 
 def _publish_each(messages: Iterable[tuple[Any, ...]]) -> int:

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @override_settings(SWEEP_GRACE=0)
 def test_the_sweep_task_queues_what_is_due(
-    fresh_quarter: Any, personas: Any, published: list[Published]
+    fresh_quarter: Any, personas: Any, published: list[Published], reminded: None
 ) -> None:
     review = complete(personas, review_of(personas), "60", 3, 3)
     review = services.review_submit(actor=personas["hr"], review=review)

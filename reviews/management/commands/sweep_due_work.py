@@ -12,7 +12,8 @@ from reviews.services import due_work_sweep
 class Command(BaseCommand):
     help = (
         "Queue again the background work that is due and has waited more than SWEEP_GRACE "
-        "seconds: reviews to score, quarter jobs, warning notices and webhook deliveries. "
+        "seconds: reviews to score, quarter jobs, warning notices, webhook deliveries and the "
+        "director's reminder of the day. "
         "Work queued twice is done once."
     )
 
@@ -21,12 +22,14 @@ class Command(BaseCommand):
         self.stdout.write(
             _(
                 "Queued: %(scoring)s reviews to score, %(jobs)s quarter jobs, "
-                "%(warnings)s warning notices, %(webhooks)s webhook deliveries."
+                "%(warnings)s warning notices, %(webhooks)s webhook deliveries, "
+                "%(reminders)s director's reminders."
             )
             % {
                 "scoring": swept.scoring,
                 "jobs": swept.jobs,
                 "warnings": swept.warnings,
                 "webhooks": swept.webhooks,
+                "reminders": swept.reminders,
             }
         )

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from kombu.exceptions import OperationalError as BrokerError
 
 from hrperf.celery import app
 from hrperf.lib import tasks
@@ -37,20 +36,9 @@ def test_queueing_on_commit_never_raises_into_the_caller(
 
 
 def test_after_a_failure_the_broker_is_left_alone_for_a_while(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    refusing_broker: list[str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    attempts: list[str] = []
-
-    class Refusing:
-        def __init__(self, name: str) -> None:
-            self.name = name
-
-        def apply_async(self, args: tuple[Any, ...], **options: Any) -> None:
-            attempts.append(self.name)
-            raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-
-    monkeypatch.setattr(tasks, "task", Refusing)
-    tasks.resume_publishing()
+    attempts = refusing_broker
     with caplog.at_level("WARNING", logger="hrperf.lib.tasks"):
         assert tasks.publish("clients.deliver_webhook", 1) is False
         assert tasks.publish("clients.deliver_webhook", 2) is False

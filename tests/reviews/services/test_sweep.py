@@ -14,14 +14,21 @@ from django.utils import timezone
 
 from clients import services as clients_services
 from clients.models import ApiClient, WebhookDelivery
-from hrperf.lib import tasks
 from reviews import services
 from reviews.models import CycleJob, Review, VerbalWarning
 from tests.helpers.broker import Published
 from tests.helpers.quarters import complete, review_of, scored
 from tests.helpers.webhooks import hook
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reminded")]
+
+
+def next_weekday_morning() -> dt.datetime:
+    """10:00 local on the first weekday after tomorrow (past the reminder's hour)."""
+    day = timezone.localdate() + dt.timedelta(days=2)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
 
 
 def later(seconds: int = 1) -> dt.datetime:
@@ -172,29 +179,32 @@ def test_it_takes_the_same_few_queries_however_much_is_due(
         submitted(personas, name)
     for _ in range(3):
         services.cycle_generate(actor=personas["hr"], cycle=fresh_quarter)
-    when = later()
-    with django_assert_num_queries(4):  # jobs, reviews, warnings, webhook deliveries
+    when = next_weekday_morning()
+    with django_assert_num_queries(5):  # jobs, reviews, warnings, webhooks, the reminder
         swept = services.due_work_sweep(now=when)
-    assert (swept.jobs, swept.scoring) == (3, 2)  # generating scores nothing: both reviews
-    assert len(published) == 5
+    assert (swept.jobs, swept.scoring, swept.reminders) == (3, 2, 1)
+    assert len(published) == 6
 
 
 def test_it_stops_queueing_when_the_broker_refuses(
-    fresh_quarter: Any, personas: Any, monkeypatch: pytest.MonkeyPatch
+    fresh_quarter: Any, personas: Any, refusing_broker: list[str]
 ) -> None:
     for name in ("employee", "head"):
         submitted(personas, name)
-    attempts: list[str] = []
-
-    class Refusing:
-        def __init__(self, name: str) -> None:
-            self.name = name
-
-        def apply_async(self, args: tuple[Any, ...], **options: Any) -> None:
-            attempts.append(self.name)
-            raise ConnectionRefusedError(111, "Connection refused")
-
-    monkeypatch.setattr(tasks, "task", Refusing)
     assert services.due_work_sweep(now=later()).total == 0
-    assert attempts == ["reviews.score_review"]
-    tasks.resume_publishing()
+    assert refusing_broker == ["reviews.score_review"]
+
+
+def test_it_queues_the_directors_reminder_of_the_day_when_the_beat_missed_it(
+    db: None, published: list[Published]
+) -> None:
+    morning = next_weekday_morning()
+    assert services.due_work_sweep(now=morning).reminders == 1
+    assert names(published) == [("reviews.remind_director", ())]
+
+    published.clear()
+    services.director_remind(day=morning.date())  # what the task does
+    assert services.due_work_sweep(now=morning).reminders == 0
+    before_the_hour = morning.replace(hour=8)
+    assert services.due_work_sweep(now=before_the_hour).reminders == 0
+    assert published == []

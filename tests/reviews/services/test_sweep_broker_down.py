@@ -16,8 +16,10 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from clients import services as clients_services
 from clients import tasks as clients_tasks
@@ -30,7 +32,11 @@ from tests.helpers.quarters import review_of
 from tests.helpers.webhooks import Receiver, hook
 from tests.helpers.worker import WorkerProcess, wait_for_job, wait_until, wait_until_scored
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reminded"),
+]
 
 TASK_SECONDS = 30
 
@@ -66,36 +72,34 @@ def assert_scored_once_by_the_sweep(review: Review, worker: WorkerProcess) -> No
     assert scored_events(review) == 1
 
 
-def test_a_review_submitted_over_the_api_while_redis_is_down_is_scored_once(
+def over_the_api(hr: User, review: Review) -> Any:
+    client = APIClient()
+    client.force_login(hr)
+    return client.post(review_url(review, "submit"))
+
+
+def on_its_page(hr: User, review: Review) -> Any:
+    client = Client()
+    client.force_login(hr)
+    url = reverse("reviews:review", args=[review.pk])
+    return client.post(url, {"action": "submit", "revision": review.revision})
+
+
+@pytest.mark.parametrize(("submit", "status"), [(over_the_api, 200), (on_its_page, 302)])
+def test_a_review_submitted_while_redis_is_down_is_scored_once(
     fresh_quarter: ReviewCycle,
     personas: dict[str, User],
-    api_client_for: Callable[[str], Any],
     redis_down: Callable[[], Any],
     session_worker: WorkerProcess,
+    submit: Callable[[User, Review], Any],
+    status: int,
 ) -> None:
     review = complete_one_line(personas, review_of(personas))
     with redis_down():
-        response = api_client_for("hr").post(review_url(review, "submit"))
-    assert response.status_code == 200, response.content
-    assert response.json()["state"] == "submitted"
-
-    assert_scored_once_by_the_sweep(review, session_worker)
-
-
-def test_a_review_submitted_on_its_page_while_redis_is_down_is_scored_once(
-    fresh_quarter: ReviewCycle,
-    personas: dict[str, User],
-    client_for: Callable[[str], Any],
-    redis_down: Callable[[], Any],
-    session_worker: WorkerProcess,
-) -> None:
-    review = complete_one_line(personas, review_of(personas))
-    with redis_down():
-        response = client_for("hr").post(
-            reverse("reviews:review", args=[review.pk]),
-            {"action": "submit", "revision": review.revision},
-        )
-    assert response.status_code == 302
+        response = submit(personas["hr"], review)
+    assert response.status_code == status, response.content
+    review.refresh_from_db()
+    assert review.state == Review.State.SUBMITTED
 
     assert_scored_once_by_the_sweep(review, session_worker)
 

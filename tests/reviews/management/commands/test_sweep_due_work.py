@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @override_settings(SWEEP_GRACE=0)
 def test_the_command_queues_what_is_due_and_says_so(
-    fresh_quarter: Any, personas: Any, published: list[Published]
+    fresh_quarter: Any, personas: Any, published: list[Published], reminded: None
 ) -> None:
     review = complete(personas, review_of(personas), "60", 3, 3)
     review = services.review_submit(actor=personas["hr"], review=review)
@@ -30,7 +30,8 @@ def test_the_command_queues_what_is_due_and_says_so(
         call_command("sweep_due_work", stdout=out)
 
     assert out.getvalue().strip() == (
-        "Queued: 1 reviews to score, 1 quarter jobs, 0 warning notices, 0 webhook deliveries."
+        "Queued: 1 reviews to score, 1 quarter jobs, 0 warning notices, 0 webhook deliveries, "
+        "0 director's reminders."
     )
     assert sorted(call.name for call in published) == [
         "reviews.generate_cycle",
@@ -38,7 +39,7 @@ def test_the_command_queues_what_is_due_and_says_so(
     ]
 
 
-def test_with_nothing_due_it_queues_nothing(db: None, published: list[Published]) -> None:
+def test_with_nothing_due_it_queues_nothing(published: list[Published], reminded: None) -> None:
     out = StringIO()
     with translation.override("en"):
         call_command("sweep_due_work", stdout=out)
