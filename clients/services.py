@@ -47,7 +47,7 @@ from clients.models import (
 )
 from hrperf.lib.errors import Conflict, ErrorList, FieldError, NotAllowed, ValidationFailed
 from hrperf.lib.roles import HR, roles_of
-from hrperf.lib.tasks import task
+from hrperf.lib.tasks import publish
 
 logger = logging.getLogger(__name__)
 
@@ -402,17 +402,13 @@ def webhooks_emit(*, event: str, payload: Mapping[str, Any]) -> int:
     return len(delivery_ids)
 
 
-def _enqueue(delivery_ids: Sequence[int], countdown: int | None = None) -> None:
-    """Hand deliveries to the worker; if the broker is down, the sweeper sends them later."""
-    deliver = task("clients.deliver_webhook")
-    for delivery_id in delivery_ids:
-        try:
-            if countdown is None:
-                deliver.apply_async((delivery_id,))
-            else:
-                deliver.apply_async((delivery_id,), countdown=countdown)
-        except Exception:
-            logger.warning("Could not enqueue webhook delivery %s; it will be retried", delivery_id)
+def _enqueue(delivery_ids: Sequence[int], countdown: int | None = None) -> int:
+    """Hand deliveries to the worker; returns how many. If the broker is down, the rest wait in
+    the outbox and the sweep hands them out later."""
+    for handed, delivery_id in enumerate(delivery_ids):
+        if not publish("clients.deliver_webhook", delivery_id, countdown=countdown):
+            return handed
+    return len(delivery_ids)
 
 
 def retry_delay(attempts: int) -> int:
@@ -499,8 +495,9 @@ def webhook_deliver(*, delivery_id: int) -> str:
 
 
 def webhooks_sweep(*, now: dt.datetime | None = None) -> int:
-    """Enqueue deliveries that are overdue (their task was lost, or their retry was too far off
-    to schedule in the broker); returns how many. Run every minute by the beat."""
+    """Enqueue deliveries that are overdue (their task was lost, the broker was down, or their
+    retry was too far off to schedule in the broker); returns how many were queued. Part of the
+    sweep (`reviews.services.sweep`), run every minute by the beat."""
     now = now or timezone.now()
     due = list(
         WebhookDelivery.objects.filter(
@@ -510,5 +507,4 @@ def webhooks_sweep(*, now: dt.datetime | None = None) -> int:
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
-    _enqueue(due)
-    return len(due)
+    return _enqueue(due)

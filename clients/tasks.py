@@ -22,8 +22,3 @@ TRANSIENT = (OperationalError, InterfaceError)
 )
 def deliver_webhook(delivery_id: int) -> str:
     return services.webhook_deliver(delivery_id=delivery_id)
-
-
-@shared_task(name="clients.sweep_webhooks", ignore_result=True, acks_late=True)
-def sweep_webhooks() -> int:
-    return services.webhooks_sweep()

@@ -5,15 +5,19 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 
+from hrperf.env import env_int
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hrperf.settings")
 
 app = Celery("hrperf")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+SWEEP_INTERVAL = env_int("SWEEP_INTERVAL", 60)
 # The periodic schedule lives in code, next to the tasks it names.
 app.conf.beat_schedule = {
     "remind-director-of-waiting-approvals": {
         "task": "reviews.remind_director",
+        # reviews.services.reminders.REMINDER_HOUR; the sweep sends one the beat missed.
         "schedule": crontab(hour=9, minute=0, day_of_week="mon-fri"),
     },
     # /healthz reports the worker alive while this runs (see hrperf/health.py).
@@ -22,11 +26,13 @@ app.conf.beat_schedule = {
         "schedule": 30.0,
         "options": {"expires": 25},
     },
-    # Webhook deliveries whose task was lost, or whose retry is hours away.
-    "send-overdue-webhooks": {
-        "task": "clients.sweep_webhooks",
-        "schedule": 60.0,
-        "options": {"expires": 55},
+    # The work that is due and was never picked up: reviews to score, cycle jobs, warning
+    # notices, webhook deliveries (their task was lost, or the broker was down when it was
+    # to be queued). Every SWEEP_INTERVAL seconds (default 60).
+    "sweep-due-work": {
+        "task": "reviews.sweep_due_work",
+        "schedule": float(SWEEP_INTERVAL),
+        "options": {"expires": max(1, SWEEP_INTERVAL - 5)},
     },
 }
 

@@ -269,13 +269,35 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 14 * 60)
-# A task whose worker died is delivered again after this many seconds (late acknowledgement).
+# When Redis does not answer, a request must not wait for it: connecting may take at most
+# REDIS_CONNECT_TIMEOUT seconds, a reply REDIS_SOCKET_TIMEOUT seconds, and queueing a task
+# tries PUBLISH_RETRIES times more; then the task is left to the sweep (see below).
+REDIS_CONNECT_TIMEOUT = env_int("REDIS_CONNECT_TIMEOUT", 1)
+REDIS_SOCKET_TIMEOUT = env_int("REDIS_SOCKET_TIMEOUT", 5)
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A task whose worker died is delivered again after this many seconds (late acknowledgement).
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 5 * 60),
     # How often a running worker looks for tasks whose worker died (kombu's default: 100 s).
     "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": 1,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
 }
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": env_int("PUBLISH_RETRIES", 1),
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# The result store (for whoever waits on a task by hand; the services wait on no result): the
+# same bounds, instead of Celery's 20 reconnection attempts a second apart.
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
+# After a task could not be queued, this process leaves the broker alone for this many seconds
+# (what it would have queued is left to the sweep too).
+PUBLISH_PAUSE = env_int("PUBLISH_PAUSE", 10)
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TIMEZONE = TIME_ZONE
 # Without a broker (the zero-setup `make run`), tasks run in the web process.
@@ -284,6 +306,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "hrperf")
 # Reviews generated or scored per transaction by the cycle jobs.
 REVIEWS_CHUNK_SIZE = env_int("REVIEWS_CHUNK_SIZE", 2000)
+# A running cycle job holds it this long after each chunk; a job whose worker died is taken
+# over once its hold has run out.
+CYCLE_JOB_LEASE = env_int("CYCLE_JOB_LEASE", 5 * 60)
+# The sweep (reviews.services.sweep, run by the beat every SWEEP_INTERVAL seconds, see
+# hrperf/celery.py) queues again the background work that is due and has waited more than
+# SWEEP_GRACE seconds: work whose task was lost, or never queued because the broker was down.
+SWEEP_GRACE = env_int("SWEEP_GRACE", 60)
 
 # Cache (throttling counters): Redis when the REDIS_URL environment variable is set, otherwise
 # each process's own memory (local use without Redis; the limits then count per process). There
@@ -294,7 +323,10 @@ if env_str("REDIS_URL"):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "hrperf",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_CONNECT_TIMEOUT,
+            },
         }
     }
 else:

@@ -236,6 +236,12 @@ class Review(models.Model):
         indexes = [
             models.Index(fields=["cycle", "state"]),
             models.Index(fields=["cycle", "department"]),
+            # The sweep: submitted reviews waiting longest for the worker.
+            models.Index(
+                fields=["updated_at"],
+                condition=models.Q(state="submitted"),
+                name="review_awaiting_score",
+            ),
         ]
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
@@ -399,6 +405,14 @@ class VerbalWarning(models.Model):
                 fields=["review", "review_version"], name="warning_once_per_version"
             )
         ]
+        indexes = [
+            # The sweep: warnings HR has not been mailed about.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(notified_at__isnull=True),
+                name="warning_not_notified",
+            )
+        ]
         verbose_name = _("verbal warning")
         verbose_name_plural = _("verbal warnings")
 
@@ -492,11 +506,39 @@ class CycleJob(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The run that holds the job (claimed with a conditional update), and until when: another
+    # run may take over a running job only once the hold has run out (its worker died).
+    lease = models.UUIDField(_("held by"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("held until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The sweep: jobs not finished yet.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="cycle_job_unfinished",
+            )
+        ]
         verbose_name = _("cycle job")
         verbose_name_plural = _("cycle jobs")
 
     def __str__(self) -> str:
         return f"{self.cycle_id} {self.kind} {self.done}/{self.total}"
+
+
+class DirectorReminder(models.Model):
+    """The day the director's morning reminder was sent: claimed before the mail goes, so it is
+    sent once a day however often its task runs."""
+
+    day = models.DateField(_("day"), unique=True)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("director's reminder")
+        verbose_name_plural = _("director's reminders")
+
+    def __str__(self) -> str:
+        return f"{self.day}"

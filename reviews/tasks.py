@@ -1,6 +1,7 @@
 """Thin tasks: ids in, a service called. Acknowledged late, so a task whose worker dies is
 delivered again; every service here is safe to run twice. Transient database and broker
-errors are retried with backoff. The services queue these by name (`hrperf.lib.tasks`)."""
+errors are retried with backoff. The services queue these by name (`hrperf.lib.tasks`); a task
+that never reached the worker is queued again by the sweep (`reviews.services.sweep`)."""
 
 from typing import Any
 
@@ -61,3 +62,9 @@ def notify_warnings(warning_ids: list[int]) -> int:
 @retrying_task("reviews.remind_director")
 def remind_director() -> int:
     return services.director_remind()
+
+
+@shared_task(name="reviews.sweep_due_work", ignore_result=True, acks_late=True)
+def sweep_due_work() -> int:
+    """Queue again the work that is due and was never picked up (run by the beat)."""
+    return services.due_work_sweep().total

@@ -18,6 +18,7 @@ pytest_plugins = [
     "tests.fixtures.api",
     "tests.fixtures.quarters",
     "tests.fixtures.worker",
+    "tests.fixtures.broker",
     "tests.fixtures.browser",
     "tests.fixtures.webhooks",
     "tests.fixtures.network",

@@ -11,6 +11,7 @@ follow-up work once the transaction commits.
     jobs         running a quarter's background jobs chunk by chunk
     warnings     verbal warnings: HR's notice and acknowledgement
     reminders    the director's reminder of reviews waiting for approval
+    sweep        queueing again the background work whose task was lost
 """
 
 from reviews.services.figures import FiguresOutcome, cycle_set_figures, cycle_set_targets
@@ -25,6 +26,7 @@ from reviews.services.quarters import (
 )
 from reviews.services.reminders import director_remind
 from reviews.services.scores import review_score, reviews_score_batch
+from reviews.services.sweep import Swept, due_work_sweep
 from reviews.services.transitions import (
     review_approve,
     review_reopen,
@@ -36,6 +38,7 @@ from reviews.services.warnings import warning_acknowledge, warning_notify
 
 __all__ = [
     "FiguresOutcome",
+    "Swept",
     "cycle_generate",
     "cycle_open",
     "cycle_policy_update",
@@ -43,6 +46,7 @@ __all__ = [
     "cycle_set_figures",
     "cycle_set_targets",
     "director_remind",
+    "due_work_sweep",
     "job_fail",
     "job_run",
     "review_approve",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hrperf.lib.errors import Conflict, FieldError, ValidationFailed
 from hrperf.lib.roles import roles_of
-from hrperf.lib.tasks import task
+from hrperf.lib.tasks import publish
 from reviews import workflow
 from reviews.models import Review, ReviewCycle
 from reviews.workflow import Action
@@ -60,10 +60,11 @@ def lock_editable(review_id: int, expected_revision: int | None) -> Review:
 
 
 def enqueue_scoring(review_id: int) -> None:
-    """Once the transaction commits, hand the review to the worker at its revision then."""
+    """Once the transaction commits, hand the review to the worker at its revision then (if the
+    broker is down, the sweep hands it over later: the review waits in `submitted`)."""
 
     def send() -> None:
         revision = Review.objects.values_list("revision", flat=True).get(pk=review_id)
-        task("reviews.score_review").delay(review_id, revision)
+        publish("reviews.score_review", review_id, revision)
 
     transaction.on_commit(send)

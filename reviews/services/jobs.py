@@ -1,20 +1,28 @@
 """A quarter's background jobs (generating its reviews, rescoring them), run chunk by chunk
-with their progress, safe to run twice or to resume after a crash: each chunk only touches what
-is still to do, and a chunk and its progress commit together."""
+with their progress, safe to run twice or to resume after a crash: a run claims the job with a
+conditional update and holds it (CYCLE_JOB_LEASE seconds, renewed with every chunk), so a
+repeated task does nothing while it is held; each chunk only touches what is still to do, and a
+chunk and its progress commit together."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import DatabaseError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from reviews.models import CycleJob, Review, ReviewCycle, VerbalWarning
 from reviews.services.generation import employees_without_review, reviews_generate_chunk
 from reviews.services.scores import reviews_score_batch
 from reviews.services.warnings import enqueue_warning_notices
+
+logger = logging.getLogger(__name__)
 
 State = Review.State
 Status = CycleJob.Status
@@ -28,15 +36,34 @@ def job_fail(*, job_id: int, error: str) -> None:
 
 
 def job_run(*, job_id: int, chunk_size: int | None = None) -> CycleJob:
-    """Run a cycle job chunk by chunk, recording progress."""
+    """Run a cycle job chunk by chunk, recording progress. A run first claims the job (a queued
+    one, or a running one whose hold ran out because its worker died); a run that cannot, such
+    as a repeated task while another run holds the job, does nothing."""
     chunk_size = chunk_size or settings.REVIEWS_CHUNK_SIZE
     job = CycleJob.objects.select_related("cycle").get(pk=job_id)
-    if job.status == Status.DONE:
+    claim = _claim(job)
+    if claim is None:
+        job.refresh_from_db()
         return job
-    first_run = _claim(job)
+    try:
+        _run_claimed(job, claim, chunk_size)
+    except Exception:
+        _release(job.pk, claim.lease)
+        raise
+    job.refresh_from_db()
+    return job
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    lease: uuid.UUID
+    first_run: bool
+
+
+def _run_claimed(job: CycleJob, claim: Claim, chunk_size: int) -> None:
     remaining, step = _plan(job, chunk_size)
-    CycleJob.objects.filter(pk=job.pk).update(total=F("done") + remaining)
-    if not first_run and job.kind == CycleJob.Kind.RESCORE:
+    CycleJob.objects.filter(pk=job.pk, lease=claim.lease).update(total=F("done") + remaining)
+    if not claim.first_run and job.kind == CycleJob.Kind.RESCORE:
         # Resuming after a crash: notices the dead worker could not enqueue go out now.
         enqueue_warning_notices(
             list(
@@ -46,30 +73,70 @@ def job_run(*, job_id: int, chunk_size: int | None = None) -> CycleJob:
             )
         )
     while True:
-        with transaction.atomic():
-            made = step()
-            if made:
-                CycleJob.objects.filter(pk=job.pk).update(done=F("done") + made)
-        if made == 0:
+        made = _chunk(job.pk, claim.lease, step)
+        if not made:  # nothing left, or another run took the job over
             break
-    CycleJob.objects.filter(pk=job.pk).update(status=Status.DONE, finished_at=timezone.now())
-    job.refresh_from_db()
-    return job
+    CycleJob.objects.filter(pk=job.pk, lease=claim.lease).update(
+        status=Status.DONE, finished_at=timezone.now(), lease=None, lease_until=None
+    )
 
 
-def _claim(job: CycleJob) -> bool:
-    """The first run claims the job (True); a redelivered one finds it running and resumes."""
+def _held_until() -> dt.datetime:
+    return timezone.now() + dt.timedelta(seconds=settings.CYCLE_JOB_LEASE)
+
+
+def _claim(job: CycleJob) -> Claim | None:
+    """Claim the job for this run: a queued job (its first run), or a running one whose hold ran
+    out (its worker died; this run resumes it). None when the job is finished or held."""
+    lease = uuid.uuid4()
+    now = timezone.now()
     with transaction.atomic():
         first_run = (
-            CycleJob.objects.filter(pk=job.pk, status=Status.QUEUED).update(status=Status.RUNNING)
+            CycleJob.objects.filter(pk=job.pk, status=Status.QUEUED).update(
+                status=Status.RUNNING, lease=lease, lease_until=_held_until()
+            )
             == 1
         )
+        if not first_run:
+            resumed = (
+                CycleJob.objects.filter(pk=job.pk, status=Status.RUNNING)
+                .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
+                .update(lease=lease, lease_until=_held_until())
+            )
+            if resumed != 1:
+                return None
         if first_run and job.kind == CycleJob.Kind.RESCORE:
             # New revisions: a single-review task still queued for an old one does nothing.
             Review.objects.filter(cycle=job.cycle, state=State.SCORED).update(
                 state=State.SUBMITTED, revision=F("revision") + 1, updated_at=timezone.now()
             )
-    return first_run
+    return Claim(lease=lease, first_run=first_run)
+
+
+def _chunk(job_id: int, lease: uuid.UUID, step: Callable[[], int]) -> int:
+    """Do the next chunk and record it, if this run still holds the job (renewing the hold,
+    which also locks the job's row until the chunk commits); 0 when it no longer does."""
+    with transaction.atomic():
+        held = CycleJob.objects.filter(pk=job_id, lease=lease).update(lease_until=_held_until())
+        if not held:
+            return 0
+        made = step()
+        if made:
+            CycleJob.objects.filter(pk=job_id).update(done=F("done") + made)
+    return made
+
+
+def _release(job_id: int, lease: uuid.UUID) -> None:
+    """Let the job go after an error, so that the task's retry (or the sweep) resumes it at
+    once rather than once the hold runs out."""
+    try:
+        CycleJob.objects.filter(pk=job_id, lease=lease, status=Status.RUNNING).update(
+            lease_until=timezone.now()
+        )
+    except DatabaseError:
+        logger.warning(
+            "Could not release cycle job %s; it is resumed when its hold runs out", job_id
+        )
 
 
 def _plan(job: CycleJob, chunk_size: int) -> tuple[int, Callable[[], int]]:

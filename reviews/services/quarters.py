@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hrperf.lib.errors import ValidationFailed
 from hrperf.lib.periods import PERIOD_HELP, clean_period, is_period, quarter_dates
-from hrperf.lib.tasks import delay_on_commit
+from hrperf.lib.tasks import publish_on_commit
 from reviews import events
 from reviews.models import AuditEvent, CycleJob, ReviewCycle, ScoringPolicy
 from reviews.policies import POLICY_FIELDS, current_policy, policy_values, validated_policy
@@ -102,5 +102,5 @@ def cycle_rescore(*, actor: Any, cycle: ReviewCycle) -> CycleJob:
 def _start_job(*, actor: Any, cycle: ReviewCycle, kind: str) -> CycleJob:
     with transaction.atomic():
         job = CycleJob.objects.create(cycle=cycle, kind=kind, created_by_id=events.actor_id(actor))
-        delay_on_commit(JOB_TASKS[kind], job.pk)
+        publish_on_commit(JOB_TASKS[kind], job.pk)
     return job

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hrperf.lib.errors import Conflict
 from hrperf.lib.roles import HR, roles_of
-from hrperf.lib.tasks import task
+from hrperf.lib.tasks import publish
 from reviews import events
 from reviews.models import VerbalWarning
 from reviews.selectors.visibility import Part, parts_seen
@@ -32,7 +32,7 @@ def enqueue_warning_notices(review_ids: Sequence[int]) -> None:
         ).values_list("pk", flat=True)
     )
     if warning_ids:
-        task("reviews.notify_warnings").delay(warning_ids)
+        publish("reviews.notify_warnings", warning_ids)
 
 
 def warning_notify(*, warning_id: int) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from hrperf.celery import app
 from reviews import tasks
+from reviews.services.reminders import REMINDER_HOUR
 
 
 def test_the_beat_schedule_names_registered_tasks() -> None:
@@ -19,4 +20,15 @@ def test_the_heartbeat_is_scheduled_every_30_seconds() -> None:
 
     entry = app.conf.beat_schedule["worker-heartbeat"]
     assert entry["task"] == "hrperf.heartbeat" and entry["schedule"] == 30.0
-    assert "clients.sweep_webhooks" in {e["task"] for e in app.conf.beat_schedule.values()}
+
+
+def test_the_sweep_is_scheduled_every_minute() -> None:
+    entry = app.conf.beat_schedule["sweep-due-work"]
+    assert entry["task"] == "reviews.sweep_due_work" and entry["schedule"] == 60.0
+    assert entry["options"]["expires"] < entry["schedule"]
+
+
+def test_the_reminder_is_scheduled_at_the_hour_the_sweep_expects() -> None:
+    schedule = app.conf.beat_schedule["remind-director-of-waiting-approvals"]["schedule"]
+    assert schedule.hour == {REMINDER_HOUR} and schedule.minute == {0}
+    assert schedule.day_of_week == {1, 2, 3, 4, 5}

@@ -1,5 +1,6 @@
-"""A cycle rescore survives its worker being killed part-way: the task comes back (acknowledged
-late) to a new worker, which finishes the job; nothing is scored twice, no warning is made twice.
+"""A cycle rescore survives its worker being killed part-way: once the dead worker's hold on the
+job runs out, the task that comes back (acknowledged late) or the sweep hands it to a new
+worker, which finishes the job; nothing is scored twice, no warning is made twice.
 
 The crash test starts its own workers on a queue of their own (the session worker never sees
 its tasks), kills the first with SIGKILL once some chunks are done, and starts another.
@@ -43,6 +44,8 @@ CHUNK_SIZE = 200
 # The killed worker's task is handed out again once this many seconds have passed since it
 # was delivered; short, so the test does not wait long.
 CRASH_VISIBILITY_TIMEOUT = 3
+# A worker's hold on the job, renewed with every chunk: short, so the job is taken over soon.
+CRASH_JOB_LEASE = 2
 JOB_SECONDS = 90.0
 
 
@@ -177,6 +180,7 @@ def crash_workers(worker_environment: dict[str, str]) -> Iterator[WorkerPool]:
             **worker_environment,
             "CELERY_VISIBILITY_TIMEOUT": str(CRASH_VISIBILITY_TIMEOUT),
             "REVIEWS_CHUNK_SIZE": str(CHUNK_SIZE),
+            "CYCLE_JOB_LEASE": str(CRASH_JOB_LEASE),
         },
         queue=CRASH_QUEUE,
         label="crash",
@@ -223,6 +227,12 @@ def test_a_rescore_job_finishes_after_its_worker_is_killed_part_way(
     # since it was delivered; a worker looks for such tasks as it starts.
     time.sleep(max(0.0, killed_at + CRASH_VISIBILITY_TIMEOUT + 0.5 - time.monotonic()))
     second = crash_workers.start()
+    # If that task came while the dead worker still held the job, it did nothing; the sweep
+    # queues the job again once the hold has run out.
+    job.refresh_from_db()
+    if job.lease_until is not None:
+        time.sleep(max(0.0, (job.lease_until - timezone.now()).total_seconds() + 0.5))
+    services.due_work_sweep()
     wait_for_job(job, second, timeout=JOB_SECONDS)
 
     assert job.done == job.total
@@ -245,23 +255,23 @@ def put_far_below_threshold(review_id: int) -> None:
 
 
 class NoticeRecorder:
-    """Stands in for `notify_warnings.delay`: records the warnings handed to it, or, while the
+    """Stands in for queueing `notify_warnings`: records the warnings handed to it, or, while the
     worker is "dead", raises — as if the process died right after the scores committed."""
 
     def __init__(self) -> None:
         self.alive = True
         self.warning_ids: list[int] = []
 
-    def __call__(self, warning_ids: list[int]) -> Any:
+    def __call__(self, args: tuple[list[int]], **options: Any) -> Any:
         if not self.alive:
             raise WorkerDied
-        self.warning_ids.extend(warning_ids)
+        self.warning_ids.extend(args[0])
 
 
 @pytest.fixture
 def notices(monkeypatch: pytest.MonkeyPatch) -> NoticeRecorder:
     recorder = NoticeRecorder()
-    monkeypatch.setattr(tasks.notify_warnings, "delay", recorder)
+    monkeypatch.setattr(tasks.notify_warnings, "apply_async", recorder)
     return recorder
 
 
