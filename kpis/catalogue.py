@@ -7,8 +7,8 @@ of its figures, `minimum` and `maximum` (by default those of its unit, `values.d
 0, and 100 for points; give `maximum: 100` to a percentage that is a share of a whole, which
 cannot pass 100 %, and `maximum: null` for none). The default target is empty (null) or a
 number of at least 0 and below 10**14 with at most 4 decimal places, within the KPI's limits
-(a whole number for a count), and not 0 when higher is better. The weights are whole numbers from 0 to 100 and a
-department's weights add up to 100.
+(a whole number for a count), and not 0 when higher is better. The weights are whole numbers
+from 0 to 100 and a department's weights add up to 100.
 
 Loading matches KPIs by code over the whole catalogue (so a KPI may move to another
 department) and numbers them in file order within their department. A KPI no longer in the
@@ -109,13 +109,15 @@ def _check_limits(
                 checker.problem(join(place, name), _("must be a number"))
                 valid = False
             ok = ok and valid
-            given[name] = number
+            if valid:
+                given[name] = number
     low, high = given["minimum"], given["maximum"]
-    assert low is not None
-    if ok and high is not None and high < low:
+    if ok and low is not None and high is not None and high < low:
         checker.problem(join(place, "maximum"), _("must not be less than the minimum"))
         ok = False
-    return Limits(unit=unit, minimum=low, maximum=high) if ok else None
+    if not ok or low is None:
+        return None
+    return Limits(unit=unit, minimum=low, maximum=high)
 
 
 def _check_default_in_limits(
@@ -166,9 +168,7 @@ def _check_kpi(checker: Checker, value: Any, place: str) -> KpiSpec | None:
     )
     limits = _check_limits(checker, kpi, place, unit)
     if target_ok:
-        target_ok = _check_default_in_limits(
-            checker, target, join(place, "default_target"), limits
-        )
+        target_ok = _check_default_in_limits(checker, target, join(place, "default_target"), limits)
     weight = (
         checker.whole(kpi["default_weight"], join(place, "default_weight"), low=0, high=MAX_WEIGHT)
         if "default_weight" in kpi

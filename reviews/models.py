@@ -20,7 +20,6 @@ from hrperf.lib.periods import PERIOD_PATTERN, validate_period
 from kpis.models import Direction, Kpi, Unit, figure_limit_constraints
 
 
-
 class AssessorRole(models.TextChoices):
     MARKETING_DIRECTOR = "marketing_director", _("Marketing director")
     HR = "hr", _("Human resources")

@@ -36,9 +36,7 @@ def validate_period(text: str) -> None:
 
 def is_period(text: str) -> bool:
     # fullmatch: "$" alone would also take "2026Q3\n".
-    return PERIOD_PATTERN.fullmatch(text) is not None and (
-        FIRST_YEAR <= int(text[:4]) <= LAST_YEAR
-    )
+    return PERIOD_PATTERN.fullmatch(text) is not None and (FIRST_YEAR <= int(text[:4]) <= LAST_YEAR)
 
 
 def _index(period: str) -> int | None:

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Competency
-from hrperf.lib.errors import ErrorList, ValidationFailed
 from hrperf.lib.decimals import NumberRefused, NumberRule, read_number
+from hrperf.lib.errors import ErrorList, ValidationFailed
 from kpis.values import MAX_WEIGHT, ZERO_TARGET, is_zero_target, limits_of, parse_figure
 from reviews import events, inputs, workflow
 from reviews.messages import reason_text

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from django.core.exceptions import ValidationError
 
 from hrperf.lib.periods import (
@@ -158,7 +157,7 @@ def test_previous_period_is_the_calendar_quarter_before(period, previous):
         ("2099Q4", -1, "2099Q3"),
         ("2000Q1", -1, None),
         ("2000Q1", 400, None),
-        ("2026Q1", -10**6, None),
+        ("2026Q1", -(10**6), None),
     ],
 )
 def test_a_period_shifts_across_years(period, quarters, shifted):
