@@ -65,6 +65,31 @@ def test_an_unknown_quarter_is_a_404(client_for, page_quarter):
     assert client_for("hr").get(reverse("reviews:quarter", args=["nonsense"])).status_code == 404
 
 
+@pytest.mark.parametrize("period", ["２０２６Q3", "٢٠٢٦Q3", "0000Q1", "9999Q4", "2026Q3\x00"])
+@pytest.mark.parametrize(
+    ("method", "name"),
+    [
+        ("get", "quarter"),
+        ("get", "review_list"),
+        ("post", "quarter_generate"),
+        ("post", "quarter_targets"),
+        ("post", "quarter_import"),
+    ],
+)
+def test_a_quarter_path_of_other_digits_or_out_of_range_is_a_404(
+    client_for, page_quarter, period, method, name
+):
+    response = getattr(client_for("hr"), method)(reverse(f"reviews:{name}", args=[period]))
+    assert response.status_code == 404
+
+
+def test_the_last_quarter_offers_no_quarter_after_it(client_for, page_quarter, personas):
+    services.cycle_open(actor=personas["hr"], period="2099Q4")
+    response = client_for("hr").get(reverse("reviews:quarters"), **EN)
+    assert response.status_code == 200
+    assert response.context["form"]["period"].value() != "2100Q1"
+
+
 ACTIONS = ("quarter_generate", "quarter_targets", "quarter_import")
 
 
