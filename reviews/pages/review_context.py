@@ -5,11 +5,12 @@ take (from the workflow table), with what was typed in a form that was refused."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext
 
+from hrperf.lib.decimals import NumberRefused, NumberRule, read_number
 from hrperf.lib.numbers import plain, two
 from hrperf.lib.roles import Roles
 from reviews import selectors, workflow
@@ -65,11 +66,16 @@ class FormState:
                 )
 
 
+# Any number a form may hold, read strictly; its limits are the services' to check.
+TYPED = NumberRule(places=28)
+
+
 def _differs(typed: str, current: Decimal | int | None) -> bool:
-    """Whether a value typed in a form differs from the one saved now."""
+    """Whether a value typed in a form differs from the one saved now (read as the services
+    read it: "٩٢" is not 92)."""
     try:
-        return Decimal(typed.strip()) != current
-    except (InvalidOperation, ValueError):
+        return read_number(typed, TYPED) != current
+    except NumberRefused:
         return typed.strip() != plain(current)
 
 
