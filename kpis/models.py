@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -105,3 +106,15 @@ class Kpi(BilingualMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.tr('name')}"
+
+    def clean(self) -> None:
+        """Limits that hold together, and a default target within them (as the catalogue file
+        checks them)."""
+        from kpis.values import limit_problem, limits_of  # the values module reads this one
+
+        if self.maximum is not None and self.minimum is not None and self.maximum < self.minimum:
+            raise ValidationError({"maximum": _("The maximum cannot be less than the minimum.")})
+        if self.default_target is not None and self.minimum is not None and self.unit:
+            problem = limit_problem(self.default_target, "target", limits_of(self))
+            if problem is not None:
+                raise ValidationError({"default_target": problem[0]}, code=problem[1])
