@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hrperf.lib.decimals import (
@@ -29,6 +30,7 @@ from hrperf.lib.decimals import (
     written,
 )
 from hrperf.lib.errors import ErrorList
+from hrperf.lib.numbers import grouped
 from kpis.models import Direction, Unit
 
 FIGURE_LIMIT = Decimal(10) ** 14  # a figure must be below it
@@ -85,6 +87,22 @@ def default_limits(unit: str) -> tuple[Decimal, Decimal | None]:
 def limits_of(kpi_or_line: Any) -> Limits:
     """The limits a KPI or a review's KPI line carries."""
     return Limits(unit=kpi_or_line.unit, minimum=kpi_or_line.minimum, maximum=kpi_or_line.maximum)
+
+
+def limits_text(limits: Limits) -> str:
+    """The figures a KPI or a line allows, in words: "0 to 100", "at least 0", "…, whole
+    numbers"."""
+    minimum = grouped(limits.minimum)
+    if limits.maximum is None:
+        text = gettext("at least %(minimum)s") % {"minimum": minimum}
+    else:
+        text = gettext("%(minimum)s to %(maximum)s") % {
+            "minimum": minimum,
+            "maximum": grouped(limits.maximum),
+        }
+    if limits.whole:
+        text = gettext("%(range)s, whole numbers") % {"range": text}
+    return text
 
 
 def is_zero_target(value: Decimal | None, direction: str) -> bool:

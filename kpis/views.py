@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from hrperf.lib.numbers import grouped
@@ -16,7 +15,7 @@ from hrperf.lib.pages import allowed
 from kpis import selectors
 from kpis.forms import KpiFilterForm
 from kpis.models import Kpi
-from kpis.values import MAX_DECIMAL_PLACES, MAX_WEIGHT, limits_of
+from kpis.values import MAX_DECIMAL_PLACES, MAX_WEIGHT, limits_of, limits_text
 
 
 @dataclass(frozen=True)
@@ -27,29 +26,13 @@ class KpiRow:
     limits: str  # the figures it allows, such as "0 to 100"
 
 
-def limits_text(kpi: Kpi) -> str:
-    """The figures a KPI allows, in words: "0 to 100", "at least 0", "…, whole numbers"."""
-    limits = limits_of(kpi)
-    minimum = grouped(limits.minimum)
-    if limits.maximum is None:
-        text = gettext("at least %(minimum)s") % {"minimum": minimum}
-    else:
-        text = gettext("%(minimum)s to %(maximum)s") % {
-            "minimum": minimum,
-            "maximum": grouped(limits.maximum),
-        }
-    if limits.whole:
-        text = gettext("%(range)s, whole numbers") % {"range": text}
-    return text
-
-
 def kpi_row(kpi: Kpi) -> KpiRow:
     target = kpi.default_target
     return KpiRow(
         kpi=kpi,
         unit=kpi.get_unit_display(),
         target=None if target is None else grouped(target),
-        limits=limits_text(kpi),
+        limits=limits_text(limits_of(kpi)),
     )
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from hrperf.lib.decimals import NumberRefused, NumberRule, read_number
 from hrperf.lib.numbers import plain, two
 from hrperf.lib.roles import Roles
+from kpis.values import limits_of, limits_text
 from reviews import selectors, workflow
 from reviews.models import Review
 from reviews.pages.wording import (
@@ -159,6 +160,7 @@ def _line_rows(
                 "actual": plain(line.actual) or "—",
                 "achievement": two(line_detail.achievement) or "—",
                 "score": two(line_detail.score) or "—",
+                "limits": limits_text(limits_of(line)),
                 "inputs": inputs,
             }
         )

@@ -673,3 +673,13 @@ def test_print_form_fits_one_a4_portrait_page(page_quarter, personas, page_as):
         sizes
     )  # A4 portrait, in points
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
+
+
+def test_hr_sees_the_figures_each_line_allows(page_quarter, client_for):
+    review = page_quarter.reviews["E00002"]
+    ReviewKpiLine.objects.filter(review=review, code="SALES_PLAN_RATE").update(maximum=100)
+    html = client_for("hr").get(review_url(review), **EN).content.decode()
+    row = html[html.index('data-line="SALES_PLAN_RATE"') :]
+    assert '<small class="muted" data-testid="limits">0 to 100</small>' in row[: row.index("</tr>")]
+    row = html[html.index('data-line="SALES_REVENUE"') :]
+    assert 'data-testid="limits">at least 0</small>' in row[: row.index("</tr>")]
