@@ -42,6 +42,8 @@ class KpiInline(admin.TabularInline):
         "unit",
         "default_target",
         "default_weight",
+        "minimum",
+        "maximum",
         "is_active",
     ]
     show_change_link = True

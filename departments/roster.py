@@ -62,10 +62,11 @@ HEADER_IN_CHINESE: Mapping[str, str] = {column: zh for zh, column in CHINESE_HEA
 
 MAX_ROWS = 20_000
 
-EMPLOYEE_NO_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+EMPLOYEE_NO_RE = re.compile(r"^[A-Za-z0-9_-]+\Z")
 _DATE_RE = re.compile(
     r"^(?P<year>\d{4})(?P<sep>[-/])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})"
-    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$",
+    re.ASCII,  # \d is 0-9 only: "２０２４-03-01" is not a date
 )
 _TRUE_WORDS = frozenset({"true", "yes", "1", "是"})
 _FALSE_WORDS = frozenset({"false", "no", "0", "否"})

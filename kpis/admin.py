@@ -16,6 +16,7 @@ class KpiAdmin(admin.ModelAdmin):
         "unit",
         "default_target",
         "default_weight",
+        "maximum",
         "is_active",
     ]
     list_display_links = ["code", "name_zh"]

@@ -15,6 +15,15 @@ from hrperf.api.schema import error_responses
 from hrperf.api.views import JsonApi, caller_roles, parse_query, query_names, require
 from hrperf.lib.errors import FieldError, ValidationFailed
 from kpis.models import Kpi
+from kpis.values import limits_of
+
+# What a target or an actual figure may be (kpis.values.Limits), as the KPI and review line say.
+MINIMUM_HELP = "The least a target or an actual figure of this KPI may be."
+MAXIMUM_HELP = (
+    "The most a target or an actual figure may be: 100 for a percentage that is a share of a "
+    "whole or a score out of 100; null: no maximum but the limit of every figure (below 10^14)."
+)
+WHOLE_HELP = "Whether figures are whole numbers only (a count)."
 
 
 class CatalogueKpiSerializer(serializers.ModelSerializer):
@@ -25,6 +34,13 @@ class CatalogueKpiSerializer(serializers.ModelSerializer):
     default_target = serializers.DecimalField(
         max_digits=18, decimal_places=4, allow_null=True, read_only=True
     )
+    minimum = serializers.DecimalField(
+        max_digits=18, decimal_places=4, read_only=True, help_text=MINIMUM_HELP
+    )
+    maximum = serializers.DecimalField(
+        max_digits=18, decimal_places=4, allow_null=True, read_only=True, help_text=MAXIMUM_HELP
+    )
+    whole_numbers = serializers.SerializerMethodField(help_text=WHOLE_HELP)
 
     class Meta:
         model = Kpi
@@ -36,9 +52,15 @@ class CatalogueKpiSerializer(serializers.ModelSerializer):
             "unit",
             "default_target",
             "default_weight",
+            "minimum",
+            "maximum",
+            "whole_numbers",
             "definition",
         ]
         read_only_fields = fields
+
+    def get_whole_numbers(self, kpi: Kpi) -> bool:
+        return limits_of(kpi).whole
 
 
 class KpiFilterSerializer(serializers.Serializer):

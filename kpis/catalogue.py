@@ -2,10 +2,13 @@
 
 Each KPI of a department has a `code` (capital letters, digits and underscores, used once in
 the whole file), a bilingual `name`, a `direction` (higher or lower is better), a `unit`, a
-`default_target` and a `default_weight`, and may have a bilingual `definition`. The default
-target is empty (null) or a number of at least 0 and below 10**14 with at most 4 decimal
-places, and not 0 when higher is better. The weights are whole numbers from 0 to 100 and a
-department's weights add up to 100.
+`default_target` and a `default_weight`, and may have a bilingual `definition` and the limits
+of its figures, `minimum` and `maximum` (by default those of its unit, `values.default_limits`:
+0, and 100 for points; give `maximum: 100` to a percentage that is a share of a whole, which
+cannot pass 100 %, and `maximum: null` for none). The default target is empty (null) or a
+number of at least 0 and below 10**14 with at most 4 decimal places, within the KPI's limits
+(a whole number for a count), and not 0 when higher is better. The weights are whole numbers
+from 0 to 100 and a department's weights add up to 100.
 
 Loading matches KPIs by code over the whole catalogue (so a KPI may move to another
 department) and numbers them in file order within their department. A KPI no longer in the
@@ -39,7 +42,7 @@ from departments.models import Department
 from kpis.models import Direction, Kpi, Unit
 from kpis.values import FIGURE_LIMIT as TARGET_LIMIT
 from kpis.values import MAX_DECIMAL_PLACES as TARGET_DECIMAL_PLACES
-from kpis.values import MAX_WEIGHT
+from kpis.values import MAX_WEIGHT, Limits, default_limits, limit_problem
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class KpiSpec:
     default_target: Decimal | None
     default_weight: int
     definition: Text
+    minimum: Decimal = Decimal(0)
+    maximum: Decimal | None = None
 
 
 # --- Checking --------------------------------------------------------------------------------
@@ -87,12 +92,52 @@ def _check_target(
     return True, number
 
 
+def _check_limits(
+    checker: Checker, kpi: dict[str, Any], place: str, unit: str | None
+) -> Limits | None:
+    """The KPI's limits: those it gives (each empty or a number like a target), else its
+    unit's; None when one is refused."""
+    if unit is None:
+        return None
+    minimum, maximum = default_limits(unit)
+    given = {"minimum": minimum, "maximum": maximum}
+    ok = True
+    for name in ("minimum", "maximum"):
+        if name in kpi:
+            valid, number = _check_target(checker, kpi[name], join(place, name), None)
+            if name == "minimum" and valid and number is None:
+                checker.problem(join(place, name), _("must be a number"))
+                valid = False
+            ok = ok and valid
+            if valid:
+                given[name] = number
+    low, high = given["minimum"], given["maximum"]
+    if ok and low is not None and high is not None and high < low:
+        checker.problem(join(place, "maximum"), _("must not be less than the minimum"))
+        ok = False
+    if not ok or low is None:
+        return None
+    return Limits(unit=unit, minimum=low, maximum=high)
+
+
+def _check_default_in_limits(
+    checker: Checker, target: Decimal | None, place: str, limits: Limits | None
+) -> bool:
+    if target is None or limits is None:
+        return True
+    problem = limit_problem(target, "target", limits)
+    if problem is not None:
+        checker.problem(place, str(problem[0]))
+        return False
+    return True
+
+
 def _check_kpi(checker: Checker, value: Any, place: str) -> KpiSpec | None:
     kpi = checker.mapping(
         value,
         place,
         required=("code", "name", "direction", "unit", "default_target", "default_weight"),
-        optional=("definition",),
+        optional=("definition", "minimum", "maximum"),
     )
     if kpi is None:
         return None
@@ -121,6 +166,9 @@ def _check_kpi(checker: Checker, value: Any, place: str) -> KpiSpec | None:
         if "default_target" in kpi
         else (False, None)
     )
+    limits = _check_limits(checker, kpi, place, unit)
+    if target_ok:
+        target_ok = _check_default_in_limits(checker, target, join(place, "default_target"), limits)
     weight = (
         checker.whole(kpi["default_weight"], join(place, "default_weight"), low=0, high=MAX_WEIGHT)
         if "default_weight" in kpi
@@ -139,9 +187,12 @@ def _check_kpi(checker: Checker, value: Any, place: str) -> KpiSpec | None:
         or not target_ok
         or weight is None
         or definition is None
+        or limits is None
     ):
         return None
-    return KpiSpec(code, name, direction, unit, target, weight, definition)
+    return KpiSpec(
+        code, name, direction, unit, target, weight, definition, limits.minimum, limits.maximum
+    )
 
 
 def check_kpis(
@@ -196,6 +247,8 @@ def _kpi_values(spec: KpiSpec, department: Department, order: int) -> dict[str, 
         "default_weight": spec.default_weight,
         "definition_zh": spec.definition.zh,
         "definition_en": spec.definition.en,
+        "minimum": spec.minimum,
+        "maximum": spec.maximum,
         "is_active": True,
     }
 

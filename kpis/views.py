@@ -15,7 +15,7 @@ from hrperf.lib.pages import allowed
 from kpis import selectors
 from kpis.forms import KpiFilterForm
 from kpis.models import Kpi
-from kpis.values import MAX_DECIMAL_PLACES, MAX_WEIGHT
+from kpis.values import MAX_DECIMAL_PLACES, MAX_WEIGHT, limits_of, limits_text
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class KpiRow:
     kpi: Kpi
     unit: str
     target: str | None  # None: HR sets the target each cycle
+    limits: str  # the figures it allows, such as "0 to 100"
 
 
 def kpi_row(kpi: Kpi) -> KpiRow:
@@ -31,6 +32,7 @@ def kpi_row(kpi: Kpi) -> KpiRow:
         kpi=kpi,
         unit=kpi.get_unit_display(),
         target=None if target is None else grouped(target),
+        limits=limits_text(limits_of(kpi)),
     )
 
 

@@ -37,7 +37,7 @@ from hrperf.api.pagination import KeysetPagination
 from hrperf.api.schema import ErrorSerializer, error_responses
 from hrperf.api.views import Api, query_names
 from hrperf.lib.errors import ErrorList
-from hrperf.lib.periods import PERIOD_PATTERN, is_period
+from hrperf.lib.periods import PERIOD_HELP, PERIOD_PATTERN, clean_period, is_period
 from hrperf.lib.spreadsheets import csv_text
 from payroll import selectors
 from payroll.permissions import PayrollReader
@@ -71,10 +71,11 @@ def _period(params: Mapping[str, str], errors: ErrorList) -> str:
     if raw is None or raw.strip() == "":
         errors.add("period", _("Give the period, such as 2026Q3."), "required")
         return ""
-    if not is_period(raw):
-        errors.add("period", _("A period is a year and a quarter, such as 2026Q3."))
+    period = clean_period(raw)
+    if not is_period(period):
+        errors.add("period", PERIOD_HELP)
         return ""
-    return raw
+    return period
 
 
 def parse_updated_since(raw: str | None, errors: ErrorList) -> dt.datetime | None:
@@ -244,7 +245,10 @@ _PERIOD_PARAMETER = OpenApiParameter(
     "period",
     {"type": "string", "pattern": PERIOD_PATTERN.pattern},
     required=True,
-    description="The quarter: four digits of the year, Q, and 1 to 4 (such as 2026Q3).",
+    description=(
+        "The quarter: a year from 2000 to 2099, Q, and 1 to 4 (such as 2026Q3; spaces around "
+        "it and a lower-case q are forgiven)."
+    ),
 )
 _UPDATED_SINCE_PARAMETER = OpenApiParameter(
     "updated_since",

@@ -10,16 +10,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Competency, Department, Employee
 from hrperf.lib.bilingual import BilingualMixin
-from hrperf.lib.periods import PERIOD_HELP, PERIOD_PATTERN
-from kpis.models import Direction, Kpi, Unit
-
-PERIOD_VALIDATOR = RegexValidator(PERIOD_PATTERN, PERIOD_HELP)
+from hrperf.lib.periods import PERIOD_PATTERN, validate_period
+from kpis.models import Direction, Kpi, Unit, figure_limit_constraints
 
 
 class AssessorRole(models.TextChoices):
@@ -32,7 +30,7 @@ class ReviewCycle(models.Model):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
 
-    period = models.CharField(_("period"), max_length=6, unique=True, validators=[PERIOD_VALIDATOR])
+    period = models.CharField(_("period"), max_length=6, unique=True, validators=[validate_period])
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     status = models.CharField(
@@ -51,7 +49,11 @@ class ReviewCycle(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")), name="cycle_dates_ordered"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period__regex=PERIOD_PATTERN.pattern),
+                name="cycle_period_canonical",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -280,6 +282,14 @@ class ReviewKpiLine(BilingualMixin, models.Model):
         validators=[MinValueValidator(0)],
     )
     weight = models.PositiveSmallIntegerField(_("weight (%)"), validators=[MaxValueValidator(100)])
+    # The KPI's limits as they were when the line was made: its figures are checked against
+    # these, whatever the library says later.
+    minimum = models.DecimalField(
+        _("least figure"), max_digits=18, decimal_places=4, default=Decimal(0)
+    )
+    maximum = models.DecimalField(
+        _("greatest figure"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["review", "order"]
@@ -298,6 +308,7 @@ class ReviewKpiLine(BilingualMixin, models.Model):
                 name="line_higher_target_not_zero",
             ),
             models.CheckConstraint(condition=models.Q(weight__lte=100), name="line_weight_max"),
+            *figure_limit_constraints("line"),
         ]
         verbose_name = _("KPI line")
         verbose_name_plural = _("KPI lines")

@@ -4,14 +4,13 @@ and the policy in the scoring rules' own terms (`reviews.scoring.Policy`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import DecimalValidator
 from django.db.models import Case, DecimalField, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from hrperf.lib.decimals import NumberRefused, NumberRule, read_number
 from hrperf.lib.errors import ErrorList
 from reviews import scoring
 from reviews.messages import problem_text
@@ -98,19 +97,22 @@ def validated_policy(values: Mapping[str, Any]) -> dict[str, Decimal]:
     return merged
 
 
-def _setting(name: str, raw: Any, errors: ErrorList) -> Decimal | None:
-    try:
-        value = Decimal(str(raw))
-    except (InvalidOperation, ValueError):
-        errors.add(name, _("Enter a number."))
-        return None
+def setting_rule(name: str) -> NumberRule:
+    """What a setting may be: what its column holds (no setting may be negative)."""
     field = ScoringPolicy._meta.get_field(name)
     assert isinstance(field, DecimalField)
+    places, digits = field.decimal_places, field.max_digits
+    assert places is not None and digits is not None
+    return NumberRule(places=places, below=Decimal(10) ** (digits - places))
+
+
+def _setting(name: str, raw: Any, errors: ErrorList) -> Decimal | None:
+    """A setting as given (text, or a number), read strictly (`hrperf.lib.decimals`)."""
     try:
-        DecimalValidator(field.max_digits, field.decimal_places)(value)
-    except ValidationError as error:
-        errors.add(name, error.messages[0], "too_large")
-    return value
+        return read_number(raw, setting_rule(name))
+    except NumberRefused as refused:
+        errors.add(name, refused.message, refused.code)
+        return None
 
 
 def to_scoring(policy: ScoringPolicy) -> scoring.Policy:

@@ -1,15 +1,17 @@
 """Reading the catalogue file: UTF-8 text (a byte order mark is allowed) holding YAML.
 
 The YAML is read safely, with two changes: a key given twice in one mapping is refused, and
-numbers with a fraction (YAML 1.1 floats, including base-60 ones such as 1:30.5) are read as
-exact `Decimal`s from their text, so that 0.1 stays 0.1. A file that cannot be read, is not
+numbers are read strictly, as everywhere in the product (`hrperf.lib.decimals`): ASCII digits
+with at most one "." — a number with a fraction an exact `Decimal` from its text, so that 0.1
+stays 0.1 — while what YAML 1.1 also reads as a number ("1_000", "0x1A", "1e3", "+5", base-60
+"1:30.5", ".inf") stays text and is refused by the checks. A file that cannot be read, is not
 UTF-8 or is not YAML raises a `CatalogueError` naming the line and column where it can; the
 parsed document is then checked whole by `catalogue_check`.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from departments.catalogue.check import catalogue_check
 from departments.catalogue.specs import Catalogue, CatalogueError
+from hrperf.lib.decimals import NUMBER_TEXT
 
 
 class _Loader(yaml.SafeLoader):
@@ -39,25 +42,21 @@ class _Loader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
+def _construct_number(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal | int | str:
+    """A number as the product reads every number (`hrperf.lib.decimals`): ASCII digits, an
+    optional "-" and at most one "." with digits on both sides; one with a fraction an exact
+    Decimal, a whole one an int. What YAML 1.1 also takes for a number ("1_000", "0x1A",
+    "1e3", "+5", "1:30.5", ".inf", ".nan") stays text, which the checks refuse as not a
+    number."""
     assert isinstance(node, yaml.ScalarNode)
-    text = str(loader.construct_scalar(node)).replace("_", "").lower()
-    sign = -1 if text.startswith("-") else 1
-    text = text.lstrip("+-")
-    if text == ".inf":
-        return sign * Decimal("Infinity")
-    if text == ".nan":
-        return Decimal("NaN")
-    value = Decimal(0)
-    try:
-        for part in text.split(":"):  # YAML 1.1 also writes base-60 numbers, such as 1:30.5
-            value = value * 60 + Decimal(part)
-    except InvalidOperation:  # such as "._", which YAML 1.1 reads as a float
-        return Decimal("NaN")  # refused by the checks like any value that is not a number
-    return sign * value
+    text = str(loader.construct_scalar(node))
+    if not NUMBER_TEXT.fullmatch(text):
+        return text
+    return Decimal(text) if "." in text else int(text)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_number)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_number)
 
 
 def _parse(text: str) -> Any:

@@ -4,13 +4,22 @@ rely on the schema. Catalogue texts are given in both languages, `{"zh": …, "e
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from hrperf.lib.decimals import (
+    AS_TEXT,
+    MAX_DECIMAL_PLACES,
+    NumberRefused,
+    NumberRule,
+    read_number,
+    written,
+)
 
 
 class StrictCharField(serializers.CharField):
@@ -34,16 +43,24 @@ class StrictBooleanField(serializers.BooleanField):
         return data
 
 
-DECIMAL_TEXT = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
-
-
 class DecimalTextField(serializers.DecimalField):
-    """A decimal given as text, such as "92.5" (never a JSON number: it could be a float)."""
+    """A decimal given as text, such as "92.5" (never a JSON number: it could be a float, and
+    1e5 is refused like the text "1e5"), read by the one strict reader of numbers
+    (`hrperf.lib.decimals`): ASCII digits, at most one "." with digits on both sides, no
+    sign, separator or exponent, at most the field's decimal places."""
 
     def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, str) or not DECIMAL_TEXT.match(data):
-            self.fail("invalid")
-        return super().to_internal_value(data)
+        if not isinstance(data, str):
+            raise serializers.ValidationError(str(AS_TEXT), code="invalid")
+        places = self.decimal_places if self.decimal_places is not None else MAX_DECIMAL_PLACES
+        below = None
+        if self.max_digits is not None:
+            below = Decimal(10) ** (self.max_digits - places)
+        try:
+            value = read_number(data, NumberRule(places=places, below=below))
+        except NumberRefused as refused:
+            raise serializers.ValidationError(str(refused.message), code=refused.code) from None
+        return super().to_internal_value(written(value))
 
 
 STRICT_FIELD_MAPPING = {

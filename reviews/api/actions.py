@@ -38,8 +38,15 @@ LINES_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": (
         "By KPI code, the figures to change of that line: `target` and `actual` as decimal "
-        "strings (at most 4 places; null clears), `weight` a whole percent. The weights of "
-        "the review must still add up to 100."
+        "strings (null clears), `weight` a whole percent (a JSON integer). A decimal string is "
+        "exactly: ASCII digits 0-9 with at most one `.` that has digits on both sides, at most "
+        "4 decimal places (trailing zeros do not count), below 10^14, spaces around it allowed; "
+        'nothing else: no sign, no `,` or `_` ("92,5" is refused, not read as 925), no '
+        "exponent, no other script's digits, no NaN or Infinity. A JSON number is refused "
+        "(1e5 could only be a float). Each figure must also lie within the line's `minimum` "
+        "and `maximum`, and be whole where the line counts (unit `count`): a figure outside "
+        "them is refused with code `below_minimum`, `above_maximum` or `not_whole`. The "
+        "weights of the review must still add up to 100."
     ),
     "additionalProperties": {
         "type": "object",

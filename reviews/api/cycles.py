@@ -46,7 +46,17 @@ class PolicyInputSerializer(serializers.ModelSerializer):
     class Meta:
         model = ScoringPolicy
         fields = list(POLICY_FIELDS)
-        extra_kwargs = {name: {"required": False} for name in POLICY_FIELDS}
+        extra_kwargs = {
+            name: {
+                "required": False,
+                "help_text": (
+                    "A decimal string: ASCII digits 0-9 with at most one `.` that has digits "
+                    "on both sides, at most 2 decimal places; no sign, `,`, `_`, exponent or "
+                    "other script's digits. A JSON number is refused."
+                ),
+            }
+            for name in POLICY_FIELDS
+        }
 
 
 class CycleCreateSerializer(serializers.Serializer):

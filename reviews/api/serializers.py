@@ -11,6 +11,7 @@ from rest_framework import serializers
 from hrperf.api.fields import (
     BilingualField,
 )
+from kpis.api import MAXIMUM_HELP, MINIMUM_HELP
 from reviews import events, scoring, selectors
 from reviews.models import (
     AssessorRole,
@@ -89,6 +90,16 @@ class LineSerializer(serializers.Serializer):
         source="line.actual", max_digits=18, decimal_places=4, allow_null=True
     )
     weight = serializers.IntegerField(source="line.weight")
+    minimum = serializers.DecimalField(
+        source="line.minimum", max_digits=18, decimal_places=4, help_text=MINIMUM_HELP
+    )
+    maximum = serializers.DecimalField(
+        source="line.maximum",
+        max_digits=18,
+        decimal_places=4,
+        allow_null=True,
+        help_text=MAXIMUM_HELP + " The line keeps the KPI's limits as they were when it was made.",
+    )
     achievement = serializers.DecimalField(
         max_digits=30,
         decimal_places=2,

@@ -10,6 +10,9 @@ employee_no and kpi_code are required, and target or actual; the name, departmen
 and unit columns are there for people and ignored on upload, as are columns of one's own. The
 file is read as any uploaded table (`hrperf.lib.tables`: CSV in UTF-8, UTF-8 with BOM or
 GB18030, and Excel .xlsx); the checking of each row is the service's (`services.cycle_set_figures`).
+A target or actual is digits with at most one "." (`hrperf.lib.decimals`: no "," or other
+separators, no exponent), or an Excel number cell, taken exactly; it must lie within the KPI's
+own limits (`kpis.values.Limits`).
 """
 
 from __future__ import annotations
@@ -192,10 +195,19 @@ def _column_for(written: str) -> str | None:
     return None
 
 
+def _figure_cell(value: Any) -> Any:
+    """A target or actual cell as the service reads it (`kpis.values.parse_figure`): a number
+    cell as it is, taken exactly (a float by its shortest repr) and checked like text; a yes/no
+    cell as it is, to be refused; text stripped."""
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
 def _cell(value: Any) -> Any:
-    """A cell as the service expects it: text, or a number written out as Excel shows it. Excel
-    keeps 15 significant digits: a float such as 0.30000000000000004 (=0.1+0.2) is the 0.3 the
-    user sees."""
+    """A cell of a column of text (an employee number, a code) as the service expects it: text,
+    a number written out as Excel shows it. Excel keeps 15 significant digits: a float such as
+    1001.0000000000001 is the 1001 the user sees."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -228,7 +240,8 @@ def _table(rows: Iterator[tuple[int, list[Any]]]) -> FiguresTable:
             )
         row: dict[str, Any] = {"row": number}
         for column, index in positions.items():
-            row[column] = _cell(cells[index]) if index < len(cells) else None
+            cell = cells[index] if index < len(cells) else None
+            row[column] = _figure_cell(cell) if column in FIGURE_COLUMNS else _cell(cell)
         out.append(row)
     if header is None:
         raise file_error(_("The file is empty."))

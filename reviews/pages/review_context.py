@@ -5,13 +5,15 @@ take (from the workflow table), with what was typed in a form that was refused."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext
 
+from hrperf.lib.decimals import NumberRefused, NumberRule, read_number
 from hrperf.lib.numbers import plain, two
 from hrperf.lib.roles import Roles
+from kpis.values import limits_of, limits_text
 from reviews import selectors, workflow
 from reviews.models import Review
 from reviews.pages.wording import (
@@ -66,11 +68,16 @@ class FormState:
                 )
 
 
+# Any number a form may hold, read strictly; its limits are the services' to check.
+TYPED = NumberRule(places=28)
+
+
 def _differs(typed: str, current: Decimal | int | None) -> bool:
-    """Whether a value typed in a form differs from the one saved now."""
+    """Whether a value typed in a form differs from the one saved now (read as the services
+    read it: "٩٢" is not 92)."""
     try:
-        return Decimal(typed.strip()) != current
-    except (InvalidOperation, ValueError):
+        return read_number(typed, TYPED) != current
+    except NumberRefused:
         return typed.strip() != plain(current)
 
 
@@ -157,6 +164,7 @@ def _line_rows(
                 "actual": plain(line.actual) or "—",
                 "achievement": two(line_detail.achievement) or "—",
                 "score": two(line_detail.score) or "—",
+                "limits": limits_text(limits_of(line)),
                 "inputs": inputs,
             }
         )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from hrperf.lib.periods import clean_period
+from hrperf.lib.periods import clean_period, is_period
 from hrperf.lib.roles import Roles
 from reviews.models import CycleJob, Review, ReviewCycle, ReviewKpiLine, ScoringPolicy
 from reviews.selectors.visibility import visible_reviews
@@ -19,7 +19,12 @@ def cycles_newest_first() -> list[ReviewCycle]:
 
 
 def cycle_get(*, period: str) -> ReviewCycle | None:
-    return ReviewCycle.objects.filter(period=clean_period(period)).first()
+    """The quarter of a period as typed (spaces, a lower-case q); None when there is none, and
+    without a query when the text is no period."""
+    period = clean_period(period)
+    if not is_period(period):
+        return None
+    return ReviewCycle.objects.filter(period=period).first()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hrperf.lib.errors import ErrorList, FieldError, ValidationFailed
-from kpis.values import ZERO_TARGET, is_zero_target, parse_figure
+from kpis.values import ZERO_TARGET, is_zero_target, limit_problem, limits_of, parse_figure
 from reviews import inputs, workflow
 from reviews.models import AuditEvent, CompetencyRating, Review, ReviewCycle, ReviewKpiLine
 from reviews.policies import current_policy, to_scoring
@@ -131,6 +131,10 @@ def cycle_set_targets(
         lines = list(lines_query.order_by("review_id"))
         if any(is_zero_target(value, line.direction) for line in lines):
             raise ValidationFailed([field_error("target", ZERO_TARGET, "zero_target")])
+        for line in lines:
+            problem = limit_problem(value, "target", limits_of(line))
+            if problem is not None:
+                raise ValidationFailed([field_error("target", *problem)])
         changes: list[Change] = []
         unchanged = skipped = 0
         for line in lines:
@@ -299,7 +303,7 @@ class _Sheet:
         errors = ErrorList()
         values: dict[str, Decimal] = {}
         for name in FIGURE_COLUMNS:
-            parsed = parse_figure(row.get(name), name, errors)
+            parsed = parse_figure(row.get(name), name, errors, limits_of(line))
             if parsed is not None:
                 values[name] = parsed
         if is_zero_target(values.get("target"), line.direction):

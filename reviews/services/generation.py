@@ -110,4 +110,6 @@ def _line(review: Review, kpi: Kpi) -> ReviewKpiLine:
         target=kpi.default_target,
         actual=None,
         weight=kpi.default_weight,
+        minimum=kpi.minimum,
+        maximum=kpi.maximum,
     )

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Competency
+from hrperf.lib.decimals import NumberRefused, NumberRule, read_number
 from hrperf.lib.errors import ErrorList, ValidationFailed
-from kpis.values import MAX_WEIGHT, ZERO_TARGET, is_zero_target, parse_figure
+from kpis.values import MAX_WEIGHT, ZERO_TARGET, is_zero_target, limits_of, parse_figure
 from reviews import events, inputs, workflow
 from reviews.messages import reason_text
 from reviews.models import AuditEvent, CompetencyRating, Review, ReviewKpiLine
@@ -70,7 +71,7 @@ def _figure_changes(
             place = f"{line.code}.{name}"
             value: Decimal | int | None
             if name in FIGURES:
-                value = parse_figure(raw, place, errors)
+                value = parse_figure(raw, place, errors, limits_of(line))
                 if name == "target" and is_zero_target(value, line.direction):
                     errors.add(place, ZERO_TARGET, "zero_target")
                     continue
@@ -87,15 +88,18 @@ def _figure_changes(
     return changes
 
 
+WEIGHT_RULE = NumberRule(places=0)
+
+
 def _weight(raw: Any, place: str, errors: ErrorList) -> int | None:
     try:
-        value = int(str(raw).strip())
-    except ValueError:
-        value = -1
+        value = read_number(raw, WEIGHT_RULE)
+    except NumberRefused:
+        value = Decimal(-1)
     if not 0 <= value <= MAX_WEIGHT:
         errors.add(place, WHOLE_PERCENT)
         return None
-    return value
+    return int(value)
 
 
 def _check_weights(lines: Any, changes: Sequence[Change]) -> None:

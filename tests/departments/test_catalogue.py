@@ -118,6 +118,44 @@ def test_it_loads_the_whole_shipped_catalogue(db) -> None:
     assert report.warnings == []
 
 
+def test_the_shipped_catalogue_gives_every_kpi_its_limits(db) -> None:
+    catalogue_load()
+    limits = {kpi.code: (kpi.unit, kpi.minimum, kpi.maximum) for kpi in Kpi.objects.all()}
+    assert {minimum for _unit, minimum, _maximum in limits.values()} == {Decimal(0)}
+    # A share of a whole stops at 100 %; a completion rate may pass it; a score is out of 100.
+    assert limits["KEYACCT_CHURN_RATE"] == ("percent", 0, Decimal(100))
+    assert limits["CUSTSVC_COMPLAINT_TIMELINESS"] == ("percent", 0, Decimal(100))
+    assert limits["SALES_PLAN_RATE"] == ("percent", 0, None)
+    assert limits["PROMO_SALES_GROWTH"] == ("percent", 0, None)
+    assert limits["PLANNING_COLLAB_SATISFACTION"] == ("points", 0, Decimal(100))
+    assert limits["SALES_REVENUE"] == ("yuan", 0, None)
+    assert limits["PLANNING_CAMPAIGN_COUNT"] == ("count", 0, None)
+    assert all(maximum == 100 for unit, _, maximum in limits.values() if unit == "points")
+    assert sum(1 for unit, _, maximum in limits.values() if unit == "percent" and maximum) == 42
+
+
+def test_a_kpi_may_give_its_own_limits(mini_catalogue: Path, tmp_path: Path) -> None:
+    text = variant(
+        "    unit: percent\n    default_target: 100\n    default_weight: 60",
+        "    unit: percent\n    maximum: 100\n    default_target: 100\n    default_weight: 60",
+    )
+    text = variant(
+        "    unit: yuan\n", "    unit: yuan\n    minimum: 10\n    maximum: 5000.5\n", text
+    )
+    catalogue_load(path=write(tmp_path, text))
+    assert Kpi.objects.values_list("code", "minimum", "maximum").get(
+        code="MARKET_DEV_PLAN_RATE"
+    ) == ("MARKET_DEV_PLAN_RATE", 0, Decimal(100))
+    assert Kpi.objects.values_list("minimum", "maximum").get(code="LOGISTICS_COST") == (
+        Decimal(10),
+        Decimal("5000.5"),
+    )
+    assert Kpi.objects.values_list("minimum", "maximum").get(code="MARKET_RESEARCH_PLAN_RATE") == (
+        0,
+        None,
+    )
+
+
 def test_the_loaded_catalogue_holds_none_of_the_substituted_words(db) -> None:
     catalogue_load()
     found = []
@@ -583,6 +621,37 @@ BAD_FILES = [
         id="zero-target-higher",
     ),
     pytest.param(
+        ("    default_target: 0.5\n", "    maximum: 0.4\n    default_target: 0.5\n"),
+        "(LOGISTICS_ERROR_RATE).default_target: target 0.5 is above this KPI's maximum of 0.4 "
+        "(a share of a whole)",
+        id="target-above-maximum",
+    ),
+    pytest.param(
+        ("    default_target: 0.5\n", "    minimum: 1\n    default_target: 0.5\n"),
+        "(LOGISTICS_ERROR_RATE).default_target: target 0.5 is below this KPI's minimum of 1",
+        id="target-below-minimum",
+    ),
+    pytest.param(
+        ("    default_target: 0.5\n", "    minimum: 2\n    maximum: 1\n    default_target: 0.5\n"),
+        "(LOGISTICS_ERROR_RATE).maximum: must not be less than the minimum",
+        id="maximum-below-minimum",
+    ),
+    pytest.param(
+        ("    default_target: 0.5\n", "    maximum: -1\n    default_target: 0.5\n"),
+        "(LOGISTICS_ERROR_RATE).maximum: must not be negative",
+        id="negative-maximum",
+    ),
+    pytest.param(
+        ("    default_target: 0.5\n", "    maximum: '100'\n    default_target: 0.5\n"),
+        "(LOGISTICS_ERROR_RATE).maximum: must be empty (null) or a number",
+        id="maximum-not-a-number",
+    ),
+    pytest.param(
+        ("    default_target: 0.5\n", "    minimum: null\n    default_target: 0.5\n"),
+        "(LOGISTICS_ERROR_RATE).minimum: must be a number",
+        id="minimum-null",
+    ),
+    pytest.param(
         ("unit: yuan", "unit: dollars"),
         "(LOGISTICS_COST).unit: must be one of: percent, yuan, count, points",
         id="bad-unit",
@@ -724,3 +793,29 @@ def test_the_problems_are_translated(db, tmp_path: Path) -> None:
     with translation.override("zh-hans"):
         expected = f"departments[0] (MARKET).source: {translation.gettext('is required')}"
     assert raised.value.problems == [expected]
+
+
+@pytest.mark.parametrize(
+    "written", ["1_000", "0x64", "1e2", "+100", "1:40", ".inf", ".nan", "100.", "0o144"]
+)
+def test_it_reads_no_number_yaml_would_take_loosely(tmp_path: Path, written: str) -> None:
+    text = variant("default_target: 0.5", f"default_target: {written}")
+    with translation.override("en"), pytest.raises(CatalogueError) as raised:
+        catalogue_read(path=write(tmp_path, text))
+    assert any(
+        "(LOGISTICS_ERROR_RATE).default_target: must be empty (null) or a number" in problem
+        for problem in raised.value.problems
+    ), raised.value.problems
+
+
+@pytest.mark.parametrize("written", ["6_0", "0x3C", "+60", "60.0", "1:00"])
+def test_a_weight_is_plain_digits(tmp_path: Path, written: str) -> None:
+    text = variant(
+        "    default_target: 100\n    default_weight: 60",
+        f"    default_target: 100\n    default_weight: {written}",
+    )
+    with translation.override("en"), pytest.raises(CatalogueError) as raised:
+        catalogue_read(path=write(tmp_path, text))
+    assert any("default_weight: must be a whole number" in p for p in raised.value.problems), (
+        raised.value.problems
+    )

@@ -344,6 +344,10 @@ def test_a_column_left_out_of_the_file_keeps_the_existing_values(hr: User) -> No
         ),
         ("E10009,周杰,SALES,,next week,,", "hire_date", "Hire date “next week” is not"),
         ("E10009,周杰,SALES,,01/03/2024,,", "hire_date", "Hire date “01/03/2024” is not"),
+        ("E10009,周杰,SALES,,２０２４-03-01,,", "hire_date", "Hire date “２０２４-03-01” is not"),
+        ("E10009,周杰,SALES,,٢٠٢٤-03-01,,", "hire_date", "Hire date “٢٠٢٤-03-01” is not"),
+        ("E10009,周杰,SALES,,2024-0３-01,,", "hire_date", "Hire date “2024-0３-01” is not"),
+        ("E10009,周杰,SALES,,,١,", "active", "Active “١” must be yes or no"),
         (
             "E10009,周杰,SALES,,,maybe,",
             "active",

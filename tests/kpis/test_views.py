@@ -159,3 +159,20 @@ def test_its_queries_do_not_grow_with_the_kpis(
     client = client_for("hr")
     with django_assert_max_num_queries(12):
         assert client.get(URL).status_code == 200
+
+
+def test_it_shows_the_figures_each_kpi_allows(
+    client_for: ClientFor, library: dict[str, Kpi]
+) -> None:
+    Kpi.objects.filter(code="SALES_PLAN_RATE").update(maximum=Decimal(100))
+    Kpi.objects.filter(code="MARKET_OLD").update(is_active=True)
+    html = client_for("hr").get(URL, headers=EN).content.decode()
+    limits = dict(
+        re.findall(r'<tr data-kpi="([A-Z_]+)">.*?data-testid="limits">([^<]*)</td>', html, re.S)
+    )
+    assert limits == {
+        "MARKET_COST_RATIO": "at least 0",
+        "MARKET_OLD": "at least 0, whole numbers",
+        "SALES_PLAN_RATE": "0 to 100",
+    }
+    assert 'at most one "."' in html.replace("&quot;", '"')

@@ -139,7 +139,14 @@ def test_a_valid_period_with_nothing_approved_is_an_empty_list(opened, personas,
     approved(personas, "employee")
 
     assert get_page(hr, period="2026Q4") == {"next": None, "results": []}
-    assert get_page(hr, period="1999Q1") == {"next": None, "results": []}
+    assert get_page(hr, period="2000Q1") == {"next": None, "results": []}
+    assert get_page(hr, period="2099Q4") == {"next": None, "results": []}
+
+
+def test_a_period_as_typed_is_read_in_its_canonical_form(opened, personas, hr):
+    approved(personas, "employee")
+
+    assert get_page(hr, period=" 2026q3 ")["results"] == get_page(hr, period=PERIOD)["results"]
 
 
 def test_rows_come_in_the_order_of_approval_then_of_the_approved_result(bulk, hr):
@@ -371,8 +378,15 @@ def test_each_page_and_filter_has_its_own_etag(bulk, hr):
         ({"period": "2026Q5"}, "period", "invalid"),
         ({"period": "2026-3"}, "period", "invalid"),
         ({"period": "26Q1"}, "period", "invalid"),
-        ({"period": "2026q3"}, "period", "invalid"),
-        ({"period": "2026Q3 "}, "period", "invalid"),
+        ({"period": "２０２６Q3"}, "period", "invalid"),
+        ({"period": "٢٠٢٦Q3"}, "period", "invalid"),
+        ({"period": "2026Q3x"}, "period", "invalid"),
+        ({"period": "2026 Q3"}, "period", "invalid"),
+        ({"period": "1999Q4"}, "period", "invalid"),
+        ({"period": "2100Q1"}, "period", "invalid"),
+        ({"period": "0000Q1"}, "period", "invalid"),
+        ({"period": "9999Q4"}, "period", "invalid"),
+        ({"period": "2026Q3\x00"}, "period", "invalid"),
         ({"period": PERIOD, "updated_since": "yesterday"}, "updated_since", "invalid"),
         ({"period": PERIOD, "updated_since": ""}, "updated_since", "invalid"),
         ({"period": PERIOD, "updated_since": "2026-13-01T00:00:00Z"}, "updated_since", "invalid"),
@@ -416,7 +430,9 @@ def test_a_bad_period_is_explained_in_the_callers_language(personas, hr):
     chinese = error_of(hr.get(SCORES, {"period": "2026Q5"}, HTTP_ACCEPT_LANGUAGE="zh-hans"))
 
     assert "2026Q3" in english["fields"][0]["message"]
-    assert english["fields"][0]["message"] == "A period is a year and a quarter, such as 2026Q3."
+    assert english["fields"][0]["message"] == (
+        "A period is a year from 2000 to 2099 and a quarter, such as 2026Q3."
+    )
     assert chinese["fields"][0]["message"] != english["fields"][0]["message"]
 
 

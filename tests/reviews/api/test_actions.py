@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from reviews import services
-from reviews.models import ApprovedResult, Review
+from reviews.models import ApprovedResult, Review, ReviewKpiLine
 from tests.helpers.api import (
     API,
     OUTSIDE,
@@ -165,6 +165,19 @@ def test_who_may_reopen_an_approved_review(call_as, api_quarter, persona, status
         ({"SALES_PLAN_RATE": {"actual": "-1"}}, "lines.SALES_PLAN_RATE.actual", "negative"),
         ({"SALES_PLAN_RATE": {"actual": "abc"}}, "lines.SALES_PLAN_RATE.actual", "invalid"),
         ({"SALES_PLAN_RATE": {"actual": "1.23456"}}, "lines.SALES_PLAN_RATE.actual", "too_precise"),
+        ({"SALES_PLAN_RATE": {"actual": 1e5}}, "lines.SALES_PLAN_RATE.actual", "invalid"),
+        ({"SALES_PLAN_RATE": {"actual": "1e5"}}, "lines.SALES_PLAN_RATE.actual", "invalid"),
+        ({"SALES_PLAN_RATE": {"actual": "92,5"}}, "lines.SALES_PLAN_RATE.actual", "invalid"),
+        ({"SALES_PLAN_RATE": {"actual": "1_000"}}, "lines.SALES_PLAN_RATE.actual", "invalid"),
+        ({"SALES_PLAN_RATE": {"actual": "９２"}}, "lines.SALES_PLAN_RATE.actual", "invalid"),
+        ({"SALES_PLAN_RATE": {"actual": "٩٢"}}, "lines.SALES_PLAN_RATE.actual", "invalid"),
+        ({"SALES_PLAN_RATE": {"actual": "+92"}}, "lines.SALES_PLAN_RATE.actual", "invalid"),
+        ({"SALES_PLAN_RATE": {"actual": "NaN"}}, "lines.SALES_PLAN_RATE.actual", "invalid"),
+        ({"SALES_PLAN_RATE": {"actual": "Infinity"}}, "lines.SALES_PLAN_RATE.actual", "invalid"),
+        ({"SALES_PLAN_RATE": {"actual": "9 2"}}, "lines.SALES_PLAN_RATE.actual", "invalid"),
+        ({"SALES_PLAN_RATE": {"actual": "-0"}}, "lines.SALES_PLAN_RATE.actual", "negative"),
+        ({"SALES_PLAN_RATE": {"weight": 1e2}}, "lines.SALES_PLAN_RATE.weight", "invalid"),
+        ({"SALES_PLAN_RATE": {"weight": True}}, "lines.SALES_PLAN_RATE.weight", "invalid"),
         ({"SALES_PLAN_RATE": {"target": "0"}}, "lines.SALES_PLAN_RATE.target", "zero_target"),
         ({"SALES_PLAN_RATE": {"weight": 90}}, "lines", "weights_sum"),
         ({"SALES_PLAN_RATE": {"weight": "100"}}, "lines.SALES_PLAN_RATE.weight", "invalid"),
@@ -183,6 +196,29 @@ def test_it_refuses_bad_figures_naming_the_field_and_saves_nothing(
     )
     error = error_of(response, 400, "invalid")
     assert [(item["field"], item["code"]) for item in error["fields"]] == [(field, code)]
+    assert state_of(api_quarter.head) == before
+
+
+def test_a_figure_outside_the_lines_limits_is_refused_naming_the_limit(
+    api_client_for, api_quarter
+) -> None:
+    ReviewKpiLine.objects.filter(review=api_quarter.head, code="SALES_PLAN_RATE").update(
+        maximum=100
+    )
+    before = state_of(api_quarter.head)
+    body = figures(api_quarter.head, {"SALES_PLAN_RATE": {"actual": "103.5"}})
+    response = api_client_for("hr").patch(
+        review_url(api_quarter.head, "figures"), body, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    error = error_of(response, 400, "invalid")
+    assert error["fields"] == [
+        {
+            "field": "lines.SALES_PLAN_RATE.actual",
+            "row": None,
+            "code": "above_maximum",
+            "message": "actual 103.5 is above this KPI's maximum of 100 (a share of a whole).",
+        }
+    ]
     assert state_of(api_quarter.head) == before
 
 

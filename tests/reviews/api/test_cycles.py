@@ -296,3 +296,92 @@ def test_an_opened_quarter_with_nothing_in_a_filter_is_an_empty_list(call_as, ap
 
     assert response.status_code == 200
     assert response.json()["results"] == []
+
+
+# -- periods and policy figures: strict at every entry -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "period",
+    ["２０２６Q4", "٢٠٢٦Q4", "2026Ｑ4", "2026 Q4", "0000Q1", "9999Q4", "1999Q4", "2100Q1"],
+)
+def test_it_refuses_a_period_of_other_digits_or_out_of_range(
+    call_as, personas, departments, period
+) -> None:
+    error = error_of(call_as("hr", "POST", CYCLES, {"period": period}), 400, "invalid")
+    assert field_names(error) == ["period"]
+    assert "2000" in error["fields"][0]["message"] and "2099" in error["fields"][0]["message"]
+    assert not ReviewCycle.objects.exists()
+
+
+def test_a_period_with_other_digits_is_not_a_second_quarter(call_as, cycle) -> None:
+    call_as("hr", "POST", CYCLES, {"period": "2026Q4"})
+    error_of(call_as("hr", "POST", CYCLES, {"period": "２０２６Q4"}), 400, "invalid")
+    assert list(ReviewCycle.objects.values_list("period", flat=True)) == ["2026Q4", PERIOD]
+
+
+@pytest.mark.parametrize(
+    "period", ["２０２６Q3", "٢٠٢٦Q3", "0000Q1", "9999Q4", "2026Q3%00", "99999Q1", "2026Q3x"]
+)
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/"),
+        ("PATCH", "/policy"),
+        ("POST", "/generate"),
+        ("POST", "/rescore"),
+        ("GET", "/jobs/1/"),
+        ("GET", "/reviews/"),
+    ],
+)
+def test_a_malformed_period_in_a_path_is_not_found(call_as, cycle, period, method, path) -> None:
+    error_of(call_as("hr", method, f"{CYCLES}{period}{path}", {}), 404, "not_found")
+    assert not CycleJob.objects.exists()
+
+
+@pytest.mark.parametrize("period", ["2026q3", "%202026Q3%0A"])
+def test_a_period_in_a_path_may_have_a_lower_case_q_and_spaces(call_as, cycle, period) -> None:
+    assert call_as("hr", "GET", f"{CYCLES}{period}/").json()["period"] == PERIOD
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("92,5", "invalid"),
+        ("1e2", "invalid"),
+        ("1_0", "invalid"),
+        ("+80", "invalid"),
+        ("８０", "invalid"),
+        ("٨٠", "invalid"),
+        ("80.", "invalid"),
+        (".5", "invalid"),
+        ("8 0", "invalid"),
+        ("NaN", "invalid"),
+        ("Infinity", "invalid"),
+        ("-1", "negative"),
+        ("80.123", "too_precise"),
+        (1e2, "invalid"),
+        (True, "invalid"),
+    ],
+)
+def test_a_policy_setting_is_read_strictly(call_as, personas, departments, raw, code) -> None:
+    body = {"period": "2026Q4", "policy": {"kpi_share": raw}}
+    error = error_of(call_as("hr", "POST", CYCLES, body), 400, "invalid")
+    assert [(f["field"], f["code"]) for f in error["fields"]] == [("policy.kpi_share", code)]
+    assert not ReviewCycle.objects.exists()
+
+
+def test_a_refused_policy_setting_quotes_what_was_sent(api_client_for, personas, departments):
+    body = {"period": "2026Q4", "policy": {"kpi_share": "92,5"}}
+    client = api_client_for("hr")
+    error = error_of(client.post(CYCLES, body, format="json", HTTP_ACCEPT_LANGUAGE="en"), 400)
+    assert error["fields"][0]["message"] == (
+        '"92,5" is not a number: use digits with a "." for decimals, such as 92.5.'
+    )
+
+
+@pytest.mark.parametrize("raw", ["5,5", "1e1", "５５", " 55 x"])
+def test_a_policy_change_is_read_strictly(call_as, cycle, raw) -> None:
+    error = error_of(call_as("hr", "PATCH", f"{CYCLE}policy", {"warning_threshold": raw}), 400)
+    assert field_names(error) == ["warning_threshold"]
+    assert ScoringPolicy.objects.get(cycle=cycle).warning_threshold == Decimal(60)

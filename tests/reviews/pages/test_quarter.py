@@ -65,6 +65,31 @@ def test_an_unknown_quarter_is_a_404(client_for, page_quarter):
     assert client_for("hr").get(reverse("reviews:quarter", args=["nonsense"])).status_code == 404
 
 
+@pytest.mark.parametrize("period", ["２０２６Q3", "٢٠٢٦Q3", "0000Q1", "9999Q4", "2026Q3\x00"])
+@pytest.mark.parametrize(
+    ("method", "name"),
+    [
+        ("get", "quarter"),
+        ("get", "review_list"),
+        ("post", "quarter_generate"),
+        ("post", "quarter_targets"),
+        ("post", "quarter_import"),
+    ],
+)
+def test_a_quarter_path_of_other_digits_or_out_of_range_is_a_404(
+    client_for, page_quarter, period, method, name
+):
+    response = getattr(client_for("hr"), method)(reverse(f"reviews:{name}", args=[period]))
+    assert response.status_code == 404
+
+
+def test_the_last_quarter_offers_no_quarter_after_it(client_for, page_quarter, personas):
+    services.cycle_open(actor=personas["hr"], period="2099Q4")
+    response = client_for("hr").get(reverse("reviews:quarters"), **EN)
+    assert response.status_code == 200
+    assert response.context["form"]["period"].value() != "2100Q1"
+
+
 ACTIONS = ("quarter_generate", "quarter_targets", "quarter_import")
 
 
@@ -155,11 +180,21 @@ def test_hr_opens_a_quarter_with_its_own_policy(client_for, page_quarter):
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"period": "2026Q5"}, "period", "A period is a year and a quarter"),
-        ({"period": "Q3-2026"}, "period", "A period is a year and a quarter"),
+        ({"period": "2026Q5"}, "period", "A period is a year from 2000 to 2099"),
+        ({"period": "Q3-2026"}, "period", "A period is a year from 2000 to 2099"),
+        ({"period": "２０２６Q4"}, "period", "A period is a year from 2000 to 2099"),
+        ({"period": "٢٠٢٦Q4"}, "period", "A period is a year from 2000 to 2099"),
+        ({"period": "0000Q1"}, "period", "A period is a year from 2000 to 2099"),
+        ({"period": "9999Q4"}, "period", "A period is a year from 2000 to 2099"),
         ({"period": ""}, "period", "This field is required"),
         ({"period": PERIOD}, "period", "This quarter is already open."),
-        ({"period": "2026Q4", "kpi_share": "lots"}, "kpi_share", "Enter a number."),
+        ({"period": "2026Q4", "kpi_share": "lots"}, "kpi_share", "is not a number"),
+        ({"period": "2026Q4", "kpi_share": "7,5"}, "kpi_share", "is not a number"),
+        ({"period": "2026Q4", "kpi_share": "７５"}, "kpi_share", "is not a number"),
+        ({"period": "2026Q4", "kpi_share": "٧٥"}, "kpi_share", "is not a number"),
+        ({"period": "2026Q4", "kpi_share": "7e1"}, "kpi_share", "is not a number"),
+        ({"period": "2026Q4", "kpi_share": "7_5"}, "kpi_share", "is not a number"),
+        ({"period": "2026Q4", "kpi_share": "NaN"}, "kpi_share", "is not a number"),
         ({"period": "2026Q4", "kpi_share": "120"}, "kpi_share", "at most"),
         ({"period": "2026Q4", "band_a": "99"}, None, "Grade bands must fall from S to D."),
     ],
@@ -300,8 +335,12 @@ def test_bulk_targets_leave_reviews_that_cannot_change(client_for, page_quarter,
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"kpi_code": "SALES_PLAN_RATE", "target": "abc"}, "target", "Enter a number."),
-        ({"kpi_code": "SALES_PLAN_RATE", "target": "-1"}, "target", "cannot be negative"),
+        ({"kpi_code": "SALES_PLAN_RATE", "target": "abc"}, "target", "is not a number"),
+        ({"kpi_code": "SALES_PLAN_RATE", "target": "1,05"}, "target", "is not a number"),
+        ({"kpi_code": "SALES_PLAN_RATE", "target": "１０５"}, "target", "is not a number"),
+        ({"kpi_code": "SALES_PLAN_RATE", "target": "١٠٥"}, "target", "is not a number"),
+        ({"kpi_code": "SALES_PLAN_RATE", "target": "1e2"}, "target", "is not a number"),
+        ({"kpi_code": "SALES_PLAN_RATE", "target": "-1"}, "target", "is negative"),
         ({"kpi_code": "SALES_PLAN_RATE", "target": "0"}, "target", "A target of 0"),
         ({"kpi_code": "SALES_PLAN_RATE", "target": ""}, "target", "This field is required"),
         ({"kpi_code": "NOPE", "target": "1"}, "kpi_code", "Select a valid choice"),

@@ -225,15 +225,90 @@ def test_importing_again_updates_and_never_duplicates(client_for, page_quarter):
     assert "0 KPI lines updated on 0 reviews" in page
 
 
-def test_an_excel_float_is_read_as_excel_shows_it(client_for, page_quarter):
-    # =0.1+0.2 in Excel is the float 0.30000000000000004, shown (and meant) as 0.3.
+@pytest.mark.parametrize(
+    ("cell", "actual"),
+    [
+        (92.5, Decimal("92.5")),
+        (95, Decimal(95)),
+        (0.0001, Decimal("0.0001")),
+        (1e5, Decimal(10**5)),
+    ],
+)
+def test_an_excel_number_is_read_exactly(client_for, page_quarter, cell, actual):
     response = _upload(
         client_for("hr"),
-        _xlsx([["employee_no", "kpi_code", "actual"], ["E00002", "SALES_PLAN_RATE", 0.1 + 0.2]]),
+        _xlsx([["employee_no", "kpi_code", "actual"], ["E00002", "SALES_PLAN_RATE", cell]]),
     )
     assert response.status_code == 302, response.content.decode()
     line = ReviewKpiLine.objects.get(review=page_quarter.reviews["E00002"], code="SALES_PLAN_RATE")
-    assert line.actual == Decimal("0.3")
+    assert line.actual == actual
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        (92.00001, "92.00001 has more than 4 decimal places."),
+        (1e20, "100000000000000000000 is too large: it must be below 100000000000000."),
+        (-5.0, "-5 is negative: it must be at least 0."),
+        (True, "A yes/no value is not a number."),
+        ("92,5", '"92,5" is not a number: use digits with a "." for decimals, such as 92.5.'),
+    ],
+)
+def test_an_excel_cell_that_is_no_figure_is_refused(client_for, page_quarter, cell, message):
+    before = stored_figures()
+    response = _upload(
+        client_for("hr"),
+        _xlsx([["employee_no", "kpi_code", "actual"], ["E00002", "SALES_PLAN_RATE", cell]]),
+    )
+    assert response.status_code == 400
+    [error] = response.context["import_errors"]
+    assert (error.row, error.field, error.message) == (2, "actual", message)
+    assert stored_figures() == before
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["92,5", "1,000", "1e5", "1E5", "1_000", "９２", "٩٢", "۹۲", "+92", "92.", ".5", "9 2",
+     "92.5.1", "NaN", "Infinity", "-Infinity", "0x10", "½", "92%", "¥92"],
+)  # fmt: skip
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_a_figure_written_loosely_is_refused_with_its_row_and_column(
+    client_for, page_quarter, text, file_format
+):
+    rows = [
+        HEAD,
+        [PERIOD, "E00002", "SALES_PLAN_RATE", "", "50"],
+        [PERIOD, "E00001", "SALES_PLAN_RATE", text, ""],
+    ]
+    body = _xlsx(rows) if file_format == "xlsx" else _csv(rows)
+    before = (stored_figures(), AuditEvent.objects.count())
+    response = _upload(client_for("hr"), body, f"f.{file_format}")
+    assert response.status_code == 400
+    [error] = response.context["import_errors"]
+    assert (error.row, error.field) == (3, "target")
+    assert error.message == (
+        f'"{text}" is not a number: use digits with a "." for decimals, such as 92.5.'
+    )
+    assert (stored_figures(), AuditEvent.objects.count()) == before
+
+
+def test_a_figure_above_the_kpis_maximum_is_refused_with_the_limit(client_for, page_quarter):
+    ReviewKpiLine.objects.filter(code="SALES_PLAN_RATE").update(maximum=100)
+    rows = [HEAD, [PERIOD, "E00002", "SALES_PLAN_RATE", "", "103.5"]]
+    before = stored_figures()
+    response = _upload(client_for("hr"), _csv(rows), "f.csv")
+    assert response.status_code == 400
+    [error] = response.context["import_errors"]
+    assert (error.row, error.field, error.message) == (
+        2,
+        "actual",
+        "actual 103.5 is above this KPI's maximum of 100 (a share of a whole).",
+    )
+    assert stored_figures() == before
+    ok = _upload(
+        client_for("hr"), _csv([HEAD, [PERIOD, "E00002", "SALES_PLAN_RATE", "", "100"]]), "f.csv"
+    )
+    assert ok.status_code == 302
 
 
 def test_blank_cells_leave_figures_unchanged(client_for, page_quarter):
@@ -276,8 +351,8 @@ HEAD = ["period", "employee_no", "kpi_code", "target", "actual"]
 @pytest.mark.parametrize(
     ("row", "column", "message"),
     [
-        ([PERIOD, "E00002", "SALES_PLAN_RATE", "", "ninety"], "actual", "Enter a number."),
-        ([PERIOD, "E00002", "SALES_PLAN_RATE", "", "-5"], "actual", "cannot be negative"),
+        ([PERIOD, "E00002", "SALES_PLAN_RATE", "", "ninety"], "actual", "is not a number"),
+        ([PERIOD, "E00002", "SALES_PLAN_RATE", "", "-5"], "actual", "is negative"),
         ([PERIOD, "E00002", "SALES_PLAN_RATE", "0", ""], "target", "A target of 0"),
         ([PERIOD, "E00002", "SALES_PLAN_RATE", "", "1.123456"], "actual", "decimal places"),
         (

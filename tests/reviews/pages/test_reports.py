@@ -129,6 +129,21 @@ def test_an_unknown_period_is_a_404(approved_quarter, client_for, name):
     assert client_for("hr").get(url(name, "2030Q1")).status_code == 404
 
 
+@pytest.mark.parametrize("period", ["２０２６Q3", "٢٠٢٦Q3", "0000Q1", "9999Q4", "2026Q3%00"])
+@pytest.mark.parametrize("name", URLS)
+def test_a_period_filter_of_other_digits_or_out_of_range_is_a_404(
+    approved_quarter, client_for, name, period
+):
+    assert client_for("hr").get(url(name, period)).status_code == 404
+
+
+@pytest.mark.parametrize("period", ["2000Q1", "2099Q4"])
+@pytest.mark.parametrize("name", URLS)
+def test_the_first_and_last_quarter_have_their_reports(personas, client_for, name, period):
+    services.cycle_open(actor=personas["hr"], period=period)
+    assert client_for("hr").get(url(name, period.lower())).status_code == 200
+
+
 # -- the page --------------------------------------------------------------------------------
 
 

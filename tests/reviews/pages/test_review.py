@@ -14,7 +14,7 @@ from django.urls import reverse
 from departments.models import Competency
 from hrperf.lib.roles import roles_of
 from reviews import selectors, services
-from reviews.models import AuditEvent, CompetencyRating, Review
+from reviews.models import AuditEvent, CompetencyRating, Review, ReviewKpiLine
 from tests.helpers.pages import approve, complete_example, submit_and_score
 
 pytestmark = pytest.mark.django_db
@@ -634,13 +634,45 @@ def test_conflict_on_a_form_no_longer_shown_is_on_top(page_quarter, personas, cl
     assert 'class="errors form-message"' in html and "晚了" in html
 
 
-def test_bad_figure_names_the_field_above_the_form(page_quarter, client_for):
+@pytest.mark.parametrize(
+    "typed", ["abc", "1,000", "1e3", "1_000", "１０００", "١٠٠٠", "+1000", "1000.", "NaN"]
+)
+def test_bad_figure_names_the_field_above_the_form(page_quarter, client_for, typed):
     review = page_quarter.reviews["E00002"]
     line = line_ids(review)["SALES_REVENUE"]
-    data = {"action": "figures", "revision": review.revision, f"target-{line}": "abc"}
-    html = client_for("hr").post(review_url(review), data, **EN).content.decode()
-    block = section(html, "review-message")
-    assert "Nothing was saved" in block and "Target of Sales revenue: Enter a number." in block
+    data = {"action": "figures", "revision": review.revision, f"target-{line}": typed}
+    response = client_for("hr").post(review_url(review), data, **EN)
+    assert response.status_code == 400
+    block = section(response.content.decode(), "review-message")
+    assert "Nothing was saved" in block
+    assert f"Target of Sales revenue: &quot;{typed}&quot; is not a number" in block
+    assert ReviewKpiLine.objects.get(pk=line).target is None
+
+
+@pytest.mark.parametrize("typed", ["٣٠", "３０", "3_0", "30.5", "3e1", "+30", "-0"])
+def test_a_weight_must_be_ascii_digits(page_quarter, client_for, typed):
+    review = page_quarter.reviews["E00002"]
+    lines = line_ids(review)
+    data = {"action": "figures", "revision": review.revision}
+    data |= {f"weight-{line}": "50" for line in lines.values()}
+    data[f"weight-{lines['SALES_REVENUE']}"] = typed
+    response = client_for("hr").post(review_url(review), data, **EN)
+    assert response.status_code == 400
+    assert "Enter a whole number from 0 to 100." in section(
+        response.content.decode(), "review-message"
+    )
+
+
+def test_a_figure_above_the_lines_maximum_is_refused(page_quarter, client_for):
+    review = page_quarter.reviews["E00002"]
+    line = line_ids(review)["SALES_PLAN_RATE"]
+    ReviewKpiLine.objects.filter(pk=line).update(maximum=100)
+    data = {"action": "figures", "revision": review.revision, f"actual-{line}": "103.5"}
+    response = client_for("hr").post(review_url(review), data, **EN)
+    assert response.status_code == 400
+    block = section(response.content.decode(), "review-message")
+    assert "actual 103.5 is above this KPI&#x27;s maximum of 100 (a share of a whole)." in block
+    assert ReviewKpiLine.objects.get(pk=line).actual is None
 
 
 def test_weights_not_adding_up_are_said(page_quarter, client_for):
@@ -740,3 +772,13 @@ def test_the_record_and_the_preview_read_apart_on_a_phone(
         ".map(e => e.tagName + '.' + e.className)"
     )
     assert wider == []  # wide tables scroll inside their .table-wrap, the page never does
+
+
+def test_hr_sees_the_figures_each_line_allows(page_quarter, client_for):
+    review = page_quarter.reviews["E00002"]
+    ReviewKpiLine.objects.filter(review=review, code="SALES_PLAN_RATE").update(maximum=100)
+    html = client_for("hr").get(review_url(review), **EN).content.decode()
+    row = html[html.index('data-line="SALES_PLAN_RATE"') :]
+    assert '<small class="muted" data-testid="limits">0 to 100</small>' in row[: row.index("</tr>")]
+    row = html[html.index('data-line="SALES_REVENUE"') :]
+    assert 'data-testid="limits">at least 0</small>' in row[: row.index("</tr>")]

@@ -2,7 +2,10 @@
 
 from decimal import Decimal
 
+import pytest
+
 from departments.models import Employee
+from hrperf.lib.errors import ValidationFailed
 from kpis.models import Kpi
 from reviews import services
 from reviews.models import Review
@@ -35,3 +38,21 @@ def test_a_new_review_lists_everything_missing_and_invents_no_zero(fresh_quarter
     assert codes.count("actual_missing") == 1
     assert codes.count("rating_missing") == 8
     assert review.total_score is None
+
+
+def test_a_review_line_keeps_its_kpis_limits_when_the_library_changes(personas, departments):
+    Kpi.objects.filter(code="SALES_PLAN_RATE").update(minimum=Decimal(0), maximum=Decimal(100))
+    cycle = services.cycle_open(actor=personas["hr"], period="2026Q4")
+    services.reviews_generate_chunk(cycle_id=cycle.pk)
+    review = Review.objects.get(cycle=cycle, employee__user=personas["employee"])
+    Kpi.objects.filter(code="SALES_PLAN_RATE").update(maximum=Decimal(200))
+
+    line = review.kpi_lines.get()
+    assert (line.minimum, line.maximum) == (Decimal(0), Decimal(100))
+    with pytest.raises(ValidationFailed) as refused:
+        services.review_set_figures(
+            actor=personas["hr"], review=review, figures={line.pk: {"actual": "150"}}
+        )
+    assert [(e.field, e.code) for e in refused.value.errors] == [
+        ("SALES_PLAN_RATE.actual", "above_maximum")
+    ]

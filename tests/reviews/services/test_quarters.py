@@ -57,6 +57,35 @@ def test_a_policy_change_after_an_approval_makes_a_new_version(fresh_quarter, pe
 
 def test_it_rejects_a_policy_figure_too_large_for_its_column(personas, departments):
     with pytest.raises(ValidationFailed) as info:
-        services.cycle_open(actor=personas["hr"], period="2026Q4", policy={"band_s": "1e30"})
+        services.cycle_open(
+            actor=personas["hr"], period="2026Q4", policy={"band_s": "1" + "0" * 30}
+        )
     assert [(e.field, e.code) for e in info.value.errors] == [("band_s", "too_large")]
     assert not ReviewCycle.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "raw", ["1e30", "9,5", "9_5", "９５", "٩٥", "+95", "95.", " 9 5", "NaN", "Infinity", True]
+)
+def test_it_reads_a_policy_figure_strictly(personas, departments, raw):
+    with pytest.raises(ValidationFailed) as info:
+        services.cycle_open(actor=personas["hr"], period="2026Q4", policy={"band_s": raw})
+    assert [(e.field, e.code) for e in info.value.errors] == [("band_s", "invalid")]
+    assert not ReviewCycle.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "period", ["0000Q1", "9999Q4", "1999Q4", "2100Q1", "２０２６Q4", "٢٠٢٦Q4", "2026Q4x"]
+)
+def test_it_refuses_a_period_it_cannot_date(personas, departments, period):
+    with pytest.raises(ValidationFailed) as info:
+        services.cycle_open(actor=personas["hr"], period=period)
+    assert [e.field for e in info.value.errors] == ["period"]
+    assert not ReviewCycle.objects.exists()
+
+
+def test_the_first_and_last_quarter_may_be_opened(personas, departments):
+    first = services.cycle_open(actor=personas["hr"], period="2000q1")
+    last = services.cycle_open(actor=personas["hr"], period=" 2099Q4 ")
+    assert (first.period, first.starts_on.isoformat()) == ("2000Q1", "2000-01-01")
+    assert (last.period, last.ends_on.isoformat()) == ("2099Q4", "2099-12-31")
