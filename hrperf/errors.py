@@ -78,7 +78,8 @@ API_MESSAGES: Mapping[int, Promise] = {
 # Statuses that no page answers by itself: any such answer not made here is Django's own.
 RESHAPED_STATUSES = frozenset({403, 404, 405, 500})
 # A sign of Django's debug pages (technical_404.html, technical_500.html).
-DEBUG_PAGE_SIGN = b'<meta name="robots" content="NONE,NOARCHIVE">'
+# Django's debug pages (and its bare CSRF page) carry both; the admin's pages only the first.
+DEBUG_PAGE_SIGNS = (b'<meta name="robots" content="NONE,NOARCHIVE">', b'id="summary"')
 
 
 class ErrorPage(HttpResponse):
@@ -264,7 +265,7 @@ def is_products(request: HttpRequest, response: HttpResponse) -> bool:
         return response.get("Content-Type", "").startswith("application/json")
     if response.status_code in RESHAPED_STATUSES:
         return False
-    return response.streaming or DEBUG_PAGE_SIGN not in response.content
+    return response.streaming or not all(sign in response.content for sign in DEBUG_PAGE_SIGNS)
 
 
 KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "Vary")

@@ -26,3 +26,6 @@ CELERY_TASK_ALWAYS_EAGER = False
 # and nothing has run collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The suite makes many anonymous and bad-token calls from one address within a minute; the
+# tests of the failed-authentication limit set their own (test_throttling_auth_failures.py).
+API_RATE_AUTH_FAILURES = "1000000/min"

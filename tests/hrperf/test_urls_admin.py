@@ -10,6 +10,7 @@ from html import unescape
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.admin import ModelAdmin
 from django.contrib.auth.models import User
@@ -28,7 +29,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def one_of_each(personas: dict[str, User], page_quarter: PageQuarter, allow_private: None) -> None:
     """A real object of every registered model, made the way the product makes them where it
-    is cheap (a quarter, an approved review, an API client with a token and a webhook)."""
+    is cheap (a quarter, an approved review, an API client with a token and a webhook, a
+    personal token; the sign-in records as django-axes writes them)."""
     hr = personas["hr"]
     review = approve(personas, page_quarter.reviews["E00002"])
     VerbalWarning.objects.create(
@@ -49,6 +51,18 @@ def one_of_each(personas: dict[str, User], page_quarter: PageQuarter, allow_priv
         actor=hr, client=client, url="http://127.0.0.1:9/hook", events=["review.approved"]
     )
     client_services.webhooks_emit(event="review.approved", payload={"review": review.pk})
+    client_services.personal_token_create(actor=personas["director"], name="approvals")
+    seen = {"user_agent": "browser", "ip_address": "127.0.0.1", "http_accept": "*/*"}
+    AccessLog.objects.create(username="hr", path_info="/accounts/login/", **seen)
+    AccessFailureLog.objects.create(username="hr", path_info="/accounts/login/", **seen)
+    AccessAttempt.objects.create(
+        username="hr",
+        path_info="/accounts/login/",
+        get_data="",
+        post_data="username=hr",
+        failures_since_start=1,
+        **seen,
+    )
 
 
 @pytest.fixture
