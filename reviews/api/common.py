@@ -11,7 +11,7 @@ from rest_framework.exceptions import NotFound
 from hrperf.api.exceptions import ApiError
 from hrperf.api.pagination import Position
 from hrperf.api.schema import error_responses
-from hrperf.lib.periods import is_period
+from hrperf.lib.periods import clean_period, is_period
 from hrperf.lib.roles import Roles
 from reviews import selectors
 from reviews.models import (
@@ -41,7 +41,8 @@ PERIOD_PARAMETER = OpenApiParameter(
 def cycle_or_404(roles: Roles, period: str) -> ReviewCycle:
     """The quarter, for anyone with a role in the division; 404 otherwise: `quarter_not_found`,
     naming the period, for a well-formed quarter never opened (an opened quarter with nothing
-    in it is an empty list, never a 404)."""
+    in it is an empty list, never a 404). The period may be typed with spaces or a lower-case q."""
+    period = clean_period(period)
     if not roles.sees_catalogue or not is_period(period):
         raise NotFound
     cycle = selectors.cycle_get(period=period)

@@ -386,7 +386,7 @@ def test_each_page_and_filter_has_its_own_etag(bulk, hr):
         ({"period": "2100Q1"}, "period", "invalid"),
         ({"period": "0000Q1"}, "period", "invalid"),
         ({"period": "9999Q4"}, "period", "invalid"),
-        ({"period": "2026Q3\x00"}, "period", "invalid"),
+        ({"period": "2026Q3\x00"}, "period", "control_character"),
         ({"period": PERIOD, "updated_since": "yesterday"}, "updated_since", "invalid"),
         ({"period": PERIOD, "updated_since": ""}, "updated_since", "invalid"),
         ({"period": PERIOD, "updated_since": "2026-13-01T00:00:00Z"}, "updated_since", "invalid"),
