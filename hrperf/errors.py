@@ -51,6 +51,7 @@ CODES: Mapping[int, str] = {**STATUS_CODES, 414: "uri_too_long", 431: "headers_t
 # The title of each status's page, and what the page and the API say by default.
 TITLES: Mapping[int, Promise] = {
     400: gettext_lazy("Bad request"),
+    401: gettext_lazy("Not signed in"),
     403: gettext_lazy("Not allowed"),
     404: gettext_lazy("Not found"),
     405: gettext_lazy("Method not allowed"),
@@ -70,9 +71,13 @@ PAGE_MESSAGES: Mapping[int, Promise] = {
 }
 API_MESSAGES: Mapping[int, Promise] = {
     400: gettext_lazy("Malformed request."),
+    401: gettext_lazy("Authentication credentials were not provided."),
     403: gettext_lazy("You do not have permission to perform this action."),
     404: gettext_lazy("Not found."),
     405: gettext_lazy("Method not allowed."),
+    406: gettext_lazy("This endpoint cannot answer in the format the Accept header asks for."),
+    415: gettext_lazy("This endpoint does not read a body of this media type."),
+    429: gettext_lazy("Too many requests: wait as long as Retry-After says, then try again."),
     500: gettext_lazy("Something went wrong on our side. Please try again later."),
 }
 # Statuses that no page answers by itself: any such answer not made here is Django's own.
@@ -268,7 +273,9 @@ def is_products(request: HttpRequest, response: HttpResponse) -> bool:
     return response.streaming or not all(sign in response.content for sign in DEBUG_PAGE_SIGNS)
 
 
-KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "Vary")
+# The reshaped answer keeps every header of the original (the security headers, Allow,
+# Retry-After, WWW-Authenticate, Vary…) but those that describe its body.
+BODY_HEADERS = frozenset({"content-type", "content-length", "content-language"})
 
 
 class ErrorShapeMiddleware:
@@ -282,8 +289,8 @@ class ErrorShapeMiddleware:
         if response.status_code < 400 or is_products(request, response):
             return response
         shaped = answer(request, response.status_code)
-        for header in KEPT_HEADERS:
-            if header in response:
-                shaped[header] = response[header]
+        for header, value in response.items():
+            if header.lower() not in BODY_HEADERS:
+                shaped[header] = value
         shaped.cookies = response.cookies
         return shaped
