@@ -60,7 +60,8 @@ class DecimalTextField(serializers.DecimalField):
             value = read_number(data, NumberRule(places=places, below=below))
         except NumberRefused as refused:
             raise serializers.ValidationError(str(refused.message), code=refused.code) from None
-        return super().to_internal_value(written(value))
+        # Trailing zeros need no places ("60.000" is 60): hand DRF the value at the field's places.
+        return super().to_internal_value(written(value.quantize(Decimal(1).scaleb(-places))))
 
 
 STRICT_FIELD_MAPPING = {

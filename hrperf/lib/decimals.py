@@ -110,6 +110,7 @@ def checked(value: Decimal, rule: NumberRule) -> Decimal:
 
 def _places(value: Decimal) -> int:
     """The decimal places `value` needs (trailing zeros need none: 12.50 has 1)."""
-    exponent = value.normalize().as_tuple().exponent
+    digits, exponent = value.as_tuple().digits, value.as_tuple().exponent
     assert isinstance(exponent, int)
-    return max(0, -exponent)
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -(exponent + trailing_zeros)) if any(digits) else 0
