@@ -13,7 +13,8 @@ def warning_list(
     *, viewer_roles: Roles, acknowledged: bool | None = None, before_id: int | None = None
 ) -> QuerySet[VerbalWarning]:
     """The verbal warnings the viewer may see (HR and the director: all; a head: their own
-    department's, of the reviews they see: not their own before it is approved), newest first,
+    department's, of the reviews they see, but never their own: on their own review a head is
+    an employee, who sees no HR note), newest first,
     with review, employee, department and cycle loaded; `before_id` starts after that warning
     (keyset pagination)."""
     if viewer_roles.sees_all_reviews:
@@ -22,7 +23,7 @@ def warning_list(
         warnings = VerbalWarning.objects.filter(
             review__department_id=viewer_roles.headed_department_id,
             review__in=visible_reviews(viewer_roles=viewer_roles),
-        )
+        ).exclude(review__employee=viewer_roles.employee)
     else:
         warnings = VerbalWarning.objects.none()
     if acknowledged is not None:
