@@ -7,13 +7,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hrperf.lib.errors import ValidationFailed
 from hrperf.lib.periods import PERIOD_HELP, clean_period, is_period, quarter_dates
 from hrperf.lib.tasks import publish_on_commit
 from reviews import events
-from reviews.models import AuditEvent, CycleJob, ReviewCycle, ScoringPolicy
+from reviews.models import AuditEvent, CycleJob, Review, ReviewCycle, ScoringPolicy
 from reviews.policies import POLICY_FIELDS, current_policy, policy_values, validated_policy
 from reviews.services.common import field_error, require, require_open
 from reviews.workflow import Action
@@ -81,8 +83,13 @@ def cycle_policy_update(
         ]
         AuditEvent.objects.bulk_create(changes)
         policy.refresh_from_db()
-    if changes:
-        cycle_rescore(actor=actor, cycle=cycle)
+        if changes:
+            # In the change's own transaction: from its commit, no review scored with the old
+            # settings can be approved (a new revision), and the rescoring job exists.
+            Review.objects.filter(cycle=cycle, state=Review.State.SCORED).update(
+                state=Review.State.SUBMITTED, revision=F("revision") + 1, updated_at=timezone.now()
+            )
+            cycle_rescore(actor=actor, cycle=cycle)
     return policy
 
 

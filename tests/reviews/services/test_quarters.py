@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from hrperf.lib.errors import NotAllowed, ValidationFailed
+from hrperf.lib.errors import Conflict, NotAllowed, ValidationFailed
 from reviews import services
-from reviews.models import AuditEvent, ReviewCycle, ScoringPolicy
+from reviews.models import AuditEvent, CycleJob, Review, ReviewCycle, ScoringPolicy
 from tests.helpers.quarters import scored
 
 
@@ -53,6 +53,21 @@ def test_a_policy_change_after_an_approval_makes_a_new_version(fresh_quarter, pe
     assert (policy.version, policy.warning_threshold) == (2, Decimal(65))
     first = ScoringPolicy.objects.get(cycle=fresh_quarter, version=1)
     assert first.warning_threshold == Decimal(60)
+
+
+def test_a_review_scored_before_a_policy_change_cannot_be_approved_until_rescored(
+    fresh_quarter, personas
+):
+    review = scored(personas)
+    services.cycle_policy_update(
+        actor=personas["hr"], cycle=fresh_quarter, values={"warning_threshold": "65"}
+    )
+    review.refresh_from_db()
+    assert review.state == Review.State.SUBMITTED
+    assert CycleJob.objects.filter(cycle=fresh_quarter, kind=CycleJob.Kind.RESCORE).exists()
+    with pytest.raises(Conflict):
+        services.review_approve(actor=personas["director"], review=review)
+    assert ScoringPolicy.objects.get(cycle=fresh_quarter).frozen_at is None
 
 
 def test_it_rejects_a_policy_figure_too_large_for_its_column(personas, departments):
