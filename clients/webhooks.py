@@ -82,7 +82,7 @@ def url_problem(url: str, *, allow_private: bool) -> str | Promise | None:
         return None
     try:
         addresses = _resolve(parts.hostname, port or _default_port(parts.scheme))
-    except OSError:
+    except (OSError, ValueError):  # ValueError: UnicodeError of a label empty or too long
         return _("The URL's host name cannot be found.")
     refused = [a for a in addresses if not address_allowed(a, allow_private=allow_private)]
     if not addresses or refused:
@@ -219,7 +219,7 @@ def post(
         response = connection.getresponse()
         response.read(4096)
         status = response.status
-    except (OSError, http.client.HTTPException) as exc:
+    except (OSError, ValueError, http.client.HTTPException) as exc:
         return Outcome(None, _describe(exc))
     finally:
         connection.close()

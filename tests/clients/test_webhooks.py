@@ -317,3 +317,19 @@ def test_the_sender_does_not_connect_to_a_private_address_in_production(
     delivery.refresh_from_db()
     assert "AddressRefused" in delivery.last_error
     assert receiver.requests == []
+
+
+@pytest.mark.parametrize("host", ["a..b", "x" * 64 + ".example"])
+def test_a_host_name_no_resolver_takes_is_a_problem_not_a_crash(host):
+    url = f"http://{host}/hook"
+    assert webhooks.url_problem(url, allow_private=False) is not None
+    outcome = webhooks.post(
+        url,
+        body=b"{}",
+        secret="s",
+        event="review.approved",
+        event_id="1",
+        now=timezone.now(),
+        allow_private=True,
+    )
+    assert outcome.status_code is None and outcome.error
