@@ -40,6 +40,11 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 NEVER = ("TRUNCATE", "TRIGGER", "REFERENCES")
 
 
+def quote_identifier(name: str) -> str:
+    """A PostgreSQL identifier quoted whatever it holds (a '"' inside is doubled)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def grant_statements(*, app_role: str, schema: str, quote: Any) -> list[str]:
     """The statements (run as the owner) that leave the application's role exactly: SELECT,
     INSERT, UPDATE, DELETE on the tables; SELECT and INSERT on the append-only ones; SELECT on
@@ -129,9 +134,7 @@ def grant_app_privileges(connection: BaseDatabaseWrapper, app_role: str) -> None
                 f"DATABASE_OWNER_URL and DATABASE_URL name the same role, {app_role}: the "
                 "application's role must be another one, which owns nothing."
             )
-        for statement in grant_statements(
-            app_role=app_role, schema=schema, quote=connection.ops.quote_name
-        ):
+        for statement in grant_statements(app_role=app_role, schema=schema, quote=quote_identifier):
             cursor.execute(statement)
     problems = app_role_problems(connection, app_role)
     if problems:

@@ -49,6 +49,13 @@ RESULT_FIGURES = (
     "approved_by_id",
 )
 # What may change in the statement that approves a review, and in the one that reopens it.
+# Every column of a scoring policy but `frozen_at` (SQLite compares them one by one).
+POLICY_COLUMNS = (
+    "id", "cycle_id", "version", "kpi_share", "director_weight", "hr_weight", "achievement_cap",
+    "achievement_floor", "warning_threshold", "band_s", "band_a", "band_b", "band_c",
+    "coefficient_s", "coefficient_a", "coefficient_b", "coefficient_c", "coefficient_d",
+    "created_at",
+)
 APPROVING = ("state", "approved_at", "approved_by_id", "updated_at")
 REOPENING = ("state", "version", "revision", "updated_at")
 
@@ -70,7 +77,8 @@ def _matches(review: str, result: str) -> str:
 def _postgres_forward(schema: str) -> list[str]:
     # Tables are looked up in the schema, then pg_temp: a temporary table of the session never
     # stands in for one of them.
-    path = f'SET search_path = "{schema}", pg_temp'
+    quoted = schema.replace('"', '""')
+    path = f'SET search_path = "{quoted}", pg_temp'
     approve_from = _listed(APPROVE_FROM)
     return [
         f"""
@@ -206,7 +214,13 @@ def _postgres_forward(schema: str) -> list[str]:
         CREATE OR REPLACE FUNCTION reviews_refuse_frozen_policy_change() RETURNS trigger
         LANGUAGE plpgsql {path} AS $$
         BEGIN
-            IF OLD.frozen_at IS NOT NULL THEN
+            -- Frozen once marked so, or once an approved result was scored with it (the mark
+            -- itself, frozen_at alone, is the one change such a policy still takes).
+            IF OLD.frozen_at IS NOT NULL OR (
+                EXISTS (SELECT 1 FROM reviews_approvedresult WHERE policy_id = OLD.id)
+                AND (TG_OP = 'DELETE'
+                     OR to_jsonb(NEW) - 'frozen_at' IS DISTINCT FROM to_jsonb(OLD) - 'frozen_at')
+            ) THEN
                 RAISE EXCEPTION 'scoring policy % is frozen: a change is its next version',
                     OLD.id USING ERRCODE = 'integrity_constraint_violation';
             END IF;
@@ -290,9 +304,12 @@ SQLITE_FORWARD = [
     )
     BEGIN SELECT RAISE(ABORT, 'an approved result repeats its review as approved'); END;
     """,
-    """
+    f"""
     CREATE TRIGGER reviews_scoringpolicy_frozen BEFORE UPDATE ON reviews_scoringpolicy
-    FOR EACH ROW WHEN OLD.frozen_at IS NOT NULL
+    FOR EACH ROW WHEN OLD.frozen_at IS NOT NULL OR (
+        EXISTS (SELECT 1 FROM reviews_approvedresult WHERE policy_id = OLD.id)
+        AND ({" OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in POLICY_COLUMNS)})
+    )
     BEGIN SELECT RAISE(ABORT, 'scoring policy is frozen: a change is its next version'); END;
     """,
     *[

@@ -2,7 +2,26 @@
 
 import hrperf.lib.periods
 from django.conf import settings
+import re
+
 from django.db import migrations, models
+
+
+def refuse_periods_out_of_range(apps, schema_editor):
+    """Stop with the quarters to mend, rather than a bare constraint error, when a quarter's key
+    is not one the product now takes (a year before 2000 or after 2099)."""
+    ReviewCycle = apps.get_model("reviews", "ReviewCycle")
+    bad = [
+        period
+        for period in ReviewCycle.objects.values_list("period", flat=True)
+        if not re.fullmatch(r"20[0-9]{2}Q[1-4]", period, re.ASCII)
+    ]
+    if bad:
+        raise RuntimeError(
+            "These quarters have a key outside 2000Q1-2099Q4, which payroll cannot read: "
+            + ", ".join(sorted(bad))
+            + ". Delete them (or correct their period) before migrating."
+        )
 
 
 class Migration(migrations.Migration):
@@ -13,6 +32,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(refuse_periods_out_of_range, migrations.RunPython.noop),
         migrations.AlterField(
             model_name='reviewcycle',
             name='period',

@@ -39,6 +39,15 @@ def test_the_statements_keep_the_append_only_tables_append_only() -> None:
     assert "REVOKE CREATE ON SCHEMA public FROM PUBLIC" in statements
 
 
+def test_a_role_name_with_a_quote_stays_one_name() -> None:
+    statements = dbroles.grant_statements(
+        app_role='app"; DROP TABLE x; --', schema="public", quote=dbroles.quote_identifier
+    )
+    assert statements[0] == (
+        'REVOKE ALL ON ALL TABLES IN SCHEMA "public" FROM "app""; DROP TABLE x; --"'
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_granting_takes_back_whatever_more_the_application_role_held() -> None:
     credentials = owner()

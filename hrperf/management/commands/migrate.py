@@ -28,7 +28,14 @@ class Command(MigrateCommand):
         database = options["database"]
         owner = dbroles.owner_credentials()
         connection = connections[database]
-        if owner is None or database != DEFAULT_DB_ALIAS or connection.vendor != "postgresql":
+        if (
+            owner is None
+            or database != DEFAULT_DB_ALIAS
+            or connection.vendor != "postgresql"
+            or options.get("plan")
+            or options.get("check_unapplied")
+        ):
+            # Nothing to grant after only showing the plan or checking for unapplied migrations.
             super().handle(*args, **options)
             return
         app_role = str(settings.DATABASES[database]["USER"])

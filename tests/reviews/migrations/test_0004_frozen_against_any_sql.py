@@ -20,7 +20,14 @@ from django.utils import timezone
 from departments.models import Employee
 from hrperf import dbroles
 from reviews import services, workflow
-from reviews.models import ApprovedResult, AuditEvent, CompetencyRating, Review, ReviewKpiLine
+from reviews.models import (
+    ApprovedResult,
+    AuditEvent,
+    CompetencyRating,
+    Review,
+    ReviewKpiLine,
+    ScoringPolicy,
+)
 from reviews.workflow import Action
 from tests.helpers.quarters import review_of, scored
 from tests.helpers.services import skip_or_fail, uses_postgresql
@@ -250,6 +257,29 @@ def test_a_frozen_scoring_policy_does_not_change(approved, change):
         (f"UPDATE reviews_scoringpolicy SET {change} WHERE id = %s", [policy.pk]),  # noqa: S608
         match="is frozen",
     )
+
+
+def test_a_policy_an_approved_result_was_scored_with_is_frozen_unmarked(fresh_quarter, personas):
+    """Approved by hand, without the service's frozen mark: the approved result is the fact."""
+    review = scored(personas)
+    run(
+        ("UPDATE reviews_review SET state = 'approved', approved_at = %s, approved_by_id = %s "
+         "WHERE id = %s", [timezone.now(), personas["director"].pk, review.pk]),
+        (FORGED_RESULT, [0, 0, review.pk]),
+    )
+    policy = ScoringPolicy.objects.get(pk=review.policy_id)
+    assert policy.frozen_at is None
+    refused(
+        ("UPDATE reviews_scoringpolicy SET band_s = band_s + 1 WHERE id = %s", [policy.pk]),
+        match="is frozen",
+    )
+    run(("UPDATE reviews_scoringpolicy SET frozen_at = %s WHERE id = %s",
+         [timezone.now(), policy.pk]))
+
+
+def test_every_policy_column_is_compared_on_sqlite():
+    columns = {field.column for field in ScoringPolicy._meta.concrete_fields} - {"frozen_at"}
+    assert set(FROZEN.POLICY_COLUMNS) == columns
 
 
 def test_a_scoring_policy_not_yet_frozen_changes_in_place(fresh_quarter):
