@@ -178,6 +178,7 @@ def reviews_fill(quarter: Quarter, *, seed: int) -> float:
     params = {"cycle": quarter.cycle.pk, "seed": seed}
     with connection.cursor() as cursor:
         cursor.execute(sql.RANDOM_FUNCTION)
+        cursor.execute(sql.FIT_FUNCTION)
         cursor.execute(sql.FILL_LINES, params)
         cursor.execute(sql.FILL_RATINGS, params)
         cursor.execute(sql.FILL_SUBMIT, params)

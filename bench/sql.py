@@ -15,6 +15,20 @@ RETURNS numeric LANGUAGE sql IMMUTABLE AS $$
 $$
 """
 
+# fit(figure, unit, least, most): the figure as the line takes it (kpis/values.py): within the
+# line's limits, and a whole number for a count.
+FIT_FUNCTION = """
+CREATE OR REPLACE FUNCTION pg_temp.bench_fit(
+    figure numeric, unit text, least_figure numeric, most_figure numeric
+) RETURNS numeric LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN most_figure IS NULL THEN fitted ELSE LEAST(fitted, most_figure) END
+    FROM (
+        SELECT GREATEST(CASE WHEN unit = 'count' THEN round(figure) ELSE figure END, least_figure)
+            AS fitted
+    ) AS within
+$$
+"""
+
 # Each review has a level in [0, 1) (its employee's form this quarter, the mean of two uniform
 # numbers, shared by its lines and ratings); each line a spread around it. Targets: the
 # catalogue's default half of the time, otherwise HR's own with decimals; amounts without a
@@ -46,14 +60,14 @@ planned AS (
     FROM base
 )
 UPDATE reviews_reviewkpiline AS l
-SET target = p.target,
-    actual = CASE
+SET target = pg_temp.bench_fit(p.target, l.unit, l.minimum, l.maximum),
+    actual = pg_temp.bench_fit(CASE
         WHEN p.direction = 'higher'
             THEN round(p.target * (0.45 + 0.7 * p.level) * (0.85 + 0.3 * p.spread), 4)
         WHEN p.shape < 0.10 THEN 0
         WHEN p.target = 0 THEN round(0.5 + 3 * p.spread, 4)
         ELSE round(p.target * (1.55 - 0.7 * p.level) * (0.85 + 0.3 * p.spread), 4)
-    END
+    END, l.unit, l.minimum, l.maximum)
 FROM planned p
 WHERE p.id = l.id
 """
