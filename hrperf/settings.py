@@ -160,7 +160,13 @@ for _name, _value in (
 ):
     if _value < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1, not {_value}")
+# Reverse proxies in front of the application that append the client's address to
+# X-Forwarded-For (0: none; the connection's own address is the client's).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES must be 0 or more, not {TRUSTED_PROXIES}")
 AXES_ENABLED = env_bool("LOGIN_LOCKOUT", default=True)
+AXES_CLIENT_IP_CALLABLE = "hrperf.lib.addresses.client_address"
 AXES_HANDLER = "accounts.lockouts.LockoutHandler"
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -20,6 +20,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from clients.models import ApiToken, Scope
+from hrperf.lib.addresses import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -68,13 +69,14 @@ def auth_failure_wait(request: Request) -> int | None:
     """Count one failed authentication of the request's address; the seconds it must wait if
     that makes it one too many in the current window of API_RATE_AUTH_FAILURES, else None.
 
-    The address is the connection's (REMOTE_ADDR), never a header the caller could make up."""
+    The address is the client's as `hrperf.lib.addresses.client_address` tells it: the
+    connection's, or what the trusted proxies saw; never a header the caller could make up."""
     limit, duration = TokenRateThrottle().parse_rate(settings.API_RATE_AUTH_FAILURES)
     if limit is None or duration is None:
         return None
     now = time.time()
     window = int(now // duration)
-    address = request.META.get("REMOTE_ADDR") or "unknown"
+    address = client_address(request)
     key = f"throttle_auth_failures_{address}_{window}"
     try:
         cache.add(key, 0, timeout=duration + 1)
