@@ -195,6 +195,9 @@ def test_a_method_a_page_does_not_take_is_the_products_405(
         html = error_page(response, 405)
         assert "GET" in response["Allow"]
         assert "Method not allowed" in html
+        # Reshaped, it keeps the security headers the original carried.
+        assert "script-src 'self'" in response["Content-Security-Policy"]
+        assert response["X-Frame-Options"] == "DENY"
 
 
 @pytest.mark.urls("tests.helpers.urls")

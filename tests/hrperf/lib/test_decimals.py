@@ -147,3 +147,16 @@ def test_a_sign_only_where_negatives_are_allowed() -> None:
 def test_a_huge_text_is_refused_without_a_struggle() -> None:
     assert refusal("9" * 100_000)[0] == "too_large"
     assert refusal("1" + "0" * 50 + "e", FIGURE)[0] == "invalid"
+
+
+@pytest.mark.parametrize(
+    ("raw", "places", "code"),
+    [
+        ("1.0000000000000000000000000001", 4, "too_precise"),
+        ("30.0000000000000000000000000001", 0, "not_whole"),
+    ],
+)
+def test_places_are_counted_however_many_digits(raw: str, places: int, code: str) -> None:
+    with pytest.raises(NumberRefused) as refused:
+        read_number(raw, NumberRule(places=places))
+    assert refused.value.code == code

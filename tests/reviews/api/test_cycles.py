@@ -380,6 +380,12 @@ def test_a_refused_policy_setting_quotes_what_was_sent(api_client_for, personas,
     )
 
 
+def test_trailing_zeros_of_a_policy_setting_need_no_places(call_as, cycle) -> None:
+    response = call_as("hr", "PATCH", f"{CYCLE}policy", {"warning_threshold": "65.000"})
+    assert response.status_code == 200, response.content
+    assert ScoringPolicy.objects.filter(cycle=cycle).latest("version").warning_threshold == 65
+
+
 @pytest.mark.parametrize("raw", ["5,5", "1e1", "５５", " 55 x"])
 def test_a_policy_change_is_read_strictly(call_as, cycle, raw) -> None:
     error = error_of(call_as("hr", "PATCH", f"{CYCLE}policy", {"warning_threshold": raw}), 400)
