@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 
+from kpis.forms import KpiAdminForm
 from kpis.models import Kpi
 
 
 @admin.register(Kpi)
 class KpiAdmin(admin.ModelAdmin):
+    form = KpiAdminForm
     list_display = [
         "code",
         "name_zh",
