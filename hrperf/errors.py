@@ -275,7 +275,16 @@ def is_products(request: HttpRequest, response: HttpResponse) -> bool:
 
 # The reshaped answer keeps every header of the original (the security headers, Allow,
 # Retry-After, WWW-Authenticate, Vary…) but those that describe its body.
-BODY_HEADERS = frozenset({"content-type", "content-length", "content-language"})
+BODY_HEADERS = frozenset(
+    {
+        "content-type",
+        "content-length",
+        "content-language",
+        "content-disposition",
+        "etag",
+        "last-modified",
+    }
+)
 
 
 class ErrorShapeMiddleware:
