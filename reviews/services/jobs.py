@@ -105,11 +105,6 @@ def _claim(job: CycleJob) -> Claim | None:
             )
             if resumed != 1:
                 return None
-        if first_run and job.kind == CycleJob.Kind.RESCORE:
-            # New revisions: a single-review task still queued for an old one does nothing.
-            Review.objects.filter(cycle=job.cycle, state=State.SCORED).update(
-                state=State.SUBMITTED, revision=F("revision") + 1, updated_at=timezone.now()
-            )
     return Claim(lease=lease, first_run=first_run)
 
 

@@ -83,12 +83,7 @@ def cycle_policy_update(
         ]
         AuditEvent.objects.bulk_create(changes)
         policy.refresh_from_db()
-        if changes:
-            # In the change's own transaction: from its commit, no review scored with the old
-            # settings can be approved (a new revision), and the rescoring job exists.
-            Review.objects.filter(cycle=cycle, state=Review.State.SCORED).update(
-                state=Review.State.SUBMITTED, revision=F("revision") + 1, updated_at=timezone.now()
-            )
+        if changes:  # in the change's own transaction: see cycle_rescore
             cycle_rescore(actor=actor, cycle=cycle)
     return policy
 
@@ -101,9 +96,15 @@ def cycle_generate(*, actor: Any, cycle: ReviewCycle) -> CycleJob:
 
 
 def cycle_rescore(*, actor: Any, cycle: ReviewCycle) -> CycleJob:
-    """Enqueue the scoring of every submitted or scored review of the cycle."""
+    """Enqueue the scoring of every submitted or scored review of the cycle. From the commit,
+    no review scored before can be approved until the job scores it again (a new revision;
+    a single-review task still queued for the old one does nothing)."""
     require(Action.RESCORE, actor)
-    return _start_job(actor=actor, cycle=cycle, kind=CycleJob.Kind.RESCORE)
+    with transaction.atomic():
+        Review.objects.filter(cycle=cycle, state=Review.State.SCORED).update(
+            state=Review.State.SUBMITTED, revision=F("revision") + 1, updated_at=timezone.now()
+        )
+        return _start_job(actor=actor, cycle=cycle, kind=CycleJob.Kind.RESCORE)
 
 
 def _start_job(*, actor: Any, cycle: ReviewCycle, kind: str) -> CycleJob:
