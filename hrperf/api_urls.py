@@ -89,4 +89,10 @@ urlpatterns = [
     ),
     # payroll
     path("payroll/", include("payroll.api")),
+    # the employee's side of the quarter
+    path("", include("calendars.api_urls")),
+    path("", include("evidence.api_urls")),
+    path("", include("selfassessments.api_urls")),
+    path("", include("appeals.api_urls")),
+    path("", include("improvement.api_urls")),
 ]

@@ -49,6 +49,11 @@ INSTALLED_APPS = [
     "payroll",
     "clients",
     "accounts",
+    "calendars",
+    "evidence",
+    "selfassessments",
+    "appeals",
+    "improvement",
     "axes",
 ]
 

@@ -23,6 +23,8 @@ from kpis.models import Direction, Kpi, Unit, figure_limit_constraints
 class AssessorRole(models.TextChoices):
     MARKETING_DIRECTOR = "marketing_director", _("Marketing director")
     HR = "hr", _("Human resources")
+    # The employee rating themself (自评): advisory unless the policy gives it a weight.
+    SELF = "self", _("Self-assessment")
 
 
 class ReviewCycle(models.Model):
@@ -89,6 +91,14 @@ class ScoringPolicy(models.Model):
         default=Decimal(40),
         validators=[MinValueValidator(0)],
     )
+    # scoring.md v2: the employee's own ratings; 0 (the default) keeps them advisory.
+    self_weight = models.DecimalField(
+        _("self-assessment weight"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(0)],
+    )
     achievement_cap = models.DecimalField(
         _("achievement cap (%)"),
         max_digits=6,
@@ -136,6 +146,18 @@ class ScoringPolicy(models.Model):
     )
     coefficient_d = models.DecimalField(
         _("pay coefficient D"), max_digits=4, decimal_places=2, default=Decimal("0.70")
+    )
+    # Escalation (product.md v2): this many verbal warnings of one employee within this many
+    # quarters make a written warning (书面警告).
+    escalation_warnings = models.PositiveSmallIntegerField(
+        _("verbal warnings that make a written warning"),
+        default=2,
+        validators=[MinValueValidator(2), MaxValueValidator(10)],
+    )
+    escalation_quarters = models.PositiveSmallIntegerField(
+        _("within this many quarters"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
     frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

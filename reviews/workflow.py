@@ -20,6 +20,21 @@ quarter statuses it needs and, for a transition, the state it leads to.
     generate             HR         –                            open
     rescore              HR         –                            any
     acknowledge_warning  HR         any                          any
+    set_deadlines        HR         –                            any
+    edit_calendar        HR         –                            –
+    self_assess          employee   draft, returned, reopened    open
+    confirm_result       employee   approved                     any
+    appeal               employee   approved                     any
+    answer_appeal        HR         approved                     any
+    record_conversation  HR, head   any                          any
+    acknowledge_conv.    employee   any                          any
+    create_plan          HR         any                          any
+    check_in             HR, head   any                          any
+    judge_plan           HR         any                          any
+
+An employee's actions are on their own review only, a head's on their own department's
+reviews only: the table says which role takes part; the service checks the object (the
+review's employee, its department) and the deadlines (`calendars`).
 
 `import_figures` is a change of many reviews at once (targets in bulk, the figures file): a
 review it may not change is left alone or refused. A change of a figure or a rating sends a
@@ -46,6 +61,8 @@ class Actor(StrEnum):
     HR = "hr"
     DIRECTOR = "director"
     WORKER = "worker"  # the scoring worker: no person takes these actions
+    EMPLOYEE = "employee"  # the review's own employee
+    HR_OR_HEAD = "hr_or_head"  # HR, or the head of the review's department
 
 
 class Action(StrEnum):
@@ -66,6 +83,20 @@ class Action(StrEnum):
     RESCORE = "rescore"
     # a verbal warning
     ACKNOWLEDGE_WARNING = "acknowledge_warning"
+    # deadlines
+    SET_DEADLINES = "set_deadlines"
+    EDIT_CALENDAR = "edit_calendar"
+    # the employee's side
+    SELF_ASSESS = "self_assess"
+    CONFIRM_RESULT = "confirm_result"
+    APPEAL = "appeal"
+    ANSWER_APPEAL = "answer_appeal"
+    # after a low score
+    RECORD_CONVERSATION = "record_conversation"
+    ACKNOWLEDGE_CONVERSATION = "acknowledge_conversation"
+    CREATE_PLAN = "create_plan"
+    CHECK_IN = "check_in"
+    JUDGE_PLAN = "judge_plan"
 
 
 ANY_STATE = frozenset(State.values)
@@ -74,6 +105,7 @@ BACK_WITH_HR = frozenset({State.DRAFT, State.RETURNED, State.REOPENED})
 NO_REVIEW: frozenset[str] = frozenset()
 ANY_QUARTER = frozenset(Status.values)
 OPEN = frozenset({Status.OPEN})
+APPROVED = frozenset({State.APPROVED})
 
 
 @dataclass(frozen=True)
@@ -102,6 +134,17 @@ RULES: dict[Action, Rule] = {
     Action.GENERATE: Rule(Actor.HR, NO_REVIEW, quarter=OPEN),
     Action.RESCORE: Rule(Actor.HR, NO_REVIEW),
     Action.ACKNOWLEDGE_WARNING: Rule(Actor.HR, ANY_STATE),
+    Action.SET_DEADLINES: Rule(Actor.HR, NO_REVIEW),
+    Action.EDIT_CALENDAR: Rule(Actor.HR, NO_REVIEW),
+    Action.SELF_ASSESS: Rule(Actor.EMPLOYEE, BACK_WITH_HR, quarter=OPEN),
+    Action.CONFIRM_RESULT: Rule(Actor.EMPLOYEE, APPROVED),
+    Action.APPEAL: Rule(Actor.EMPLOYEE, APPROVED),
+    Action.ANSWER_APPEAL: Rule(Actor.HR, APPROVED),
+    Action.RECORD_CONVERSATION: Rule(Actor.HR_OR_HEAD, ANY_STATE),
+    Action.ACKNOWLEDGE_CONVERSATION: Rule(Actor.EMPLOYEE, ANY_STATE),
+    Action.CREATE_PLAN: Rule(Actor.HR, ANY_STATE),
+    Action.CHECK_IN: Rule(Actor.HR_OR_HEAD, ANY_STATE),
+    Action.JUDGE_PLAN: Rule(Actor.HR, ANY_STATE),
 }
 REVIEW_ACTIONS = (
     Action.SET_FIGURES,
@@ -122,6 +165,8 @@ REFUSALS = {
     Actor.HR: _("Only HR may do this."),
     Actor.DIRECTOR: _("Only the marketing director may do this."),
     Actor.WORKER: _("Only the scoring worker does this."),
+    Actor.EMPLOYEE: _("Only the employee whose review it is may do this."),
+    Actor.HR_OR_HEAD: _("Only HR or the head of the employee's department may do this."),
 }
 
 
@@ -136,6 +181,10 @@ def holds(action: Action, roles: Roles) -> bool:
         return roles.is_hr
     if actor == Actor.DIRECTOR:
         return roles.is_director
+    if actor == Actor.EMPLOYEE:
+        return roles.employee is not None
+    if actor == Actor.HR_OR_HEAD:
+        return roles.is_hr or roles.is_head
     return False
 
 

@@ -11,7 +11,21 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "architecture.md"
-APPS = ("hrperf", "departments", "kpis", "reviews", "payroll", "clients", "accounts", "bench")
+APPS = (
+    "hrperf",
+    "departments",
+    "kpis",
+    "reviews",
+    "payroll",
+    "clients",
+    "accounts",
+    "bench",
+    "calendars",
+    "evidence",
+    "selfassessments",
+    "appeals",
+    "improvement",
+)
 CODE = re.compile(r"`([^`\s]+)`")
 
 

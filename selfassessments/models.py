@@ -1,0 +1,1 @@
+"""The employee's self-assessment (自评) of an open review."""
