@@ -469,6 +469,16 @@ class AuditEvent(models.Model):
         WARNING_ACKNOWLEDGED = "warning_acknowledged", _("Verbal warning acknowledged")
         QUARTER_OPENED = "cycle_opened", _("Quarter opened")
         POLICY_CHANGED = "policy_changed", _("Scoring policy changed")
+        # the employee's side of the quarter (each app's `events.py` builds its own)
+        DEADLINES_CHANGED = "deadlines_changed", _("Deadlines changed")
+        SELF_ASSESSED = "self_assessed", _("Self-assessment submitted")
+        RESULT_CONFIRMED = "result_confirmed", _("Result confirmed")
+        APPEAL_FILED = "appeal_filed", _("Appeal filed")
+        APPEAL_ANSWERED = "appeal_answered", _("Appeal answered")
+        CONVERSATION_RECORDED = "conversation_recorded", _("Performance conversation recorded")
+        CONVERSATION_ACKNOWLEDGED = "conversation_acknowledged", _("Conversation acknowledged")
+        PLAN_CHANGED = "plan_changed", _("Improvement plan changed")
+        WRITTEN_WARNING = "written_warning", _("Written warning recorded")
 
     cycle = models.ForeignKey(
         ReviewCycle, on_delete=models.PROTECT, related_name="events", verbose_name=_("cycle")

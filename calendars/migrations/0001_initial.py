@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('reviews', '0009_self_weight_and_escalation'),
+        ('reviews', '0009_employee_loop'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

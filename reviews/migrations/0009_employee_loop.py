@@ -58,5 +58,10 @@ class Migration(migrations.Migration):
             name='assessor_role',
             field=models.CharField(choices=[('marketing_director', 'Marketing director'), ('hr', 'Human resources'), ('self', 'Self-assessment')], max_length=20, verbose_name='assessor'),
         ),
+        migrations.AlterField(
+            model_name='auditevent',
+            name='action',
+            field=models.CharField(choices=[('created', 'Review created'), ('state', 'State changed'), ('figure', 'Figure changed'), ('rating', 'Rating changed'), ('scored', 'Scored'), ('warning_acknowledged', 'Verbal warning acknowledged'), ('cycle_opened', 'Quarter opened'), ('policy_changed', 'Scoring policy changed'), ('deadlines_changed', 'Deadlines changed'), ('self_assessed', 'Self-assessment submitted'), ('result_confirmed', 'Result confirmed'), ('appeal_filed', 'Appeal filed'), ('appeal_answered', 'Appeal answered'), ('conversation_recorded', 'Performance conversation recorded'), ('conversation_acknowledged', 'Conversation acknowledged'), ('plan_changed', 'Improvement plan changed'), ('written_warning', 'Written warning recorded')], max_length=32, verbose_name='action'),
+        ),
         migrations.RunPython(restore_sqlite_policy_trigger, migrations.RunPython.noop),
     ]
