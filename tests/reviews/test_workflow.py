@@ -21,6 +21,20 @@ BOTH = Roles(is_hr=True, is_director=True, employee=None)
 NOBODY = Roles(is_hr=False, is_director=False, employee=None)
 
 
+class _Employee:
+    """Enough of an employee record for the roles: a plain employee, or a department head."""
+
+    def __init__(self, *, head: bool) -> None:
+        self.pk = 1
+        self.department_id = 1
+        self.is_department_head = head
+        self.is_active = True
+
+
+EMPLOYEE = Roles(is_hr=False, is_director=False, employee=_Employee(head=False))  # type: ignore[arg-type]
+HEAD = Roles(is_hr=False, is_director=False, employee=_Employee(head=True))  # type: ignore[arg-type]
+
+
 @pytest.fixture(autouse=True)
 def in_english() -> Iterator[None]:
     with translation.override("en"):
@@ -38,6 +52,15 @@ EXPECTED_STATES = {
     Action.RETURN: {"scored"},
     Action.APPROVE: {"scored"},
     Action.REOPEN: {"approved"},
+    Action.SELF_ASSESS: {"draft", "returned", "reopened"},
+    Action.CONFIRM_RESULT: {"approved"},
+    Action.APPEAL: {"approved"},
+    Action.ANSWER_APPEAL: {"approved"},
+    Action.RECORD_CONVERSATION: set(State.values),
+    Action.ACKNOWLEDGE_CONVERSATION: set(State.values),
+    Action.CREATE_PLAN: set(State.values),
+    Action.CHECK_IN: set(State.values),
+    Action.JUDGE_PLAN: set(State.values),
 }
 EXPECTED_TARGETS = {
     Action.SUBMIT: "submitted",
@@ -56,8 +79,24 @@ HR_ACTIONS = {
     Action.GENERATE,
     Action.RESCORE,
     Action.ACKNOWLEDGE_WARNING,
+    Action.SET_DEADLINES,
+    Action.EDIT_CALENDAR,
+    Action.ANSWER_APPEAL,
+    Action.RECORD_CONVERSATION,
+    Action.CREATE_PLAN,
+    Action.CHECK_IN,
+    Action.JUDGE_PLAN,
 }
 DIRECTOR_ACTIONS = {Action.RATE_AS_DIRECTOR, Action.RETURN, Action.APPROVE, Action.REOPEN}
+# An employee's actions are on their own review: the service checks whose it is.
+EMPLOYEE_ACTIONS = {
+    Action.SELF_ASSESS,
+    Action.CONFIRM_RESULT,
+    Action.APPEAL,
+    Action.ACKNOWLEDGE_CONVERSATION,
+}
+# A head's: on their department's reviews.
+HEAD_ACTIONS = EMPLOYEE_ACTIONS | {Action.RECORD_CONVERSATION, Action.CHECK_IN}
 
 
 @pytest.mark.parametrize("action", list(EXPECTED_STATES))
@@ -78,10 +117,23 @@ def test_only_transitions_change_the_state() -> None:
 
 @pytest.mark.parametrize("action", list(Action))
 @pytest.mark.parametrize(
-    ("roles", "name"), [(HR, "hr"), (DIRECTOR, "director"), (NOBODY, "nobody")]
+    ("roles", "name"),
+    [
+        (HR, "hr"),
+        (DIRECTOR, "director"),
+        (EMPLOYEE, "employee"),
+        (HEAD, "head"),
+        (NOBODY, "nobody"),
+    ],
 )
-def test_each_action_belongs_to_one_actor(action: Action, roles: Roles, name: str) -> None:
-    expected = {"hr": HR_ACTIONS, "director": DIRECTOR_ACTIONS, "nobody": set()}[name]
+def test_each_action_belongs_to_its_actors(action: Action, roles: Roles, name: str) -> None:
+    expected = {
+        "hr": HR_ACTIONS,
+        "director": DIRECTOR_ACTIONS,
+        "employee": EMPLOYEE_ACTIONS,
+        "head": HEAD_ACTIONS,
+        "nobody": set(),
+    }[name]
     assert workflow.holds(action, roles) == (action in expected)
 
 
