@@ -35,10 +35,10 @@ TEXTS: Mapping[str, Promise] = {
     "unknown_direction": _("Unknown direction."),
     "duplicate_competency": _("A competency is listed twice."),
     # policy
-    "not_positive": _("Must be greater than 0."),
     "below_minimum": _("Must be at least %(min)s."),
     "above_maximum": _("Must be at most %(max)s."),
     "no_assessors": _("At least one assessor must have a weight."),
+    "no_weighted_assessor": _("At least one assessor must have a weight above 0."),
     "bad_assessor_name": _("Unknown assessor."),
     "no_bands": _("Give at least one grade band."),
     "bad_grade_name": _("Unknown grade."),
