@@ -110,10 +110,13 @@ def validated_policy(values: Mapping[str, Any]) -> dict[str, Setting]:
             merged[name] = value
     errors.raise_if_any()
     policy = ScoringPolicy(**merged)
+    staff = policy.director_weight > 0 or policy.hr_weight > 0
     for problem in scoring.validate_policy(to_scoring(policy)):
-        errors.add(problem.field, problem_text(problem), problem.code)
-    if policy.self_weight > 0 and not (policy.director_weight > 0 or policy.hr_weight > 0):
-        errors.add("assessor_weights", NO_STAFF_ASSESSOR, "no_staff_assessor")
+        if staff or problem.code != "no_weighted_assessor":  # said below, per staff weight
+            errors.add(problem.field, problem_text(problem), problem.code)
+    if not staff:  # also the database's rule (policy_some_assessor_weight)
+        for name in ("director_weight", "hr_weight"):
+            errors.add(name, NO_STAFF_ASSESSOR, "no_staff_assessor")
     errors.raise_if_any()
     return merged
 

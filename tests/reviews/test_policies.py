@@ -87,14 +87,13 @@ def test_the_escalation_limit_is_named_in_the_message() -> None:
     assert str(raised.value.errors[0].message) == "Must be at most 10."
 
 
-def test_every_assessor_weight_zero_is_refused() -> None:
-    refused = refusal({"director_weight": "0", "hr_weight": "0", "self_weight": "0"})
-    assert refused == [("assessor_weights", "no_weighted_assessor")]
-
-
-def test_the_self_assessment_alone_may_not_carry_the_competency_score() -> None:
-    refused = refusal({"director_weight": "0", "hr_weight": "0", "self_weight": "100"})
-    assert refused == [("assessor_weights", "no_staff_assessor")]
+@pytest.mark.parametrize("self_weight", ["0", "100"])
+def test_the_director_or_hr_must_have_a_weight(self_weight: str) -> None:
+    refused = refusal({"director_weight": "0", "hr_weight": "0", "self_weight": self_weight})
+    assert refused == [
+        ("director_weight", "no_staff_assessor"),
+        ("hr_weight", "no_staff_assessor"),
+    ]
 
 
 def test_one_staff_assessor_with_a_weight_is_enough() -> None:

@@ -245,7 +245,7 @@ def test_the_quarter_page_shows_the_new_settings(client_for, page_quarter):
         ({"period": "2026Q4", "escalation_quarters": "21"}, "escalation_quarters", "at most 20"),
         (
             {"period": "2026Q4", "director_weight": "0", "hr_weight": "0", "self_weight": "50"},
-            None,
+            "director_weight",
             "the self-assessment alone cannot make the competency score",
         ),
     ],
