@@ -29,9 +29,9 @@ from reviews.files.figures import (
     read_figures,
 )
 from reviews.forms.quarter import (
+    POLICY_HELP,
     BulkTargetsForm,
     FiguresImportForm,
-    POLICY_HELP,
     OpenQuarterForm,
     policy_label,
 )
