@@ -41,6 +41,8 @@ POLICY_FIELDS = (
     "escalation_warnings",
     "escalation_quarters",
 )
+# The weights of the assessors: what a review must have rated depends on them (v2).
+ASSESSOR_WEIGHTS = ("director_weight", "hr_weight", "self_weight")
 # Settings that are whole numbers (counts), kept as int; every other one is a Decimal.
 WHOLE_SETTINGS = ("escalation_warnings", "escalation_quarters")
 # The largest value a whole setting's column could hold, whatever its limits say.

@@ -279,7 +279,7 @@ def test_hr_changes_the_new_settings_with_an_event_each(call_as, cycle) -> None:
         4,
     )
     changed = AuditEvent.objects.filter(cycle=cycle, action="policy_changed")
-    assert sorted(event.params["setting"] for event in changed) == [
+    assert sorted(changed.values_list("params__setting", flat=True)) == [
         "escalation_warnings",
         "self_weight",
     ]
