@@ -58,9 +58,15 @@ def _display_params(params: Mapping[str, Any]) -> dict[str, str]:
     return shown
 
 
+# A rating the employee owes themself (a weighted self-assessment), said as such.
+SELF_RATING_MISSING = _("The employee has not rated themself on “%(competency)s”.")
+
+
 def reason_text(code: str, params: Mapping[str, Any] | None = None) -> str:
     """The sentence for a code of the scoring module, with its parameters filled in."""
     template = TEXTS.get(code)
+    if code == "rating_missing" and (params or {}).get("assessor") == AssessorRole.SELF:
+        template = SELF_RATING_MISSING
     if template is None:
         return code
     try:
