@@ -326,7 +326,7 @@ def test_nobody_rates_as_the_employee_themself(call_as, api_quarter, persona, st
     assert response.status_code == status
     if status == 403 and persona in ("hr", "director", "token:hr"):
         error = error_of(response, 403, "self_assessment_only")
-        assert "self-assessment" in error["message"]
+        assert "自评" in error["message"]  # names the self-assessment
     assert state_of(api_quarter.head) == before
     assert not api_quarter.head.ratings.filter(assessor_role="self").exists()
 
