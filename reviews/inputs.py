@@ -3,6 +3,7 @@ it still lacks before it can be scored: the bridge from the models to `reviews.s
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -52,6 +53,30 @@ def missing(
             lines=scoring_lines(lines), ratings=ratings, competencies=competencies, policy=policy
         )
     ]
+
+
+def reviews_missing(
+    review_ids: Sequence[int], policy: scoring.Policy
+) -> dict[int, list[dict[str, Any]]]:
+    """What each review lacks as its lines and ratings stand now (three queries for all)."""
+    lines: dict[int, list[ReviewKpiLine]] = defaultdict(list)
+    for line in ReviewKpiLine.objects.filter(review_id__in=review_ids).order_by(
+        "review_id", "order"
+    ):
+        lines[line.review_id].append(line)
+    ratings: dict[int, list[CompetencyRating]] = defaultdict(list)
+    for rating in CompetencyRating.objects.filter(review_id__in=review_ids):
+        ratings[rating.review_id].append(rating)
+    codes = competency_codes()
+    return {
+        review_id: missing(
+            lines[review_id],
+            scoring_ratings(ratings[review_id], codes),
+            list(codes.values()),
+            policy,
+        )
+        for review_id in review_ids
+    }
 
 
 def review_missing(review: Review, policy: scoring.Policy) -> list[dict[str, Any]]:

@@ -35,10 +35,10 @@ TEXTS: Mapping[str, Promise] = {
     "unknown_direction": _("Unknown direction."),
     "duplicate_competency": _("A competency is listed twice."),
     # policy
-    "not_positive": _("Must be greater than 0."),
     "below_minimum": _("Must be at least %(min)s."),
     "above_maximum": _("Must be at most %(max)s."),
     "no_assessors": _("At least one assessor must have a weight."),
+    "no_weighted_assessor": _("At least one assessor must have a weight above 0."),
     "bad_assessor_name": _("Unknown assessor."),
     "no_bands": _("Give at least one grade band."),
     "bad_grade_name": _("Unknown grade."),
@@ -58,9 +58,15 @@ def _display_params(params: Mapping[str, Any]) -> dict[str, str]:
     return shown
 
 
+# A rating the employee owes themself (a weighted self-assessment), said as such.
+SELF_RATING_MISSING = _("The employee has not rated themself on “%(competency)s”.")
+
+
 def reason_text(code: str, params: Mapping[str, Any] | None = None) -> str:
     """The sentence for a code of the scoring module, with its parameters filled in."""
     template = TEXTS.get(code)
+    if code == "rating_missing" and (params or {}).get("assessor") == AssessorRole.SELF:
+        template = SELF_RATING_MISSING
     if template is None:
         return code
     try:

@@ -1,5 +1,9 @@
 """A quarter's scoring policy: its settings, checking new values for them, the version in force,
-and the policy in the scoring rules' own terms (`reviews.scoring.Policy`)."""
+and the policy in the scoring rules' own terms (`reviews.scoring.Policy`).
+
+Every setting is read by the one strict reader of numbers (`hrperf.lib.decimals`): the decimal
+ones with their column's places, the whole ones (`WHOLE_SETTINGS`) with none, and those then
+kept as `int` and checked against their column's limits."""
 
 from __future__ import annotations
 
@@ -7,19 +11,21 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, DecimalField, Value, When
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Case, DecimalField, PositiveSmallIntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from hrperf.lib.decimals import NumberRefused, NumberRule, read_number
 from hrperf.lib.errors import ErrorList
 from reviews import scoring
-from reviews.messages import problem_text
+from reviews.messages import problem_text, reason_text
 from reviews.models import AssessorRole, Review, ReviewCycle, ScoringPolicy
 
 POLICY_FIELDS = (
     "kpi_share",
     "director_weight",
     "hr_weight",
+    "self_weight",
     "achievement_cap",
     "achievement_floor",
     "warning_threshold",
@@ -32,7 +38,21 @@ POLICY_FIELDS = (
     "coefficient_b",
     "coefficient_c",
     "coefficient_d",
+    "escalation_warnings",
+    "escalation_quarters",
 )
+# The weights of the assessors: what a review must have rated depends on them (v2).
+ASSESSOR_WEIGHTS = ("director_weight", "hr_weight", "self_weight")
+# Settings that are whole numbers (counts), kept as int; every other one is a Decimal.
+WHOLE_SETTINGS = ("escalation_warnings", "escalation_quarters")
+# The largest value a whole setting's column could hold, whatever its limits say.
+_WHOLE_BELOW = Decimal(32768)
+NO_STAFF_ASSESSOR = _(
+    "The marketing director or HR must have a weight above 0: the self-assessment alone "
+    "cannot make the competency score."
+)
+
+Setting = Decimal | int
 
 
 def current_policy(cycle: ReviewCycle) -> ScoringPolicy:
@@ -54,7 +74,7 @@ def warning_threshold(cycle: ReviewCycle | None = None) -> Decimal:
         .values_list("warning_threshold", flat=True)
         .first()
     )
-    return policy_defaults()["warning_threshold"] if threshold is None else threshold
+    return ScoringPolicy().warning_threshold if threshold is None else threshold
 
 
 def policy_of(review: Review) -> ScoringPolicy:
@@ -68,31 +88,37 @@ def policy_of(review: Review) -> ScoringPolicy:
     return current_policy(review.cycle)
 
 
-def policy_values(policy: ScoringPolicy) -> dict[str, Decimal]:
+def policy_values(policy: ScoringPolicy) -> dict[str, Setting]:
     return {name: getattr(policy, name) for name in POLICY_FIELDS}
 
 
-def policy_defaults() -> dict[str, Decimal]:
+def policy_defaults() -> dict[str, Setting]:
     """scoring.md's defaults, as a new policy has them."""
     return policy_values(ScoringPolicy())
 
 
-def validated_policy(values: Mapping[str, Any]) -> dict[str, Decimal]:
-    """Every setting (the defaults where `values` leaves one out) as a checked Decimal; raises
-    ValidationFailed naming each bad setting, each unknown one, and each break of the scoring
-    rules (bands that do not fall, no assessor weight…)."""
+def validated_policy(values: Mapping[str, Any]) -> dict[str, Setting]:
+    """Every setting (the defaults where `values` leaves one out), checked: a Decimal, or an
+    int for the whole ones; raises ValidationFailed naming each bad setting, each unknown one,
+    and each break of the scoring rules (bands that do not fall, no assessor weight…)."""
     errors = ErrorList()
     for name in sorted(set(values) - set(POLICY_FIELDS)):
         errors.add(name, _("Unknown policy setting."))
     defaults = policy_defaults()
-    merged: dict[str, Decimal] = {}
+    merged: dict[str, Setting] = {}
     for name in POLICY_FIELDS:
         value = _setting(name, values.get(name, defaults[name]), errors)
         if value is not None:
             merged[name] = value
     errors.raise_if_any()
-    for problem in scoring.validate_policy(to_scoring(ScoringPolicy(**merged))):
-        errors.add(problem.field, problem_text(problem), problem.code)
+    policy = ScoringPolicy(**merged)
+    staff = policy.director_weight > 0 or policy.hr_weight > 0
+    for problem in scoring.validate_policy(to_scoring(policy)):
+        if staff or problem.code != "no_weighted_assessor":  # said below, per staff weight
+            errors.add(problem.field, problem_text(problem), problem.code)
+    if not staff:  # also the database's rule (policy_some_assessor_weight)
+        for name in ("director_weight", "hr_weight"):
+            errors.add(name, NO_STAFF_ASSESSOR, "no_staff_assessor")
     errors.raise_if_any()
     return merged
 
@@ -100,19 +126,46 @@ def validated_policy(values: Mapping[str, Any]) -> dict[str, Decimal]:
 def setting_rule(name: str) -> NumberRule:
     """What a setting may be: what its column holds (no setting may be negative)."""
     field = ScoringPolicy._meta.get_field(name)
+    if name in WHOLE_SETTINGS:
+        assert isinstance(field, PositiveSmallIntegerField)
+        return NumberRule(places=0, below=_WHOLE_BELOW)
     assert isinstance(field, DecimalField)
     places, digits = field.decimal_places, field.max_digits
     assert places is not None and digits is not None
     return NumberRule(places=places, below=Decimal(10) ** (digits - places))
 
 
-def _setting(name: str, raw: Any, errors: ErrorList) -> Decimal | None:
-    """A setting as given (text, or a number), read strictly (`hrperf.lib.decimals`)."""
+def setting_limits(name: str) -> tuple[int | None, int | None]:
+    """The lowest and highest value a whole setting may take (its column's validators)."""
+    field = ScoringPolicy._meta.get_field(name)
+    assert isinstance(field, PositiveSmallIntegerField)
+    lowest = highest = None
+    for validator in field.validators:
+        if isinstance(validator, MinValueValidator):
+            lowest = int(validator.limit_value)
+        elif isinstance(validator, MaxValueValidator):
+            highest = int(validator.limit_value)
+    return lowest, highest
+
+
+def _setting(name: str, raw: Any, errors: ErrorList) -> Setting | None:
+    """A setting as given (text, or a number), read strictly (`hrperf.lib.decimals`); a whole
+    one also within its limits."""
     try:
-        return read_number(raw, setting_rule(name))
+        value = read_number(raw, setting_rule(name))
     except NumberRefused as refused:
         errors.add(name, refused.message, refused.code)
         return None
+    if name not in WHOLE_SETTINGS:
+        return value
+    lowest, highest = setting_limits(name)
+    if lowest is not None and value < lowest:
+        errors.add(name, reason_text("below_minimum", {"min": lowest}), "below_minimum")
+        return None
+    if highest is not None and value > highest:
+        errors.add(name, reason_text("above_maximum", {"max": highest}), "above_maximum")
+        return None
+    return int(value)
 
 
 def to_scoring(policy: ScoringPolicy) -> scoring.Policy:
@@ -122,6 +175,8 @@ def to_scoring(policy: ScoringPolicy) -> scoring.Policy:
         assessor_weights={
             AssessorRole.MARKETING_DIRECTOR.value: policy.director_weight,
             AssessorRole.HR.value: policy.hr_weight,
+            # Always named, so that a review's self ratings are accepted; 0 keeps them advisory.
+            AssessorRole.SELF.value: policy.self_weight,
         },
         achievement_cap=policy.achievement_cap,
         achievement_floor=policy.achievement_floor,

@@ -13,6 +13,10 @@ Conventions
   caller's context is never read nor changed. Reported figures (K, C, T, line and assessor
   scores) are rounded from their exact values to 2 places, half up (``round2``). Each
   division is done once, on whole sums: an assessor's score is 20 × Σ ratings / n.
+* Assessors (scoring.md v2): each has a weight ≥ 0, and at least one a weight > 0. An
+  assessor with weight 0 is advisory (the employee's self-assessment by default): their
+  ratings are checked like any others but are not required, and they enter neither C nor
+  the calculation's steps. With no advisory assessor every figure is v1's.
 * Nothing here produces a sentence. Bad input is reported as ``Problem`` (field, code,
   params) and a review that cannot be scored yet as ``Missing`` (code, params); the web layer
   turns the codes into translated text. Every param value is a string.
@@ -98,7 +102,8 @@ class Problem:
 @dataclass(frozen=True, slots=True)
 class Missing:
     """Why a review is incomplete: ``target_missing``/``actual_missing`` {"kpi"},
-    ``rating_missing`` {"assessor", "competency"}, ``no_kpi_lines``, ``no_competencies``."""
+    ``rating_missing`` {"assessor", "competency"} (of an assessor with a weight > 0),
+    ``no_kpi_lines``, ``no_competencies``."""
 
     code: str
     params: Mapping[str, str] = _field(default_factory=dict)
@@ -151,6 +156,8 @@ class Policy:
     pay_coefficients: Mapping[str, Decimal] = _field(default_factory=_DEFAULT_PAY_COEFFICIENTS.copy)
     _problems: tuple[Problem, ...] = _field(init=False, repr=False, compare=False)
     _assessors: tuple[tuple[str, Decimal], ...] = _field(init=False, repr=False, compare=False)
+    # The assessors whose ratings enter C (weight > 0); the others are advisory.
+    _weighted: tuple[tuple[str, Decimal], ...] = _field(init=False, repr=False, compare=False)
     _assessor_weight_sum: Decimal = _field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -162,6 +169,8 @@ class Policy:
         setattr_(self, "pay_coefficients", _as_decimals(self.pay_coefficients))
         setattr_(self, "_problems", tuple(_policy_problems(self)))
         setattr_(self, "_assessors", tuple(self.assessor_weights.items()))
+        weighted = tuple((a, w) for a, w in self._assessors if _is_number(w) and w > 0)
+        setattr_(self, "_weighted", weighted)
         with localcontext(_CONTEXT):
             total = _ZERO if self._problems else sum(self.assessor_weights.values(), _ZERO)
         setattr_(self, "_assessor_weight_sum", total)
@@ -172,6 +181,11 @@ class Policy:
 
     def validate(self) -> list[Problem]:
         return list(self._problems)
+
+    def is_advisory(self, assessor: str) -> bool:
+        """Whether the assessor's ratings are only collected and shown (weight 0, v2)."""
+        weight = self.assessor_weights.get(assessor)
+        return weight is not None and _is_number(weight) and weight == 0
 
 
 def _as_decimal(value: object) -> Decimal:
@@ -195,13 +209,9 @@ def _check_range(
     value: object,
     minimum: Decimal | None = None,
     maximum: Decimal | None = None,
-    *,
-    strictly_positive: bool = False,
 ) -> None:
     if not isinstance(value, Decimal) or not value.is_finite():
         problems.append(Problem(name, "not_a_number"))
-    elif strictly_positive and value <= 0:
-        problems.append(Problem(name, "not_positive"))
     elif minimum is not None and value < minimum:
         problems.append(Problem(name, "below_minimum", {"min": _plain(minimum)}))
     elif maximum is not None and value > maximum:
@@ -211,13 +221,7 @@ def _check_range(
 def _policy_problems(policy: Policy) -> list[Problem]:
     problems: list[Problem] = []
     _check_range(problems, "kpi_share", policy.kpi_share, _ZERO, _HUNDRED)
-    if not policy.assessor_weights:
-        problems.append(Problem("assessor_weights", "no_assessors"))
-    for assessor, weight in policy.assessor_weights.items():
-        if not isinstance(assessor, str) or not assessor:
-            problems.append(Problem("assessor_weights", "bad_assessor_name"))
-            continue
-        _check_range(problems, f"assessor_weights.{assessor}", weight, strictly_positive=True)
+    _check_assessor_weights(policy.assessor_weights, problems)
     _check_range(problems, "achievement_cap", policy.achievement_cap, _HUNDRED)
     cap = policy.achievement_cap if _is_number(policy.achievement_cap) else None
     _check_range(problems, "achievement_floor", policy.achievement_floor, _ZERO, cap)
@@ -255,6 +259,22 @@ def _policy_problems(policy: Policy) -> list[Problem]:
         if grade not in seen:
             problems.append(Problem(f"pay_coefficients.{grade}", "unknown_grade", {"grade": grade}))
     return problems
+
+
+def _check_assessor_weights(weights: Mapping[str, Decimal], problems: list[Problem]) -> None:
+    """Each weight ≥ 0 (0: advisory), and at least one above 0 (v2)."""
+    if not weights:
+        problems.append(Problem("assessor_weights", "no_assessors"))
+        return
+    weighted = False
+    for assessor, weight in weights.items():
+        if not isinstance(assessor, str) or not assessor:
+            problems.append(Problem("assessor_weights", "bad_assessor_name"))
+            continue
+        _check_range(problems, f"assessor_weights.{assessor}", weight, _ZERO)
+        weighted = weighted or (_is_number(weight) and weight > 0)
+    if not weighted:
+        problems.append(Problem("assessor_weights", "no_weighted_assessor"))
 
 
 DEFAULT_POLICY = Policy()
@@ -325,7 +345,7 @@ class Result:
     pay_coefficient: Decimal
     verbal_warning: bool
     lines: tuple[LineResult, ...]
-    assessors: tuple[AssessorResult, ...]
+    assessors: tuple[AssessorResult, ...]  # those with a weight > 0, in the policy's order
     policy: Policy = _field(repr=False, compare=False)
 
     @property
@@ -433,7 +453,8 @@ def _check_ratings(
     problems: list[Problem],
     missing: list[Missing],
 ) -> _Table:
-    """Add the problems and the missing ratings; return the table of valid ratings."""
+    """Add the problems and the missing ratings; return the table of valid ratings. Every
+    assessor's ratings are checked; only those of an assessor with a weight are required."""
     competency_set = set(competencies)
     if len(competency_set) != len(competencies):
         problems.append(Problem("competencies", "duplicate_competency"))
@@ -463,7 +484,8 @@ def _check_ratings(
         problems.append(Problem(f"ratings.{assessor}.{competency}", code, params))
     if not competencies:
         missing.append(Missing("no_competencies", {}))
-    for assessor, row in table.items():
+    for assessor, _weight in policy._weighted:
+        row = table[assessor]
         if len(row) != len(competency_set):
             missing.extend(
                 Missing("rating_missing", {"assessor": assessor, "competency": competency})
@@ -517,7 +539,7 @@ def _competency(
     """Each assessor's result and the exact C of a complete table of ratings."""
     results: list[AssessorResult] = []
     combined, count = _ZERO, len(competencies)
-    for assessor, weight in policy._assessors:
+    for assessor, weight in policy._weighted:
         values = tuple(map(table[assessor].__getitem__, competencies))
         assessor_score = Decimal(20 * sum(values)) / count
         combined += weight * assessor_score

@@ -157,10 +157,16 @@ REVIEW_ACTIONS = (
 )
 # The states a change of the inputs sends back to the worker: the score no longer holds.
 SCORING_STATES = frozenset({State.SUBMITTED, State.SCORED})
+# Rating by staff, as one of the assessors. The employee's own ratings (AssessorRole.SELF) are
+# not among them: they come only with their self-assessment (`SELF_RATED_ELSEWHERE`).
 RATING_ACTIONS = {
     AssessorRole.HR.value: Action.RATE_AS_HR,
     AssessorRole.MARKETING_DIRECTOR.value: Action.RATE_AS_DIRECTOR,
 }
+SELF_RATED_ELSEWHERE = _(
+    "The employee's own ratings come only with their self-assessment: nobody rates as the "
+    "employee here."
+)
 REFUSALS = {
     Actor.HR: _("Only HR may do this."),
     Actor.DIRECTOR: _("Only the marketing director may do this."),
@@ -210,8 +216,14 @@ def require(action: Action, roles: Roles) -> None:
 
 
 def rating_action(assessor_role: str) -> Action | None:
-    """The action of rating as this assessor; None for an assessor the product does not know."""
+    """The action of rating as this assessor; None for an assessor the product does not know,
+    and for the employee themself (`is_self_rating`)."""
     return RATING_ACTIONS.get(assessor_role)
+
+
+def is_self_rating(assessor_role: str) -> bool:
+    """Whether ratings as this assessor are the employee's own (never given by staff)."""
+    return assessor_role == AssessorRole.SELF
 
 
 def assessor_role_of(roles: Roles) -> str | None:

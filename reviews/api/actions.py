@@ -29,7 +29,6 @@ from reviews.api.common import BULK_MAX, MAX_ID, MAX_REVISION, MAX_TEXT, WRITE_E
 from reviews.api.reviews import review_or_404, review_response
 from reviews.api.serializers import ReviewDetailSerializer, ReviewRowSerializer
 from reviews.models import (
-    AssessorRole,
     Review,
 )
 from reviews.workflow import Action
@@ -175,8 +174,11 @@ ASSESSOR_PARAMETER = OpenApiParameter(
     "assessor_role",
     OpenApiTypes.STR,
     OpenApiParameter.PATH,
-    enum=AssessorRole.values,
-    description="The assessor the ratings are given as.",
+    enum=sorted(workflow.RATING_ACTIONS),
+    description=(
+        "The assessor the ratings are given as. `self` (the employee's own ratings) is "
+        "refused with 403 `self_assessment_only`: those come only with the self-assessment."
+    ),
 )
 
 
@@ -238,7 +240,8 @@ class ReviewRatingsApi(JsonApi):
         summary="Rate the competencies as one assessor",
         description=(
             "The marketing director rates as `marketing_director`, HR as `hr`. Only the "
-            "competencies given change; nothing is saved if any rating is refused."
+            "competencies given change; nothing is saved if any rating is refused. Nobody "
+            "rates as `self` here (403 `self_assessment_only`)."
         ),
         parameters=[ASSESSOR_PARAMETER],
         request=RatingsInputSerializer,

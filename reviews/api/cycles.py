@@ -28,7 +28,36 @@ from reviews.models import (
     ReviewCycle,
     ScoringPolicy,
 )
-from reviews.policies import POLICY_FIELDS
+from reviews.policies import POLICY_FIELDS, WHOLE_SETTINGS, setting_limits
+
+DECIMAL_TEXT = (
+    "A decimal string: ASCII digits 0-9 with at most one `.` that has digits on both sides, at "
+    "most 2 decimal places; no sign, `,`, `_`, exponent or other script's digits. A JSON number "
+    "is refused."
+)
+# What a setting does, where its name alone does not say it (scoring.md v2, product.md v2).
+POLICY_HELP = {
+    "self_weight": (
+        "The weight of the employee's own competency ratings (self-assessment) in the "
+        "competency score, beside `director_weight` and `hr_weight`. 0 (the default) keeps "
+        "them advisory: collected and shown, not required, not counted."
+    ),
+    "escalation_warnings": (
+        "How many verbal warnings of one employee, within `escalation_quarters` quarters, make "
+        "a written warning. Default 2."
+    ),
+    "escalation_quarters": (
+        "The number of quarters, up to and including the current one, in which verbal "
+        "warnings are counted for `escalation_warnings`. Default 4."
+    ),
+}
+
+
+def _input_help(name: str) -> str:
+    if name not in WHOLE_SETTINGS:
+        return " ".join(filter(None, (POLICY_HELP.get(name), DECIMAL_TEXT)))
+    lowest, highest = setting_limits(name)
+    return f"{POLICY_HELP[name]} A whole number (a JSON integer) from {lowest} to {highest}."
 
 
 class PolicySerializer(serializers.ModelSerializer):
@@ -36,6 +65,7 @@ class PolicySerializer(serializers.ModelSerializer):
         model = ScoringPolicy
         fields = ["version", *POLICY_FIELDS, "frozen_at"]
         read_only_fields = fields
+        extra_kwargs = {name: {"help_text": text} for name, text in POLICY_HELP.items()}
 
 
 class PolicyInputSerializer(serializers.ModelSerializer):
@@ -47,15 +77,7 @@ class PolicyInputSerializer(serializers.ModelSerializer):
         model = ScoringPolicy
         fields = list(POLICY_FIELDS)
         extra_kwargs = {
-            name: {
-                "required": False,
-                "help_text": (
-                    "A decimal string: ASCII digits 0-9 with at most one `.` that has digits "
-                    "on both sides, at most 2 decimal places; no sign, `,`, `_`, exponent or "
-                    "other script's digits. A JSON number is refused."
-                ),
-            }
-            for name in POLICY_FIELDS
+            name: {"required": False, "help_text": _input_help(name)} for name in POLICY_FIELDS
         }
 
 
@@ -128,6 +150,7 @@ _SCORING_POLICY_FIELDS = {
     "assessor_weights": "hr_weight",
     f"assessor_weights.{AssessorRole.MARKETING_DIRECTOR}": "director_weight",
     f"assessor_weights.{AssessorRole.HR}": "hr_weight",
+    f"assessor_weights.{AssessorRole.SELF}": "self_weight",
     **{f"grade_bands.{grade}": f"band_{grade.lower()}" for grade in "SABC"},
     **{f"pay_coefficients.{grade}": f"coefficient_{grade.lower()}" for grade in "SABCD"},
 }

@@ -126,13 +126,32 @@ class RatingSerializer(serializers.Serializer):
 
 
 class AssessorSerializer(serializers.Serializer):
-    assessor_role = serializers.ChoiceField(choices=AssessorRole.choices)
-    weight = serializers.DecimalField(max_digits=8, decimal_places=2)
+    assessor_role = serializers.ChoiceField(
+        choices=AssessorRole.choices,
+        help_text=(
+            "`marketing_director` and `hr` rate; `self` holds the employee's own ratings from "
+            "their self-assessment."
+        ),
+    )
+    weight = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        help_text="The assessor's weight in the competency score (the quarter's policy).",
+    )
+    advisory = serializers.BooleanField(
+        help_text=(
+            "True when the weight is 0: the ratings are shown but neither required nor "
+            "counted in the competency score."
+        )
+    )
     score = serializers.DecimalField(
         max_digits=8,
         decimal_places=2,
         allow_null=True,
-        help_text="Mean rating × 20; null until the review is complete.",
+        help_text=(
+            "Mean rating × 20; null until the review is complete, and always for an advisory "
+            "assessor."
+        ),
     )
     ratings = RatingSerializer(many=True)
 

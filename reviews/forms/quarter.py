@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import DecimalField
+from django.db.models import DecimalField, PositiveSmallIntegerField
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -16,13 +16,28 @@ from departments.models import Department
 from hrperf.lib.bilingual import current_suffix
 from hrperf.lib.uploads import UploadForm
 from reviews.models import ScoringPolicy
-from reviews.policies import POLICY_FIELDS, policy_defaults
+from reviews.policies import POLICY_FIELDS, WHOLE_SETTINGS, policy_defaults
+
+# What a setting does, where its name alone does not say it.
+POLICY_HELP = {
+    "self_weight": _(
+        "The weight of the employee's own ratings in the competency score, like the "
+        "assessors' weights. 0 keeps them advisory: shown beside the others, not counted."
+    ),
+    "escalation_warnings": _(
+        "This many verbal warnings of one employee make a written warning (2 to 10)."
+    ),
+    "escalation_quarters": _(
+        "The verbal warnings counted are those of this many quarters, up to and including "
+        "this one (1 to 20)."
+    ),
+}
 
 
 def policy_label(name: str) -> Any:
     """The label of a policy setting: its model field's name, translated."""
     field = ScoringPolicy._meta.get_field(name)
-    assert isinstance(field, DecimalField)
+    assert isinstance(field, DecimalField | PositiveSmallIntegerField)
     return capfirst(field.verbose_name)
 
 
@@ -39,11 +54,13 @@ class OpenQuarterForm(forms.Form):
         kwargs["initial"] = {"period": "", **defaults, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         for name in POLICY_FIELDS:
+            mode = "numeric" if name in WHOLE_SETTINGS else "decimal"
             self.fields[name] = forms.CharField(
                 label=policy_label(name),
                 required=False,
                 max_length=20,
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8}),
+                help_text=POLICY_HELP.get(name, ""),
+                widget=forms.TextInput(attrs={"inputmode": mode, "size": 8}),
             )
 
     def policy_fields(self) -> list[forms.BoundField]:

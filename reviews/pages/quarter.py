@@ -29,6 +29,7 @@ from reviews.files.figures import (
     read_figures,
 )
 from reviews.forms.quarter import (
+    POLICY_HELP,
     BulkTargetsForm,
     FiguresImportForm,
     OpenQuarterForm,
@@ -36,7 +37,7 @@ from reviews.forms.quarter import (
 )
 from reviews.models import CycleJob, Review, ReviewCycle, ScoringPolicy
 from reviews.pages.common import cycle_or_404
-from reviews.policies import POLICY_FIELDS
+from reviews.policies import POLICY_FIELDS, WHOLE_SETTINGS
 from reviews.workflow import Action
 
 FINISHED = (CycleJob.Status.DONE, CycleJob.Status.FAILED)
@@ -120,6 +121,8 @@ def _policy_rows(policy: ScoringPolicy) -> list[dict[str, Any]]:
             "name": name,
             "label": policy_label(name),
             "value": getattr(policy, name),
+            "whole": name in WHOLE_SETTINGS,
+            "help": POLICY_HELP.get(name, ""),
         }
         for name in POLICY_FIELDS
     ]

@@ -183,6 +183,8 @@ def _assessor_rows(
     mine = workflow.assessor_role_of(roles)
     rows = []
     for assessor in detail.assessors:
+        if assessor.advisory and not assessor.has_ratings:
+            continue  # nothing to show beside the others
         role = assessor.assessor_role
         state = forms.get(f"rate-{role}", FormState())
         ratings = [_rating_row(rating, names, state) for rating in assessor.ratings]
@@ -193,6 +195,7 @@ def _assessor_rows(
                 "role": role,
                 "name": assessor_name(role),
                 "weight": plain(assessor.weight),
+                "advisory": assessor.advisory,
                 "score": two(assessor.score) or "—",
                 "ratings": ratings,
                 "form": state,

@@ -17,7 +17,7 @@ from hrperf.lib.bilingual import localized
 from hrperf.lib.roles import Roles
 from reviews import events, inputs, scoring
 from reviews.messages import reason_text
-from reviews.models import AuditEvent, CompetencyRating, Review, ReviewKpiLine
+from reviews.models import AssessorRole, AuditEvent, CompetencyRating, Review, ReviewKpiLine
 from reviews.policies import policy_of, to_scoring
 from reviews.selectors.visibility import Part, parts_seen
 
@@ -42,10 +42,16 @@ class RatingDetail:
 
 @dataclass(frozen=True)
 class AssessorDetail:
-    assessor_role: str
+    assessor_role: str  # the staff assessors, then the employee themself (`self`)
     weight: Decimal
     ratings: list[RatingDetail]
-    score: Decimal | None  # mean × 20, 2 places; None until the review is complete
+    score: Decimal | None  # mean × 20, 2 places; None until the review is complete (always
+    # None for an advisory assessor: their ratings do not enter the score)
+    advisory: bool = False  # weight 0: shown beside the others, neither required nor counted
+
+    @property
+    def has_ratings(self) -> bool:
+        return any(rating.value is not None for rating in self.ratings)
 
 
 @dataclass(frozen=True)
@@ -191,6 +197,7 @@ def _assessor_details(
                 for competency in competencies
             ],
             score=scores.get(role),
+            advisory=policy.is_advisory(role),
         )
         for role, weight in policy.assessor_weights.items()
     ]
@@ -264,9 +271,12 @@ ASSESSOR_GAP_LIMIT = Decimal(20)
 
 def assessor_gap(*, assessors: list[AssessorDetail]) -> Decimal | None:
     """How far apart the assessors' competency scores are (each the mean of their ratings × 20,
-    counted only when that assessor has rated every competency); None unless two have."""
+    counted only when that assessor has rated every competency); None unless two have. The
+    employee's own ratings are not an assessor's: they never count here."""
     scores = []
     for assessor in assessors:
+        if assessor.assessor_role == AssessorRole.SELF:
+            continue
         values = [rating.value for rating in assessor.ratings]
         if not values or any(value is None for value in values):
             continue

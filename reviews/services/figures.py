@@ -5,7 +5,6 @@ drafts, returned and reopened reviews)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from hrperf.lib.errors import ErrorList, FieldError, ValidationFailed
 from kpis.values import ZERO_TARGET, is_zero_target, limit_problem, limits_of, parse_figure
 from reviews import inputs, workflow
-from reviews.models import AuditEvent, CompetencyRating, Review, ReviewCycle, ReviewKpiLine
+from reviews.models import AuditEvent, Review, ReviewCycle, ReviewKpiLine
 from reviews.policies import current_policy, to_scoring
 from reviews.services.common import field_error, require, require_open, stale
 from reviews.services.inputs import Change, figure_events
@@ -84,25 +83,7 @@ def figures_write(
 
 def _missing_of(cycle: ReviewCycle, review_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """What each review lacks as its lines and ratings stand now (a few queries for all)."""
-    lines: dict[int, list[ReviewKpiLine]] = defaultdict(list)
-    for line in ReviewKpiLine.objects.filter(review_id__in=review_ids).order_by(
-        "review_id", "order"
-    ):
-        lines[line.review_id].append(line)
-    ratings: dict[int, list[CompetencyRating]] = defaultdict(list)
-    for rating in CompetencyRating.objects.filter(review_id__in=review_ids):
-        ratings[rating.review_id].append(rating)
-    codes = inputs.competency_codes()
-    policy = to_scoring(current_policy(cycle))
-    return {
-        review_id: inputs.missing(
-            lines[review_id],
-            inputs.scoring_ratings(ratings[review_id], codes),
-            list(codes.values()),
-            policy,
-        )
-        for review_id in review_ids
-    }
+    return inputs.reviews_missing(review_ids, to_scoring(current_policy(cycle)))
 
 
 def cycle_set_targets(

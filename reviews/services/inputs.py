@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.models import Competency
 from hrperf.lib.decimals import NumberRefused, NumberRule, read_number
-from hrperf.lib.errors import ErrorList, ValidationFailed
+from hrperf.lib.errors import ErrorList, NotAllowed, ValidationFailed
 from kpis.values import MAX_WEIGHT, ZERO_TARGET, is_zero_target, limits_of, parse_figure
 from reviews import events, inputs, workflow
 from reviews.messages import reason_text
@@ -139,7 +139,10 @@ def review_rate(
     comments: Mapping[str, str] | None = None,
     expected_revision: int | None = None,
 ) -> Review:
-    """Rate competencies as one assessor: {competency_code: 1..5}."""
+    """Rate competencies as one assessor: {competency_code: 1..5}. Nobody rates as the
+    employee (`self`): their own ratings come with their self-assessment."""
+    if workflow.is_self_rating(assessor_role):
+        raise NotAllowed(workflow.SELF_RATED_ELSEWHERE, code="self_assessment_only")
     action = workflow.rating_action(assessor_role)
     if action is None:
         raise ValidationFailed([field_error("assessor_role", _("Unknown assessor role."))])
@@ -211,6 +214,14 @@ def _ratings(
             )
     errors.raise_if_any()
     return values
+
+
+def review_inputs_changed(*, review: Review, actor: Any, changed: list[AuditEvent]) -> None:
+    """After inputs of a review were written elsewhere (the employee's own ratings, which the
+    self-assessment writes as `CompetencyRating(assessor_role="self")` rows): what
+    `review_rate` does after its own writes. Call it in the transaction of the write, with the
+    review locked (`lock_editable`); `changed` are the write's audit events, saved here."""
+    _after_input_change(review, actor, changed)
 
 
 def _after_input_change(review: Review, actor: Any, changed: list[AuditEvent]) -> None:

@@ -14,9 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from hrperf.lib.errors import ValidationFailed
 from hrperf.lib.periods import PERIOD_HELP, clean_period, is_period, quarter_dates
 from hrperf.lib.tasks import publish_on_commit
-from reviews import events
+from reviews import events, inputs, workflow
 from reviews.models import AuditEvent, CycleJob, Review, ReviewCycle, ScoringPolicy
-from reviews.policies import POLICY_FIELDS, current_policy, policy_values, validated_policy
+from reviews.policies import (
+    ASSESSOR_WEIGHTS,
+    POLICY_FIELDS,
+    current_policy,
+    policy_values,
+    to_scoring,
+    validated_policy,
+)
 from reviews.services.common import field_error, require, require_open
 from reviews.workflow import Action
 
@@ -83,9 +90,30 @@ def cycle_policy_update(
         ]
         AuditEvent.objects.bulk_create(changes)
         policy.refresh_from_db()
+        if any(before[name] != merged[name] for name in ASSESSOR_WEIGHTS):
+            _refresh_missing(cycle, policy)
         if changes:  # in the change's own transaction: see cycle_rescore
             cycle_rescore(actor=actor, cycle=cycle)
     return policy
+
+
+def _refresh_missing(cycle: ReviewCycle, policy: ScoringPolicy) -> None:
+    """What each review HR still edits lacks under the policy's new assessor weights (a
+    weighted self-assessment is required, an advisory one is not). Reviews with the worker
+    are rescored, and go back to draft with what they lack if they cannot be."""
+    editable = workflow.BACK_WITH_HR
+    reviews = dict(
+        Review.objects.select_for_update()
+        .filter(cycle=cycle, state__in=editable)
+        .order_by("pk")
+        .values_list("pk", "incomplete_reasons")
+    )
+    now = timezone.now()
+    for review_id, missing in inputs.reviews_missing(list(reviews), to_scoring(policy)).items():
+        if missing != reviews[review_id]:
+            Review.objects.filter(pk=review_id, state__in=editable).update(
+                incomplete_reasons=missing, updated_at=now
+            )
 
 
 def cycle_generate(*, actor: Any, cycle: ReviewCycle) -> CycleJob:

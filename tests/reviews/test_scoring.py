@@ -629,11 +629,20 @@ COEFFICIENTS = dict(DEFAULT_POLICY.pay_coefficients)
         ({"kpi_share": 80.0}, "kpi_share", "not_a_number"),
         ({"kpi_share": Decimal("NaN")}, "kpi_share", "not_a_number"),
         ({"assessor_weights": {}}, "assessor_weights", "no_assessors"),
-        ({"assessor_weights": {DIRECTOR: d(60), HR: d(0)}}, "assessor_weights.hr", "not_positive"),
+        (
+            {"assessor_weights": {DIRECTOR: d(0), HR: d(0)}},
+            "assessor_weights",
+            "no_weighted_assessor",
+        ),
         (
             {"assessor_weights": {DIRECTOR: d(-5), HR: d(40)}},
             "assessor_weights.marketing_director",
-            "not_positive",
+            "below_minimum",
+        ),
+        (
+            {"assessor_weights": {DIRECTOR: 60.0, HR: d(40)}},
+            "assessor_weights.marketing_director",
+            "not_a_number",
         ),
         ({"achievement_cap": d("99.99")}, "achievement_cap", "below_minimum"),
         ({"achievement_floor": d(-1)}, "achievement_floor", "below_minimum"),
@@ -802,3 +811,149 @@ def test_a_line_below_the_floor_shows_its_exact_achievement() -> None:
 
     assert steps["UNDER"].expression == "33.33 < 50 → 0"
     assert steps["UNDER"].exact_expression == "33.333333… < 50 → 0"
+
+
+# -- v2: advisory assessors (scoring.md, "advisory assessors") ------------------------------
+
+SELF = "self"
+SELF_FIVES = [Rating(SELF, code, 5) for code in COMPETENCIES]
+ADVISORY_SELF = Policy(assessor_weights={DIRECTOR: d(60), HR: d(40), SELF: d(0)})
+WEIGHTED_SELF = Policy(assessor_weights={DIRECTOR: d(60), HR: d(40), SELF: d(20)})
+
+
+def test_an_advisory_self_assessment_leaves_example_1_at_78_00_and_92_04() -> None:
+    result = scored(SALES_LINES, [*SALES_RATINGS, *SELF_FIVES], ADVISORY_SELF)
+
+    assert result.competency_score == d("78.00")
+    assert result.total_score == d("92.04")
+    assert str(result.total_exact).startswith("92.037894")
+    assert (result.grade, result.pay_coefficient, result.verbal_warning) == ("A", d("1.10"), False)
+    assert result.assessor_scores == {DIRECTOR: d("80.00"), HR: d("75.00")}
+
+
+def test_an_advisory_self_assessment_explains_example_1_exactly_as_v1() -> None:
+    v1 = explain(scored(SALES_LINES, SALES_RATINGS))
+    v2 = explain(scored(SALES_LINES, [*SALES_RATINGS, *SELF_FIVES], ADVISORY_SELF))
+    assert v2 == v1
+    assert all(step.key != SELF for step in v2)
+
+
+def test_a_self_assessment_weighted_20_gives_81_67_and_92_77() -> None:
+    result = scored(SALES_LINES, [*SALES_RATINGS, *SELF_FIVES], WEIGHTED_SELF)
+
+    # (60×80 + 40×75 + 20×100)/120 = 81.666…
+    assert str(result.competency_exact).startswith("81.666666")
+    assert result.competency_score == d("81.67")
+    # (80×95.547368… + 20×81.666…)/100 = 92.771228…
+    assert str(result.total_exact).startswith("92.771228")
+    assert result.total_score == d("92.77")
+    assert (result.grade, result.pay_coefficient) == ("A", d("1.10"))
+    assert result.assessor_scores == {DIRECTOR: d("80.00"), HR: d("75.00"), SELF: d("100.00")}
+
+
+def test_explain_shows_the_weighted_self_assessment_as_a_third_term() -> None:
+    steps = explain(scored(SALES_LINES, [*SALES_RATINGS, *SELF_FIVES], WEIGHTED_SELF))
+    by_kind = {(s.kind, s.key): s for s in steps}
+
+    own = by_kind[(StepKind.ASSESSOR, SELF)]
+    assert (own.expression, own.rounded, own.params) == (
+        "(5 + 5 + 5 + 5)/4×20",
+        d("100.00"),
+        {"weight": "20"},
+    )
+    competency = by_kind[(StepKind.COMPETENCY, "")]
+    assert competency.expression == "(60×80 + 40×75 + 20×100)/120"
+    assert competency.exact_expression == "(60×80 + 40×75 + 20×100)/120"
+    assert exact_text(competency.exact) == "81.666666…"
+    assert competency.rounded == d("81.67")
+    total = by_kind[(StepKind.TOTAL, "")]
+    assert total.expression == "(80×95.55 + 20×81.67)/100"
+    assert total.exact_expression == "(80×95.547368… + 20×81.666666…)/100"
+    assert exact_text(total.exact) == "92.771228…"
+    assert total.rounded == d("92.77")
+    assert [s.key for s in steps if s.kind == StepKind.ASSESSOR] == [DIRECTOR, HR, SELF]
+
+
+def test_an_advisory_assessor_need_not_rate_at_all() -> None:
+    assert (
+        missing_inputs(
+            lines=SALES_LINES,
+            ratings=SALES_RATINGS,
+            competencies=COMPETENCIES,
+            policy=ADVISORY_SELF,
+        )
+        == []
+    )
+    result = scored(SALES_LINES, SALES_RATINGS, ADVISORY_SELF)
+    assert result.total_score == d("92.04")
+
+
+def test_an_advisory_assessor_may_rate_some_competencies_only() -> None:
+    partial = [Rating(SELF, "TEAMWORK", 2), Rating(SELF, "LEARNING", None)]
+    result = scored(SALES_LINES, [*SALES_RATINGS, *partial], ADVISORY_SELF)
+    assert (result.competency_score, result.total_score) == (d("78.00"), d("92.04"))
+
+
+def test_a_weighted_self_assessment_is_required_like_any_assessor() -> None:
+    missing = missing_inputs(
+        lines=SALES_LINES,
+        ratings=[*SALES_RATINGS, Rating(SELF, "TEAMWORK", 4)],
+        competencies=COMPETENCIES,
+        policy=WEIGHTED_SELF,
+    )
+    assert missing == [
+        Missing("rating_missing", {"assessor": SELF, "competency": code})
+        for code in COMPETENCIES[1:]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rating", "code"),
+    [
+        (Rating(SELF, "TEAMWORK", 6), "out_of_range"),
+        (Rating(SELF, "TEAMWORK", 0), "out_of_range"),
+        (Rating(SELF, "TEAMWORK", 4.0), "not_whole"),  # type: ignore[arg-type]
+        (Rating(SELF, "CHARISMA", 4), "unknown_competency"),
+    ],
+)
+def test_an_advisory_assessors_ratings_are_still_checked(rating: Rating, code: str) -> None:
+    problems = problems_of(SALES_LINES, [*SALES_RATINGS, rating], ADVISORY_SELF)
+    assert [p.code for p in problems] == [code]
+
+
+def test_an_advisory_assessor_may_not_rate_a_competency_twice() -> None:
+    twice = [Rating(SELF, "TEAMWORK", 4), Rating(SELF, "TEAMWORK", 5)]
+    problems = problems_of(SALES_LINES, [*SALES_RATINGS, *twice], ADVISORY_SELF)
+    assert [(p.field, p.code) for p in problems] == [("ratings.self.TEAMWORK", "duplicate_rating")]
+
+
+def test_ratings_of_an_assessor_the_policy_does_not_name_are_still_refused() -> None:
+    problems = problems_of(SALES_LINES, [*SALES_RATINGS, *SELF_FIVES])
+    assert {(p.field, p.code) for p in problems} == {
+        (f"ratings.{SELF}.{code}", "unknown_assessor") for code in COMPETENCIES
+    }
+
+
+def test_any_assessor_may_be_advisory_if_another_is_weighted() -> None:
+    policy = Policy(assessor_weights={DIRECTOR: d(100), HR: d(0)})
+    assert validate_policy(policy) == []
+    result = scored(SALES_LINES, rate([4, 4, 3, 5], [None, None, None, None]), policy)
+    assert result.competency_score == d("80.00")
+    assert [a.assessor for a in result.assessors] == [DIRECTOR]
+
+
+def test_a_policy_needs_an_assessor_with_a_weight_above_zero() -> None:
+    policy = Policy(assessor_weights={DIRECTOR: d(0), HR: d(0), SELF: d(0)})
+    assert [(p.field, p.code) for p in validate_policy(policy)] == [
+        ("assessor_weights", "no_weighted_assessor")
+    ]
+    with pytest.raises(InvalidInput):
+        score(lines=SALES_LINES, ratings=SALES_RATINGS, competencies=COMPETENCIES, policy=policy)
+
+
+def test_a_negative_weight_does_not_also_count_as_no_weighted_assessor() -> None:
+    policy = Policy(assessor_weights={DIRECTOR: d(-1), HR: d(40)})
+    assert [(p.field, p.code) for p in validate_policy(policy)] == [
+        ("assessor_weights.marketing_director", "below_minimum")
+    ]
+    assert validate_policy(policy)[0].params == {"min": "0"}

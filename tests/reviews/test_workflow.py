@@ -219,6 +219,17 @@ def test_a_person_rates_on_the_page_as_one_assessor(roles: Roles, assessor: str 
     assert workflow.assessor_role_of(roles) == assessor
 
 
+def test_only_the_employees_own_ratings_are_self_ratings_and_staff_never_give_them() -> None:
+    assert workflow.is_self_rating("self")
+    assert not any(workflow.is_self_rating(role) for role in ("hr", "marketing_director", ""))
+    assert "self" not in workflow.RATING_ACTIONS
+    assert {workflow.assessor_role_of(roles) for roles in (HR, DIRECTOR, BOTH, NOBODY)} == {
+        "hr",
+        "marketing_director",
+        None,
+    }
+
+
 @pytest.mark.parametrize(
     ("state", "complete", "after"),
     [

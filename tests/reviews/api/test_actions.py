@@ -13,6 +13,7 @@ from tests.helpers.api import (
     API,
     OUTSIDE,
     SHORT_COMPETENCIES,
+    api_schema,
     error_of,
     field_names,
     review_url,
@@ -302,6 +303,46 @@ def test_it_refuses_an_unknown_assessor(call_as, api_quarter) -> None:
     url = review_url(api_quarter.head, "ratings/ceo")
     error = error_of(call_as("hr", "PUT", url, ratings(api_quarter.head)), 400, "invalid")
     assert field_names(error) == ["assessor_role"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("hr", 403),
+        ("director", 403),
+        ("token:hr", 403),
+        ("head", 404),
+        ("employee", 404),
+        ("other_employee", 404),
+        ("outsider", 404),
+        *OUTSIDE.items(),
+    ],
+)
+def test_nobody_rates_as_the_employee_themself(call_as, api_quarter, persona, status) -> None:
+    """The employee's own ratings come only with their self-assessment."""
+    before = state_of(api_quarter.head)
+    url = review_url(api_quarter.head, "ratings/self")
+    response = call_as(persona, "PUT", url, ratings(api_quarter.head, 5))
+    assert response.status_code == status
+    if status == 403 and persona in ("hr", "director", "token:hr"):
+        error = error_of(response, 403, "self_assessment_only")
+        assert "自评" in error["message"]  # names the self-assessment
+    assert state_of(api_quarter.head) == before
+    assert not api_quarter.head.ratings.filter(assessor_role="self").exists()
+
+
+def test_the_employee_may_not_rate_their_own_review_as_themself(call_as, api_quarter) -> None:
+    url = review_url(api_quarter.own, "ratings/self")
+    error_of(
+        call_as("employee", "PUT", url, ratings(api_quarter.own, 5)), 403, "self_assessment_only"
+    )
+    assert not api_quarter.own.ratings.filter(assessor_role="self").exists()
+
+
+def test_the_schema_offers_only_the_staff_assessors_to_rate_as() -> None:
+    operation = api_schema()["paths"]["/api/v1/reviews/{review_id}/ratings/{assessor_role}"]["put"]
+    (parameter,) = [p for p in operation["parameters"] if p["name"] == "assessor_role"]
+    assert parameter["schema"]["enum"] == ["hr", "marketing_director"]
 
 
 def test_it_refuses_ratings_based_on_a_stale_revision(call_as, api_quarter) -> None:

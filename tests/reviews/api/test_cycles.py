@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 
 from reviews import services
 from reviews.models import AuditEvent, CycleJob, Review, ReviewCycle, ScoringPolicy
-from tests.helpers.api import API, PERIOD, ApiQuarter, error_of, field_names
+from tests.helpers.api import API, PERIOD, ApiQuarter, api_schema, error_of, field_names
 
 CYCLES = f"{API}cycles/"
 CYCLE = f"{CYCLES}{PERIOD}/"
@@ -243,6 +243,93 @@ def test_it_refuses_a_bad_policy_and_changes_nothing(call_as, cycle, body, field
     error = error_of(call_as("hr", "PATCH", f"{CYCLE}policy", body), 400, "invalid")
     assert sorted(field_names(error)) == sorted(fields)
     assert list(ScoringPolicy.objects.values()) == before
+
+
+# -- the self-assessment's weight and the escalation of warnings (v2) --------------------------
+
+
+def test_a_new_quarter_has_an_advisory_self_assessment_and_the_default_escalation(
+    call_as, cycle
+) -> None:
+    policy = call_as("hr", "GET", CYCLE).json()["policy"]
+    assert policy["self_weight"] == "0.00"
+    assert (policy["escalation_warnings"], policy["escalation_quarters"]) == (2, 4)
+
+
+def test_hr_opens_a_quarter_with_a_weighted_self_assessment(call_as, personas, departments):
+    body = {
+        "period": "2026Q4",
+        "policy": {"self_weight": "20", "escalation_warnings": 3, "escalation_quarters": 8},
+    }
+    response = call_as("hr", "POST", CYCLES, body)
+    assert response.status_code == 201, response.content
+    policy = response.json()["policy"]
+    assert (policy["self_weight"], policy["escalation_warnings"]) == ("20.00", 3)
+    assert policy["escalation_quarters"] == 8
+    stored = ScoringPolicy.objects.get(cycle__period="2026Q4")
+    assert (stored.self_weight, stored.escalation_quarters) == (Decimal(20), 8)
+
+
+def test_hr_changes_the_new_settings_with_an_event_each(call_as, cycle) -> None:
+    body = {"self_weight": "12.5", "escalation_warnings": 4}
+    response = call_as("hr", "PATCH", f"{CYCLE}policy", body)
+    assert response.status_code == 200, response.content
+    assert (response.json()["self_weight"], response.json()["escalation_warnings"]) == (
+        "12.50",
+        4,
+    )
+    changed = AuditEvent.objects.filter(cycle=cycle, action="policy_changed")
+    assert sorted(changed.values_list("params__setting", flat=True)) == [
+        "escalation_warnings",
+        "self_weight",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        ({"self_weight": 20}, ["self_weight"]),  # decimals are given as text
+        ({"self_weight": "-1"}, ["self_weight"]),
+        ({"escalation_warnings": "3"}, ["escalation_warnings"]),  # counts are JSON integers
+        ({"escalation_warnings": 2.5}, ["escalation_warnings"]),
+        ({"escalation_warnings": True}, ["escalation_warnings"]),
+        ({"escalation_warnings": 1}, ["escalation_warnings"]),
+        ({"escalation_warnings": 11}, ["escalation_warnings"]),
+        ({"escalation_quarters": 0}, ["escalation_quarters"]),
+        ({"escalation_quarters": 21}, ["escalation_quarters"]),
+        ({"escalation_quarters": 10**30}, ["escalation_quarters"]),
+        (
+            {"director_weight": "0", "hr_weight": "0", "self_weight": "100"},
+            ["director_weight", "hr_weight"],
+        ),
+    ],
+)
+def test_it_refuses_a_bad_new_setting_and_changes_nothing(call_as, cycle, body, fields) -> None:
+    before = list(ScoringPolicy.objects.values())
+    error = error_of(call_as("hr", "PATCH", f"{CYCLE}policy", body), 400, "invalid")
+    assert sorted(field_names(error)) == sorted(fields)
+    assert list(ScoringPolicy.objects.values()) == before
+
+
+def test_the_schema_describes_the_new_settings() -> None:
+    schemas = api_schema()["components"]["schemas"]
+    given, shown = (
+        schemas["PatchedPolicyInputRequest"]["properties"],
+        schemas["Policy"]["properties"],
+    )
+    assert given["escalation_warnings"]["type"] == "integer"
+    assert (given["escalation_warnings"]["minimum"], given["escalation_warnings"]["maximum"]) == (
+        2,
+        10,
+    )
+    assert (given["escalation_quarters"]["minimum"], given["escalation_quarters"]["maximum"]) == (
+        1,
+        20,
+    )
+    assert given["self_weight"]["type"] == "string"
+    assert "advisory" in given["self_weight"]["description"]
+    assert "written warning" in shown["escalation_warnings"]["description"]
+    assert shown["self_weight"]["readOnly"] is True
 
 
 # -- background jobs ---------------------------------------------------------------------------

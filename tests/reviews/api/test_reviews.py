@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from departments.models import Employee
+from departments.models import Competency, Employee
 from reviews import services
+from reviews.models import CompetencyRating, Review
 from tests.helpers.api import (
     API,
     OUTSIDE,
@@ -313,3 +314,61 @@ def test_an_unknown_employee_number_gives_an_empty_list(call_as, api_quarter) ->
 def test_an_overlong_employee_number_is_refused_naming_the_filter(call_as, api_quarter) -> None:
     error = error_of(call_as("hr", "GET", REVIEWS, {"employee": "E" * 40}), 400, "invalid")
     assert field_names(error) == ["employee"]
+
+
+# -- the employee's own ratings (self-assessment) ----------------------------------------------
+
+
+def _self_rated(review: Review, value: int = 5) -> None:
+    """The employee's own ratings, as their self-assessment writes them."""
+    CompetencyRating.objects.bulk_create(
+        CompetencyRating(review=review, competency=competency, assessor_role="self", value=value)
+        for competency in Competency.objects.all()
+    )
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("hr", 200),
+        ("director", 200),
+        ("head", 200),
+        ("token:hr", 200),
+        ("employee", 404),
+        ("other_employee", 404),
+        ("outsider", 404),
+        *OUTSIDE.items(),
+    ],
+)
+def test_the_self_ratings_are_shown_beside_the_assessors_as_advisory(
+    call_as, api_quarter, persona, status
+) -> None:
+    _self_rated(api_quarter.scored)
+    response = call_as(persona, "GET", review_url(api_quarter.scored))
+    assert response.status_code == status
+    if status != 200:
+        return
+    body = response.json()
+    assessors = {a["assessor_role"]: a for a in body["ratings"]}
+    assert list(assessors) == ["marketing_director", "hr", "self"]
+    own = assessors["self"]
+    assert (own["weight"], own["advisory"], own["score"]) == ("0.00", True, None)
+    assert [r["value"] for r in own["ratings"]] == [5, 5, 5, 5]
+    assert assessors["hr"]["advisory"] is False
+    steps = body["calculation"]["steps"]
+    assert [s["key"] for s in steps if s["kind"] == "assessor"] == ["marketing_director", "hr"]
+
+
+def test_a_weighted_self_assessment_enters_the_calculation(call_as, personas, api_quarter):
+    services.cycle_policy_update(
+        actor=personas["hr"], cycle=api_quarter.cycle, values={"self_weight": "20"}
+    )
+    _self_rated(api_quarter.head)
+    body = call_as("director", "GET", review_url(api_quarter.head)).json()
+    own = {a["assessor_role"]: a for a in body["ratings"]}["self"]
+    assert (own["weight"], own["advisory"], own["score"]) == ("20.00", False, "100.00")
+    steps = {(s["kind"], s["key"]): s for s in body["calculation"]["steps"]}
+    assert steps[("assessor", "self")]["expression"] == "(5 + 5 + 5 + 5)/4×20"
+    competency = steps[("competency", "")]
+    assert competency["expression"] == "(60×60 + 40×60 + 20×100)/120"
+    assert competency["rounded"] == "66.67"

@@ -177,6 +177,48 @@ def test_hr_opens_a_quarter_with_its_own_policy(client_for, page_quarter):
     assert policy.hr_weight == Decimal(40)
 
 
+def test_hr_opens_a_quarter_with_a_weighted_self_assessment_and_its_escalation(
+    client_for, page_quarter
+):
+    data = {
+        "period": "2026Q4",
+        "self_weight": "20",
+        "escalation_warnings": "3",
+        "escalation_quarters": "8",
+    }
+    response = client_for("hr").post(reverse("reviews:quarters"), data)
+    assert response.status_code == 302
+    policy = ScoringPolicy.objects.get(cycle__period="2026Q4")
+    assert policy.self_weight == Decimal(20)
+    assert (policy.escalation_warnings, policy.escalation_quarters) == (3, 8)
+
+
+def test_the_open_quarter_form_offers_the_new_settings_with_their_help(client_for, page_quarter):
+    response = client_for("hr").get(reverse("reviews:quarters"), **EN)
+    form = response.context["form"]
+    assert form["self_weight"].value() == "0"
+    assert (form["escalation_warnings"].value(), form["escalation_quarters"].value()) == ("2", "4")
+    html = response.content.decode()
+    assert "Self-assessment weight" in html
+    assert "0 keeps them advisory" in html
+    assert "Verbal warnings that make a written warning" in html
+    assert 'inputmode="numeric"' in html
+
+
+def test_the_quarter_page_shows_the_new_settings(client_for, page_quarter):
+    policy = ScoringPolicy.objects.get(cycle=page_quarter.cycle)
+    ScoringPolicy.objects.filter(pk=policy.pk).update(self_weight=Decimal("12.5"))
+    url = reverse("reviews:quarter", args=[page_quarter.cycle.period])
+    html = client_for("director").get(url, **EN).content.decode()
+    shown = html[html.index('data-testid="quarter-policy"') :]
+    assert '<dd data-name="self_weight"><span class="value">12.50</span>' in shown
+    assert '<dd data-name="escalation_warnings"><span class="value">2</span>' in shown
+    assert '<dd data-name="escalation_quarters"><span class="value">4</span>' in shown
+    assert "Within this many quarters" in shown
+    chinese = client_for("director").get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "Self-assessment weight" not in chinese
+
+
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
@@ -197,6 +239,15 @@ def test_hr_opens_a_quarter_with_its_own_policy(client_for, page_quarter):
         ({"period": "2026Q4", "kpi_share": "NaN"}, "kpi_share", "is not a number"),
         ({"period": "2026Q4", "kpi_share": "120"}, "kpi_share", "at most"),
         ({"period": "2026Q4", "band_a": "99"}, None, "Grade bands must fall from S to D."),
+        ({"period": "2026Q4", "self_weight": "-5"}, "self_weight", "is negative"),
+        ({"period": "2026Q4", "escalation_warnings": "2.5"}, "escalation_warnings", "not a whole"),
+        ({"period": "2026Q4", "escalation_warnings": "1"}, "escalation_warnings", "at least 2"),
+        ({"period": "2026Q4", "escalation_quarters": "21"}, "escalation_quarters", "at most 20"),
+        (
+            {"period": "2026Q4", "director_weight": "0", "hr_weight": "0", "self_weight": "50"},
+            "director_weight",
+            "the self-assessment alone cannot make the competency score",
+        ),
     ],
 )
 def test_a_bad_quarter_is_refused_and_nothing_is_made(

@@ -11,6 +11,18 @@ from reviews.models import AuditEvent, CompetencyRating, Review
 from tests.helpers.quarters import review_of, scored
 
 
+@pytest.mark.parametrize("name", ["hr", "director", "employee"])
+def test_nobody_rates_as_the_employee_themself(fresh_quarter, personas, name):
+    review = review_of(personas)
+    with pytest.raises(NotAllowed) as refused:
+        services.review_rate(
+            actor=personas[name], review=review, assessor_role="self", ratings={"culture": 5}
+        )
+    assert refused.value.code == "self_assessment_only"
+    assert not CompetencyRating.objects.filter(review=review).exists()
+    assert Review.objects.get(pk=review.pk).revision == review.revision
+
+
 @pytest.mark.parametrize(
     ("values", "code"),
     [
