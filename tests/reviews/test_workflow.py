@@ -56,6 +56,8 @@ HR_ACTIONS = {
     Action.GENERATE,
     Action.RESCORE,
     Action.ACKNOWLEDGE_WARNING,
+    Action.SET_DEADLINES,
+    Action.EDIT_CALENDAR,
 }
 DIRECTOR_ACTIONS = {Action.RATE_AS_DIRECTOR, Action.RETURN, Action.APPROVE, Action.REOPEN}
 
@@ -135,6 +137,8 @@ def test_require_lets_the_actor_through() -> None:
     [
         (Action.GENERATE, ReviewCycle.Status.OPEN, True),
         (Action.GENERATE, ReviewCycle.Status.CLOSED, False),
+        (Action.SET_DEADLINES, ReviewCycle.Status.OPEN, True),
+        (Action.SET_DEADLINES, ReviewCycle.Status.CLOSED, False),
         (Action.IMPORT_FIGURES, ReviewCycle.Status.OPEN, True),
         (Action.IMPORT_FIGURES, ReviewCycle.Status.CLOSED, False),
         (Action.RESCORE, ReviewCycle.Status.CLOSED, True),
