@@ -248,6 +248,10 @@ def _acknowledged(event: AuditEvent, params: dict[str, Any], names: Names) -> st
     return gettext("Verbal warning acknowledged")
 
 
+def _self_assessed(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
+    return gettext("The employee submitted their self-assessment")
+
+
 _DESCRIBE: dict[str, Callable[[AuditEvent, dict[str, Any], Names], str]] = {
     AuditEvent.Action.CREATED: _created,
     AuditEvent.Action.STATE: _state,
@@ -255,4 +259,5 @@ _DESCRIBE: dict[str, Callable[[AuditEvent, dict[str, Any], Names], str]] = {
     AuditEvent.Action.RATING: _rating,
     AuditEvent.Action.SCORED: _scored,
     AuditEvent.Action.WARNING_ACKNOWLEDGED: _acknowledged,
+    AuditEvent.Action.SELF_ASSESSED: _self_assessed,
 }
