@@ -10,15 +10,19 @@ import zlib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
+# The parts of a package, as Word writes them.
 CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
 <Default Extension="xml" ContentType="application/xml"/>
-<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
+<Override PartName="/word/document.xml" \
+ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
 </Types>"""
 RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>
+<Relationship Id="rId1" \
+Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" \
+Target="word/document.xml"/>
 </Relationships>"""
 DOCUMENT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
@@ -82,5 +86,7 @@ def html_bytes() -> bytes:
     return b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
 
 
-def upload(name: str, data: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
+def upload(
+    name: str, data: bytes, content_type: str = "application/octet-stream"
+) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type=content_type)
