@@ -25,7 +25,7 @@ from hrperf.lib.errors import FieldError, ValidationFailed
 from hrperf.lib.numbers import plain
 from reviews.models import Review
 from selfassessments import selectors, services
-from selfassessments.models import COMMENT_MAX, SUMMARY_MAX, SelfAssessment
+from selfassessments.models import COMMENT_MAX, SUMMARY_MAX
 
 TAGS = ["self-assessments"]
 WRITE_ERRORS = error_responses(400, 403, 404, 409)
@@ -40,7 +40,7 @@ class ClosedSerializer(serializers.Serializer):
     message = serializers.CharField(help_text="The rule in words.")
 
 
-class LineSerializer(serializers.Serializer):
+class SelfAssessmentLineSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The KPI line's id: the key of `lines` in a PUT.")
     code = serializers.CharField(help_text="The KPI's code.")
     name = serializers.CharField(help_text="The KPI's name in the caller's language.")
@@ -51,7 +51,7 @@ class LineSerializer(serializers.Serializer):
     summary = serializers.CharField(help_text="What the employee wrote about this line.")
 
 
-class RatingSerializer(serializers.Serializer):
+class SelfRatingSerializer(serializers.Serializer):
     competency = serializers.CharField(help_text="The competency's code.")
     name = serializers.CharField(help_text="The competency in the caller's language.")
     value = serializers.IntegerField(
@@ -72,9 +72,8 @@ class EvidenceSerializer(serializers.Serializer):
 
 class SelfAssessmentSerializer(serializers.Serializer):
     review = serializers.IntegerField(help_text="The review's id.")
-    state = serializers.ChoiceField(
-        choices=SelfAssessment.State.choices,
-        help_text="draft (also before anything was saved) or submitted.",
+    state = serializers.CharField(
+        help_text="`draft` (also before anything was saved) or `submitted`.",
     )
     summary = serializers.CharField(help_text="The overall summary.")
     saved_at = serializers.DateTimeField(allow_null=True, help_text="When it was last saved.")
@@ -90,8 +89,8 @@ class SelfAssessmentSerializer(serializers.Serializer):
     )
     editable = serializers.BooleanField(help_text="Whether it may still change.")
     closed = ClosedSerializer(allow_null=True, help_text="Why it may no longer change, if so.")
-    lines = LineSerializer(many=True, help_text="The review's KPI lines with their summaries.")
-    ratings = RatingSerializer(many=True, help_text="The four competencies, rated by the employee.")
+    lines = SelfAssessmentLineSerializer(many=True, help_text="The review's KPI lines with their summaries.")
+    ratings = SelfRatingSerializer(many=True, help_text="The four competencies, rated by the employee.")
     evidence = EvidenceSerializer(many=True, help_text="The files attached.")
 
 
