@@ -51,6 +51,11 @@ class SelfAssessmentLineSerializer(serializers.Serializer):
     summary = serializers.CharField(help_text="What the employee wrote about this line.")
 
 
+class LevelSerializer(serializers.Serializer):
+    level = serializers.IntegerField(help_text="The level, 1–5.")
+    text = serializers.CharField(help_text="What the level looks like, in the caller's language.")
+
+
 class SelfRatingSerializer(serializers.Serializer):
     competency = serializers.CharField(help_text="The competency's code.")
     name = serializers.CharField(help_text="The competency in the caller's language.")
@@ -58,6 +63,7 @@ class SelfRatingSerializer(serializers.Serializer):
         allow_null=True, help_text="The employee's own rating, 1–5; null: not rated yet."
     )
     comment = serializers.CharField(help_text="The employee's comment on the rating.")
+    levels = LevelSerializer(many=True, help_text="What each level 1–5 looks like.")
 
 
 class EvidenceSerializer(serializers.Serializer):
@@ -89,8 +95,12 @@ class SelfAssessmentSerializer(serializers.Serializer):
     )
     editable = serializers.BooleanField(help_text="Whether it may still change.")
     closed = ClosedSerializer(allow_null=True, help_text="Why it may no longer change, if so.")
-    lines = SelfAssessmentLineSerializer(many=True, help_text="The review's KPI lines with their summaries.")
-    ratings = SelfRatingSerializer(many=True, help_text="The four competencies, rated by the employee.")
+    lines = SelfAssessmentLineSerializer(
+        many=True, help_text="The review's KPI lines with their summaries."
+    )
+    ratings = SelfRatingSerializer(
+        many=True, help_text="The four competencies, rated by the employee."
+    )
     evidence = EvidenceSerializer(many=True, help_text="The files attached.")
 
 
@@ -172,6 +182,7 @@ def representation(view: selectors.SelfAssessmentView) -> dict[str, Any]:
                 "name": row.name,
                 "value": row.value,
                 "comment": row.comment,
+                "levels": [{"level": level, "text": text} for level, text in row.levels],
             }
             for row in view.ratings
         ],

@@ -62,6 +62,8 @@ class RatingRow:
     name: str
     value: int | None
     comment: str
+    # What each level 1–5 looks like: the catalogue's texts, or the scale's when it has none.
+    levels: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -74,7 +76,6 @@ class SelfAssessmentView:
     due: date | None
     closed: Closed | None  # None: it may still change
     missed: bool  # the deadline passed with nothing submitted: 未自评
-    levels: tuple[tuple[int, Any], ...] = field(default=LEVELS)
 
     @property
     def state(self) -> str:
@@ -200,7 +201,7 @@ def self_assessment_view(*, review: Review, now: datetime | None = None) -> Self
         for line in review.kpi_lines.order_by("order", "pk")
     ]
     rows = []
-    for competency in Competency.objects.order_by("order"):
+    for competency in Competency.objects.order_by("order").prefetch_related("levels"):
         rating = ratings.get(competency.pk)
         rows.append(
             RatingRow(
@@ -208,6 +209,7 @@ def self_assessment_view(*, review: Review, now: datetime | None = None) -> Self
                 name=competency.tr("text"),
                 value=rating.value if rating else None,
                 comment=rating.comment if rating else "",
+                levels=_levels(competency),
             )
         )
     submitted = self_assessment is not None and (
@@ -223,6 +225,12 @@ def self_assessment_view(*, review: Review, now: datetime | None = None) -> Self
         closed=closed,
         missed=not submitted and is_past(due, now=now),
     )
+
+
+def _levels(competency: Competency) -> list[tuple[int, str]]:
+    """What each level of the competency looks like (its prefetched `levels`)."""
+    own = {level.level: level.tr("text") for level in competency.levels.all()}
+    return [(level, own.get(level) or str(text)) for level, text in LEVELS]
 
 
 @dataclass(frozen=True)

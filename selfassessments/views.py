@@ -101,7 +101,6 @@ def _page(
         "general": [error for values in errors.values() for error in values],
         "message": message,
         "confirm": confirm and view.editable,
-        "choices": ["1", "2", "3", "4", "5"],
         "accepted": filetypes.accepted_labels(),
         "max_file_mb": megabytes(settings.EVIDENCE_MAX_FILE_BYTES),
         "max_total_mb": megabytes(settings.EVIDENCE_MAX_TOTAL_BYTES),

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from calendars.models import QuarterDeadlines
+from departments.models import Competency, CompetencyLevel
 from hrperf.lib.roles import roles_of
 from reviews.models import Review, ReviewCycle
 from selfassessments import selectors
@@ -69,7 +70,18 @@ def test_the_view_of_a_review_never_self_assessed_is_an_empty_draft(
     assert view.due == date(2099, 12, 31)
     assert [row.line.code for row in view.lines] == ["SALES_PLAN_RATE"]
     assert len(view.ratings) == 4
-    assert len(view.levels) == 5
+    assert [level for level, _text in view.ratings[0].levels] == [1, 2, 3, 4, 5]
+
+
+def test_each_competency_shows_the_catalogues_level_texts(personas, self_quarter) -> None:
+    competency = Competency.objects.order_by("order")[0]
+    CompetencyLevel.objects.create(
+        competency=competency, level=3, text_zh="稳定表现", text_en="Shows it steadily"
+    )
+    view = selectors.self_assessment_view(review=self_quarter.reviews["employee"])
+    texts = dict(view.ratings[0].levels)
+    assert texts[3] in ("稳定表现", "Shows it steadily")
+    assert texts[1] == str(selectors.LEVELS[0][1])  # the scale's own where the catalogue has none
 
 
 def test_a_missed_deadline_is_not_self_assessed(personas, self_quarter) -> None:

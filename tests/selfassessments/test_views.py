@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from departments.models import Competency
 from evidence.models import EvidenceFile
 from reviews.models import AssessorRole, CompetencyRating, Review
+from selfassessments import selectors
 from selfassessments.models import SelfAssessment
 from tests.helpers.evidence import exe_bytes, pdf_bytes
 
@@ -79,6 +80,7 @@ def test_the_page_shows_lines_competencies_levels_and_the_deadline(
     assert "2099-12-31" in text
     assert "SALES_PLAN_RATE" in text or "销售计划完成率" in text
     assert text.count('type="radio"') == 4 * 6
+    assert str(selectors.LEVELS[4][1]) in text
     assert 'enctype="multipart/form-data"' in text
 
 
