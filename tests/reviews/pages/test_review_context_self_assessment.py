@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from departments.models import Competency
 from evidence.models import Purpose
 from evidence.services import evidence_attach
 from hrperf.lib.roles import roles_of
+from selfassessments import services
 from selfassessments.models import SelfAssessment
 from tests.helpers.evidence import pdf_bytes, upload
 
@@ -54,3 +56,19 @@ def test_a_review_never_self_assessed_says_so_to_hr(client_for, self_quarter) ->
     text = client_for("hr").get(reverse("reviews:review", args=[review.pk])).text
     assert PANEL in text
     assert "我的季度总结" not in text
+
+
+def test_the_history_says_the_employee_self_assessed(personas, client_for, self_quarter) -> None:
+    review = self_quarter.reviews["employee"]
+    user = personas["employee"]
+    codes = Competency.objects.values_list("code", flat=True)
+    services.self_assessment_save(
+        user=user,
+        roles=roles_of(user),
+        review=review,
+        summary="总结",
+        ratings=dict.fromkeys(codes, 3),
+    )
+    services.self_assessment_submit(user=user, roles=roles_of(user), review=review)
+    text = client_for("hr").get(reverse("reviews:review", args=[review.pk])).text
+    assert "员工提交了自评" in text
