@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
@@ -111,6 +111,31 @@ class Competency(BilingualMixin, models.Model):
 
     def __str__(self) -> str:
         return self.tr("text")
+
+
+class CompetencyLevel(BilingualMixin, models.Model):
+    """What one level (1–5) of a competency looks like in behaviour, for whoever rates it."""
+
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="levels")
+    level = models.PositiveSmallIntegerField(
+        _("level"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    text_zh = models.CharField(_("text (Chinese)"), max_length=300)
+    text_en = models.CharField(_("text (English)"), max_length=500)
+
+    class Meta:
+        ordering = ["competency", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["competency", "level"], name="competency_level_once"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=5), name="competency_level_1_5"
+            ),
+        ]
+        verbose_name = _("competency level")
+        verbose_name_plural = _("competency levels")
+
+    def __str__(self) -> str:
+        return f"{self.competency_id}/{self.level}"
 
 
 class PolicyItem(BilingualMixin, models.Model):

@@ -1,7 +1,11 @@
-"""The pages of evidence."""
+"""The pages of evidence: downloading one file."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
+
+from evidence.views import evidence_download
 
 app_name = "evidence"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("evidence/<int:evidence_id>/", evidence_download, name="download"),
+]

@@ -1,5 +1,6 @@
 """Tiny helpers that read settings from the environment and fail loudly on bad values."""
 
+import json
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -37,3 +38,17 @@ def env_int(name: str, default: int) -> int:
 def env_list(name: str, default: str = "") -> list[str]:
     raw = os.environ.get(name, default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_json_object(name: str) -> dict[str, object]:
+    """A JSON object (`{}` when unset): the options of a backend."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a JSON object, not {raw!r}") from None
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object, not {raw!r}")
+    return value

@@ -9,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from hrperf.env import env_bool, env_int, env_list, env_str
+from hrperf.env import env_bool, env_int, env_json_object, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -198,8 +198,19 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (evidence): on the local disk under MEDIA_ROOT by default. Any storage of
+# Django's storage API may hold them instead: FILE_STORAGE_BACKEND names its class and
+# FILE_STORAGE_OPTIONS (a JSON object) its options, e.g. django-storages' S3 backend
+# ("storages.backends.s3.S3Storage", {"bucket_name": "…", "endpoint_url": "…"}; its credentials
+# from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), once that package is installed.
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
+MEDIA_URL = "media/"  # never served: evidence is streamed by its own view, after the check
+FILE_STORAGE_BACKEND = env_str(
+    "FILE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+)
+FILE_STORAGE_OPTIONS = env_json_object("FILE_STORAGE_OPTIONS")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": FILE_STORAGE_BACKEND, "OPTIONS": FILE_STORAGE_OPTIONS},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -226,6 +237,12 @@ XLSX_MAX_PART_BYTES = env_int("XLSX_MAX_PART_MB", 8) * 1024 * 1024
 XLSX_MAX_SHEET_BYTES = env_int("XLSX_MAX_SHEET_MB", 64) * 1024 * 1024
 XLSX_MAX_UNPACKED_BYTES = env_int("XLSX_MAX_UNPACKED_MB", 100) * 1024 * 1024
 XLSX_MAX_RATIO = env_int("XLSX_MAX_RATIO", 200)
+# Evidence files (evidence/): each at most EVIDENCE_MAX_FILE_MB, those of one review and
+# purpose (its self-assessment, its appeals) at most EVIDENCE_MAX_TOTAL_MB together, and at
+# most EVIDENCE_MAX_FILES on one self-assessment or appeal.
+EVIDENCE_MAX_FILE_BYTES = env_int("EVIDENCE_MAX_FILE_MB", 10) * 1024 * 1024
+EVIDENCE_MAX_TOTAL_BYTES = env_int("EVIDENCE_MAX_TOTAL_MB", 30) * 1024 * 1024
+EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 10)
 
 # Security headers (README: Operating); the HTTPS-only ones switch on with SECURE_SSL=1 behind TLS.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -24,4 +24,5 @@ pytest_plugins = [
     "tests.fixtures.network",
     "tests.fixtures.catalogue",
     "tests.fixtures.language",
+    "tests.fixtures.evidence",
 ]

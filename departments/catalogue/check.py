@@ -36,6 +36,7 @@ from departments.catalogue_checker import (
 from departments.catalogue_sync import MAX_POSITION
 from departments.models import (
     Competency,
+    CompetencyLevel,
     Department,
     Duty,
     PolicyItem,
@@ -83,6 +84,47 @@ def _check_coded_list(
         if code is not None and text is not None:
             result.append(CodedText(code, text))
     return tuple(result) if len(result) == len(items) else None
+
+
+LEVELS = 5
+
+
+def _check_competencies(
+    checker: Checker, value: Any
+) -> tuple[tuple[CodedText, ...] | None, dict[str, tuple[Text, ...]]]:
+    """The competencies (code, text) and, for those that give them, the texts of their levels
+    1–5 (`levels`: a list of five `{zh, en}`, level 1 first)."""
+    items = checker.sequence(value, "competencies")
+    if items is None:
+        return None, {}
+    plain = [
+        {key: text for key, text in item.items() if key != "levels"}
+        if isinstance(item, dict)
+        else item
+        for item in items
+    ]
+    competencies = _check_coded_list(checker, plain, "competencies", Competency)
+    levels: dict[str, tuple[Text, ...]] = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or "levels" not in item:
+            continue
+        place = join(label("competencies", index, item.get("code")), "levels")
+        given = checker.sequence(item["levels"], place)
+        if given is None:
+            continue
+        if len(given) != LEVELS:
+            checker.problem(
+                place,
+                _("must list exactly %(count)s levels, level 1 first") % {"count": LEVELS},
+            )
+            continue
+        texts = [
+            checker.bilingual(text, f"{place}[{level}]", model=CompetencyLevel, name="text")[1]
+            for level, text in enumerate(given)
+        ]
+        if all(text is not None for text in texts) and isinstance(item.get("code"), str):
+            levels[item["code"]] = tuple(text for text in texts if text is not None)
+    return competencies, levels
 
 
 def _check_policy(
@@ -281,10 +323,8 @@ def catalogue_check(document: Any) -> Catalogue:
     frequency, assessors, result_uses = (
         _check_policy(checker, root["policy"]) if "policy" in root else (None, None, None)
     )
-    competencies = (
-        _check_coded_list(checker, root["competencies"], "competencies", Competency)
-        if "competencies" in root
-        else None
+    competencies, levels = (
+        _check_competencies(checker, root["competencies"]) if "competencies" in root else (None, {})
     )
     departments = (
         _check_departments(checker, root["departments"]) if "departments" in root else None
@@ -299,4 +339,5 @@ def catalogue_check(document: Any) -> Catalogue:
         result_uses=result_uses,
         competencies=competencies,
         departments=departments,
+        competency_levels=levels,
     )

@@ -24,7 +24,14 @@ from django.utils.translation import gettext as _
 from departments.catalogue.read import catalogue_read
 from departments.catalogue.specs import Catalogue, DepartmentSpec
 from departments.catalogue_sync import KindCounts, delete_unless_used, sync_keyed, sync_ranked
-from departments.models import Competency, Department, Duty, PolicyItem, QualificationItem
+from departments.models import (
+    Competency,
+    CompetencyLevel,
+    Department,
+    Duty,
+    PolicyItem,
+    QualificationItem,
+)
 from kpis.catalogue import load_kpis
 from kpis.models import Kpi
 
@@ -120,6 +127,33 @@ def _load_competencies(catalogue: Catalogue, report: LoadReport) -> None:
         position="order",
         build=lambda code, values: Competency(code=code, **values),
         counts=report.competencies,
+    )
+
+
+def _load_competency_levels(catalogue: Catalogue) -> None:
+    """The level texts of the file's competencies, as the file gives them (none where it gives
+    none): replaced whole when they differ, since nothing refers to them (one query when they
+    do not)."""
+    codes = [item.code for item in catalogue.competencies]
+    wanted = {
+        (code, level): (text.zh, text.en)
+        for code, texts in catalogue.competency_levels.items()
+        for level, text in enumerate(texts, start=1)
+    }
+    existing = {
+        (code, level): (zh, en)
+        for code, level, zh, en in CompetencyLevel.objects.filter(
+            competency__code__in=codes
+        ).values_list("competency__code", "level", "text_zh", "text_en")
+    }
+    if existing == wanted:
+        return
+    CompetencyLevel.objects.filter(competency__code__in=codes).delete()
+    ids = dict(Competency.objects.filter(code__in=codes).values_list("code", "pk"))
+    CompetencyLevel.objects.bulk_create(
+        CompetencyLevel(competency_id=ids[code], level=level, text_zh=zh, text_en=en)
+        for (code, level), (zh, en) in wanted.items()
+        if code in ids
     )
 
 
@@ -219,5 +253,6 @@ def catalogue_load(*, path: Path | None = None) -> LoadReport:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
         _load_policy(catalogue, report)
         _load_competencies(catalogue, report)
+        _load_competency_levels(catalogue)
         _load_departments(catalogue, report)
     return report

@@ -7,7 +7,8 @@ experience).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from departments.catalogue_checker import Text
 from kpis.catalogue import KpiSpec
@@ -50,3 +51,5 @@ class Catalogue:
     result_uses: tuple[Text, ...]
     competencies: tuple[CodedText, ...]
     departments: tuple[DepartmentSpec, ...]
+    # By competency code, what each level 1–5 looks like (competencies the file gives them for).
+    competency_levels: Mapping[str, tuple[Text, ...]] = field(default_factory=dict)

@@ -49,6 +49,11 @@ class Roles:
         return self.sees_all_reviews or self.employee is not None
 
     @property
+    def self_assesses(self) -> bool:
+        """Whether the user has reviews of their own to self-assess (an employee, a head too)."""
+        return self.employee is not None
+
+    @property
     def sees_catalogue(self) -> bool:
         return self.is_hr or self.is_director or self.employee is not None
 

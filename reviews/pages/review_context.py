@@ -28,6 +28,7 @@ from reviews.pages.wording import (
 )
 from reviews.selectors.visibility import Part
 from reviews.workflow import Action
+from selfassessments import selectors as self_assessments
 
 # The page's actions (the `action` a form posts) and the workflow's.
 PAGE_ACTIONS = {
@@ -128,6 +129,7 @@ def review_context(
         "why_here": _why_here(review, detail),
         "rescored_on_change": review.state in workflow.SCORING_STATES,
         "ratings_choices": RATING_CHOICES,
+        "self_assessment": self_assessments.panel(viewer_roles=roles, review=review),
     }
 
 

@@ -264,6 +264,8 @@ def _deadlines_changed(event: AuditEvent, params: dict[str, Any], names: Names) 
             }
         )
     return gettext("Deadlines changed: %(changes)s") % {"changes": "; ".join(parts)}
+def _self_assessed(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
+    return gettext("The employee submitted their self-assessment")
 
 
 _DESCRIBE: dict[str, Callable[[AuditEvent, dict[str, Any], Names], str]] = {
@@ -274,4 +276,5 @@ _DESCRIBE: dict[str, Callable[[AuditEvent, dict[str, Any], Names], str]] = {
     AuditEvent.Action.SCORED: _scored,
     AuditEvent.Action.WARNING_ACKNOWLEDGED: _acknowledged,
     AuditEvent.Action.DEADLINES_CHANGED: _deadlines_changed,
+    AuditEvent.Action.SELF_ASSESSED: _self_assessed,
 }

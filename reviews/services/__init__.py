@@ -16,7 +16,12 @@ follow-up work once the transaction commits.
 
 from reviews.services.figures import FiguresOutcome, cycle_set_figures, cycle_set_targets
 from reviews.services.generation import reviews_generate_chunk
-from reviews.services.inputs import review_inputs_changed, review_rate, review_set_figures
+from reviews.services.inputs import (
+    review_inputs_changed,
+    review_rate,
+    review_self_rate,
+    review_set_figures,
+)
 from reviews.services.jobs import job_fail, job_run
 from reviews.services.quarters import (
     cycle_generate,
@@ -55,6 +60,7 @@ __all__ = [
     "review_reopen",
     "review_return",
     "review_score",
+    "review_self_rate",
     "review_set_figures",
     "review_submit",
     "reviews_approve",

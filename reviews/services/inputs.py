@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.models import Competency
 from hrperf.lib.decimals import NumberRefused, NumberRule, read_number
-from hrperf.lib.errors import ErrorList, NotAllowed, ValidationFailed
+from hrperf.lib.errors import Conflict, ErrorList, NotAllowed, ValidationFailed
 from kpis.values import MAX_WEIGHT, ZERO_TARGET, is_zero_target, limits_of, parse_figure
 from reviews import events, inputs, workflow
 from reviews.messages import reason_text
-from reviews.models import AuditEvent, CompetencyRating, Review, ReviewKpiLine
+from reviews.models import AssessorRole, AuditEvent, CompetencyRating, Review, ReviewKpiLine
 from reviews.policies import current_policy, to_scoring
 from reviews.services.common import enqueue_scoring, field_error, lock_editable, require
 
@@ -152,42 +152,86 @@ def review_rate(
     values = _ratings(ratings, comments, competencies)
     with transaction.atomic():
         review = lock_editable(review.pk, expected_revision)
-        existing = {
-            r.competency_id: r
-            for r in CompetencyRating.objects.filter(review=review, assessor_role=assessor_role)
-        }
-        changed = []
-        for code, value in values.items():
-            competency = competencies[code]
-            comment = comments.get(code, "")
-            current = existing.get(competency.pk)
-            if current is not None and current.value == value and current.comment == comment:
-                continue
-            CompetencyRating.objects.update_or_create(
-                review=review,
-                competency=competency,
-                assessor_role=assessor_role,
-                defaults={
-                    "value": value,
-                    "comment": comment,
-                    "rated_by_id": events.actor_id(actor),
-                },
-            )
-            changed.append(
-                events.rating_changed(
-                    cycle_id=review.cycle_id,
-                    review_id=review.pk,
-                    actor=actor,
-                    assessor=assessor_role,
-                    competency=code,
-                    before=current.value if current else "",
-                    after=value,
-                )
-            )
+        changed = _write_ratings(review, actor, assessor_role, values, comments, competencies)
         if changed:
             _after_input_change(review, actor, changed)
     review.refresh_from_db()
     return review
+
+
+def review_self_rate(
+    *,
+    actor: Any,
+    review: Review,
+    ratings: Mapping[str, int | None],
+    comments: Mapping[str, str] | None = None,
+    extra: Sequence[AuditEvent] = (),
+) -> Review:
+    """Write the employee's own ratings ({competency_code: 1..5}) as the assessor "self", with
+    the events `extra` (the self-assessment's own) in the same change: the revision rises and
+    what the review lacks is recomputed, as for an assessor's ratings. The caller (the
+    self-assessment's service) has checked the employee, the review and the deadline."""
+    require(workflow.Action.SELF_ASSESS, actor)
+    comments = comments or {}
+    competencies = {c.code: c for c in Competency.objects.all()}
+    values = _ratings(ratings, comments, competencies)
+    with transaction.atomic():
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        if not workflow.allows(workflow.Action.SELF_ASSESS, review.state):
+            raise Conflict(
+                _("HR has submitted this review: a self-assessment can no longer be added."),
+                code="review_submitted",
+            )
+        role = AssessorRole.SELF.value
+        changed = _write_ratings(review, actor, role, values, comments, competencies)
+        changed.extend(extra)
+        _after_input_change(review, actor, changed)
+    review.refresh_from_db()
+    return review
+
+
+def _write_ratings(
+    review: Review,
+    actor: Any,
+    assessor_role: str,
+    values: Mapping[str, int],
+    comments: Mapping[str, str],
+    competencies: Mapping[str, Competency],
+) -> list[AuditEvent]:
+    """Save the ratings that differ from the assessor's own; the events saying so (unsaved)."""
+    existing = {
+        r.competency_id: r
+        for r in CompetencyRating.objects.filter(review=review, assessor_role=assessor_role)
+    }
+    changed = []
+    for code, value in values.items():
+        competency = competencies[code]
+        comment = comments.get(code, "")
+        current = existing.get(competency.pk)
+        if current is not None and current.value == value and current.comment == comment:
+            continue
+        CompetencyRating.objects.update_or_create(
+            review=review,
+            competency=competency,
+            assessor_role=assessor_role,
+            defaults={
+                "value": value,
+                "comment": comment,
+                "rated_by_id": events.actor_id(actor),
+            },
+        )
+        changed.append(
+            events.rating_changed(
+                cycle_id=review.cycle_id,
+                review_id=review.pk,
+                actor=actor,
+                assessor=assessor_role,
+                competency=code,
+                before=current.value if current else "",
+                after=value,
+            )
+        )
+    return changed
 
 
 def _ratings(

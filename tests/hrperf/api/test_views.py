@@ -32,6 +32,7 @@ def _url(path: str, quarter: ApiQuarter) -> str:
         "job_id": "1",
         "assessor_role": "hr",
         "warning_id": "1",
+        "evidence_id": "1",
     }
     return re.sub(r"\{(\w+)\}", lambda match: values[match.group(1)], path)
 
