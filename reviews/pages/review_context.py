@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from appeals.selectors import review_mark
 from hrperf.lib.decimals import NumberRefused, NumberRule, read_number
 from hrperf.lib.numbers import plain, two
 from hrperf.lib.roles import Roles
@@ -130,6 +131,8 @@ def review_context(
         "rescored_on_change": review.state in workflow.SCORING_STATES,
         "ratings_choices": RATING_CHOICES,
         "self_assessment": self_assessments.panel(viewer_roles=roles, review=review),
+        # The confirmation or appeal of the approved version (templates/appeals/).
+        "appeal_mark": review_mark(viewer_roles=roles, review=review),
     }
 
 

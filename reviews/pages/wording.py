@@ -46,6 +46,7 @@ FIGURE_TEXT = {
 CAUSE_TEXT = {
     events.INCOMPLETE: gettext_lazy("inputs were missing when it was scored"),
     events.INPUTS_CHANGED: gettext_lazy("inputs changed"),
+    events.APPEAL: gettext_lazy("the employee's appeal was accepted"),
 }
 STATE_TEXT = dict(Review.State.choices)
 
@@ -189,7 +190,8 @@ def history_rows(trail: list[AuditEvent], names: Names) -> list[dict[str, Any]]:
         describe = _DESCRIBE.get(event.action)
         why = events.reason_of(event)
         if "cause" in params:
-            why = str(CAUSE_TEXT.get(params["cause"], params["cause"]))
+            cause = str(CAUSE_TEXT.get(params["cause"], params["cause"]))
+            why = f"{cause}: {why}" if why and params["cause"] == events.APPEAL else cause
         rows.append(
             {
                 "action": event.action,
@@ -264,8 +266,38 @@ def _deadlines_changed(event: AuditEvent, params: dict[str, Any], names: Names) 
             }
         )
     return gettext("Deadlines changed: %(changes)s") % {"changes": "; ".join(parts)}
+
+
 def _self_assessed(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
     return gettext("The employee submitted their self-assessment")
+
+
+# -- confirmations and appeals (appeals.events) -----------------------------------------------
+
+CONFIRMED_HOW_TEXT = {
+    "employee": gettext_lazy("Result of version %(version)s confirmed by the employee"),
+    "deadline": gettext_lazy(
+        "Result of version %(version)s confirmed by the deadline (no appeal within the window)"
+    ),
+}
+APPEAL_ANSWER_TEXT = {
+    "accepted": gettext_lazy("Appeal on version %(version)s accepted"),
+    "rejected": gettext_lazy("Appeal on version %(version)s rejected"),
+}
+
+
+def _result_confirmed(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
+    text = CONFIRMED_HOW_TEXT.get(params.get("how", ""), CONFIRMED_HOW_TEXT["employee"])
+    return str(text) % {"version": params.get("version", "")}
+
+
+def _appeal_filed(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
+    return gettext("Appeal filed on version %(version)s") % {"version": params.get("version", "")}
+
+
+def _appeal_answered(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
+    text = APPEAL_ANSWER_TEXT.get(params.get("status", ""), APPEAL_ANSWER_TEXT["rejected"])
+    return str(text) % {"version": params.get("version", "")}
 
 
 _DESCRIBE: dict[str, Callable[[AuditEvent, dict[str, Any], Names], str]] = {
@@ -277,4 +309,7 @@ _DESCRIBE: dict[str, Callable[[AuditEvent, dict[str, Any], Names], str]] = {
     AuditEvent.Action.WARNING_ACKNOWLEDGED: _acknowledged,
     AuditEvent.Action.DEADLINES_CHANGED: _deadlines_changed,
     AuditEvent.Action.SELF_ASSESSED: _self_assessed,
+    AuditEvent.Action.RESULT_CONFIRMED: _result_confirmed,
+    AuditEvent.Action.APPEAL_FILED: _appeal_filed,
+    AuditEvent.Action.APPEAL_ANSWERED: _appeal_answered,
 }
