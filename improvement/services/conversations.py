@@ -118,7 +118,9 @@ def _actions(
     return rows
 
 
-def conversation_acknowledge(*, actor: Any, conversation: Conversation, comment: str) -> Conversation:
+def conversation_acknowledge(
+    *, actor: Any, conversation: Conversation, comment: str
+) -> Conversation:
     """The employee acknowledges the record of their conversation, once, with a comment if they
     wish (it is theirs: what they say about the record)."""
     roles = require(Action.ACKNOWLEDGE_CONVERSATION, actor)
@@ -130,9 +132,7 @@ def conversation_acknowledge(*, actor: Any, conversation: Conversation, comment:
     with transaction.atomic():
         updated = Conversation.objects.filter(
             pk=conversation.pk, acknowledged_at__isnull=True
-        ).update(
-            acknowledged_at=timezone.now(), acknowledged_by=actor, employee_comment=comment
-        )
+        ).update(acknowledged_at=timezone.now(), acknowledged_by=actor, employee_comment=comment)
         if updated != 1:
             raise Conflict(
                 _("This conversation was already acknowledged; it is acknowledged once."),

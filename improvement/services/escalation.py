@@ -77,9 +77,7 @@ def _warnings_by_employee(employee_ids: set[int]) -> dict[int, list[VerbalWarnin
     return by_employee
 
 
-def _counted(
-    trigger: VerbalWarning, warnings: list[VerbalWarning]
-) -> list[VerbalWarning] | None:
+def _counted(trigger: VerbalWarning, warnings: list[VerbalWarning]) -> list[VerbalWarning] | None:
     """The earlier warnings the trigger's written warning counts (the latest of each earlier
     quarter within the window), or None when they fall short of the policy's count."""
     policy = trigger.review.policy

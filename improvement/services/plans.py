@@ -257,4 +257,3 @@ def plan_judge(
         ).save()
     plan.refresh_from_db()
     return plan
-
