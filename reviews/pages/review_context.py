@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from hrperf.lib.decimals import NumberRefused, NumberRule, read_number
 from hrperf.lib.numbers import plain, two
 from hrperf.lib.roles import Roles
+from improvement.selectors import review_panel
 from kpis.values import limits_of, limits_text
 from reviews import selectors, workflow
 from reviews.models import Review
@@ -128,6 +129,7 @@ def review_context(
         "why_here": _why_here(review, detail),
         "rescored_on_change": review.state in workflow.SCORING_STATES,
         "ratings_choices": RATING_CHOICES,
+        "improvement": review_panel(viewer_roles=roles, review=review),
     }
 
 
