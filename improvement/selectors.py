@@ -29,7 +29,7 @@ from hrperf.lib.todos import Todo
 from improvement.models import CheckIn, Conversation, Goal, Plan, WrittenWarning
 from reviews import workflow
 from reviews.models import Review, VerbalWarning
-from reviews.selectors.visibility import visible_reviews
+from reviews.selectors.visibility import Part, parts_seen, visible_reviews
 from reviews.workflow import Action
 
 # A plan's check-ins are due this often (a check-in is overdue once the last one, or the plan's
@@ -81,6 +81,11 @@ def may_act_on(viewer_roles: Roles, review: Review) -> bool:
 def is_own(viewer_roles: Roles, review: Review) -> bool:
     employee = viewer_roles.employee
     return employee is not None and review.employee_id == employee.pk
+
+
+def sees_result(viewer_roles: Roles, review: Review) -> bool:
+    """Whether the viewer sees the review's result (reviews' visibility)."""
+    return Part.RESULT in parts_seen(viewer_roles=viewer_roles, review=review)
 
 
 def is_low_score(review: Review) -> bool:

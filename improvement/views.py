@@ -28,7 +28,6 @@ from improvement.forms import (
 )
 from improvement.models import Plan
 from reviews import workflow
-from reviews.selectors.visibility import Part, parts_seen
 from reviews.workflow import Action
 
 PAGE_SIZE = 50
@@ -101,7 +100,7 @@ def _conversation_page(
         "review": record.review,
         "form": form,
         "can_acknowledge": can_acknowledge,
-        "sees_review": Part.RESULT in parts_seen(viewer_roles=roles, review=record.review),
+        "sees_review": selectors.sees_result(roles, record.review),
     }
     return render(request, "improvement/conversation.html", context, status=status)
 
@@ -188,9 +187,7 @@ def _plan_page(
     roles = roles_of(request.user)
     record = found(selectors.plan_get(viewer_roles=roles, plan_id=plan_id))
     following = selectors.next_review(record)
-    sees_following = following is not None and Part.RESULT in parts_seen(
-        viewer_roles=roles, review=following
-    )
+    sees_following = following is not None and selectors.sees_result(roles, following)
     (row,) = selectors.plan_rows([record])
     context: dict[str, Any] = {
         "plan": record,
@@ -198,7 +195,7 @@ def _plan_page(
         "goals": list(record.goals.all()),
         "check_ins": list(record.check_ins.all()),
         "following": following if sees_following else None,
-        "sees_review": Part.RESULT in parts_seen(viewer_roles=roles, review=record.review),
+        "sees_review": selectors.sees_result(roles, record.review),
         "can_check_in": record.is_open
         and workflow.holds(Action.CHECK_IN, roles)
         and selectors.may_act_on(roles, record.review),
