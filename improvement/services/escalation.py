@@ -50,7 +50,7 @@ def written_warnings_escalate(*, review_ids: Sequence[int]) -> list[WrittenWarni
         .select_related("review__cycle", "review__policy")
         .order_by("review_id", "-review_version")
     )
-    latest = {}
+    latest: dict[int, VerbalWarning] = {}
     for warning in triggers:
         latest.setdefault(warning.review_id, warning)
     if not latest:

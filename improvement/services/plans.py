@@ -225,7 +225,7 @@ def plan_judge(
     if outcome not in Plan.Outcome.values:
         errors.add("outcome", _("Choose passed, extended or failed."), "invalid_choice")
     reason = text(errors, "reason", reason, required=False)
-    new_end = plan.ends_on
+    new_end: dt.date | None = plan.ends_on
     if outcome == Plan.Outcome.EXTENDED:
         new_end = date(errors, "ends_on", ends_on, not_before=plan.ends_on + dt.timedelta(days=1))
     errors.raise_if_any()

@@ -95,7 +95,7 @@ def test_it_is_made_once_however_often_it_is_asked(personas, fresh_quarter) -> N
     assert WrittenWarning.objects.count() == 1
     events = AuditEvent.objects.filter(action=AuditEvent.Action.WRITTEN_WARNING)
     assert events.count() == 1
-    assert events.get().params["periods"] == ["2026Q3", "2026Q4"]
+    assert (events.get().params or {})["periods"] == ["2026Q3", "2026Q4"]
     assert events.get().actor is None
 
 

@@ -122,7 +122,7 @@ def test_judging_extended_needs_a_later_end_and_keeps_it_open(personas, fresh_qu
         services.plan_check_in(actor=personas["hr"], plan=failed, held_on=DAY, overall="x")
     assert refused.value.code == "plan_closed"
     outcomes = [
-        event.params.get("outcome")
+        (event.params or {}).get("outcome")
         for event in AuditEvent.objects.filter(action=AuditEvent.Action.PLAN_CHANGED)
     ]
     assert outcomes == [None, "extended", "failed"]
