@@ -159,6 +159,6 @@ def test_todos_take_a_fixed_number_of_queries(personas, cases) -> None:
 
 
 def test_the_todo_addresses_are_the_pages(personas) -> None:
-    assert selectors.WARNINGS_URL == reverse("reviews:warnings")
-    assert selectors.PLANS_URL == reverse("improvement:plans")
-    assert selectors.MINE_URL == reverse("improvement:mine")
+    assert reverse("reviews:warnings") == selectors.WARNINGS_URL
+    assert reverse("improvement:plans") == selectors.PLANS_URL
+    assert reverse("improvement:mine") == selectors.MINE_URL
