@@ -198,7 +198,7 @@ def test_who_creates_a_plan(call_as, records, persona, status) -> None:
     error = error_of(call_as(persona, "POST", PLANS, plan_body(records["review"].pk)), status)
     if status == 409:
         assert error["code"] == "plan_open"
-        assert "one open plan at a time" in error["message"]
+        assert "同一时间只能有一份进行中的计划" in error["message"]
 
 
 def test_hr_creates_a_plan_once_the_last_is_closed(call_as, records) -> None:

@@ -168,7 +168,7 @@ def test_hr_starts_a_plan_and_a_second_is_refused_with_the_rule(client_for, reco
     }
     response = client_for("hr").post(f"/plans/new/{review.pk}/", data)
     assert response.status_code == 409
-    assert "one open plan at a time" in response.content.decode()
+    assert "同一时间只能有一份进行中的计划" in response.content.decode()
     for persona, status in (("head", 403), ("director", 403), ("employee", 403)):
         assert client_for(persona).post(f"/plans/new/{review.pk}/", data).status_code == status
 

@@ -46,6 +46,7 @@ def test_a_plan_starts_from_a_warned_review(personas, fresh_quarter) -> None:
     assert refused.value.code == "not_warned"
 
 
+@pytest.mark.usefixtures("in_english")
 def test_an_employee_has_one_open_plan_at_a_time(personas, fresh_quarter) -> None:
     review = scored_low(personas)
     first = plan(personas, review)
