@@ -142,7 +142,7 @@ class PlanForm(RowsForm):
 
 
 class CheckInForm(forms.Form):
-    held_on = _date(_("Held on"))
+    held_on = _date(_("Date of the check-in"))
     overall = _text(_("Overall progress"), rows=2)
     note = _text(_("Note"), rows=2)
 

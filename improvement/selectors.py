@@ -332,7 +332,9 @@ def review_panel(*, viewer_roles: Roles, review: Review) -> ReviewPanel:
         can_record=workflow.holds(Action.RECORD_CONVERSATION, viewer_roles)
         and may_act_on(viewer_roles, review)
         and is_low_score(review),
-        can_plan=workflow.holds(Action.CREATE_PLAN, viewer_roles) and bool(review.verbal_warning),
+        can_plan=workflow.holds(Action.CREATE_PLAN, viewer_roles)
+        and bool(review.verbal_warning)
+        and open_plan_of(employee_id=review.employee_id) is None,
     )
 
 
