@@ -321,6 +321,11 @@ class JudgeInSerializer(serializers.Serializer):
     )
 
 
+class CountedSerializer(serializers.Serializer):
+    warning = serializers.IntegerField(help_text="The verbal warning's id.")
+    period = serializers.CharField(help_text="Its quarter.")
+
+
 class WrittenWarningSerializer(serializers.ModelSerializer):
     review = ReviewRefSerializer(read_only=True)
     warning = serializers.IntegerField(source="warning_id", help_text="The triggering warning.")
@@ -344,13 +349,9 @@ class WrittenWarningSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(
-        serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
-    )
+    @extend_schema_field(CountedSerializer(many=True))
     def get_counted(self, written: WrittenWarning) -> list[dict[str, Any]]:
-        return [
-            {"warning": str(w.pk), "period": w.review.cycle.period} for w in written.counted.all()
-        ]
+        return [{"warning": w.pk, "period": w.review.cycle.period} for w in written.counted.all()]
 
     def get_acknowledged_by(self, written: WrittenWarning) -> str | None:
         return _username(written.acknowledged_by)
@@ -561,8 +562,9 @@ class PlanCheckInApi(JsonApi):
         data = parse_body(CheckInInSerializer, request)
         progress = {}
         for key, words in data["progress"].items():
-            goal_id = int(key) if str(key).isascii() and str(key).isdigit() else -1
-            progress[goal_id if 0 < goal_id <= MAX_ID else -1] = words
+            key = str(key)
+            valid = key.isascii() and key.isdigit() and len(key) <= 18
+            progress[int(key) if valid and int(key) > 0 else -1] = words
         services.plan_check_in(
             actor=request.user,
             plan=plan,

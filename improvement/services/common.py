@@ -21,6 +21,9 @@ from reviews.workflow import Action
 MAX_TEXT = 5000
 MAX_NAME = 100
 MAX_ITEMS = 20
+# The dates a record may have: the years a quarter may have (hrperf.lib.periods).
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2099, 12, 31)
 
 
 def require(action: Action, actor: Any) -> Roles:
@@ -76,6 +79,9 @@ def date(
     if value is None:
         errors.add(name, _("Give a date, such as 2026-10-15."), "required")
         return None
+    if not FIRST_DAY <= value <= LAST_DAY:
+        errors.add(name, _("Give a date from 2000 to 2099."), "out_of_range")
+        return value
     if not_after is not None and value > not_after:
         errors.add(
             name,

@@ -82,7 +82,9 @@ def plan_create(
     if existing is not None:
         raise _one_open_plan(existing)
     errors = ErrorList()
-    start = starts_on or today()
+    start = date(errors, "starts_on", starts_on or today())
+    errors.raise_if_any()
+    assert start is not None
     end = date(errors, "ends_on", ends_on, not_before=start + dt.timedelta(days=1))
     rows = _goals(errors, goals, start, end)
     errors.raise_if_any()

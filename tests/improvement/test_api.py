@@ -312,3 +312,17 @@ def test_who_acknowledges_a_written_warning(call_as, records, persona, status) -
 
 def test_unknown_query_parameters_are_refused(call_as, records) -> None:
     error_of(call_as("hr", "GET", f"{PLANS}?opn=true"), 400, "invalid")
+
+
+def test_odd_input_is_refused_never_a_server_error(call_as, records) -> None:
+    url = f"{PLANS}{records['plan'].pk}/check-ins"
+    body = {"held_on": "2026-11-20", "progress": {"9" * 5000: "x", "-3": "y"}}
+    error = error_of(call_as("hr", "POST", url, body), 400)
+    assert "progress[-1]" in field_names(error)
+    judge = f"{PLANS}{records['plan'].pk}/judge"
+    error = error_of(
+        call_as("hr", "POST", judge, {"outcome": "extended", "ends_on": "9999-12-31"}), 400
+    )
+    assert field_names(error) == ["ends_on"]
+    far = plan_body(records["review"].pk) | {"starts_on": "9999-12-31"}
+    error_of(call_as("hr", "POST", PLANS, far), 409)  # the open plan is refused first
