@@ -433,7 +433,10 @@ class ConversationDetailApi(JsonApi):
         operation_id="conversations_read",
         tags=["improvement"],
         summary="One performance conversation",
-        description="404 for a conversation the caller may not see.",
+        description=(
+            "When it was held, who took part, the summary, the actions agreed and the "
+            "employee's acknowledgement. 404 for a conversation the caller may not see."
+        ),
         responses={200: ConversationSerializer, **READ_ERRORS},
     )
     def get(self, request: Request, conversation_id: int) -> Response:
@@ -488,7 +491,8 @@ class PlanListApi(JsonApi):
         tags=["improvement"],
         summary="Improvement plans (绩效改进计划), newest first",
         description=(
-            "HR and the director see all; a department head their department's (never their "
+            "Each plan with its outcome and end date; `open=true` gives only the open ones. HR "
+            "and the director see all plans; a department head their department's (never their "
             "own); an employee their own. Anyone else gets 403."
         ),
         parameters=[OpenFilterSerializer, *PAGES.parameters()],
@@ -536,7 +540,10 @@ class PlanDetailApi(JsonApi):
         operation_id="plans_read",
         tags=["improvement"],
         summary="One improvement plan: goals, check-ins, outcome, the next quarter's review",
-        description="404 for a plan the caller may not see.",
+        description=(
+            "With the next quarter's review of the employee when it exists and the caller sees "
+            "its result. 404 for a plan the caller may not see."
+        ),
         responses={200: PlanDetailSerializer, **READ_ERRORS},
     )
     def get(self, request: Request, plan_id: int) -> Response:
