@@ -82,6 +82,7 @@ class QueueFilterForm(QuarterForm):
 
 class WarningFilterForm(QuarterForm):
     acknowledged = forms.ChoiceField(label=_("Acknowledged"), choices=YES_NO, required=False)
+    written = forms.ChoiceField(label=_("Written warning"), choices=YES_NO, required=False)
 
 
 class ReviewActionForm(forms.Form):

@@ -14,6 +14,7 @@ from appeals.selectors import review_mark
 from hrperf.lib.decimals import NumberRefused, NumberRule, read_number
 from hrperf.lib.numbers import plain, two
 from hrperf.lib.roles import Roles
+from improvement.selectors import review_panel
 from kpis.values import limits_of, limits_text
 from reviews import selectors, workflow
 from reviews.models import Review
@@ -133,6 +134,7 @@ def review_context(
         "self_assessment": self_assessments.panel(viewer_roles=roles, review=review),
         # The confirmation or appeal of the approved version (templates/appeals/).
         "appeal_mark": review_mark(viewer_roles=roles, review=review),
+        "improvement": review_panel(viewer_roles=roles, review=review),
     }
 
 

@@ -15,12 +15,13 @@ from django.views.decorators.http import require_GET, require_POST
 from hrperf.lib.errors import Conflict, ValidationFailed
 from hrperf.lib.pages import allowed
 from hrperf.lib.roles import roles_of
+from improvement.selectors import warnings_marked
 from reviews import selectors, services, workflow
 from reviews.forms.queue import YES_NO_VALUE, NoteForm, WarningFilterForm
 from reviews.pages.common import PAGE_SIZE
 from reviews.pages.lists import Problems, back, label, query_of, read_filters, rendered
 
-WARNING_KEYS = ("period", "acknowledged", "page")
+WARNING_KEYS = ("period", "acknowledged", "written", "page")
 
 
 def _warnings_page(request: HttpRequest, query: QueryDict, problems: Problems) -> HttpResponse:
@@ -34,6 +35,7 @@ def _warnings_page(request: HttpRequest, query: QueryDict, problems: Problems) -
         "query": query.urlencode(),
         "filters": query,
         "can_acknowledge": workflow.holds(workflow.Action.ACKNOWLEDGE_WARNING, roles),
+        "can_record": workflow.holds(workflow.Action.RECORD_CONVERSATION, roles),
     }
     if cycle is not None:
         warnings = (
@@ -43,6 +45,11 @@ def _warnings_page(request: HttpRequest, query: QueryDict, problems: Problems) -
             )
             .filter(review__cycle=cycle)
             .select_related("review__policy")
+        )
+        warnings = warnings_marked(
+            warnings,
+            viewer_roles=roles,
+            written=YES_NO_VALUE.get(data.get("written") or ""),
         )
         page = Paginator(warnings, PAGE_SIZE).get_page(query.get("page"))
         context |= {

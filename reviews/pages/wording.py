@@ -300,6 +300,48 @@ def _appeal_answered(event: AuditEvent, params: dict[str, Any], names: Names) ->
     return str(text) % {"version": params.get("version", "")}
 
 
+def _conversation_recorded(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
+    return gettext("Performance conversation of %(date)s recorded") % {
+        "date": params.get("held_on", "—")
+    }
+
+
+def _conversation_acknowledged(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
+    return gettext("Performance conversation acknowledged by the employee")
+
+
+PLAN_TEXT = {
+    "created": gettext_lazy("Improvement plan started, until %(ends_on)s"),
+    "check_in": gettext_lazy("Improvement plan check-in of %(held_on)s"),
+    "judged": gettext_lazy("Improvement plan judged: %(outcome)s"),
+}
+PLAN_OUTCOME_TEXT = {
+    "passed": gettext_lazy("passed"),
+    "extended": gettext_lazy("extended"),
+    "failed": gettext_lazy("failed"),
+}
+
+
+def _plan_changed(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
+    text = PLAN_TEXT.get(params.get("change", ""))
+    if text is None:
+        return gettext("Improvement plan changed")
+    outcome = params.get("outcome", "")
+    return str(text) % {
+        "ends_on": params.get("ends_on", "—"),
+        "held_on": params.get("held_on", "—"),
+        "outcome": PLAN_OUTCOME_TEXT.get(outcome, outcome),
+    }
+
+
+def _written_warning(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
+    if params.get("step") == "acknowledged":
+        return gettext("Written warning acknowledged by HR")
+    return gettext("Written warning (书面警告): verbal warnings in %(periods)s") % {
+        "periods": ", ".join(params.get("periods", []))
+    }
+
+
 _DESCRIBE: dict[str, Callable[[AuditEvent, dict[str, Any], Names], str]] = {
     AuditEvent.Action.CREATED: _created,
     AuditEvent.Action.STATE: _state,
@@ -312,4 +354,8 @@ _DESCRIBE: dict[str, Callable[[AuditEvent, dict[str, Any], Names], str]] = {
     AuditEvent.Action.RESULT_CONFIRMED: _result_confirmed,
     AuditEvent.Action.APPEAL_FILED: _appeal_filed,
     AuditEvent.Action.APPEAL_ANSWERED: _appeal_answered,
+    AuditEvent.Action.CONVERSATION_RECORDED: _conversation_recorded,
+    AuditEvent.Action.CONVERSATION_ACKNOWLEDGED: _conversation_acknowledged,
+    AuditEvent.Action.PLAN_CHANGED: _plan_changed,
+    AuditEvent.Action.WRITTEN_WARNING: _written_warning,
 }

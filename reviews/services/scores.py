@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from departments.models import Competency
+from improvement.services import written_warnings_escalate
 from reviews import events, scoring
 from reviews.models import (
     AuditEvent,
@@ -177,6 +178,7 @@ def _write_scores(results: Sequence[Scored], now: dt.datetime) -> int:
             # One per review version, whatever runs twice: the unique constraint decides.
             VerbalWarning.objects.bulk_create(warnings, ignore_conflicts=True)
             warned = [w.review_id for w in warnings]
+            written_warnings_escalate(review_ids=warned)
             transaction.on_commit(lambda: enqueue_warning_notices(warned))
     return len(written)
 

@@ -34,7 +34,7 @@ def _url(path: str, quarter: ApiQuarter) -> str:
         "warning_id": "1",
         "evidence_id": "1",
     }
-    return re.sub(r"\{(\w+)\}", lambda match: values[match.group(1)], path)
+    return re.sub(r"\{(\w+)\}", lambda match: values.get(match.group(1), "1"), path)
 
 
 def _required(operation: dict[str, Any]) -> dict[str, str]:

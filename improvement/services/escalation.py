@@ -1,0 +1,140 @@
+"""Escalation (product.md v2): when the scoring worker makes a verbal warning, and the
+employee's verbal warnings within the quarter policy's window now reach its count, a written
+warning (书面警告) is recorded and flagged to HR and the director. The product records and
+flags; it changes nothing else.
+
+The window: the `escalation_quarters` quarters ending with the warned review's quarter, that
+quarter included. With 4 quarters, a warning in 2026Q4 counts those of 2026Q1 to 2026Q4: 2026Q1
+is within, 2025Q4 is not. Warnings are counted by quarter: the several warnings of one review
+(a reopened version warned again) count once. A later quarter does not count back.
+
+Made once per triggering review: the review is unique on the written warning (so is the
+warning), and the insert is conditional, so a repeated or late scoring makes no second one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hrperf.lib.errors import Conflict
+from hrperf.lib.periods import FIRST_YEAR, shift_period
+from improvement import events
+from improvement.models import WrittenWarning
+from improvement.services.common import require
+from reviews.models import VerbalWarning
+from reviews.workflow import Action
+
+FIRST_PERIOD = f"{FIRST_YEAR}Q1"
+
+
+def escalation_window(period: str, quarters: int) -> tuple[str, str]:
+    """The first and last quarter of the window that ends with `period`: `quarters` quarters,
+    `period` included (a window of 1 is that quarter alone)."""
+    first = shift_period(period, -(max(quarters, 1) - 1)) or FIRST_PERIOD
+    return first, period
+
+
+def written_warnings_escalate(*, review_ids: Sequence[int]) -> list[WrittenWarning]:
+    """Make the written warnings the new verbal warnings of these reviews call for, in the
+    caller's transaction; returns those made now. A fixed number of queries, plus two writes
+    per written warning made."""
+    triggers = list(
+        VerbalWarning.objects.filter(review_id__in=review_ids, written_warning__isnull=True)
+        .exclude(review__written_warning__isnull=False)
+        .select_related("review__cycle", "review__policy")
+        .order_by("review_id", "-review_version")
+    )
+    latest: dict[int, VerbalWarning] = {}
+    for warning in triggers:
+        latest.setdefault(warning.review_id, warning)
+    if not latest:
+        return []
+    history = _warnings_by_employee({w.review.employee_id for w in latest.values()})
+    made = []
+    for warning in latest.values():
+        counted = _counted(warning, history[warning.review.employee_id])
+        if counted is not None:
+            written = _make(warning, counted)
+            if written is not None:
+                made.append(written)
+    return made
+
+
+def _warnings_by_employee(employee_ids: set[int]) -> dict[int, list[VerbalWarning]]:
+    by_employee: dict[int, list[VerbalWarning]] = defaultdict(list)
+    for warning in (
+        VerbalWarning.objects.filter(review__employee_id__in=employee_ids)
+        .select_related("review__cycle")
+        .order_by("pk")
+    ):
+        by_employee[warning.review.employee_id].append(warning)
+    return by_employee
+
+
+def _counted(trigger: VerbalWarning, warnings: list[VerbalWarning]) -> list[VerbalWarning] | None:
+    """The earlier warnings the trigger's written warning counts (the latest of each earlier
+    quarter within the window), or None when they fall short of the policy's count."""
+    policy = trigger.review.policy
+    if policy is None:
+        return None
+    period = trigger.review.cycle.period
+    first, last = escalation_window(period, policy.escalation_quarters)
+    earlier: dict[str, VerbalWarning] = {}
+    for warning in warnings:
+        other = warning.review.cycle.period
+        if first <= other < last:
+            earlier[other] = warning  # by id: the latest of its quarter
+    if 1 + len(earlier) < policy.escalation_warnings:
+        return None
+    return [earlier[key] for key in sorted(earlier)]
+
+
+def _make(trigger: VerbalWarning, counted: list[VerbalWarning]) -> WrittenWarning | None:
+    review = trigger.review
+    policy = review.policy
+    assert policy is not None
+    try:
+        with transaction.atomic():
+            written = WrittenWarning.objects.create(
+                employee_id=review.employee_id,
+                review=review,
+                warning=trigger,
+                warnings_needed=policy.escalation_warnings,
+                within_quarters=policy.escalation_quarters,
+            )
+    except IntegrityError:
+        return None  # made already, by a run that got here first
+    written.counted.set(counted)
+    events.written_warning_made(
+        review=review,
+        written_warning_id=written.pk,
+        periods=[w.review.cycle.period for w in counted] + [review.cycle.period],
+        needed=policy.escalation_warnings,
+        within=policy.escalation_quarters,
+    ).save()
+    return written
+
+
+def written_warning_acknowledge(*, actor: Any, written_warning: WrittenWarning) -> WrittenWarning:
+    """HR records that it has seen the written warning (and taken it from there), once."""
+    require(Action.ACKNOWLEDGE_WARNING, actor)
+    with transaction.atomic():
+        updated = WrittenWarning.objects.filter(
+            pk=written_warning.pk, acknowledged_at__isnull=True
+        ).update(acknowledged_at=timezone.now(), acknowledged_by=actor)
+        if updated != 1:
+            raise Conflict(
+                _("This written warning was already acknowledged; it is acknowledged once."),
+                code="already_acknowledged",
+            )
+        events.written_warning_acknowledged(
+            review=written_warning.review, actor=actor, written_warning_id=written_warning.pk
+        ).save()
+    written_warning.refresh_from_db()
+    return written_warning
