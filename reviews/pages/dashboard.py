@@ -15,8 +15,11 @@ from django.utils.translation import gettext_lazy
 from hrperf.lib.numbers import chart_number
 from hrperf.lib.pages import allowed
 from hrperf.lib.roles import roles_of
+from hrperf.lib.todos import Todo
+from improvement.selectors import written_warnings_to_flag
 from reviews import selectors
 from reviews.models import Review, ReviewCycle
+from reviews.pages import todos
 from reviews.pages.common import chosen_cycle
 from reviews.selectors import dashboard as at_a_glance
 
@@ -91,6 +94,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "has_role": sees_quarter or roles.employee is not None,
         "sees_quarter": sees_quarter,
     }
+    review_work: list[Todo] = []
     if sees_quarter:
         cycles = selectors.cycles_newest_first()
         cycle = chosen_cycle(cycles, request.GET.get("period"))
@@ -103,16 +107,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             waiting = at_a_glance.waiting_for(
                 viewer_roles=roles, cycle=cycle, by_state=overview.by_state
             )
+            review_work = todos.review_work(cycle, _waiting_items(cycle, waiting))
             context.update(
                 overview=overview,
                 states=[
                     (state, label, overview.by_state[state])
                     for state, label in Review.State.choices
                 ],
-                waiting=_waiting_items(cycle, waiting),
                 charts=_overview_charts(overview),
                 department_only=department_id is not None,
             )
+    context["todos"] = todos.todos(viewer_roles=roles, user=request.user, review_items=review_work)
+    if roles.sees_all_reviews:
+        context["written_warnings"] = list(written_warnings_to_flag(viewer_roles=roles)[:10])
     if roles.employee is not None:
         context["my_reviews"] = at_a_glance.my_approved_reviews(viewer_roles=roles)
     return render(request, "reviews/dashboard.html", context)
