@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from calendars import workdays
 from calendars.models import (
@@ -14,7 +17,10 @@ from calendars.models import (
     CalendarDay,
     QuarterDeadlines,
 )
-from reviews.models import Review, ReviewCycle
+from hrperf.lib.roles import Roles
+from hrperf.lib.todos import Todo
+from reviews import workflow
+from reviews.models import AuditEvent, Review, ReviewCycle
 
 
 @dataclass(frozen=True)
@@ -83,3 +89,150 @@ def is_past(due: date | None, *, now: datetime | None = None) -> bool:
     if due is None:
         return False
     return (now or timezone.now()) >= end_of(due)
+
+
+# -- a deadline's state, as pages show it ------------------------------------------------------
+
+SOON_DAYS = 3  # a deadline this many days away or fewer is near
+
+
+@dataclass(frozen=True)
+class DeadlineStatus:
+    """A deadline seen from now: `days_left` counts calendar days from today (local) to the due
+    day (0: due today; negative once it has passed). None when no deadline is set."""
+
+    due: date | None
+    past: bool
+    days_left: int | None
+
+    @property
+    def soon(self) -> bool:
+        return not self.past and self.days_left is not None and self.days_left <= SOON_DAYS
+
+    @property
+    def today(self) -> bool:
+        return self.days_left == 0
+
+
+def deadline_status(due: date | None, *, now: datetime | None = None) -> DeadlineStatus:
+    """Whether `due` has passed, and how many days are left (no query)."""
+    if due is None:
+        return DeadlineStatus(due=None, past=False, days_left=None)
+    moment = now or timezone.now()
+    return DeadlineStatus(
+        due=due, past=is_past(due, now=moment), days_left=(due - local_date(moment)).days
+    )
+
+
+DATE_FIELDS = ("self_assessment_due", "rating_due", "approval_due")
+COUNT_FIELDS = ("appeal_working_days", "answer_working_days")
+DEADLINE_FIELDS = (*DATE_FIELDS, *COUNT_FIELDS)
+
+
+def field_label(name: str) -> str:
+    """A deadline field's name in the viewer's language."""
+    return str(QuarterDeadlines._meta.get_field(name).verbose_name)
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    name: str  # self_assessment_due, rating_due, approval_due
+    label: str
+    status: DeadlineStatus
+
+
+@dataclass(frozen=True)
+class QuarterDeadlinesView:
+    """What the quarter's page shows of its deadlines."""
+
+    deadlines: Deadlines
+    rows: list[DeadlineRow]
+
+    @property
+    def is_set(self) -> bool:
+        return any(row.status.due is not None for row in self.rows)
+
+
+def quarter_deadlines(
+    cycle: ReviewCycle | int, *, now: datetime | None = None
+) -> QuarterDeadlinesView:
+    """The quarter's deadlines, each with its state from now (one query)."""
+    deadlines = deadlines_of(cycle)
+    moment = now or timezone.now()
+    return QuarterDeadlinesView(
+        deadlines=deadlines,
+        rows=[
+            DeadlineRow(
+                name=name,
+                label=field_label(name),
+                status=deadline_status(getattr(deadlines, name), now=moment),
+            )
+            for name in DATE_FIELDS
+        ],
+    )
+
+
+def deadlines_history(cycle: ReviewCycle) -> list[AuditEvent]:
+    """Every change of the quarter's deadlines, oldest first (one query)."""
+    return list(
+        AuditEvent.objects.filter(cycle=cycle, action=AuditEvent.Action.DEADLINES_CHANGED)
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+
+
+# -- the calendar --------------------------------------------------------------------------------
+
+
+def calendar_days(*, year: int | None = None) -> list[CalendarDay]:
+    """The listed days (holidays and working weekend days), of one year or all (one query)."""
+    rows = CalendarDay.objects.order_by("day")
+    if year is not None:
+        rows = rows.filter(day__year=year)
+    return list(rows)
+
+
+def calendar_years() -> list[int]:
+    """The years that have listed days, in order (one query)."""
+    return sorted({day.year for day in CalendarDay.objects.values_list("day", flat=True)})
+
+
+# -- what HR must do -----------------------------------------------------------------------------
+
+DEADLINES_PATH = "/quarters/{period}/deadlines/"  # the page `calendars:deadlines`
+
+
+def cycles_without_deadlines() -> list[ReviewCycle]:
+    """The open quarters none of whose three deadlines is set, newest first (one query)."""
+    unset = Q(deadlines__isnull=True) | Q(
+        deadlines__self_assessment_due__isnull=True,
+        deadlines__rating_due__isnull=True,
+        deadlines__approval_due__isnull=True,
+    )
+    return list(
+        ReviewCycle.objects.filter(unset, status=ReviewCycle.Status.OPEN).order_by("-period")
+    )
+
+
+def todos(*, viewer_roles: Roles, user: Any) -> list[Todo]:
+    """For HR: one item for the open quarters whose deadlines are not set yet, linking to the
+    newest one's deadlines page (one query); nothing for anyone else (no query)."""
+    if not workflow.holds(workflow.Action.SET_DEADLINES, viewer_roles):
+        return []
+    cycles = cycles_without_deadlines()
+    if not cycles:
+        return []
+    periods = ", ".join(cycle.period for cycle in cycles)
+    label = ngettext(
+        "Set the deadlines of quarter %(periods)s",
+        "Set the deadlines of quarters %(periods)s",
+        len(cycles),
+    ) % {"periods": periods}
+    return [
+        Todo(
+            kind="set_deadlines",
+            label=label,
+            url=DEADLINES_PATH.format(period=cycles[0].period),
+            count=len(cycles),
+        )
+    ]

@@ -20,7 +20,7 @@ quarter statuses it needs and, for a transition, the state it leads to.
     generate             HR         –                            open
     rescore              HR         –                            any
     acknowledge_warning  HR         any                          any
-    set_deadlines        HR         –                            any
+    set_deadlines        HR         –                            open
     edit_calendar        HR         –                            –
     self_assess          employee   draft, returned, reopened    open
     confirm_result       employee   approved                     any
@@ -134,7 +134,7 @@ RULES: dict[Action, Rule] = {
     Action.GENERATE: Rule(Actor.HR, NO_REVIEW, quarter=OPEN),
     Action.RESCORE: Rule(Actor.HR, NO_REVIEW),
     Action.ACKNOWLEDGE_WARNING: Rule(Actor.HR, ANY_STATE),
-    Action.SET_DEADLINES: Rule(Actor.HR, NO_REVIEW),
+    Action.SET_DEADLINES: Rule(Actor.HR, NO_REVIEW, quarter=OPEN),
     Action.EDIT_CALENDAR: Rule(Actor.HR, NO_REVIEW),
     Action.SELF_ASSESS: Rule(Actor.EMPLOYEE, BACK_WITH_HR, quarter=OPEN),
     Action.CONFIRM_RESULT: Rule(Actor.EMPLOYEE, APPROVED),
