@@ -130,7 +130,9 @@ DEADLINE_FIELDS = (*DATE_FIELDS, *COUNT_FIELDS)
 
 
 def field_label(name: str) -> str:
-    """A deadline field's name in the viewer's language."""
+    """A deadline field's name in the viewer's language (an unknown name as it is)."""
+    if name not in DEADLINE_FIELDS:
+        return name
     return str(QuarterDeadlines._meta.get_field(name).verbose_name)
 
 

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 
+from calendars.selectors import field_label
 from hrperf.lib.bilingual import localized
 from hrperf.lib.numbers import plain_text, two
 from reviews import events, scoring
@@ -248,6 +250,22 @@ def _acknowledged(event: AuditEvent, params: dict[str, Any], names: Names) -> st
     return gettext("Verbal warning acknowledged")
 
 
+def _deadlines_changed(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
+    """`Deadlines: Ratings due 2026-10-16 → 2026-10-19; …` (a date not set reads "not set")."""
+    parts = []
+    for change in params.get("changes", []):
+        before, after = change.get("from", ""), change.get("to", "")
+        parts.append(
+            gettext("%(field)s: %(from)s → %(to)s")
+            % {
+                "field": capfirst(field_label(change.get("field", ""))),
+                "from": before if before != "" else gettext("not set"),
+                "to": after if after != "" else gettext("not set"),
+            }
+        )
+    return gettext("Deadlines changed: %(changes)s") % {"changes": "; ".join(parts)}
+
+
 _DESCRIBE: dict[str, Callable[[AuditEvent, dict[str, Any], Names], str]] = {
     AuditEvent.Action.CREATED: _created,
     AuditEvent.Action.STATE: _state,
@@ -255,4 +273,5 @@ _DESCRIBE: dict[str, Callable[[AuditEvent, dict[str, Any], Names], str]] = {
     AuditEvent.Action.RATING: _rating,
     AuditEvent.Action.SCORED: _scored,
     AuditEvent.Action.WARNING_ACKNOWLEDGED: _acknowledged,
+    AuditEvent.Action.DEADLINES_CHANGED: _deadlines_changed,
 }
