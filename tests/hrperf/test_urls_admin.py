@@ -5,6 +5,7 @@ real object. (Who may open the admin: tests/departments/test_admin.py.)"""
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from html import unescape
 from typing import Any
@@ -18,6 +19,7 @@ from django.db import models
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from calendars.models import CalendarDay, QuarterDeadlines
 from clients import services as client_services
 from departments.models import Duty, PolicyItem, QualificationItem
 from reviews.models import CycleJob, VerbalWarning
@@ -37,6 +39,8 @@ def one_of_each(personas: dict[str, User], page_quarter: PageQuarter, allow_priv
         review=review, review_version=review.version, total_score=Decimal("55.00")
     )
     CycleJob.objects.create(cycle=page_quarter.cycle, kind=CycleJob.Kind.values[0], created_by=hr)
+    CalendarDay.objects.create(day=date(2026, 10, 1), kind="holiday", name="国庆节", created_by=hr)
+    QuarterDeadlines.objects.create(cycle=page_quarter.cycle, rating_due=date(2026, 10, 16))
     department = review.department
     Duty.objects.create(department=department, order=9, text_zh="职责", text_en="Duty")
     QualificationItem.objects.create(
