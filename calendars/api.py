@@ -185,8 +185,8 @@ class CalendarDayInputSerializer(serializers.Serializer):
 
 
 class CalendarDaysInputSerializer(serializers.Serializer):
-    days = CalendarDayInputSerializer(
-        many=True,
+    days = serializers.ListField(
+        child=CalendarDayInputSerializer(),
         max_length=services.MAX_DAYS,
         help_text=f"1 to {services.MAX_DAYS} days, each date at most once.",
     )

@@ -37,6 +37,6 @@ def deadlines_changed(
         cycle_id=cycle_id,
         actor_id=actor_id(actor),
         action=AuditEvent.Action.DEADLINES_CHANGED,
-        field=",".join(change["field"] for change in changes)[:100],
+        field=",".join(str(change["field"]) for change in changes)[:100],
         params={"changes": changes},
     )

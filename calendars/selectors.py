@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -133,7 +133,9 @@ def field_label(name: str) -> str:
     """A deadline field's name in the viewer's language (an unknown name as it is)."""
     if name not in DEADLINE_FIELDS:
         return name
-    return str(QuarterDeadlines._meta.get_field(name).verbose_name)
+    field = QuarterDeadlines._meta.get_field(name)
+    assert isinstance(field, Field)
+    return str(field.verbose_name)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from itertools import pairwise
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -118,7 +119,7 @@ def _read_day(item: Mapping[str, Any], row: int, errors: list[FieldError]) -> Ca
         )
     if len(errors) > before or day is None:
         return None
-    return CalendarDay(day=day, kind=kind, name=name)
+    return CalendarDay(day=day, kind=str(kind), name=name)
 
 
 def calendar_days_set(
@@ -268,11 +269,15 @@ def _check_order(values: Mapping[str, Any], errors: ErrorList) -> None:
             )
 
 
+def _default(name: str) -> Any:
+    field = QuarterDeadlines._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field.get_default()
+
+
 def _current(row: QuarterDeadlines | None) -> dict[str, Any]:
     if row is None:
-        return {
-            name: QuarterDeadlines._meta.get_field(name).get_default() for name in DEADLINE_FIELDS
-        }
+        return {name: _default(name) for name in DEADLINE_FIELDS}
     return {name: getattr(row, name) for name in DEADLINE_FIELDS}
 
 

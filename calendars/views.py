@@ -112,7 +112,9 @@ def calendar_add(request: HttpRequest) -> HttpResponse:
             )
         except ValidationFailed as failed:
             for error in failed.errors:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                form.add_error(
+                    error.field if error.field in form.fields else None, str(error.message)
+                )
         else:
             return _saved(request, days)
     return _calendar_page(request, add_form=form, status=400)

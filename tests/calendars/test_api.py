@@ -93,6 +93,7 @@ def test_hr_sets_them_and_everyone_allowed_reads_them(call_as, fresh_quarter) ->
     assert response.json()["rating_due"] == "2026-10-16"
     assert call_as("head", "GET", DEADLINES).json()["answer_working_days"] == 7
     event = AuditEvent.objects.get(action=AuditEvent.Action.DEADLINES_CHANGED)
+    assert event.params is not None
     assert [change["field"] for change in event.params["changes"]] == [
         "self_assessment_due",
         "rating_due",
