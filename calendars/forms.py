@@ -23,7 +23,7 @@ class DateInput(forms.TextInput):
 class CalendarDayForm(forms.Form):
     day = forms.CharField(label=_("Date"), max_length=20, widget=DateInput())
     kind = forms.ChoiceField(label=_("Kind"), choices=CalendarDay.Kind.choices)
-    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    name = forms.CharField(label=_("Name of the day"), max_length=100, required=False)
 
     def row(self) -> dict[str, Any]:
         return {**self.cleaned_data, "row": 1}

@@ -171,7 +171,7 @@ def test_hr_adds_days_and_lists_them_by_year(call_as, personas) -> None:
     assert len(call_as("hr", "GET", DAYS).json()) == 3
 
 
-def test_a_bad_day_saves_nothing_and_is_named_by_its_place(call_as, personas) -> None:
+def test_a_bad_day_saves_nothing_and_is_named_by_its_place(api_client_for, personas) -> None:
     body = {
         "days": [
             {"day": "2026-10-01", "kind": "holiday"},
@@ -179,7 +179,11 @@ def test_a_bad_day_saves_nothing_and_is_named_by_its_place(call_as, personas) ->
             {"day": "2026-10-08", "kind": "workday"},
         ]
     }
-    error = error_of(call_as("hr", "POST", DAYS, body), 400, "invalid")
+    error = error_of(
+        api_client_for("hr").post(DAYS, body, format="json", HTTP_ACCEPT_LANGUAGE="en"),
+        400,
+        "invalid",
+    )
     assert field_names(error) == ["days[1].kind", "days[2].kind"]
     assert "Saturday or Sunday" in error["fields"][0]["message"]
     assert not CalendarDay.objects.exists()

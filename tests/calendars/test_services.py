@@ -13,7 +13,7 @@ from hrperf.lib.errors import Conflict, NotAllowed, ValidationFailed
 from hrperf.lib.roles import roles_of
 from reviews.models import AuditEvent, ReviewCycle
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 def set_days(personas, rows, persona="hr"):
