@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -193,11 +194,10 @@ class CalendarDaysInputSerializer(serializers.Serializer):
 
 
 class CalendarQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(
+    year = serializers.RegexField(
+        r"^20[0-9]{2}$",
         required=False,
-        min_value=services.FIRST_YEAR,
-        max_value=services.LAST_YEAR,
-        help_text="Only the days of this year; every listed day when left out.",
+        help_text="Only the days of this year (2000 to 2099); every listed day when left out.",
     )
 
 
@@ -234,7 +234,11 @@ class CalendarDaysApi(JsonApi):
     def get(self, request: Request) -> Response:
         workflow.require(Action.EDIT_CALENDAR, caller_roles(request))
         year = parse_query(CalendarQuerySerializer, request).get("year")
-        days = selectors.calendar_days(year=year)
+        if "year" in request.query_params and not year:  # `?year=`: no year is not a year
+            raise ValidationFailed(
+                [FieldError(field="year", message=_("Give a year from 2000 to 2099."))]
+            )
+        days = selectors.calendar_days(year=int(year) if year else None)
         return Response(CalendarDaySerializer(days, many=True).data)
 
     @extend_schema(

@@ -205,6 +205,8 @@ def test_a_malformed_body_is_a_400(call_as, personas, body) -> None:
 
 def test_a_year_out_of_range_is_a_400(call_as, personas) -> None:
     error_of(call_as("hr", "GET", f"{DAYS}?year=1999"), 400, "invalid")
+    error_of(call_as("hr", "GET", f"{DAYS}?year="), 400, "invalid")
+    error_of(call_as("hr", "GET", f"{DAYS}?year=2026.0"), 400, "invalid")
     error_of(call_as("hr", "GET", f"{DAYS}?month=10"), 400, "invalid")
 
 
