@@ -187,6 +187,8 @@ def test_require_lets_the_actor_through() -> None:
     [
         (Action.GENERATE, ReviewCycle.Status.OPEN, True),
         (Action.GENERATE, ReviewCycle.Status.CLOSED, False),
+        (Action.SET_DEADLINES, ReviewCycle.Status.OPEN, True),
+        (Action.SET_DEADLINES, ReviewCycle.Status.CLOSED, False),
         (Action.IMPORT_FIGURES, ReviewCycle.Status.OPEN, True),
         (Action.IMPORT_FIGURES, ReviewCycle.Status.CLOSED, False),
         (Action.RESCORE, ReviewCycle.Status.CLOSED, True),
