@@ -20,6 +20,12 @@ app.conf.beat_schedule = {
         # reviews.services.reminders.REMINDER_HOUR; the sweep sends one the beat missed.
         "schedule": crontab(hour=9, minute=0, day_of_week="mon-fri"),
     },
+    # Approved results past their appeal window, with no confirmation and no open appeal,
+    # confirmed by the deadline (appeals.services.results_confirm_by_deadline); hourly.
+    "confirm-results-by-deadline": {
+        "task": "appeals.confirm_by_deadline",
+        "schedule": crontab(minute=10),
+    },
     # /healthz reports the worker alive while this runs (see hrperf/health.py).
     "worker-heartbeat": {
         "task": "hrperf.heartbeat",

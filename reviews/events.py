@@ -8,7 +8,9 @@ Every event also fills the columns all events share (`field`, `from_value`, `to_
 
     created               –
     state                 from, to; cause ("inputs_changed", "incomplete") when the system
-                          moved it, else a person's reason in `reason`
+                          moved it, else a person's reason in `reason`; a reopening caused
+                          by an accepted appeal: cause "appeal" and its `appeal` id, HR's
+                          reason in `reason`
     figure                kpi, figure ("target", "actual", "weight")
     rating                assessor, competency
     scored                grade, revision
@@ -29,6 +31,7 @@ Action = AuditEvent.Action
 
 INPUTS_CHANGED = "inputs_changed"
 INCOMPLETE = "incomplete"
+APPEAL = "appeal"  # an accepted appeal reopened the review
 # What the system wrote as `reason` before events had parameters.
 _LEGACY_CAUSES = {"inputs changed": INPUTS_CHANGED, "incomplete": INCOMPLETE}
 
@@ -79,11 +82,15 @@ def state_changed(
     to_state: str,
     reason: str = "",
     cause: str = "",
+    appeal_id: int | None = None,
 ) -> AuditEvent:
-    """A person moved the review (with their `reason`, if any), or the system did (`cause`)."""
-    params = {"from": str(from_state), "to": str(to_state)}
+    """A person moved the review (with their `reason`, if any), or the system did (`cause`);
+    `appeal_id` names the appeal whose acceptance reopened it."""
+    params: dict[str, Any] = {"from": str(from_state), "to": str(to_state)}
     if cause:
         params["cause"] = cause
+    if appeal_id is not None:
+        params["appeal"] = appeal_id
     return _event(
         Action.STATE,
         cycle_id=cycle_id,

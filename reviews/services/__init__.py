@@ -30,6 +30,7 @@ from reviews.services.sweep import Swept, due_work_sweep
 from reviews.services.transitions import (
     review_approve,
     review_reopen,
+    review_reopen_for_appeal,
     review_return,
     review_submit,
     reviews_approve,
@@ -52,6 +53,7 @@ __all__ = [
     "review_approve",
     "review_rate",
     "review_reopen",
+    "review_reopen_for_appeal",
     "review_return",
     "review_score",
     "review_set_figures",

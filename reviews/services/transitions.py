@@ -32,6 +32,8 @@ def _transition(
     reason: str = "",
     extra: Mapping[str, Any] | None = None,
     expected_revision: int | None = None,
+    cause: str = "",
+    appeal_id: int | None = None,
 ) -> Review:
     """Take `action` on the review with one conditional update; refuse if it moved meanwhile
     (another state, or another revision than the one the caller's form was based on)."""
@@ -57,6 +59,8 @@ def _transition(
         from_state=review.state,
         to_state=rule.to,
         reason=reason,
+        cause=cause,
+        appeal_id=appeal_id,
     ).save()
     review.refresh_from_db()
     return review
@@ -204,16 +208,42 @@ def review_reopen(
     require(Action.REOPEN, actor)
     require_text("reason", reason, _("Give the reason for reopening."))
     with transaction.atomic():
-        review = _transition(
-            review=review,
-            actor=actor,
-            action=Action.REOPEN,
-            reason=reason.strip(),
-            extra={"version": F("version") + 1, "revision": F("revision") + 1},
-            expected_revision=expected_revision,
+        return _reopen(
+            review=review, actor=actor, reason=reason, expected_revision=expected_revision
         )
-        # Clients hear which approved version payroll keeps paying on until the correction.
-        last = review.approved_results.order_by("-version").first()
-        if last is not None:
-            payroll_events.review_reopened(last)
-        return review
+
+
+def review_reopen_for_appeal(*, actor: Any, review: Review, appeal_id: int, reason: str) -> Review:
+    """HR accepted the employee's appeal (`appeal_id`): the approved review reopens for the
+    correction, as the director's reopening does (a new version, the same events to payroll's
+    clients), with the appeal recorded as its cause. Call it inside the transaction that
+    records the acceptance."""
+    require(Action.ANSWER_APPEAL, actor)
+    require_text("reason", reason, _("Give the reason for accepting the appeal."))
+    with transaction.atomic():
+        return _reopen(review=review, actor=actor, reason=reason, appeal_id=appeal_id)
+
+
+def _reopen(
+    *,
+    review: Review,
+    actor: Any,
+    reason: str,
+    expected_revision: int | None = None,
+    appeal_id: int | None = None,
+) -> Review:
+    review = _transition(
+        review=review,
+        actor=actor,
+        action=Action.REOPEN,
+        reason=reason.strip(),
+        extra={"version": F("version") + 1, "revision": F("revision") + 1},
+        expected_revision=expected_revision,
+        cause=events.APPEAL if appeal_id is not None else "",
+        appeal_id=appeal_id,
+    )
+    # Clients hear which approved version payroll keeps paying on until the correction.
+    last = review.approved_results.order_by("-version").first()
+    if last is not None:
+        payroll_events.review_reopened(last)
+    return review
