@@ -42,7 +42,10 @@ from hrperf.lib.spreadsheets import csv_text
 from payroll import selectors
 from payroll.permissions import PayrollReader
 from payroll.selectors import (
-    FIELDS,
+    APPEALED,
+    CONFIRMED,
+    CSV_FIELDS,
+    PENDING,
     PayrollState,
     payroll_rows,
     payroll_rows_as_text,
@@ -175,6 +178,31 @@ def _validated(response: HttpResponseBase, etag: str, state: PayrollState) -> Ht
 # -- rendering ---------------------------------------------------------------------------------
 
 
+class ConfirmationSerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(
+        source="confirmation_status",
+        choices=[CONFIRMED, APPEALED, PENDING],
+        help_text=(
+            "`confirmed`: the employee confirmed this version, or its appeal window passed "
+            "without an appeal (`how`); `appealed`: the employee appealed it and HR has not "
+            "answered, or accepted the appeal (a corrected version follows); `pending`: neither "
+            "yet (within the window, or after a rejected appeal until it is confirmed)."
+        ),
+    )
+    how = serializers.ChoiceField(
+        source="confirmation_how",
+        choices=["employee", "deadline"],
+        allow_null=True,
+        help_text="`employee` or `deadline` (silence past the window); null unless confirmed.",
+    )
+    at = serializers.DateTimeField(
+        source="confirmation_at",
+        allow_null=True,
+        default_timezone=PAYROLL_TIME_ZONE,
+        help_text="When it was confirmed, with +08:00; null unless confirmed.",
+    )
+
+
 class PayrollRowSerializer(serializers.Serializer[Any]):
     employee_no = serializers.CharField(help_text="The company's own employee number.")
     employee_name = serializers.CharField()
@@ -198,6 +226,13 @@ class PayrollRowSerializer(serializers.Serializer[Any]):
             "the newest one of a complete pull back unchanged as `updated_since`."
         ),
     )
+    confirmation = ConfirmationSerializer(
+        source="*",
+        help_text=(
+            "The employee's confirmation (结果确认) of this version. It changes without a new "
+            "`approved_at`: pull again without `updated_since` to refresh it."
+        ),
+    )
 
 
 class PayrollPageSerializer(serializers.Serializer[Any]):
@@ -216,7 +251,7 @@ def csv_chunks(
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write(BOM)
-    writer.writerow(FIELDS)
+    writer.writerow(CSV_FIELDS)
     for count, (number, name, department, *rest) in enumerate(rows, start=1):
         writer.writerow((csv_text(number), csv_text(name), csv_text(department), *rest))
         if count % chunk_rows == 0:
@@ -397,6 +432,8 @@ class PayrollScoresCsv(_PayrollView):
             "The same rows as `/api/v1/payroll/scores/`, in the same order, all of them (no "
             "pages): UTF-8 with a byte order mark so that Excel shows Chinese names, a header "
             "line of the field names, CRLF line ends, decimals with 2 places, `true`/`false`. "
+            "The JSON row's `confirmation` comes as three last columns, `confirmation_status`, "
+            "`confirmation_how` and `confirmation_at` (empty when null). "
             "A text that a spreadsheet would run as a formula (starting with =, +, - or @) gets "
             "a leading apostrophe. " + _FEED
         ),

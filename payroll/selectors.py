@@ -34,7 +34,9 @@ from django.db import connection
 from django.db.models import (
     Case,
     CharField,
+    Exists,
     Func,
+    OuterRef,
     Q,
     QuerySet,
     Subquery,
@@ -42,6 +44,7 @@ from django.db.models import (
     When,
 )
 
+from appeals.models import Appeal, Confirmation
 from departments.models import Department, Employee
 from reviews.models import ApprovedResult, ReviewCycle
 from reviews.selectors.aggregates import latest_results
@@ -58,6 +61,13 @@ FIELDS = (
     "version",
     "approved_at",
 )
+# After the fields above, unchanged: the employee's confirmation of the version (结果确认).
+# The JSON gives them as one object, `confirmation`; the CSV as three columns.
+CONFIRMATION_FIELDS = ("confirmation_status", "confirmation_how", "confirmation_at")
+CSV_FIELDS = (*FIELDS, *CONFIRMATION_FIELDS)
+CONFIRMED = "confirmed"  # by the employee or by the deadline (`how`)
+APPEALED = "appealed"  # an appeal on the version is open, or accepted (a correction is due)
+PENDING = "pending"  # neither yet (an appeal rejected: the result stands, to be confirmed)
 _COLUMNS = (
     "id",
     "review__employee__employee_no",
@@ -70,6 +80,9 @@ _COLUMNS = (
     "verbal_warning",
     "version",
     "approved_at",
+    "confirmation_status",
+    "confirmation_how",
+    "confirmation_at",
 )
 Position = tuple[dt.datetime, int]
 # The payroll contract gives every time in China Standard Time (+08:00).
@@ -91,6 +104,9 @@ class PayrollRow:
     verbal_warning: bool
     version: int
     approved_at: dt.datetime
+    confirmation_status: str = PENDING
+    confirmation_how: str | None = None
+    confirmation_at: dt.datetime | None = None
 
     @property
     def position(self) -> Position:
@@ -115,10 +131,32 @@ def _latest(*, period: str, updated_since: dt.datetime | None) -> QuerySet[Appro
     # the statistics of the cycles' table, which is too small for autovacuum to ever analyse
     # (with a join and no statistics PostgreSQL sorts the whole quarter for every page).
     cycle = ReviewCycle.objects.filter(period=period).values("pk")[:1]
-    results = latest_results().filter(review__cycle_id=Subquery(cycle))
+    results = _with_confirmation(latest_results().filter(review__cycle_id=Subquery(cycle)))
     if updated_since is not None:
         results = results.filter(approved_at__gt=updated_since)
     return results.order_by("approved_at", "id")
+
+
+def _with_confirmation(results: QuerySet[ApprovedResult]) -> QuerySet[ApprovedResult]:
+    """Each row's confirmation: two lookups on the unique index of (review, version)."""
+    confirmation = Confirmation.objects.filter(
+        review_id=OuterRef("review_id"), version=OuterRef("version")
+    )
+    appealed = Appeal.objects.filter(
+        review_id=OuterRef("review_id"),
+        version=OuterRef("version"),
+        status__in=[Appeal.Status.FILED, Appeal.Status.ACCEPTED],
+    )
+    return results.annotate(
+        confirmation_how=Subquery(confirmation.values("how")[:1]),
+        confirmation_at=Subquery(confirmation.values("confirmed_at")[:1]),
+        confirmation_status=Case(
+            When(Exists(confirmation), then=Value(CONFIRMED)),
+            When(Exists(appealed), then=Value(APPEALED)),
+            default=Value(PENDING),
+            output_field=CharField(),
+        ),
+    )
 
 
 def payroll_rows(
@@ -194,13 +232,16 @@ _TEXT_COLUMNS = (
     Case(When(verbal_warning=True, then=Value("true")), default=Value("false")),
     "version",
     _PayrollTime("approved_at"),
+    "confirmation_status",
+    "confirmation_how",
+    _PayrollTime("confirmation_at"),
 )
 
 
 def payroll_rows_as_text(
     *, period: str, updated_since: dt.datetime | None, chunk_size: int = 2000
 ) -> Iterator[tuple[str | int, ...]]:
-    """Every row of `period`, in order, its values (FIELDS) as text written by the database
+    """Every row of `period`, in order, its values (CSV_FIELDS) as text written by the database
     just as the JSON rows give them (the version stays a number): files of 100 000 rows are
     written at the speed of the database, with no parsing of dates and decimals row by row.
 

@@ -34,6 +34,11 @@ FIELDS = [
     "version",
     "approved_at",
 ]
+# After the fields of v1, unchanged in name and order: the employee's confirmation, one object
+# in the JSON, three columns in the CSV.
+JSON_FIELDS = [*FIELDS, "confirmation"]
+CSV_FIELDS = [*FIELDS, "confirmation_status", "confirmation_how", "confirmation_at"]
+PENDING = {"status": "pending", "how": None, "at": None}
 
 # -- through the services ----------------------------------------------------------------------
 

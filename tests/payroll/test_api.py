@@ -25,6 +25,8 @@ from reviews.models import ApprovedResult, Review
 from tests.helpers.payroll import (
     CSV,
     FIELDS,
+    JSON_FIELDS,
+    PENDING,
     PERIOD,
     SCORES,
     approved,
@@ -90,7 +92,8 @@ def test_an_approved_review_comes_with_every_field_in_its_format(opened, persona
     assert body["next"] is None
     assert len(body["results"]) == 1
     row = body["results"][0]
-    assert list(row) == FIELDS
+    assert list(row) == JSON_FIELDS
+    assert list(row)[: len(FIELDS)] == FIELDS  # the fields of v1, unchanged and in order
     assert row == {
         "employee_no": "E00002",
         "employee_name": "张伟",
@@ -102,6 +105,7 @@ def test_an_approved_review_comes_with_every_field_in_its_format(opened, persona
         "verbal_warning": False,
         "version": 1,
         "approved_at": row["approved_at"],
+        "confirmation": PENDING,
     }
     assert ISO_WITH_OFFSET.match(row["approved_at"])
     assert dt.datetime.fromisoformat(row["approved_at"]) == result.approved_at
@@ -571,3 +575,38 @@ def test_opening_the_quarter_changes_the_validator(personas, hr):
 
     assert after.status_code == 200
     assert after["Quarter-Status"] == "open"
+
+
+def test_each_row_says_whether_its_version_is_confirmed(opened, personas, hr):
+    from appeals import services as appeal_services
+    from appeals.inputs import WHOLE, Disputed
+    from hrperf.lib.roles import roles_of
+    from tests.helpers.payroll import CSV
+
+    employee = personas["employee"]
+    review = approved(personas, "employee", actual="95")
+    appeal = appeal_services.appeal_file(
+        user=employee,
+        roles=roles_of(employee),
+        review=review,
+        items=[Disputed(WHOLE)],
+        grounds="The CRM shows more.",
+    )
+    [row] = get_page(hr, period=PERIOD)["results"]
+    assert row["confirmation"] == {"status": "appealed", "how": None, "at": None}
+    appeal_services.appeal_reject(
+        user=personas["hr"], roles=roles_of(personas["hr"]), appeal=appeal, reason="Checked."
+    )
+    [row] = get_page(hr, period=PERIOD)["results"]
+    assert row["confirmation"] == PENDING  # the result stands, not yet confirmed
+    confirmation = appeal_services.result_confirm(
+        user=employee, roles=roles_of(employee), review=review
+    )
+    [row] = get_page(hr, period=PERIOD)["results"]
+    assert row["confirmation"]["status"] == "confirmed"
+    assert row["confirmation"]["how"] == "employee"
+    assert ISO_WITH_OFFSET.match(row["confirmation"]["at"])
+    assert dt.datetime.fromisoformat(row["confirmation"]["at"]) == confirmation.confirmed_at
+    response = hr.get(CSV, {"period": PERIOD})
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").split("\r\n")
+    assert lines[1].split(",")[-3:] == ["confirmed", "employee", row["confirmation"]["at"]]

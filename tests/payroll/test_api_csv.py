@@ -21,6 +21,7 @@ from departments.models import Department
 from reviews.models import ApprovedResult
 from tests.helpers.payroll import (
     CSV,
+    CSV_FIELDS,
     FIELDS,
     PERIOD,
     SCORES,
@@ -75,9 +76,13 @@ def table(body: bytes) -> list[list[str]]:
 
 
 def as_csv_text(row: dict[str, Any]) -> list[str]:
+    confirmation = row["confirmation"]
     return [
-        ("true" if row[name] else "false") if isinstance(row[name], bool) else str(row[name])
-        for name in FIELDS
+        *(
+            ("true" if row[name] else "false") if isinstance(row[name], bool) else str(row[name])
+            for name in FIELDS
+        ),
+        *("" if confirmation[key] is None else confirmation[key] for key in ("status", "how", "at")),
     ]
 
 
@@ -91,7 +96,8 @@ def test_it_is_utf8_with_a_bom_a_header_and_crlf_line_ends(bulk, hr):
     assert response["Cache-Control"] == "private, no-cache"
     assert body.startswith(BOM + b"employee_no,employee_name,")
     lines = body[len(BOM) :].split(b"\r\n")
-    assert lines[0].decode() == ",".join(FIELDS)
+    assert lines[0].decode() == ",".join(CSV_FIELDS)
+    assert lines[0].decode().startswith(",".join(FIELDS) + ",")  # v1's columns unchanged
     assert lines[-1] == b""  # every line ends with CRLF, the last one too
     assert len(lines) == 4
     assert b"\n" not in b"".join(lines)
@@ -127,7 +133,7 @@ def test_decimals_booleans_and_times_are_written_as_the_json_gives_them(bulk, hr
     _, body = download(hr, period=PERIOD)
 
     assert table(body)[1:] == [as_csv_text(row) for row in rows]
-    assert [row[4:] for row in table(body)[1:]] == [
+    assert [row[4:10] for row in table(body)[1:]] == [
         ["50.10", "D", "0.70", "true", "1", "2026-10-08T09:30:00+08:00"],
         ["60.25", "C", "0.90", "false", "1", "2026-10-08T09:30:00.000005+08:00"],
         ["60.25", "C", "0.90", "false", "1", "2026-10-08T09:30:00.120000+08:00"],
@@ -157,7 +163,7 @@ def test_updated_since_keeps_the_rows_approved_after_it(bulk, hr):
 def test_a_valid_period_with_nothing_approved_is_the_header_alone(personas, hr):
     response, body = download(hr, period="2026Q4")
 
-    assert body == BOM + ",".join(FIELDS).encode() + b"\r\n"
+    assert body == BOM + ",".join(CSV_FIELDS).encode() + b"\r\n"
     assert response["Content-Disposition"] == 'attachment; filename="payroll-2026Q4.csv"'
 
 
