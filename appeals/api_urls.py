@@ -1,5 +1,5 @@
 """The API of appeals, mounted under /api/v1/ in the `api-v1` namespace."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from appeals.api import urlpatterns
 
-urlpatterns: list[URLPattern] = []
+__all__ = ["urlpatterns"]

@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,7 +55,11 @@ def _visible(viewer_roles: Roles, prefix: str = "") -> Q | None:
 
 
 def visible_appeals(*, viewer_roles: Roles) -> QuerySet[Appeal]:
-    appeals = Appeal.objects.all()
+    """The appeals the viewer sees, each with `reapproved_version` (None: not yet, or never)."""
+    reapproval = ApprovedResult.objects.filter(
+        review_id=OuterRef("review_id"), version=OuterRef("reopened_version")
+    )
+    appeals = Appeal.objects.annotate(reapproved_version=Subquery(reapproval.values("version")[:1]))
     condition = _visible(viewer_roles, "review__")
     return appeals if condition is None else appeals.filter(condition)
 
@@ -73,8 +77,12 @@ def appeal_list(
     before_id: int | None = None,
 ) -> QuerySet[Appeal]:
     """The appeals the viewer sees, newest first (by id), filtered by quarter and status."""
-    appeals = visible_appeals(viewer_roles=viewer_roles).select_related(
-        "review__employee", "review__department", "review__cycle", "filed_by"
+    appeals = (
+        visible_appeals(viewer_roles=viewer_roles)
+        .select_related(
+            "review__employee", "review__department", "review__cycle", "filed_by", "answered_by"
+        )
+        .prefetch_related("items__line", "items__competency")
     )
     if period:
         appeals = appeals.filter(review__cycle__period=period)

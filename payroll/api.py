@@ -24,7 +24,12 @@ from django.urls import path
 from django.utils.http import parse_etags
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import BaseParser
@@ -178,10 +183,14 @@ def _validated(response: HttpResponseBase, etag: str, state: PayrollState) -> Ht
 # -- rendering ---------------------------------------------------------------------------------
 
 
-class ConfirmationSerializer(serializers.Serializer[Any]):
-    status = serializers.ChoiceField(
+@extend_schema_field({"type": "string", "enum": [CONFIRMED, APPEALED, PENDING]})
+class _ConfirmationStatusField(serializers.CharField):
+    """An enum written in place (other enums are called `status` too)."""
+
+
+class PayrollConfirmationSerializer(serializers.Serializer[Any]):
+    status = _ConfirmationStatusField(
         source="confirmation_status",
-        choices=[CONFIRMED, APPEALED, PENDING],
         help_text=(
             "`confirmed`: the employee confirmed this version, or its appeal window passed "
             "without an appeal (`how`); `appealed`: the employee appealed it and HR has not "
@@ -226,7 +235,7 @@ class PayrollRowSerializer(serializers.Serializer[Any]):
             "the newest one of a complete pull back unchanged as `updated_since`."
         ),
     )
-    confirmation = ConfirmationSerializer(
+    confirmation = PayrollConfirmationSerializer(
         source="*",
         help_text=(
             "The employee's confirmation (结果确认) of this version. It changes without a new "

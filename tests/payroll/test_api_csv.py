@@ -82,7 +82,10 @@ def as_csv_text(row: dict[str, Any]) -> list[str]:
             ("true" if row[name] else "false") if isinstance(row[name], bool) else str(row[name])
             for name in FIELDS
         ),
-        *("" if confirmation[key] is None else confirmation[key] for key in ("status", "how", "at")),
+        *(
+            "" if confirmation[key] is None else confirmation[key]
+            for key in ("status", "how", "at")
+        ),
     ]
 
 
