@@ -21,7 +21,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from appeals.inputs import LINE, RATING
+from appeals.inputs import LINE, RATING, WHOLE
 from appeals.models import Appeal, AppealItem, AppealStep, Confirmation
 from calendars import workdays
 from calendars.models import DEFAULT_APPEAL_WORKING_DAYS, CalendarDay, QuarterDeadlines
@@ -29,7 +29,14 @@ from calendars.selectors import appeal_window_ends, is_past, local_date
 from hrperf.lib.roles import Roles
 from hrperf.lib.todos import Todo
 from reviews import workflow
-from reviews.models import ApprovedResult, Review, ReviewCycle
+from reviews.models import (
+    ApprovedResult,
+    AssessorRole,
+    CompetencyRating,
+    Review,
+    ReviewCycle,
+    ReviewKpiLine,
+)
 from reviews.workflow import Action
 
 DEADLINE_BATCH = 500
@@ -363,3 +370,42 @@ def todos(*, viewer_roles: Roles, user: Any, now: dt.datetime | None = None) -> 
 
 def periods() -> list[str]:
     return list(ReviewCycle.objects.order_by("-period").values_list("period", flat=True))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Something of the review an appeal may dispute, with the page's checkbox value."""
+
+    token: str
+    kind: str
+    line: ReviewKpiLine | None = None
+    rating: CompetencyRating | None = None
+
+
+def dispute_choices(*, review: Review) -> list[Choice]:
+    """The review's KPI lines, its assessors' ratings (not the employee's own) and the whole
+    result, in the page's order (two queries)."""
+    choices = [
+        Choice(token=f"{LINE}:{line.pk}", kind=LINE, line=line)
+        for line in review.kpi_lines.order_by("order")
+    ]
+    ratings = (
+        CompetencyRating.objects.filter(review=review)
+        .exclude(assessor_role=AssessorRole.SELF)
+        .select_related("competency")
+        .order_by("assessor_role", "competency__order")
+    )
+    choices += [
+        Choice(
+            token=f"{RATING}:{rating.assessor_role}:{rating.competency.code}",
+            kind=RATING,
+            rating=rating,
+        )
+        for rating in ratings
+    ]
+    choices.append(Choice(token=WHOLE, kind=WHOLE))
+    return choices
+
+
+def own_review(viewer_roles: Roles, review: Review) -> bool:
+    return viewer_roles.employee is not None and review.employee_id == viewer_roles.employee.pk

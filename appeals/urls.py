@@ -1,7 +1,5 @@
 """The pages of appeals."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from appeals.pages import app_name, urlpatterns
 
-app_name = "appeals"
-
-urlpatterns: list[URLPattern] = []
+__all__ = ["app_name", "urlpatterns"]

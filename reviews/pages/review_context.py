@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from appeals.selectors import review_mark
 from hrperf.lib.decimals import NumberRefused, NumberRule, read_number
 from hrperf.lib.numbers import plain, two
 from hrperf.lib.roles import Roles
@@ -128,6 +129,8 @@ def review_context(
         "why_here": _why_here(review, detail),
         "rescored_on_change": review.state in workflow.SCORING_STATES,
         "ratings_choices": RATING_CHOICES,
+        # The confirmation or appeal of the approved version (templates/appeals/).
+        "appeal_mark": review_mark(viewer_roles=roles, review=review),
     }
 
 

@@ -44,6 +44,7 @@ FIGURE_TEXT = {
 CAUSE_TEXT = {
     events.INCOMPLETE: gettext_lazy("inputs were missing when it was scored"),
     events.INPUTS_CHANGED: gettext_lazy("inputs changed"),
+    events.APPEAL: gettext_lazy("the employee's appeal was accepted"),
 }
 STATE_TEXT = dict(Review.State.choices)
 
@@ -187,7 +188,8 @@ def history_rows(trail: list[AuditEvent], names: Names) -> list[dict[str, Any]]:
         describe = _DESCRIBE.get(event.action)
         why = events.reason_of(event)
         if "cause" in params:
-            why = str(CAUSE_TEXT.get(params["cause"], params["cause"]))
+            cause = str(CAUSE_TEXT.get(params["cause"], params["cause"]))
+            why = f"{cause}: {why}" if why and params["cause"] == events.APPEAL else cause
         rows.append(
             {
                 "action": event.action,
@@ -248,6 +250,34 @@ def _acknowledged(event: AuditEvent, params: dict[str, Any], names: Names) -> st
     return gettext("Verbal warning acknowledged")
 
 
+# -- confirmations and appeals (appeals.events) -----------------------------------------------
+
+CONFIRMED_HOW_TEXT = {
+    "employee": gettext_lazy("Result of version %(version)s confirmed by the employee"),
+    "deadline": gettext_lazy(
+        "Result of version %(version)s confirmed by the deadline (no appeal within the window)"
+    ),
+}
+APPEAL_ANSWER_TEXT = {
+    "accepted": gettext_lazy("Appeal on version %(version)s accepted"),
+    "rejected": gettext_lazy("Appeal on version %(version)s rejected"),
+}
+
+
+def _result_confirmed(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
+    text = CONFIRMED_HOW_TEXT.get(params.get("how", ""), CONFIRMED_HOW_TEXT["employee"])
+    return str(text) % {"version": params.get("version", "")}
+
+
+def _appeal_filed(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
+    return gettext("Appeal filed on version %(version)s") % {"version": params.get("version", "")}
+
+
+def _appeal_answered(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
+    text = APPEAL_ANSWER_TEXT.get(params.get("status", ""), APPEAL_ANSWER_TEXT["rejected"])
+    return str(text) % {"version": params.get("version", "")}
+
+
 _DESCRIBE: dict[str, Callable[[AuditEvent, dict[str, Any], Names], str]] = {
     AuditEvent.Action.CREATED: _created,
     AuditEvent.Action.STATE: _state,
@@ -255,4 +285,7 @@ _DESCRIBE: dict[str, Callable[[AuditEvent, dict[str, Any], Names], str]] = {
     AuditEvent.Action.RATING: _rating,
     AuditEvent.Action.SCORED: _scored,
     AuditEvent.Action.WARNING_ACKNOWLEDGED: _acknowledged,
+    AuditEvent.Action.RESULT_CONFIRMED: _result_confirmed,
+    AuditEvent.Action.APPEAL_FILED: _appeal_filed,
+    AuditEvent.Action.APPEAL_ANSWERED: _appeal_answered,
 }
