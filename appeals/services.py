@@ -42,7 +42,7 @@ from calendars.selectors import (
     local_date,
     working_days_after,
 )
-from hrperf.lib.errors import Conflict, ErrorList, FieldError, NotAllowed, ValidationFailed
+from hrperf.lib.errors import Conflict, ErrorList, FieldError, NotAllowed
 from hrperf.lib.roles import Roles
 from hrperf.lib.tasks import publish_on_commit
 from reviews import services as review_services
@@ -449,19 +449,3 @@ def answers_mail_due(*, now: dt.datetime | None = None) -> int:
     """Mail the answers whose mail was never sent (its task was lost); how many were mailed."""
     due = selectors.answers_not_mailed(before=(now or timezone.now()) - dt.timedelta(minutes=5))
     return sum(appeal_mail_answer(appeal_id=appeal_id) for appeal_id in due)
-
-
-def confirmed_how_text(how: str) -> str:
-    return str(dict(Confirmation.How.choices).get(how, how))
-
-
-__all__ = [
-    "ValidationFailed",
-    "answers_mail_due",
-    "appeal_accept",
-    "appeal_file",
-    "appeal_mail_answer",
-    "appeal_reject",
-    "result_confirm",
-    "results_confirm_by_deadline",
-]

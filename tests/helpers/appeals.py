@@ -24,7 +24,7 @@ def after_window(review: Review) -> dt.datetime:
 
 
 def line_of(review: Review) -> Disputed:
-    return Disputed(LINE, line_id=review.kpi_lines.order_by("order").first().pk)
+    return Disputed(LINE, line_id=review.kpi_lines.order_by("order")[0].pk)
 
 
 def file(personas: dict[str, User], review: Review, *items: Disputed, **kwargs: Any) -> Appeal:
