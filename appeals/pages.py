@@ -22,6 +22,7 @@ from appeals.inputs import LINE, RATING, disputed_of
 from appeals.models import Appeal, AppealItem
 from hrperf.lib.bilingual import localized
 from hrperf.lib.errors import Conflict, ValidationFailed
+from hrperf.lib.numbers import plain
 from hrperf.lib.pages import allowed, found
 from hrperf.lib.roles import roles_of
 from reviews import workflow
@@ -63,8 +64,8 @@ def _choice_rows(review: Any) -> list[dict[str, Any]]:
             line = choice.line
             label = gettext("%(kpi)s (target %(target)s, actual %(actual)s)") % {
                 "kpi": localized(line, "name"),
-                "target": line.target if line.target is not None else "—",
-                "actual": line.actual if line.actual is not None else "—",
+                "target": plain(line.target) or "—",
+                "actual": plain(line.actual) or "—",
             }
         elif choice.rating is not None:
             rating = choice.rating
