@@ -16,6 +16,7 @@ from typing import Any
 
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -24,10 +25,18 @@ from rest_framework.response import Response
 from appeals import selectors, services
 from appeals.inputs import LINE, RATING, WHOLE, Disputed
 from appeals.models import GROUNDS_MAX, REASON_MAX, Appeal, AppealItem, Confirmation
+from evidence.api import (
+    EvidenceMultiPartParser,
+    EvidenceSerializer,
+    UploadSerializer,
+    evidence_rows,
+)
+from evidence.models import Purpose
+from evidence.selectors import evidence_of
 from hrperf.api.fields import StrictCharField, StrictIntegerField
 from hrperf.api.pagination import KeysetPagination
 from hrperf.api.schema import error_responses
-from hrperf.api.views import JsonApi, caller_roles, found, parse_body, parse_query, query_names
+from hrperf.api.views import Api, JsonApi, caller_roles, found, parse_body, parse_query, query_names
 from hrperf.api.views import require as require_role
 from hrperf.lib.errors import FieldError, ValidationFailed
 from hrperf.lib.periods import PERIOD_HELP, clean_period, is_period
@@ -378,6 +387,61 @@ class AppealDetailApi(JsonApi):
         return _appeal_response(request, appeal_id)
 
 
+class AppealEvidenceApi(Api):
+    parser_classes = [EvidenceMultiPartParser]
+
+    @extend_schema(
+        operation_id="appeals_evidence_list",
+        tags=["appeals"],
+        summary="The evidence files of an appeal",
+        description=(
+            "Seen by whoever sees the appeal (the employee, HR, the director, the head of the "
+            "employee's department); each downloads from its `url` with a signed-in session."
+        ),
+        responses={200: EvidenceSerializer(many=True), **error_responses(403, 404)},
+    )
+    def get(self, request: Request, appeal_id: int) -> Response:
+        appeal = found(
+            selectors.appeal_get(viewer_roles=caller_roles(request), appeal_id=appeal_id)
+        )
+        files = evidence_of(review=appeal.review_id, purpose=Purpose.APPEAL, ref=appeal.pk)
+        return Response(EvidenceSerializer(evidence_rows(files), many=True).data)
+
+    @extend_schema(
+        operation_id="appeals_evidence_upload",
+        tags=["appeals"],
+        summary="Attach an evidence file to one's appeal (the employee)",
+        description=(
+            "multipart/form-data with one `file`, while HR has not answered the appeal (409 "
+            "`already_answered` afterwards). Its kind is told from its content (PDF, PNG, JPEG, "
+            "GIF, WebP, Excel .xlsx, Word .docx) and must match its name; refused with 400 on "
+            "`file` (code `file_type`, `too_large`, `total_too_large`, `too_many_files`, "
+            "`empty`) naming the rule and the file, 413 when the body is past the size limit. "
+            "Nothing is kept on a refusal. Only the employee whose appeal it is (403)."
+        ),
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: EvidenceSerializer, **error_responses(400, 403, 404, 409, 413, 415)},
+    )
+    def post(self, request: Request, appeal_id: int) -> Response:
+        roles = caller_roles(request)
+        appeal = found(selectors.appeal_get(viewer_roles=roles, appeal_id=appeal_id))
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        field="file", message=gettext("Choose a file to attach."), code="required"
+                    )
+                ]
+            )
+        evidence = services.appeal_evidence_add(
+            user=request.user, roles=roles, appeal=appeal, upload=upload
+        )
+        return Response(
+            EvidenceSerializer(evidence_rows([evidence])[0]).data, status=status.HTTP_201_CREATED
+        )
+
+
 class _AnswerApi(JsonApi):
     accept = True
 
@@ -440,6 +504,7 @@ urlpatterns = [
     path("reviews/<int:review_id>/appeals", ReviewAppealApi.as_view(), name="review-appeal"),
     path("appeals/", AppealListApi.as_view(), name="appeal-list"),
     path("appeals/<int:appeal_id>", AppealDetailApi.as_view(), name="appeal-detail"),
+    path("appeals/<int:appeal_id>/evidence", AppealEvidenceApi.as_view(), name="appeal-evidence"),
     path("appeals/<int:appeal_id>/accept", AppealAcceptApi.as_view(), name="appeal-accept"),
     path("appeals/<int:appeal_id>/reject", AppealRejectApi.as_view(), name="appeal-reject"),
 ]

@@ -20,6 +20,8 @@ from appeals import selectors, services
 from appeals.forms import AnswerForm, AppealFilterForm, AppealForm
 from appeals.inputs import LINE, RATING, disputed_of
 from appeals.models import Appeal, AppealItem
+from evidence.models import Purpose
+from evidence.selectors import evidence_of
 from hrperf.lib.bilingual import localized
 from hrperf.lib.errors import Conflict, ValidationFailed
 from hrperf.lib.numbers import plain
@@ -113,6 +115,7 @@ def appeal_new(request: HttpRequest, review_id: int) -> HttpResponse:
                     review=review,
                     items=[item for item in items if item is not None],
                     grounds=form.cleaned_data["grounds"],
+                    files=request.FILES.getlist("evidence"),
                 )
             except ValidationFailed as error:
                 for problem in error.errors:
@@ -165,6 +168,7 @@ def _appeal_context(
         "appeal": appeal,
         "review": appeal.review,
         "items": [item_label(item) for item in appeal.items.all()],
+        "evidence": evidence_of(review=appeal.review_id, purpose=Purpose.APPEAL, ref=appeal.pk),
         "steps": steps,
         "overdue": selectors.is_overdue(appeal),
         "can_answer": appeal.status == Appeal.Status.FILED

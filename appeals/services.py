@@ -42,6 +42,8 @@ from calendars.selectors import (
     local_date,
     working_days_after,
 )
+from evidence.models import EvidenceFile, Purpose
+from evidence.services import evidence_attach
 from hrperf.lib.errors import Conflict, ErrorList, FieldError, NotAllowed
 from hrperf.lib.roles import Roles
 from hrperf.lib.tasks import publish_on_commit
@@ -214,11 +216,13 @@ def appeal_file(
     review: Review,
     items: Sequence[Disputed],
     grounds: str,
+    files: Sequence[Any] = (),
     now: dt.datetime | None = None,
 ) -> Appeal:
     """The employee appeals their approved result: within the window, before confirming it,
-    once per approved version. The review stays approved (and in the payroll feed) while HR
-    decides."""
+    once per approved version, with evidence `files` (uploads, checked as `evidence` checks
+    them: a refused file refuses the appeal, and nothing is kept). The review stays approved
+    (and in the payroll feed) while HR decides."""
     workflow.require(Action.APPEAL, roles)
     _own(roles, review)
     now = now or timezone.now()
@@ -270,7 +274,52 @@ def appeal_file(
             version=review.version,
             items=selectors.item_codes(appeal),
         ).save()
+        _attach_all(user=user, roles=roles, appeal=appeal, files=files)
     return appeal
+
+
+def _attach_all(*, user: Any, roles: Roles, appeal: Appeal, files: Sequence[Any]) -> None:
+    """Keep each file as the appeal's evidence; on a refusal, remove the files already stored
+    (the transaction takes back their rows) and raise it."""
+    attached: list[EvidenceFile] = []
+    try:
+        for upload in files:
+            attached.append(
+                evidence_attach(
+                    user=user,
+                    roles=roles,
+                    review=appeal.review,
+                    purpose=Purpose.APPEAL,
+                    ref=appeal.pk,
+                    upload=upload,
+                )
+            )
+    except BaseException:
+        for evidence in attached:
+            evidence.file.delete(save=False)
+        raise
+
+
+def appeal_evidence_add(*, user: Any, roles: Roles, appeal: Appeal, upload: Any) -> EvidenceFile:
+    """The employee adds a file to their appeal while HR has not answered it."""
+    workflow.require(Action.APPEAL, roles)
+    _own(roles, appeal.review)
+    with transaction.atomic():
+        if not Appeal.objects.select_for_update().filter(
+            pk=appeal.pk, status=Appeal.Status.FILED
+        ).exists():
+            raise Conflict(
+                _("HR has answered this appeal: no more evidence can be added to it."),
+                code="already_answered",
+            )
+        return evidence_attach(
+            user=user,
+            roles=roles,
+            review=appeal.review,
+            purpose=Purpose.APPEAL,
+            ref=appeal.pk,
+            upload=upload,
+        )
 
 
 # -- HR's answer -------------------------------------------------------------------------------

@@ -192,7 +192,7 @@ def test_nothing_changes_in_a_closed_quarter(personas, self_quarter) -> None:
 
 
 def test_hr_cannot_rate_as_self(personas, self_quarter) -> None:
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(NotAllowed):
         review_services.review_rate(
             actor=personas["hr"],
             review=self_quarter.reviews["employee"],
