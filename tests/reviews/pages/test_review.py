@@ -35,7 +35,7 @@ def section(html: str, testid: str) -> str:
     return html[start : html.index("</section>", start)]
 
 
-PAGE_QUERIES = 10
+PAGE_QUERIES = 13  # with the panel of conversations, plans and a written warning
 
 
 # -- the review page: who may open it --------------------------------------------------------
