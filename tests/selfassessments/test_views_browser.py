@@ -14,13 +14,10 @@ from tests.helpers.browser import PHONE, fits_the_screen, post
 from tests.helpers.evidence import pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path("/work/shots-h3")
 
 
 def shoot(page: Page, screenshots: Path, name: str) -> None:
     page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
-    if SHOTS.is_dir():
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_the_employee_self_assesses_and_hr_sees_it(
