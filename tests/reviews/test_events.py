@@ -3,13 +3,18 @@ fills, and events written before parameters existed still read."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
 
+from appeals import events as appeal_events
+from calendars import events as calendar_events
+from improvement import events as improvement_events
 from reviews import events
-from reviews.models import AuditEvent
+from reviews.models import AuditEvent, Review
+from selfassessments import events as self_assessment_events
 
 
 def test_a_state_change_by_a_person_keeps_their_reason() -> None:
@@ -107,6 +112,7 @@ def test_long_values_are_cut_to_their_column() -> None:
 
 
 def test_every_constructor_writes_an_action_of_the_fixed_set() -> None:
+    review = Review(pk=2, cycle_id=1)
     made = [
         events.review_created(cycle_id=1, review_id=2, state="draft"),
         events.state_changed(cycle_id=1, review_id=2, actor=None, from_state="a", to_state="b"),
@@ -120,6 +126,40 @@ def test_every_constructor_writes_an_action_of_the_fixed_set() -> None:
         events.warning_acknowledged(cycle_id=1, review_id=2, actor=None, note="谈过了"),
         events.quarter_opened(cycle_id=1, actor=None, period="2026Q3"),
         events.policy_changed(cycle_id=1, actor=None, setting="kpi_share", before=80, after=70),
+        # the employee's side of the quarter: each app builds its own
+        calendar_events.deadlines_changed(
+            cycle_id=1, actor=None, before={}, after={"rating_due": date(2026, 10, 16)}
+        ),
+        self_assessment_events.self_assessed(
+            cycle_id=1, review_id=2, actor=None, self_assessment_id=3
+        ),
+        appeal_events.result_confirmed(
+            cycle_id=1, review_id=2, actor=None, version=1, how="employee"
+        ),
+        appeal_events.appeal_filed(
+            cycle_id=1, review_id=2, actor=None, appeal_id=3, version=1, items=["whole"]
+        ),
+        appeal_events.appeal_answered(
+            cycle_id=1,
+            review_id=2,
+            actor=None,
+            appeal_id=3,
+            version=1,
+            status="rejected",
+            reason="已核对",
+        ),
+        improvement_events.conversation_recorded(
+            review=review, actor=None, conversation_id=3, held_on=date(2026, 10, 9), actions=1
+        ),
+        improvement_events.conversation_acknowledged(
+            review=review, actor=None, conversation_id=3, comment=""
+        ),
+        improvement_events.plan_created(
+            review=review, actor=None, plan_id=3, goals=2, ends_on=date(2026, 12, 31)
+        ),
+        improvement_events.written_warning_made(
+            review=review, written_warning_id=3, periods=["2026Q1", "2026Q3"], needed=2, within=4
+        ),
     ]
     assert {event.action for event in made} == set(AuditEvent.Action.values)
     assert all(event.params is not None for event in made)

@@ -33,6 +33,8 @@ from tests.helpers.quarters import review_of, scored
 from tests.helpers.services import skip_or_fail, uses_postgresql
 
 FROZEN = import_module("reviews.migrations.0004_frozen_against_any_sql")
+# 0009 puts the SQLite policy trigger back, comparing its new columns too.
+LOOP = import_module("reviews.migrations.0009_employee_loop")
 RESULT_COLUMNS = (
     "review_id, version, policy_id, kpi_score, competency_score, total_score, grade, "
     "pay_coefficient, verbal_warning, approved_at, approved_by_id, snapshot"
@@ -85,8 +87,10 @@ def needs_postgresql() -> None:
 def needs_two_roles() -> None:
     needs_postgresql()
     if dbroles.owner_credentials() is None:
-        skip_or_fail("The application's role is tested apart from the owner's: set "
-                     "DATABASE_OWNER_URL (README, Two database roles)")
+        skip_or_fail(
+            "The application's role is tested apart from the owner's: set "
+            "DATABASE_OWNER_URL (README, Two database roles)"
+        )
 
 
 @pytest.fixture
@@ -142,8 +146,10 @@ def test_a_review_reopened_cannot_be_approved_again_with_other_figures(approved)
     before = figures(approved)
     refused(
         (REOPEN, [approved.pk]),
-        ("UPDATE reviews_review SET state = 'approved', total_score = 99 WHERE id = %s",
-         [approved.pk]),
+        (
+            "UPDATE reviews_review SET state = 'approved', total_score = 99 WHERE id = %s",
+            [approved.pk],
+        ),
     )
     assert figures(approved) == before
 
@@ -152,8 +158,11 @@ def test_a_review_reopened_and_scored_by_hand_cannot_be_approved_without_its_res
     needs_postgresql()  # the commit-time check
     refused(
         (REOPEN, [approved.pk]),
-        ("UPDATE reviews_review SET state = 'scored', total_score = 99, grade = 'S', "
-         "scored_revision = revision WHERE id = %s", [approved.pk]),
+        (
+            "UPDATE reviews_review SET state = 'scored', total_score = 99, grade = 'S', "
+            "scored_revision = revision WHERE id = %s",
+            [approved.pk],
+        ),
         ("UPDATE reviews_review SET state = 'approved' WHERE id = %s", [approved.pk]),
     )
 
@@ -162,8 +171,11 @@ def test_a_review_reopened_and_approved_by_hand_gets_no_result_with_other_figure
     needs_postgresql()
     refused(
         (REOPEN, [approved.pk]),
-        ("UPDATE reviews_review SET state = 'scored', total_score = 99, grade = 'S', "
-         "scored_revision = revision WHERE id = %s", [approved.pk]),
+        (
+            "UPDATE reviews_review SET state = 'scored', total_score = 99, grade = 'S', "
+            "scored_revision = revision WHERE id = %s",
+            [approved.pk],
+        ),
         ("UPDATE reviews_review SET state = 'approved' WHERE id = %s", [approved.pk]),
         (FORGED_RESULT, [0, Decimal(1), approved.pk]),
     )
@@ -248,7 +260,17 @@ def test_the_database_knows_the_workflow_states_of_approving_and_reopening():
 
 
 @pytest.mark.parametrize(
-    "change", ["band_s = band_s + 1", "coefficient_d = 0", "frozen_at = NULL", "cycle_id = cycle_id"]
+    "change",
+    [
+        "band_s = band_s + 1",
+        "coefficient_d = 0",
+        "frozen_at = NULL",
+        "cycle_id = cycle_id",
+        # the settings migration 0009 added (its SQLite trigger compares them too)
+        "self_weight = 20",
+        "escalation_warnings = 3",
+        "escalation_quarters = 2",
+    ],
 )
 def test_a_frozen_scoring_policy_does_not_change(approved, change):
     policy = approved.policy
@@ -263,8 +285,11 @@ def test_a_policy_an_approved_result_was_scored_with_is_frozen_unmarked(fresh_qu
     """Approved by hand, without the service's frozen mark: the approved result is the fact."""
     review = scored(personas)
     run(
-        ("UPDATE reviews_review SET state = 'approved', approved_at = %s, approved_by_id = %s "
-         "WHERE id = %s", [timezone.now(), personas["director"].pk, review.pk]),
+        (
+            "UPDATE reviews_review SET state = 'approved', approved_at = %s, approved_by_id = %s "
+            "WHERE id = %s",
+            [timezone.now(), personas["director"].pk, review.pk],
+        ),
         (FORGED_RESULT, [0, 0, review.pk]),
     )
     policy = ScoringPolicy.objects.get(pk=review.policy_id)
@@ -273,13 +298,17 @@ def test_a_policy_an_approved_result_was_scored_with_is_frozen_unmarked(fresh_qu
         ("UPDATE reviews_scoringpolicy SET band_s = band_s + 1 WHERE id = %s", [policy.pk]),
         match="is frozen",
     )
-    run(("UPDATE reviews_scoringpolicy SET frozen_at = %s WHERE id = %s",
-         [timezone.now(), policy.pk]))
+    run(
+        (
+            "UPDATE reviews_scoringpolicy SET frozen_at = %s WHERE id = %s",
+            [timezone.now(), policy.pk],
+        )
+    )
 
 
 def test_every_policy_column_is_compared_on_sqlite():
     columns = {field.column for field in ScoringPolicy._meta.concrete_fields} - {"frozen_at"}
-    assert set(FROZEN.POLICY_COLUMNS) == columns
+    assert set(FROZEN.POLICY_COLUMNS + LOOP.POLICY_COLUMNS_V2) == columns
 
 
 def test_a_scoring_policy_not_yet_frozen_changes_in_place(fresh_quarter):
@@ -348,7 +377,8 @@ def test_no_result_is_kept_for_a_review_not_approved(fresh_quarter, personas):
 
 @pytest.mark.parametrize("table", ["reviews_approvedresult", "reviews_auditevent"])
 @pytest.mark.parametrize(
-    "change", ["UPDATE {table} SET id = id", "UPDATE {table} SET review_id = NULL", "DELETE FROM {table}"]
+    "change",
+    ["UPDATE {table} SET id = id", "UPDATE {table} SET review_id = NULL", "DELETE FROM {table}"],
 )
 def test_approved_results_and_audit_events_are_append_only(approved, table, change):
     if change.startswith("DELETE"):
@@ -426,7 +456,9 @@ def test_approve_reopen_resubmit_and_approve_again_commit(fresh_quarter, persona
     review = services.review_approve(actor=director, review=scored(personas))
     review = services.review_reopen(actor=director, review=review, reason="Wrong actual")
     line = review.kpi_lines.get()
-    review = services.review_set_figures(actor=hr, review=review, figures={line.pk: {"actual": "90"}})
+    review = services.review_set_figures(
+        actor=hr, review=review, figures={line.pk: {"actual": "90"}}
+    )
     review = services.review_submit(actor=hr, review=review)
     assert services.review_score(review_id=review.pk, revision=review.revision)
     review.refresh_from_db()
