@@ -308,11 +308,12 @@ def panel(
     """The self-assessment as the review page's panel shows it to whoever sees the review (the
     page has checked that); None when the viewer sees none of it (a draft, to the director).
     One query while there is none yet."""
-    row = (
+    found = (
         Review.objects.filter(pk=review.pk)
         .values("self_assessment__state", "cycle__deadlines__self_assessment_due")
         .first()
-    ) or {}
+    )
+    row: dict[str, Any] = dict(found) if found else {}
     state = row.get("self_assessment__state")
     if state != SelfAssessment.State.SUBMITTED and not sees_drafts(
         viewer_roles=viewer_roles, review=review
