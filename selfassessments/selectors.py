@@ -302,9 +302,33 @@ def todos(*, viewer_roles: Roles, user: Any, now: datetime | None = None) -> lis
     ]
 
 
-def panel(*, viewer_roles: Roles, review: Review) -> SelfAssessmentView | None:
-    """The self-assessment as the review page's panel shows it to an assessor, the head or HR;
-    None when the viewer sees none of it (a draft, to the director)."""
-    if review_of(viewer_roles=viewer_roles, review_id=review.pk) is None:
+def panel(
+    *, viewer_roles: Roles, review: Review, now: datetime | None = None
+) -> SelfAssessmentView | None:
+    """The self-assessment as the review page's panel shows it to whoever sees the review (the
+    page has checked that); None when the viewer sees none of it (a draft, to the director).
+    One query while there is none yet."""
+    found = (
+        Review.objects.filter(pk=review.pk)
+        .values("self_assessment__state", "cycle__deadlines__self_assessment_due")
+        .first()
+    )
+    row: dict[str, Any] = dict(found) if found else {}
+    state = row.get("self_assessment__state")
+    if state != SelfAssessment.State.SUBMITTED and not sees_drafts(
+        viewer_roles=viewer_roles, review=review
+    ):
         return None
-    return self_assessment_view(review=review)
+    if state is None:
+        due = row.get("cycle__deadlines__self_assessment_due")
+        return SelfAssessmentView(
+            review=review,
+            self_assessment=None,
+            lines=[],
+            ratings=[],
+            evidence=[],
+            due=due,
+            closed=None,
+            missed=is_past(due, now=now),
+        )
+    return self_assessment_view(review=review, now=now)

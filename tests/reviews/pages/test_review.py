@@ -35,7 +35,8 @@ def section(html: str, testid: str) -> str:
     return html[start : html.index("</section>", start)]
 
 
-PAGE_QUERIES = 13  # with the panel of conversations, plans and a written warning
+PAGE_QUERIES = 14  # with the panels of the self-assessment, the appeal, and the conversations,
+# plans and a written warning
 
 
 # -- the review page: who may open it --------------------------------------------------------
