@@ -305,9 +305,11 @@ def appeal_evidence_add(*, user: Any, roles: Roles, appeal: Appeal, upload: Any)
     workflow.require(Action.APPEAL, roles)
     _own(roles, appeal.review)
     with transaction.atomic():
-        if not Appeal.objects.select_for_update().filter(
-            pk=appeal.pk, status=Appeal.Status.FILED
-        ).exists():
+        if (
+            not Appeal.objects.select_for_update()
+            .filter(pk=appeal.pk, status=Appeal.Status.FILED)
+            .exists()
+        ):
             raise Conflict(
                 _("HR has answered this appeal: no more evidence can be added to it."),
                 code="already_answered",

@@ -36,6 +36,7 @@ TOP_LEVEL = frozenset(
 JOURNEYS = {
     "tests/reviews/pages/test_whole_quarter.py": "a whole quarter in the browser",
     "tests/reviews/api/test_whole_quarter.py": "a whole quarter over the API",
+    "tests/reviews/pages/test_employee_loop.py": "the employee's side of a quarter in the browser",
 }
 # Directories of the project that hold no code of its own.
 SKIPPED_DIRECTORIES = frozenset({"__pycache__", "node_modules", "staticfiles", "build"})

@@ -38,8 +38,8 @@ from tests.helpers.browser import PHONE, fits_the_screen, post
 from tests.helpers.evidence import pdf_bytes
 from tests.helpers.examples import COMPETENCY_CODES, WORKED_EXAMPLES
 from tests.helpers.pages import PERIOD, approve, generate_now
+from tests.helpers.review_pages import rate, reload_until_state
 from tests.helpers.worker import WorkerProcess
-from tests.reviews.pages.test_whole_quarter import rate, reload_until_state
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,7 +12,6 @@ Needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL) for the worker, and Debian
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -22,16 +21,16 @@ from django.contrib.auth.models import User
 from playwright.sync_api import FilePayload, Page, expect
 
 from departments.models import Department, Employee
-from reviews.models import CompetencyRating, Review, ReviewCycle, ReviewKpiLine, VerbalWarning
+from reviews.models import Review, ReviewCycle, ReviewKpiLine, VerbalWarning
 from tests.helpers.browser import post
 from tests.helpers.examples import (
-    COMPETENCY_CODES,
     WORKED_EXAMPLES,
     WorkedExample,
     create_catalogue_competencies,
     create_example_kpis,
 )
 from tests.helpers.quarter_files import fill_template, template_rows
+from tests.helpers.review_pages import rate, reload_until_state
 from tests.helpers.worker import WorkerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -71,20 +70,6 @@ def review_of(employee_no: str) -> Review:
     )
 
 
-def rate(page: Page, review: Review, role: str, values: tuple[int, ...]) -> None:
-    """One assessor rates the four competencies on the review's page and saves."""
-    page.goto(f"/reviews/{review.pk}/")
-    form = page.get_by_test_id(f"rate-form-{role}")
-    expect(form).to_be_visible()
-    for code, value in zip(COMPETENCY_CODES, values, strict=True):
-        form.locator(f"select[name='rating-{code}']").select_option(str(value))
-    post(page, form.get_by_test_id(f"rate-save-{role}"))
-    ratings = CompetencyRating.objects.filter(review=review, assessor_role=role)
-    assert dict(ratings.values_list("competency__code", "value")) == dict(
-        zip(COMPETENCY_CODES, values, strict=True)
-    ), (review.employee.employee_no, role)
-
-
 def set_weights(page: Page, review: Review, example: WorkedExample) -> None:
     """HR corrects the weights that differ from the catalogue's defaults on the review's page."""
     lines = {line.code: line for line in review.kpi_lines.all()}
@@ -102,21 +87,6 @@ def set_weights(page: Page, review: Review, example: WorkedExample) -> None:
     post(page, form.get_by_test_id("figures-save"))
     for line, weight in changes.items():
         assert str(ReviewKpiLine.objects.get(pk=line.pk).weight) == weight, line.code
-
-
-def reload_until_state(page: Page, state: str, timeout: float = 60.0) -> None:
-    """Reload the review page until its state badge shows `state` (the worker is asynchronous)."""
-    badge = page.get_by_test_id("review-state")
-    deadline = time.monotonic() + timeout
-    while badge.get_attribute("data-state") != state:
-        if time.monotonic() > deadline:
-            pytest.fail(
-                f"{page.url}: the review state stayed {badge.get_attribute('data-state')!r}, "
-                f"expected {state!r} within {timeout:.0f} s",
-                pytrace=False,
-            )
-        time.sleep(0.5)
-        page.reload()
 
 
 def test_a_whole_quarter_in_the_browser(
