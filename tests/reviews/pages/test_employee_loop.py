@@ -16,7 +16,7 @@ to test-artifacts/screenshots/. Needs PostgreSQL and Redis for the worker, and C
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -77,7 +77,9 @@ def the_review(employee_no: str, period: str = PERIOD) -> Review:
     return Review.objects.get(cycle__period=period, employee__employee_no=employee_no)
 
 
-def set_figures(personas: dict[str, User], review: Review, lines: dict[str, dict[str, str]]):
+def set_figures(
+    personas: dict[str, User], review: Review, lines: Mapping[str, Mapping[str, str]]
+) -> Review:
     ids = {line.code: line.pk for line in review.kpi_lines.all()}
     return services.review_set_figures(
         actor=personas["hr"],
