@@ -19,11 +19,18 @@ COPY kpis ./kpis
 COPY reviews ./reviews
 COPY payroll ./payroll
 COPY clients ./clients
+COPY accounts ./accounts
+COPY calendars ./calendars
+COPY evidence ./evidence
+COPY selfassessments ./selfassessments
+COPY appeals ./appeals
+COPY improvement ./improvement
 RUN pip install .
 COPY . .
 # collectstatic needs a key to import the settings; this one exists only during the build.
 RUN SECRET_KEY=build-only-not-used-at-run-time python manage.py collectstatic --no-input \
- && python manage.py compilemessages --ignore .venv
+ && python manage.py compilemessages --ignore .venv \
+ && mkdir -p /var/lib/hrperf/media && chown hrperf /var/lib/hrperf/media
 
 USER hrperf
 EXPOSE 8000
