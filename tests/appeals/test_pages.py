@@ -4,6 +4,7 @@ printable form, the appeal form, the appeal's page with HR's answer, and HR's li
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from appeals import services
 from appeals.models import Appeal, Confirmation
@@ -214,3 +215,25 @@ def test_hr_todos_and_the_employees(personas, api_quarter):
     )
     services.appeal_reject(user=hr, roles=roles_of(hr), appeal=appeal, reason="No.")
     assert todos(viewer_roles=roles_of(hr), user=hr) == []
+
+
+@pytest.mark.parametrize(
+    ("who", "appeals", "plans", "mine"),
+    [
+        ("hr", True, True, False),
+        ("director", True, True, False),
+        ("head", True, True, False),
+        ("employee", True, False, True),
+        ("outsider", False, False, False),
+    ],
+)
+def test_the_nav_links_to_the_appeals_and_the_plans_of_who_may_open_them(
+    client_for, who, appeals, plans, mine
+):
+    html = client_for(who).get(reverse("reviews:dashboard")).content.decode()
+    assert (f'href="{reverse("appeals:list")}"' in html) is appeals
+    assert (f'href="{reverse("improvement:plans")}"' in html) is plans
+    assert (f'href="{reverse("improvement:mine")}"' in html) is mine
+    for shown, url in ((appeals, "appeals:list"), (plans, "improvement:plans")):
+        if shown:
+            assert client_for(who).get(reverse(url)).status_code == 200, url
