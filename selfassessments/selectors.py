@@ -279,12 +279,12 @@ def open_reviews(*, viewer_roles: Roles, now: datetime | None = None) -> list[Op
 
 def todos(*, viewer_roles: Roles, user: Any, now: datetime | None = None) -> list[Todo]:
     """The employee's self-assessments still to submit (three queries): one item with their
-    count, the nearest deadline, and whether any is past it (then it shows as not
-    self-assessed)."""
+    count and the nearest deadline. One whose deadline has passed is no longer theirs to do
+    (it stays not self-assessed, 未自评, and blocks nothing), so it is left out."""
     rows = [
         row
         for row in open_reviews(viewer_roles=viewer_roles, now=now)
-        if row.state != SelfAssessment.State.SUBMITTED
+        if row.state != SelfAssessment.State.SUBMITTED and not row.overdue
     ]
     if not rows:
         return []
@@ -297,7 +297,6 @@ def todos(*, viewer_roles: Roles, user: Any, now: datetime | None = None) -> lis
             url=url,
             count=len(rows),
             due=min(dues) if dues else None,
-            overdue=any(row.overdue for row in rows),
         )
     ]
 
