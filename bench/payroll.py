@@ -77,7 +77,14 @@ FIELDS = (
     "verbal_warning",
     "version",
     "approved_at",
+    # the employee's confirmation of the version: one object in the JSON, three CSV columns
+    "confirmation_status",
+    "confirmation_how",
+    "confirmation_at",
 )
+CONFIRMATION = {"confirmation_status": "status", "confirmation_how": "how", "confirmation_at": "at"}
+# The columns that hold a moment, compared as instants.
+MOMENTS = tuple(FIELDS.index(name) for name in ("approved_at", "confirmation_at"))
 
 # -- the data, by SQL ------------------------------------------------------------------------
 
@@ -169,8 +176,19 @@ COPY (
            ar.pay_coefficient::text,
            CASE WHEN ar.verbal_warning THEN 'true' ELSE 'false' END, ar.version,
            to_char(ar.approved_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS.US')
+               || '+08:00',
+           CASE WHEN k.how IS NOT NULL THEN 'confirmed'
+                WHEN EXISTS (
+                    SELECT 1 FROM appeals_appeal a
+                    WHERE a.review_id = ar.review_id AND a.version = ar.version
+                      AND a.status IN ('filed', 'accepted')
+                ) THEN 'appealed'
+                ELSE 'pending' END,
+           k.how,
+           to_char(k.confirmed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS.US')
                || '+08:00'
     FROM reviews_approvedresult ar
+    LEFT JOIN appeals_confirmation k ON k.review_id = ar.review_id AND k.version = ar.version
     JOIN reviews_review r ON r.id = ar.review_id
     JOIN reviews_reviewcycle c ON c.id = r.cycle_id
     JOIN departments_employee e ON e.id = r.employee_id
@@ -415,10 +433,17 @@ def json_pull(session: requests.Session, base: str, *, page_size: int) -> Pull:
 
 
 def json_row_as_text(row: dict[str, Any]) -> list[str]:
-    """A JSON row as the CSV has it: its values in FIELDS order, as text."""
-    return [
-        ("true" if row[name] else "false") if isinstance(row[name], bool) else str(row[name])
+    """A JSON row as the CSV has it: its values in FIELDS order, as text (null: empty), the
+    confirmation's object spread over its three columns."""
+    values = [
+        row["confirmation"][CONFIRMATION[name]] if name in CONFIRMATION else row[name]
         for name in FIELDS
+    ]
+    return [
+        ("true" if value else "false")
+        if isinstance(value, bool)
+        else ("" if value is None else str(value))
+        for value in values
     ]
 
 
@@ -476,12 +501,15 @@ def page_latency(session: requests.Session, links: Sequence[str], *, requests_: 
 
 
 def _normalised(rows: Sequence[Sequence[str]]) -> list[tuple[str, ...]]:
-    """Rows with their timestamp as an instant (the API omits zero microseconds)."""
+    """Rows with their moments as instants (the API omits zero microseconds)."""
     out = []
     for row in rows:
-        *head, approved_at = row
-        instant = dt.datetime.fromisoformat(approved_at).isoformat(timespec="microseconds")
-        out.append((*head, instant))
+        cells = list(row)
+        for index in MOMENTS:
+            if cells[index]:
+                moment = dt.datetime.fromisoformat(cells[index])
+                cells[index] = moment.isoformat(timespec="microseconds")
+        out.append(tuple(cells))
     return out
 
 
