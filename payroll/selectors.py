@@ -35,6 +35,8 @@ from django.db.models import (
     Case,
     CharField,
     Exists,
+    F,
+    FilteredRelation,
     Func,
     OuterRef,
     Q,
@@ -44,7 +46,7 @@ from django.db.models import (
     When,
 )
 
-from appeals.models import Appeal, Confirmation
+from appeals.models import Appeal
 from departments.models import Department, Employee
 from reviews.models import ApprovedResult, ReviewCycle
 from reviews.selectors.aggregates import latest_results
@@ -138,20 +140,21 @@ def _latest(*, period: str, updated_since: dt.datetime | None) -> QuerySet[Appro
 
 
 def _with_confirmation(results: QuerySet[ApprovedResult]) -> QuerySet[ApprovedResult]:
-    """Each row's confirmation: two lookups on the unique index of (review, version)."""
-    confirmation = Confirmation.objects.filter(
-        review_id=OuterRef("review_id"), version=OuterRef("version")
-    )
+    """Each row's confirmation: one outer join on the unique index of (review, version), and
+    a lookup of an open appeal only for a row not confirmed."""
     appealed = Appeal.objects.filter(
         review_id=OuterRef("review_id"),
         version=OuterRef("version"),
         status__in=[Appeal.Status.FILED, Appeal.Status.ACCEPTED],
     )
-    return results.annotate(
-        confirmation_how=Subquery(confirmation.values("how")[:1]),
-        confirmation_at=Subquery(confirmation.values("confirmed_at")[:1]),
+    confirmation = FilteredRelation(
+        "review__confirmations", condition=Q(review__confirmations__version=F("version"))
+    )
+    return results.alias(confirmed=confirmation).annotate(
+        confirmation_how=F("confirmed__how"),
+        confirmation_at=F("confirmed__confirmed_at"),
         confirmation_status=Case(
-            When(Exists(confirmation), then=Value(CONFIRMED)),
+            When(confirmed__how__isnull=False, then=Value(CONFIRMED)),
             When(Exists(appealed), then=Value(APPEALED)),
             default=Value(PENDING),
             output_field=CharField(),
