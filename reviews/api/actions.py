@@ -367,7 +367,9 @@ class ReviewReopenApi(JsonApi):
         summary="Reopen an approved review for a correction (director)",
         description=(
             "A new version begins; payroll keeps the last approved one until the corrected "
-            "version is approved."
+            "version is approved. While the employee's appeal of the approved version waits for "
+            "HR's answer the review cannot be reopened (409 `appeal_open`): HR answers it, and "
+            "accepting it reopens the review."
         ),
         request=ReopenSerializer,
         responses={200: ReviewDetailSerializer, **WRITE_ERRORS},

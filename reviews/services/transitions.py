@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from appeals.models import Appeal
 from hrperf.lib.errors import Conflict, ValidationFailed
 from payroll import events as payroll_events
 from reviews import events, selectors, workflow
@@ -208,8 +209,25 @@ def review_reopen(
     require(Action.REOPEN, actor)
     require_text("reason", reason, _("Give the reason for reopening."))
     with transaction.atomic():
+        _refuse_while_appealed(review)
         return _reopen(
             review=review, actor=actor, reason=reason, expected_revision=expected_revision
+        )
+
+
+def _refuse_while_appealed(review: Review) -> None:
+    """An appeal of the approved version waits for HR's answer: reopening the review now would
+    leave it with no version to answer for. Read with the review locked, as filing one is."""
+    version = Review.objects.select_for_update().values_list("version", flat=True).get(pk=review.pk)
+    if Appeal.objects.filter(
+        review_id=review.pk, version=version, status=Appeal.Status.FILED
+    ).exists():
+        raise Conflict(
+            _(
+                "The employee's appeal of this result waits for HR's answer: HR answers it "
+                "first (accepting it reopens the review for the correction)."
+            ),
+            code="appeal_open",
         )
 
 

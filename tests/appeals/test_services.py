@@ -13,6 +13,7 @@ from appeals.inputs import RATING, WHOLE, Disputed
 from appeals.models import Appeal, AppealStep, Confirmation
 from hrperf.lib.errors import Conflict, NotAllowed, ValidationFailed
 from hrperf.lib.roles import roles_of
+from reviews import services as review_services
 from reviews.models import AuditEvent, Review
 from tests.helpers.appeals import after_window, counts, file, line_of
 
@@ -232,18 +233,16 @@ def test_the_deadline_leaves_an_open_appeal_alone(personas, own):
     assert Confirmation.objects.get(review=own).how == "deadline"
 
 
-def test_an_accepted_appeal_is_answered_against_the_approved_version(personas, own):
+def test_an_appeal_is_answered_against_the_approved_version_the_director_left(personas, own):
+    """The director's reopening is refused while the appeal waits (it would leave HR no
+    version to answer for), and HR's acceptance then reopens the version appealed."""
     appeal = file(personas, own)
-    services_review = own
-    from reviews import services as review_services
-
-    review_services.review_reopen(actor=personas["director"], review=services_review, reason="x")
-    before = counts()
-    with pytest.raises(Conflict) as refused:
-        answer(personas, appeal, "accept")
-    assert refused.value.code == "bad_transition"
-    assert counts() == before
-    assert Appeal.objects.get(pk=appeal.pk).status == "filed"
+    with pytest.raises(Conflict):
+        review_services.review_reopen(actor=personas["director"], review=own, reason="x")
+    answer(personas, appeal, "accept")
+    own.refresh_from_db()
+    assert (own.state, own.version) == (Review.State.REOPENED, 2)
+    assert Appeal.objects.get(pk=appeal.pk).status == "accepted"
 
 
 def test_whole_result(personas, own):
@@ -281,3 +280,17 @@ def test_the_whole_path_of_an_accepted_appeal(personas, own):
     assert [step.kind for step in selectors.exchange(appeal)][-1] == "reapproved"
     # Version 2 has a window of its own: the employee may confirm it.
     assert confirm(personas, own).version == 2
+
+
+def test_the_director_cannot_reopen_a_result_whose_appeal_waits_for_hr(personas, own):
+    """Reopening under an open appeal would leave HR nothing to answer for: HR answers first."""
+    appeal = file(personas, own, line_of(own))
+    director = personas["director"]
+    with pytest.raises(Conflict) as refused:
+        review_services.review_reopen(actor=director, review=own, reason="数据有误")
+    assert refused.value.code == "appeal_open"
+    own.refresh_from_db()
+    assert (own.state, own.version) == (Review.State.APPROVED, 1)
+    answer(personas, appeal, "reject")
+    reopened = review_services.review_reopen(actor=director, review=own, reason="数据有误")
+    assert (reopened.state, reopened.version) == (Review.State.REOPENED, 2)
