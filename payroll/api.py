@@ -154,6 +154,7 @@ def _etag(kind: str, query: Mapping[str, object], state: PayrollState) -> str:
             str(state.newest_approved_at),
             str(state.roster_updated_at),
             state.quarter_status,
+            str(state.confirmations),
         ],
         sort_keys=True,
     )

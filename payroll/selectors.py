@@ -46,7 +46,7 @@ from django.db.models import (
     When,
 )
 
-from appeals.models import Appeal
+from appeals.models import Appeal, Confirmation
 from departments.models import Department, Employee
 from reviews.models import ApprovedResult, ReviewCycle
 from reviews.selectors.aggregates import latest_results
@@ -126,6 +126,9 @@ class PayrollState:
     newest_approved_at: object  # as the database returns it: a datetime, or text on SQLite
     roster_updated_at: object
     quarter_status: str | None  # the quarter's status; None: it was never opened
+    # The confirmations' newest id, the appeals' newest id and newest answer: a confirmation,
+    # an appeal filed or answered changes a row's `confirmation` without a new result.
+    confirmations: object
 
 
 def _latest(*, period: str, updated_since: dt.datetime | None) -> QuerySet[ApprovedResult]:
@@ -279,21 +282,29 @@ def payroll_state(*, period: str, updated_since: dt.datetime | None) -> PayrollS
         quote(ReviewCycle._meta.get_field("period").column),
     )
     params.append(period)
+    confirmations, appeals = (quote(model._meta.db_table) for model in (Confirmation, Appeal))
+    answered_at = quote(Appeal._meta.get_field("answered_at").column)
     # Every name is the models' own, quoted; the values are parameters.
-    statement = "SELECT {}, {}, {}, {}, {}, {}".format(
+    statement = "SELECT {}, {}, {}, {}, {}, {}, {}, {}, {}".format(
         f"(SELECT COUNT(*) FROM {results}{since})",  # noqa: S608
         f"(SELECT MAX(id) FROM {results})",  # noqa: S608
         f"(SELECT MAX({approved_at}) FROM {results})",  # noqa: S608
         *roster,
         status,
+        f"(SELECT MAX(id) FROM {confirmations})",  # noqa: S608
+        f"(SELECT MAX(id) FROM {appeals})",  # noqa: S608
+        f"(SELECT MAX({answered_at}) FROM {appeals})",  # noqa: S608
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
-        count, newest_id, newest_approved_at, employees, departments, quarter = cursor.fetchone()
+        count, newest_id, newest_approved_at, employees, departments, quarter, *marks = (
+            cursor.fetchone()
+        )
     return PayrollState(
         results=int(count),
         newest_id=newest_id,
         newest_approved_at=newest_approved_at,
         roster_updated_at=(employees, departments),
         quarter_status=quarter,
+        confirmations=tuple(marks),
     )

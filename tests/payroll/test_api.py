@@ -360,6 +360,41 @@ def test_a_change_gives_a_new_etag(bulk, hr, personas, opened):
     assert "张伟伟" in after_rename.content.decode()
 
 
+def test_a_confirmation_or_an_appeal_gives_a_new_etag(hr, personas, opened):
+    """They change a row's `confirmation` without a new approved result."""
+    from appeals import services as appeal_services
+    from appeals.inputs import WHOLE, Disputed
+    from hrperf.lib.roles import roles_of
+
+    employee = personas["employee"]
+    review = approved(personas, "employee")
+    etag = hr.get(SCORES, {"period": PERIOD})["ETag"]
+    appeal = appeal_services.appeal_file(
+        user=employee,
+        roles=roles_of(employee),
+        review=review,
+        items=[Disputed(WHOLE)],
+        grounds="数据有误",
+    )
+    after_appeal = hr.get(SCORES, {"period": PERIOD}, HTTP_IF_NONE_MATCH=etag)
+    assert after_appeal.status_code == 200
+    assert after_appeal.json()["results"][0]["confirmation"]["status"] == "appealed"
+
+    etag = after_appeal["ETag"]
+    appeal_services.appeal_reject(
+        user=personas["hr"], roles=roles_of(personas["hr"]), appeal=appeal, reason="已核对"
+    )
+    after_answer = hr.get(SCORES, {"period": PERIOD}, HTTP_IF_NONE_MATCH=etag)
+    assert after_answer.status_code == 200
+    assert after_answer.json()["results"][0]["confirmation"]["status"] == "pending"
+
+    etag = after_answer["ETag"]
+    appeal_services.result_confirm(user=employee, roles=roles_of(employee), review=review)
+    after_confirmation = hr.get(SCORES, {"period": PERIOD}, HTTP_IF_NONE_MATCH=etag)
+    assert after_confirmation.status_code == 200
+    assert after_confirmation.json()["results"][0]["confirmation"]["status"] == "confirmed"
+
+
 def test_each_page_and_filter_has_its_own_etag(bulk, hr):
     bulk(count=4, approved_at=BULK_AT)
     first = hr.get(SCORES, {"period": PERIOD, "page_size": 2})
