@@ -22,14 +22,6 @@ def evidence_of(*, review: Review | int, purpose: str, ref: int) -> list[Evidenc
     )
 
 
-def evidence_of_many(*, purpose: str, refs: list[int]) -> dict[int, list[EvidenceFile]]:
-    """The files of many owners of one purpose, by owner (one query)."""
-    grouped: dict[int, list[EvidenceFile]] = {ref: [] for ref in refs}
-    for evidence in EvidenceFile.objects.filter(purpose=purpose, ref__in=refs):
-        grouped.setdefault(evidence.ref, []).append(evidence)
-    return grouped
-
-
 def _self_assessment_is_draft(ref: int) -> bool:
     from selfassessments.models import SelfAssessment
 

@@ -34,14 +34,13 @@ from improvement.models import (
     Plan,
     WrittenWarning,
 )
+from improvement.services.common import MAX_TEXT
 from reviews import workflow
+from reviews.api.common import MAX_ID, WRITE_ERRORS, position_id
 from reviews.workflow import Action
 
 PAGES = KeysetPagination(keys=(int,), default_size=100, max_size=500)
-MAX_ID = 2**63 - 1
-MAX_TEXT = 5000
 READ_ERRORS = error_responses(400, 403, 404)
-WRITE_ERRORS = error_responses(400, 403, 404, 409)
 
 
 def _username(user: Any) -> str | None:
@@ -49,12 +48,7 @@ def _username(user: Any) -> str | None:
 
 
 def _position(request: Request, query: dict[str, Any]) -> int | None:
-    position = PAGES.position(request.query_params, query=query)
-    if position is None:
-        return None
-    (value,) = position
-    assert isinstance(value, int)
-    return value
+    return position_id(PAGES.position(request.query_params, query=query))
 
 
 def _page(request: Request, rows: Any, serializer: Any, query: dict[str, Any]) -> Response:
@@ -63,10 +57,6 @@ def _page(request: Request, rows: Any, serializer: Any, query: dict[str, Any]) -
         request, list(rows[: size + 1]), size=size, query=query, key=lambda row: (row.pk,)
     )
     return Response({"next": page.next, "results": serializer(page.results, many=True).data})
-
-
-def _require_action(action: Action, roles: Roles) -> None:
-    require(workflow.holds(action, roles))
 
 
 # -- serializers --------------------------------------------------------------------------------
@@ -413,7 +403,7 @@ class ConversationListApi(JsonApi):
     )
     def post(self, request: Request) -> Response:
         roles = caller_roles(request)
-        _require_action(Action.RECORD_CONVERSATION, roles)
+        workflow.require(Action.RECORD_CONVERSATION, roles)
         data = parse_body(ConversationInSerializer, request)
         review = found(selectors.review_for_action(viewer_roles=roles, review_id=data["review"]))
         record = services.conversation_record(
@@ -522,7 +512,7 @@ class PlanListApi(JsonApi):
     )
     def post(self, request: Request) -> Response:
         roles = caller_roles(request)
-        _require_action(Action.CREATE_PLAN, roles)
+        workflow.require(Action.CREATE_PLAN, roles)
         data = parse_body(PlanInSerializer, request)
         review = found(selectors.review_for_action(viewer_roles=roles, review_id=data["review"]))
         plan = services.plan_create(
@@ -565,7 +555,7 @@ class PlanCheckInApi(JsonApi):
     def post(self, request: Request, plan_id: int) -> Response:
         roles = caller_roles(request)
         plan = found(selectors.plan_get(viewer_roles=roles, plan_id=plan_id))
-        _require_action(Action.CHECK_IN, roles)
+        workflow.require(Action.CHECK_IN, roles)
         data = parse_body(CheckInInSerializer, request)
         progress = {}
         for key, words in data["progress"].items():
@@ -598,7 +588,7 @@ class PlanJudgeApi(JsonApi):
     def post(self, request: Request, plan_id: int) -> Response:
         roles = caller_roles(request)
         plan = found(selectors.plan_get(viewer_roles=roles, plan_id=plan_id))
-        _require_action(Action.JUDGE_PLAN, roles)
+        workflow.require(Action.JUDGE_PLAN, roles)
         data = parse_body(JudgeInSerializer, request)
         services.plan_judge(
             actor=request.user,

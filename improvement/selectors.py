@@ -267,10 +267,13 @@ def written_warning_get(*, viewer_roles: Roles, written_warning_id: int) -> Writ
 
 def written_warnings_to_flag(*, viewer_roles: Roles) -> QuerySet[WrittenWarning]:
     """The written warnings to flag to HR and the director on the dashboard: those HR has not
-    acknowledged. Anyone else: none."""
+    acknowledged, without the warnings each counts (the dashboard names the employee and the
+    quarter). Anyone else: none."""
     if not viewer_roles.sees_all_reviews:
         return WrittenWarning.objects.none()
-    return written_warning_list(viewer_roles=viewer_roles, acknowledged=False)
+    return written_warning_list(viewer_roles=viewer_roles, acknowledged=False).prefetch_related(
+        None
+    )
 
 
 def warnings_marked(

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hrperf.lib.errors import Conflict, ValidationFailed
 from hrperf.lib.pages import allowed, found
-from hrperf.lib.roles import Roles, roles_of
+from hrperf.lib.roles import roles_of
 from improvement import selectors, services
 from improvement.forms import (
     AcknowledgeForm,
@@ -34,11 +33,6 @@ PAGE_SIZE = 50
 GET_POST = require_http_methods(["GET", "POST"])
 
 
-def _require(action: Action, roles: Roles) -> None:
-    if not workflow.holds(action, roles):
-        raise PermissionDenied
-
-
 def _conflict(request: HttpRequest, error: Conflict) -> None:
     messages.error(request, gettext("Nothing was saved. %(reason)s") % {"reason": error.message})
 
@@ -51,7 +45,7 @@ def _conflict(request: HttpRequest, error: Conflict) -> None:
 def conversation_new(request: HttpRequest, review_id: int) -> HttpResponse:
     roles = roles_of(request.user)
     review = found(selectors.review_for_action(viewer_roles=roles, review_id=review_id))
-    _require(Action.RECORD_CONVERSATION, roles)
+    workflow.require(Action.RECORD_CONVERSATION, roles)
     form = ConversationForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -214,7 +208,7 @@ def _plan_of(request: HttpRequest, plan_id: int) -> Plan:
 @require_POST
 def plan_check_in(request: HttpRequest, plan_id: int) -> HttpResponse:
     record = _plan_of(request, plan_id)
-    _require(Action.CHECK_IN, roles_of(request.user))
+    workflow.require(Action.CHECK_IN, roles_of(request.user))
     form = CheckInForm(request.POST, plan=record)
     if not form.is_valid():
         return _plan_page(request, plan_id, check_in=form, status=400)

@@ -252,11 +252,7 @@ class SelfAssessmentEvidenceApi(Api):
         responses={200: EvidenceSerializer(many=True), **error_responses(403, 404)},
     )
     def get(self, request: Request, review_id: int) -> Response:
-        review = _review(request, review_id)
-        own = selectors.self_assessment_of(review=review)
-        files = (
-            evidence_of(review=review, purpose=Purpose.SELF_ASSESSMENT, ref=own.pk) if own else []
-        )
+        files = _files(_review(request, review_id))
         return Response(EvidenceSerializer(evidence_rows(files), many=True).data)
 
     @extend_schema(
@@ -306,11 +302,7 @@ class SelfAssessmentEvidenceItemApi(JsonApi):
     )
     def delete(self, request: Request, review_id: int, evidence_id: int) -> Response:
         review = _review(request, review_id)
-        own = selectors.self_assessment_of(review=review)
-        files = (
-            evidence_of(review=review, purpose=Purpose.SELF_ASSESSMENT, ref=own.pk) if own else []
-        )
-        found(next((item for item in files if item.pk == evidence_id), None))
+        found(next((item for item in _files(review) if item.pk == evidence_id), None))
         services.self_assessment_detach(
             user=request.user, roles=caller_roles(request), review=review, evidence_id=evidence_id
         )

@@ -118,8 +118,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 department_only=department_id is not None,
             )
     context["todos"] = todos.todos(viewer_roles=roles, user=request.user, review_items=review_work)
-    if roles.sees_all_reviews:
-        context["written_warnings"] = list(written_warnings_to_flag(viewer_roles=roles)[:10])
+    context["written_warnings"] = list(written_warnings_to_flag(viewer_roles=roles)[:10])
     if roles.employee is not None:
         context["my_reviews"] = at_a_glance.my_approved_reviews(viewer_roles=roles)
     return render(request, "reviews/dashboard.html", context)

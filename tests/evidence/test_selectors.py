@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evidence.models import Purpose
-from evidence.selectors import evidence_get, evidence_of, evidence_of_many
+from evidence.selectors import evidence_get, evidence_of
 from evidence.services import evidence_attach
 from hrperf.lib.roles import roles_of
 from selfassessments.models import SelfAssessment
@@ -75,8 +75,4 @@ def test_an_owners_files_in_one_query(personas, self_quarter, django_assert_num_
     with django_assert_num_queries(1):
         assert evidence_of(review=review, purpose=Purpose.APPEAL, ref=1) == [first, second]
     with django_assert_num_queries(1):
-        assert evidence_of_many(purpose=Purpose.APPEAL, refs=[1, 2, 3]) == {
-            1: [first, second],
-            2: [other],
-            3: [],
-        }
+        assert evidence_of(review=review, purpose=Purpose.APPEAL, ref=2) == [other]
