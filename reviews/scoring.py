@@ -25,7 +25,8 @@ Field names used in problems
 ----------------------------
 Policy: ``kpi_share``, ``assessor_weights``, ``assessor_weights.<assessor>``,
 ``achievement_cap``, ``achievement_floor``, ``warning_threshold``, ``grade_bands``,
-``grade_bands.<grade>``, ``pay_coefficients.<grade>``.
+``grade_bands.<grade>``, ``pay_coefficients.<grade>``; relative grading (v2): ``grading``,
+``grading_group``, ``relative_min_group``, ``grade_shares``, ``grade_shares.<grade>``.
 Review: ``<KPI code>`` (the line), ``<KPI code>.direction|target|actual|weight``, ``weight``
 (the weights of the review together), ``competencies``,
 ``ratings.<assessor>.<competency>``.
@@ -38,14 +39,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as _field
 from decimal import Decimal, localcontext
+from typing import Any
 from enum import StrEnum
 from types import MappingProxyType
 
 __all__ = [
+    "DEFAULT_GRADE_SHARES",
     "DEFAULT_POLICY",
+    "GRADES",
     "MAX_DECIMAL_PLACES",
     "AssessorResult",
     "Direction",
+    "GroupGrading",
+    "GroupMember",
     "Incomplete",
     "InvalidInput",
     "KpiLine",
@@ -57,12 +63,18 @@ __all__ = [
     "Result",
     "Step",
     "StepKind",
+    "basis_step",
     "explain",
+    "grade_at",
     "grade_for",
     "missing_inputs",
+    "regrade_in_group",
+    "relative_grades",
     "round2",
     "score",
+    "seats",
     "validate",
+    "quota_problems",
     "validate_policy",
 ]
 
@@ -128,6 +140,16 @@ _DEFAULT_PAY_COEFFICIENTS = {
     "C": Decimal("0.90"),
     "D": Decimal("0.70"),
 }
+# Relative grading (v2): each grade's share of a group, whole percent, best first, adding up
+# to 100; also the distribution guideline of calibration.
+DEFAULT_GRADE_SHARES: Mapping[str, int] = MappingProxyType(
+    {"S": 10, "A": 20, "B": 40, "C": 20, "D": 10}
+)
+GRADES = ("S", "A", "B", "C", "D")
+ABSOLUTE, RELATIVE = "absolute", "relative"
+GRADINGS = (ABSOLUTE, RELATIVE)
+GRADING_GROUPS = ("department", "quarter")
+DEFAULT_RELATIVE_MIN_GROUP = 10
 DEFAULT_GRADE_BANDS: tuple[tuple[str, Decimal], ...] = (
     ("S", Decimal(95)),
     ("A", Decimal(85)),
@@ -154,6 +176,13 @@ class Policy:
     warning_threshold: Decimal = Decimal("60.00")
     grade_bands: tuple[tuple[str, Decimal], ...] = DEFAULT_GRADE_BANDS
     pay_coefficients: Mapping[str, Decimal] = _field(default_factory=_DEFAULT_PAY_COEFFICIENTS.copy)
+    # Relative grading (v2): absolute (v1) or relative; the quotas per grade, whole percent;
+    # the group ranked together (each department, or the whole quarter); the smallest group
+    # graded relatively (a smaller one keeps its absolute grades).
+    grading: str = ABSOLUTE
+    grade_shares: Mapping[str, int] = _field(default_factory=lambda: dict(DEFAULT_GRADE_SHARES))
+    grading_group: str = "department"
+    relative_min_group: int = DEFAULT_RELATIVE_MIN_GROUP
     _problems: tuple[Problem, ...] = _field(init=False, repr=False, compare=False)
     _assessors: tuple[tuple[str, Decimal], ...] = _field(init=False, repr=False, compare=False)
     # The assessors whose ratings enter C (weight > 0); the others are advisory.
@@ -167,6 +196,7 @@ class Policy:
         setattr_(self, "assessor_weights", _as_decimals(self.assessor_weights))
         setattr_(self, "grade_bands", tuple((g, _as_decimal(b)) for g, b in self.grade_bands))
         setattr_(self, "pay_coefficients", _as_decimals(self.pay_coefficients))
+        setattr_(self, "grade_shares", MappingProxyType(dict(self.grade_shares)))
         setattr_(self, "_problems", tuple(_policy_problems(self)))
         setattr_(self, "_assessors", tuple(self.assessor_weights.items()))
         weighted = tuple((a, w) for a, w in self._assessors if _is_number(w) and w > 0)
@@ -258,6 +288,59 @@ def _policy_problems(policy: Policy) -> list[Problem]:
     for grade in policy.pay_coefficients if seen else ():
         if grade not in seen:
             problems.append(Problem(f"pay_coefficients.{grade}", "unknown_grade", {"grade": grade}))
+    _check_relative(policy, [grade for grade, _ in policy.grade_bands], problems)
+    return problems
+
+
+def _is_whole(value: object) -> bool:
+    return type(value) is int
+
+
+def _check_relative(policy: Policy, grades: list[str], problems: list[Problem]) -> None:
+    """The settings of relative grading (v2): checked whatever the grading, since the quotas
+    are also calibration's guideline."""
+    if policy.grading not in GRADINGS:
+        problems.append(Problem("grading", "unknown_choice", {"choices": ", ".join(GRADINGS)}))
+    if policy.grading_group not in GRADING_GROUPS:
+        choices = ", ".join(GRADING_GROUPS)
+        problems.append(Problem("grading_group", "unknown_choice", {"choices": choices}))
+    minimum = policy.relative_min_group
+    if not _is_whole(minimum):
+        problems.append(Problem("relative_min_group", "not_whole"))
+    elif minimum < 1:
+        problems.append(Problem("relative_min_group", "below_minimum", {"min": "1"}))
+    # The quotas of a relative policy are those of its grades; an absolute one's are only a
+    # guideline, checked on their own (so that a v1 policy with grades of its own stays valid).
+    relative = policy.grading == RELATIVE
+    problems.extend(quota_problems(policy.grade_shares, grades if relative else None))
+
+
+def quota_problems(
+    shares: Mapping[str, object], grades: Sequence[str] | None = GRADES
+) -> list[Problem]:
+    """The problems of quotas per grade: one for each grade (each of `shares` when `grades` is
+    None), each a whole percent from 0 to 100, together adding up to 100 (checked once each is
+    valid)."""
+    problems: list[Problem] = []
+    if grades is None:
+        grades = list(shares)
+    total = 0
+    for grade in grades:
+        name = f"grade_shares.{grade}"
+        share = shares.get(grade)
+        if share is None:
+            problems.append(Problem(name, "missing_share", {"grade": grade}))
+        elif not _is_whole(share):
+            problems.append(Problem(name, "not_whole"))
+        elif not 0 <= share <= WEIGHT_TOTAL:  # type: ignore[operator]
+            problems.append(Problem(name, "out_of_range", {"min": "0", "max": "100"}))
+        else:
+            total += share  # type: ignore[operator]
+    for grade in shares:
+        if grade not in grades:
+            problems.append(Problem(f"grade_shares.{grade}", "unknown_grade", {"grade": grade}))
+    if not problems and total != WEIGHT_TOTAL:
+        problems.append(Problem("grade_shares", "shares_not_100", {"total": str(total)}))
     return problems
 
 
@@ -635,6 +718,7 @@ class StepKind(StrEnum):
     TOTAL = "total"  # T
     GRADE = "grade"  # grade and pay coefficient
     WARNING = "warning"  # verbal warning or not
+    BASIS = "basis"  # what the grade rests on: the bands, or the rank in a locked group (v2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -807,3 +891,123 @@ def _outcome_steps(result: Result) -> list[Step]:
 def explain(result: Result) -> list[Step]:
     """The calculation of a scored review, step by step (structured data, no sentences)."""
     return [*_kpi_steps(result), *_competency_steps(result), *_outcome_steps(result)]
+
+
+# -- relative grading (v2) ------------------------------------------------------------------
+
+
+def seats(n: int, shares: Mapping[str, int]) -> dict[str, int]:
+    """The seats of each grade in a group of n (scoring.md v2): each grade floor(n × p / 100),
+    the seats left one each to the largest fractional parts, equal ones to the better grade
+    first. `shares` in the order of the grades, best first. Whole arithmetic: exact."""
+    exact = {grade: n * share for grade, share in shares.items()}  # x × 100
+    table = {grade: value // WEIGHT_TOTAL for grade, value in exact.items()}
+    left = n - sum(table.values())
+    order = list(shares)
+    by_remainder = sorted(order, key=lambda g: (-(exact[g] % WEIGHT_TOTAL), order.index(g)))
+    for grade in by_remainder[:left]:
+        table[grade] += 1
+    return table
+
+
+def grade_at(position: int, table: Mapping[str, int]) -> str:
+    """The grade of a position (1 = best) in cumulative seats; past the last seat, the last
+    grade."""
+    cumulative = 0
+    for grade, count in table.items():
+        cumulative += count
+        if position <= cumulative:
+            return grade
+    return list(table)[-1]
+
+
+def _rank(total: Decimal, others: Iterable[Decimal]) -> int:
+    """The best position of a rounded total among others: 1 + how many are strictly higher,
+    so that equal totals share the best position of their tie (ties go up)."""
+    shown = round2(total)
+    return 1 + sum(1 for other in others if round2(other) > shown)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupMember:
+    grade: str
+    rank: int  # the best position of its tie, 1 = best
+    pay_coefficient: Decimal
+    verbal_warning: bool  # always by the absolute rule: rounded total < threshold
+
+
+@dataclass(frozen=True, slots=True)
+class GroupGrading:
+    """The grades of a group. `basis` is ``relative`` when graded by rank, ``absolute`` when
+    by the bands (an absolute policy, or a group smaller than the policy's minimum)."""
+
+    basis: str
+    size: int
+    minimum: int
+    seats: Mapping[str, int]
+    members: Mapping[Any, GroupMember]
+
+
+def relative_grades(totals: Mapping[Any, Decimal], policy: Policy) -> GroupGrading:
+    """Grade a group by rank (scoring.md v2): its reviews' totals by any key. Ranked by the
+    rounded total, highest first; position p gets the grade of the cumulative seats; equal
+    rounded totals all get the grade of the best position among them. A group smaller than
+    ``relative_min_group`` (or an absolute policy) keeps the bands' grades. The pay
+    coefficient follows the grade; the warning stays absolute. Raises ``InvalidInput`` for
+    an invalid policy."""
+    if policy._problems:
+        raise InvalidInput(policy._problems)
+    with localcontext(_CONTEXT):
+        grades = [grade for grade, _ in policy.grade_bands]
+        table = seats(len(totals), {g: policy.grade_shares.get(g, 0) for g in grades})
+        relative = policy.grading == RELATIVE and len(totals) >= policy.relative_min_group
+        values = [round2(total) for total in totals.values()]
+        members = {}
+        for key, total in totals.items():
+            shown = round2(total)
+            rank = _rank(shown, values)
+            grade = grade_at(rank, table) if relative else grade_for(shown, policy)
+            members[key] = GroupMember(
+                grade, rank, policy.pay_coefficients[grade], shown < policy.warning_threshold
+            )
+    basis = RELATIVE if relative else ABSOLUTE
+    return GroupGrading(basis, len(totals), policy.relative_min_group, table, members)
+
+
+def regrade_in_group(
+    total: Decimal, others: Sequence[Decimal], table: Mapping[str, int]
+) -> tuple[str, int]:
+    """A review of a locked group rescored (after a reopening or an appeal): the grade of the
+    seat its new total ranks into among the group's other locked totals, ties going up, and
+    that rank. The seats are the lock's; nobody else's grade changes."""
+    with localcontext(_CONTEXT):
+        rank = _rank(total, others)
+    return grade_at(rank, table), rank
+
+
+def basis_step(result: Result, basis: Mapping[str, Any] | None, *, provisional: bool) -> Step:
+    """The step after the grade that says on what it rests: ``absolute`` (the bands),
+    ``provisional`` (the bands until the director locks the group of a relative policy),
+    ``small_group`` (locked, but smaller than the minimum: the bands), or ``relative`` (the
+    rank in the locked group and its seats). `basis` is what the lock wrote on the review
+    (``basis``, ``group``, ``rank``, ``size``, ``seats``, ``grade``, ``coefficient``)."""
+    exact, rounded = result.total_exact, result.total_score
+    if not basis:
+        rule = "provisional" if provisional else ABSOLUTE
+        params = {"grade": result.grade}
+        return Step(StepKind.BASIS, "", rule, "", exact, rounded, params, "")
+    size = str(basis.get("size", ""))
+    params = {
+        "grade": str(basis.get("grade", result.grade)),
+        "coefficient": str(basis.get("coefficient", "")),
+        "group": str(basis.get("group", "")),
+        "size": size,
+        "minimum": str(basis.get("minimum", "")),
+        "rank": str(basis.get("rank", "")),
+        "lock": str(basis.get("lock", "")),
+    }
+    if basis.get("basis") != RELATIVE:
+        return Step(StepKind.BASIS, "", "small_group", "", exact, rounded, params, "")
+    table = basis.get("seats") or {}
+    expression = f"#{params['rank']}/{size}: " + " ".join(f"{g}{n}" for g, n in table.items())
+    return Step(StepKind.BASIS, "", RELATIVE, expression, exact, rounded, params, expression)
