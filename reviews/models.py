@@ -62,6 +62,33 @@ class ReviewCycle(models.Model):
         return self.period
 
 
+class Grading(models.TextChoices):
+    ABSOLUTE = "absolute", _("Absolute (grade bands)")
+    RELATIVE = "relative", _("Relative (forced distribution)")
+
+
+class GradingGroup(models.TextChoices):
+    DEPARTMENT = "department", _("Each department")
+    QUARTER = "quarter", _("The whole quarter")
+
+
+def _share(label: Any, default: int) -> models.PositiveSmallIntegerField:
+    """A grade's share of a group, whole percent: the quota and the guideline."""
+    return models.PositiveSmallIntegerField(
+        label, default=default, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+
+
+def _limit(label: Any) -> models.PositiveSmallIntegerField:
+    """A hard limit of a grade's share, whole percent; empty: none."""
+    return models.PositiveSmallIntegerField(
+        label,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+
 class ScoringPolicy(models.Model):
     """A cycle's scoring settings (scoring.md). Frozen once a review scored with it is approved;
     a later change makes a new version, and approved reviews keep the one they were scored with."""
@@ -159,6 +186,43 @@ class ScoringPolicy(models.Model):
         default=4,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
+    # Relative grading and calibration (scoring.md v2, product.md v2 step 3).
+    grading = models.CharField(
+        _("grading"), max_length=8, choices=Grading.choices, default=Grading.ABSOLUTE
+    )
+    grading_group = models.CharField(
+        _("group graded together"),
+        max_length=10,
+        choices=GradingGroup.choices,
+        default=GradingGroup.DEPARTMENT,
+    )
+    relative_min_group = models.PositiveSmallIntegerField(
+        _("smallest group graded relatively"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(10000)],
+    )
+    share_s = _share(_("share of S (%)"), 10)
+    share_a = _share(_("share of A (%)"), 20)
+    share_b = _share(_("share of B (%)"), 40)
+    share_c = _share(_("share of C (%)"), 20)
+    share_d = _share(_("share of D (%)"), 10)
+    tolerance = models.DecimalField(
+        _("guideline tolerance (percentage points)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(5),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    max_share_s = _limit(_("at most S (%)"))
+    max_share_a = _limit(_("at most A (%)"))
+    max_share_b = _limit(_("at most B (%)"))
+    max_share_c = _limit(_("at most C (%)"))
+    max_share_d = _limit(_("at most D (%)"))
+    min_share_s = _limit(_("at least S (%)"))
+    min_share_a = _limit(_("at least A (%)"))
+    min_share_b = _limit(_("at least B (%)"))
+    min_share_c = _limit(_("at least C (%)"))
+    min_share_d = _limit(_("at least D (%)"))
     frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -237,6 +301,9 @@ class Review(models.Model):
         _("pay coefficient"), max_digits=4, decimal_places=2, null=True, blank=True
     )
     verbal_warning = models.BooleanField(_("verbal warning"), default=False)
+    # What the grade rests on once the director locked its group (relative grading): basis,
+    # group, rank, size, seats, lock. Empty: the bands (provisional under a relative policy).
+    grade_basis = models.JSONField(_("grade basis"), null=True, blank=True)
     incomplete_reasons = models.JSONField(_("what is missing"), default=list, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
@@ -396,6 +463,7 @@ class ApprovedResult(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     snapshot = models.JSONField(_("lines and ratings as approved"))
+    grade_basis = models.JSONField(_("grade basis"), null=True, blank=True)
 
     class Meta:
         ordering = ["review", "-version"]
@@ -479,6 +547,9 @@ class AuditEvent(models.Model):
         CONVERSATION_ACKNOWLEDGED = "conversation_acknowledged", _("Conversation acknowledged")
         PLAN_CHANGED = "plan_changed", _("Improvement plan changed")
         WRITTEN_WARNING = "written_warning", _("Written warning recorded")
+        # calibration (绩效校准)
+        GROUP_LOCKED = "group_locked", _("Group locked for calibration")
+        GRADE_CALIBRATED = "grade_calibrated", _("Grade set by calibration")
 
     cycle = models.ForeignKey(
         ReviewCycle, on_delete=models.PROTECT, related_name="events", verbose_name=_("cycle")
@@ -521,6 +592,45 @@ class AuditEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Audit events are append-only.")
         super().save(*args, **kwargs)
+
+
+class CalibrationLock(models.Model):
+    """The director's lock of a group of a quarter under relative grading: its seats and the
+    totals ranked, as they were. A review of the group rescored later ranks into these."""
+
+    cycle = models.ForeignKey(
+        ReviewCycle, on_delete=models.PROTECT, related_name="locks", verbose_name=_("cycle")
+    )
+    # "quarter", or "department:<id>"
+    group = models.CharField(_("group"), max_length=40)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    policy = models.ForeignKey(ScoringPolicy, on_delete=models.PROTECT, related_name="+")
+    basis = models.CharField(_("basis"), max_length=8)  # relative, or absolute (small group)
+    seats = models.JSONField(_("seats"))  # {grade: count}, best first
+    totals = models.JSONField(_("totals locked"))  # {review id: rounded total}
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    locked_at = models.DateTimeField(_("locked at"), auto_now_add=True)
+    reason = models.TextField(_("why"))
+
+    class Meta:
+        ordering = ["cycle", "group"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "group"], name="calibration_lock_once")
+        ]
+        verbose_name = _("calibration lock")
+        verbose_name_plural = _("calibration locks")
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id} {self.group}"
 
 
 class CycleJob(models.Model):

@@ -40,11 +40,46 @@ POLICY_FIELDS = (
     "coefficient_d",
     "escalation_warnings",
     "escalation_quarters",
+    # relative grading and calibration (v2)
+    "grading",
+    "grading_group",
+    "relative_min_group",
+    "share_s",
+    "share_a",
+    "share_b",
+    "share_c",
+    "share_d",
+    "tolerance",
+    "max_share_s",
+    "max_share_a",
+    "max_share_b",
+    "max_share_c",
+    "max_share_d",
+    "min_share_s",
+    "min_share_a",
+    "min_share_b",
+    "min_share_c",
+    "min_share_d",
 )
+GRADES = scoring.GRADES
+# Each grade's share (quota and guideline) and its hard limits, whole percent.
+SHARES = {grade: f"share_{grade.lower()}" for grade in GRADES}
+MAX_SHARES = {grade: f"max_share_{grade.lower()}" for grade in GRADES}
+MIN_SHARES = {grade: f"min_share_{grade.lower()}" for grade in GRADES}
+# Settings chosen from a list (text); the others are numbers.
+CHOICE_SETTINGS = ("grading", "grading_group")
+# Settings that may be left empty (no hard limit).
+OPTIONAL_SETTINGS = (*MAX_SHARES.values(), *MIN_SHARES.values())
 # The weights of the assessors: what a review must have rated depends on them (v2).
 ASSESSOR_WEIGHTS = ("director_weight", "hr_weight", "self_weight")
 # Settings that are whole numbers (counts), kept as int; every other one is a Decimal.
-WHOLE_SETTINGS = ("escalation_warnings", "escalation_quarters")
+WHOLE_SETTINGS = (
+    "escalation_warnings",
+    "escalation_quarters",
+    "relative_min_group",
+    *SHARES.values(),
+    *OPTIONAL_SETTINGS,
+)
 # The largest value a whole setting's column could hold, whatever its limits say.
 _WHOLE_BELOW = Decimal(32768)
 NO_STAFF_ASSESSOR = _(
@@ -52,7 +87,7 @@ NO_STAFF_ASSESSOR = _(
     "cannot make the competency score."
 )
 
-Setting = Decimal | int
+Setting = Decimal | int | str | None
 
 
 def current_policy(cycle: ReviewCycle) -> ScoringPolicy:
@@ -108,19 +143,40 @@ def validated_policy(values: Mapping[str, Any]) -> dict[str, Setting]:
     merged: dict[str, Setting] = {}
     for name in POLICY_FIELDS:
         value = _setting(name, values.get(name, defaults[name]), errors)
-        if value is not None:
+        if value is not None or name in OPTIONAL_SETTINGS:
             merged[name] = value
     errors.raise_if_any()
     policy = ScoringPolicy(**merged)
     staff = policy.director_weight > 0 or policy.hr_weight > 0
     for problem in scoring.validate_policy(to_scoring(policy)):
         if staff or problem.code != "no_weighted_assessor":  # said below, per staff weight
-            errors.add(problem.field, problem_text(problem), problem.code)
+            for field in _policy_field(problem.field):
+                errors.add(field, problem_text(problem), problem.code)
+    if merged["tolerance"] > 100:  # type: ignore[operator]
+        errors.add("tolerance", reason_text("above_maximum", {"max": 100}), "above_maximum")
+    for grade in GRADES:
+        lowest, highest = merged[MIN_SHARES[grade]], merged[MAX_SHARES[grade]]
+        if lowest is not None and highest is not None and lowest > highest:  # type: ignore[operator]
+            errors.add(
+                MIN_SHARES[grade],
+                _("The least share of a grade cannot be above its greatest share."),
+                "limits_crossed",
+            )
     if not staff:  # also the database's rule (policy_some_assessor_weight)
         for name in ("director_weight", "hr_weight"):
             errors.add(name, NO_STAFF_ASSESSOR, "no_staff_assessor")
     errors.raise_if_any()
     return merged
+
+
+def _policy_field(field: str) -> list[str]:
+    """The settings a scoring rule's field names: the quotas' sum is each share's."""
+    if field == "grade_shares":
+        return list(SHARES.values())
+    if field.startswith("grade_shares."):
+        grade = field.removeprefix("grade_shares.")
+        return [SHARES.get(grade, field)]
+    return [field]
 
 
 def setting_rule(name: str) -> NumberRule:
@@ -150,7 +206,20 @@ def setting_limits(name: str) -> tuple[int | None, int | None]:
 
 def _setting(name: str, raw: Any, errors: ErrorList) -> Setting | None:
     """A setting as given (text, or a number), read strictly (`hrperf.lib.decimals`); a whole
-    one also within its limits."""
+    one also within its limits; a choice one of its choices; an optional one may be empty."""
+    if name in CHOICE_SETTINGS:
+        choices = ScoringPolicy._meta.get_field(name).choices or []
+        values = [value for value, _label in choices]
+        if raw not in values:
+            errors.add(
+                name,
+                _("Choose one of: %(choices)s.") % {"choices": ", ".join(map(str, values))},
+                "unknown_choice",
+            )
+            return None
+        return str(raw)
+    if name in OPTIONAL_SETTINGS and (raw is None or raw == ""):
+        return None
     try:
         value = read_number(raw, setting_rule(name))
     except NumberRefused as refused:
@@ -195,4 +264,21 @@ def to_scoring(policy: ScoringPolicy) -> scoring.Policy:
             "C": policy.coefficient_c,
             "D": policy.coefficient_d,
         },
+        grading=policy.grading,
+        grade_shares={grade: getattr(policy, name) for grade, name in SHARES.items()},
+        grading_group=policy.grading_group,
+        relative_min_group=policy.relative_min_group,
     )
+
+
+def shares_of(policy: ScoringPolicy) -> dict[str, int]:
+    """Each grade's share (the quota, and calibration's guideline), best first."""
+    return {grade: getattr(policy, name) for grade, name in SHARES.items()}
+
+
+def hard_limits(policy: ScoringPolicy) -> dict[str, tuple[int | None, int | None]]:
+    """Each grade's hard limits (least, greatest share in percent; None: no limit)."""
+    return {
+        grade: (getattr(policy, MIN_SHARES[grade]), getattr(policy, MAX_SHARES[grade]))
+        for grade in GRADES
+    }

@@ -39,9 +39,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as _field
 from decimal import Decimal, localcontext
-from typing import Any
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 __all__ = [
     "DEFAULT_GRADE_SHARES",
@@ -68,13 +68,13 @@ __all__ = [
     "grade_at",
     "grade_for",
     "missing_inputs",
+    "quota_problems",
     "regrade_in_group",
     "relative_grades",
     "round2",
     "score",
     "seats",
     "validate",
-    "quota_problems",
     "validate_policy",
 ]
 

@@ -28,7 +28,7 @@ from reviews.models import (
     ReviewCycle,
     ScoringPolicy,
 )
-from reviews.policies import POLICY_FIELDS, WHOLE_SETTINGS, setting_limits
+from reviews.policies import CHOICE_SETTINGS, POLICY_FIELDS, WHOLE_SETTINGS, setting_limits
 
 DECIMAL_TEXT = (
     "A decimal string: ASCII digits 0-9 with at most one `.` that has digits on both sides, at "
@@ -53,7 +53,50 @@ POLICY_HELP = {
 }
 
 
+POLICY_HELP.update(
+    {
+        "grading": (
+            "`absolute` (the default): each total gets the grade of its band. `relative` "
+            "(forced distribution, scoring.md v2): once the director locks a group "
+            "(`POST /api/v1/cycles/{period}/calibration/locks`), grades follow the shares "
+            "`share_s`…`share_d` by rank."
+        ),
+        "grading_group": (
+            "The group ranked together under relative grading: `department` (the default) or "
+            "`quarter` (the whole division)."
+        ),
+        "relative_min_group": (
+            "The smallest group graded relatively; a smaller one keeps its absolute grades. "
+            "Default 10."
+        ),
+        "tolerance": (
+            "How far, in percentage points, a grade's share may stray from its share before "
+            "the calibration page marks it (soft). Default 5."
+        ),
+        **{
+            f"share_{grade.lower()}": (
+                f"Grade {grade}'s share in whole percent: the quota of relative grading and "
+                "the distribution guideline. The five shares add up to 100 (default 10, 20, "
+                "40, 20, 10)."
+            )
+            for grade in "SABCD"
+        },
+        **{
+            f"{kind}_share_{grade.lower()}": (
+                f"A hard limit: the {word} share of grade {grade} in a department or the "
+                "division, whole percent; null for none (the default). Approving reviews that "
+                "break it needs a written `reason`."
+            )
+            for grade in "SABCD"
+            for kind, word in (("max", "greatest"), ("min", "least"))
+        },
+    }
+)
+
+
 def _input_help(name: str) -> str:
+    if name in CHOICE_SETTINGS:
+        return POLICY_HELP[name]
     if name not in WHOLE_SETTINGS:
         return " ".join(filter(None, (POLICY_HELP.get(name), DECIMAL_TEXT)))
     lowest, highest = setting_limits(name)

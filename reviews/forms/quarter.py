@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import DecimalField, PositiveSmallIntegerField
+from django.db.models import CharField, DecimalField, PositiveSmallIntegerField
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +16,13 @@ from departments.models import Department
 from hrperf.lib.bilingual import current_suffix
 from hrperf.lib.uploads import UploadForm
 from reviews.models import ScoringPolicy
-from reviews.policies import POLICY_FIELDS, WHOLE_SETTINGS, policy_defaults
+from reviews.policies import (
+    CHOICE_SETTINGS,
+    OPTIONAL_SETTINGS,
+    POLICY_FIELDS,
+    WHOLE_SETTINGS,
+    policy_defaults,
+)
 
 # What a setting does, where its name alone does not say it.
 POLICY_HELP = {
@@ -31,13 +37,30 @@ POLICY_HELP = {
         "The verbal warnings counted are those of this many quarters, up to and including "
         "this one (1 to 20)."
     ),
+    "grading": _(
+        "Absolute: each total gets the grade of its band. Relative: once the director locks "
+        "a group, grades follow the shares below by rank."
+    ),
+    "relative_min_group": _("A smaller group keeps the grades of the bands."),
+    "share_s": _(
+        "The shares of S to D, whole percents adding up to 100: the quotas of relative "
+        "grading and the guideline of calibration."
+    ),
+    "tolerance": _(
+        "How far, in percentage points, a grade's share may stray from the guideline before "
+        "calibration marks it."
+    ),
+    "max_share_s": _(
+        "Hard limits, whole percents, empty for none: approving reviews that break one "
+        "needs a written reason."
+    ),
 }
 
 
 def policy_label(name: str) -> Any:
     """The label of a policy setting: its model field's name, translated."""
     field = ScoringPolicy._meta.get_field(name)
-    assert isinstance(field, DecimalField | PositiveSmallIntegerField)
+    assert isinstance(field, DecimalField | PositiveSmallIntegerField | CharField)
     return capfirst(field.verbose_name)
 
 
@@ -50,10 +73,21 @@ class OpenQuarterForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        defaults = {name: str(value) for name, value in policy_defaults().items()}
+        defaults = {
+            name: "" if value is None else str(value) for name, value in policy_defaults().items()
+        }
         kwargs["initial"] = {"period": "", **defaults, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         for name in POLICY_FIELDS:
+            if name in CHOICE_SETTINGS:
+                choices = ScoringPolicy._meta.get_field(name).choices or []
+                self.fields[name] = forms.ChoiceField(
+                    label=policy_label(name),
+                    required=False,
+                    choices=choices,
+                    help_text=POLICY_HELP.get(name, ""),
+                )
+                continue
             mode = "numeric" if name in WHOLE_SETTINGS else "decimal"
             self.fields[name] = forms.CharField(
                 label=policy_label(name),
@@ -67,10 +101,16 @@ class OpenQuarterForm(forms.Form):
         return [self[name] for name in POLICY_FIELDS]
 
     def policy(self) -> dict[str, str]:
-        """The policy figures typed (blank ones take the service's defaults)."""
+        """The policy figures typed (blank ones take the service's defaults; a blank hard
+        limit is none, as by default)."""
         return {
             name: value.strip()
             for name in POLICY_FIELDS
+            if (value := self.cleaned_data.get(name) or "").strip()
+            and name not in OPTIONAL_SETTINGS
+        } | {
+            name: value.strip()
+            for name in OPTIONAL_SETTINGS
             if (value := self.cleaned_data.get(name) or "").strip()
         }
 

@@ -37,7 +37,7 @@ from reviews.forms.quarter import (
 )
 from reviews.models import CycleJob, Review, ReviewCycle, ScoringPolicy
 from reviews.pages.common import cycle_or_404
-from reviews.policies import POLICY_FIELDS, WHOLE_SETTINGS
+from reviews.policies import CHOICE_SETTINGS, POLICY_FIELDS, WHOLE_SETTINGS
 from reviews.workflow import Action
 
 FINISHED = (CycleJob.Status.DONE, CycleJob.Status.FAILED)
@@ -115,13 +115,21 @@ def quarters(request: HttpRequest) -> HttpResponse:
 # -- one quarter -----------------------------------------------------------------------------
 
 
+def _policy_value(policy: ScoringPolicy, name: str) -> Any:
+    """A setting as shown: a choice by its label, no hard limit as a dash."""
+    if name in CHOICE_SETTINGS:
+        return getattr(policy, f"get_{name}_display")()
+    value = getattr(policy, name)
+    return "—" if value is None else value
+
+
 def _policy_rows(policy: ScoringPolicy) -> list[dict[str, Any]]:
     return [
         {
             "name": name,
             "label": policy_label(name),
-            "value": getattr(policy, name),
-            "whole": name in WHOLE_SETTINGS,
+            "value": _policy_value(policy, name),
+            "whole": name in WHOLE_SETTINGS or name in CHOICE_SETTINGS,
             "help": POLICY_HELP.get(name, ""),
         }
         for name in POLICY_FIELDS

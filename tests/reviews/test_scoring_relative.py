@@ -188,9 +188,7 @@ def test_every_grade_needs_a_quota_and_no_unknown_grade() -> None:
 
 
 def test_grading_settings_are_checked() -> None:
-    problems = validate_policy(
-        Policy(grading="forced", grading_group="team", relative_min_group=0)
-    )
+    problems = validate_policy(Policy(grading="forced", grading_group="team", relative_min_group=0))
     fields = {p.field: p.code for p in problems}
     assert fields == {
         "grading": "unknown_choice",

@@ -29,7 +29,9 @@ def test_seats_add_up_and_stay_within_one_of_the_exact_quota(n: int, shares: dic
 
 
 @given(st.lists(totals, min_size=1, max_size=40), quotas())
-def test_grades_never_fall_as_totals_rise_and_ties_share_a_grade(values: list, shares: dict) -> None:
+def test_grades_never_fall_as_totals_rise_and_ties_share_a_grade(
+    values: list, shares: dict
+) -> None:
     policy = Policy(grading="relative", grade_shares=shares, relative_min_group=1)
     graded = relative_grades(dict(enumerate(values)), policy)
     order = {g: i for i, g in enumerate(GRADES)}
@@ -43,7 +45,9 @@ def test_grades_never_fall_as_totals_rise_and_ties_share_a_grade(values: list, s
 
 
 @given(st.lists(totals, min_size=1, max_size=40), quotas())
-def test_no_grade_is_given_below_its_seats_except_by_a_tie_going_up(values: list, shares: dict) -> None:
+def test_no_grade_is_given_below_its_seats_except_by_a_tie_going_up(
+    values: list, shares: dict
+) -> None:
     # A grade has at most as many members as its seats plus those pulled up from below by ties;
     # counting from the top, the cumulative count of grades at or above g is >= cumulative seats.
     policy = Policy(grading="relative", grade_shares=shares, relative_min_group=1)
