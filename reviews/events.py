@@ -17,6 +17,11 @@ Every event also fills the columns all events share (`field`, `from_value`, `to_
     warning_acknowledged  – (HR's note in `reason`)
     cycle_opened          period
     policy_changed        setting
+    group_locked          group, basis, size, seats, lock (the director's reason in `reason`)
+    grade_calibrated      group, basis, from, to (grades), rank, lock; cause "rescored" when
+                          a rescore ranked the review into its locked group again
+    figure, rating        also `reason_code` (calibration, new_evidence, correction, other)
+                          when the person gave one, their note in `reason`
 
 Events written before `params` existed have none: `params_of` reads what their columns say.
 """
@@ -183,6 +188,66 @@ def policy_changed(
         from_value=before,
         to_value=after,
         params={"setting": setting},
+    )
+
+
+RESCORED = "rescored"  # a rescore ranked a review into its locked group again
+
+
+def group_locked(
+    *,
+    cycle_id: int,
+    actor: Any,
+    group: str,
+    basis: str,
+    size: int,
+    seats: dict[str, int],
+    lock_id: int,
+    reason: str,
+) -> AuditEvent:
+    return _event(
+        Action.GROUP_LOCKED,
+        cycle_id=cycle_id,
+        actor=actor,
+        field="group",
+        to_value=group,
+        reason=reason,
+        params={"group": group, "basis": basis, "size": size, "seats": seats, "lock": lock_id},
+    )
+
+
+def grade_calibrated(
+    *,
+    cycle_id: int,
+    review_id: int,
+    actor: Any,
+    group: str,
+    basis: str,
+    before: str,
+    after: str,
+    rank: int,
+    lock_id: int,
+    cause: str = "",
+) -> AuditEvent:
+    params: dict[str, Any] = {
+        "group": group,
+        "basis": basis,
+        "from": before,
+        "to": after,
+        "rank": rank,
+        "lock": lock_id,
+    }
+    if cause:
+        params["cause"] = cause
+    return _event(
+        Action.GRADE_CALIBRATED,
+        cycle_id=cycle_id,
+        review_id=review_id,
+        actor=actor,
+        field="grade",
+        from_value=before,
+        to_value=after,
+        params=params,
     )
 
 

@@ -19,6 +19,7 @@ quarter statuses it needs and, for a transition, the state it leads to.
     change_policy        HR         –                            any
     generate             HR         –                            open
     rescore              HR         –                            any
+    lock_group           director   –                            open
     acknowledge_warning  HR         any                          any
     set_deadlines        HR         –                            open
     edit_calendar        HR         –                            –
@@ -81,6 +82,7 @@ class Action(StrEnum):
     CHANGE_POLICY = "change_policy"
     GENERATE = "generate"
     RESCORE = "rescore"
+    LOCK_GROUP = "lock_group"  # calibration: a group's grades by rank (relative grading)
     # a verbal warning
     ACKNOWLEDGE_WARNING = "acknowledge_warning"
     # deadlines
@@ -133,6 +135,7 @@ RULES: dict[Action, Rule] = {
     Action.CHANGE_POLICY: Rule(Actor.HR, NO_REVIEW),
     Action.GENERATE: Rule(Actor.HR, NO_REVIEW, quarter=OPEN),
     Action.RESCORE: Rule(Actor.HR, NO_REVIEW),
+    Action.LOCK_GROUP: Rule(Actor.DIRECTOR, NO_REVIEW, quarter=OPEN),
     Action.ACKNOWLEDGE_WARNING: Rule(Actor.HR, ANY_STATE),
     Action.SET_DEADLINES: Rule(Actor.HR, NO_REVIEW, quarter=OPEN),
     Action.EDIT_CALENDAR: Rule(Actor.HR, NO_REVIEW),

@@ -27,6 +27,7 @@ from reviews.models import (
     VerbalWarning,
 )
 from reviews.policies import current_policy, to_scoring
+from reviews.services.calibration import reviews_regrade_in_locks
 from reviews.services.warnings import enqueue_warning_notices
 
 State = Review.State
@@ -151,6 +152,8 @@ def _write_scores(results: Sequence[Scored], now: dt.datetime) -> int:
     warnings: list[VerbalWarning] = []
     with transaction.atomic():
         written = _mark_scored([r for r in results if isinstance(r.outcome, scoring.Result)], now)
+        # A review of a group the director locked ranks into the lock's seats (relative grading).
+        regraded = reviews_regrade_in_locks(review_ids=written)
         for result in results:
             outcome = result.outcome
             if isinstance(outcome, scoring.Incomplete):
@@ -161,7 +164,7 @@ def _write_scores(results: Sequence[Scored], now: dt.datetime) -> int:
                         cycle_id=result.cycle_id,
                         review_id=result.review_id,
                         total=outcome.total_score,
-                        grade=outcome.grade,
+                        grade=regraded.get(result.review_id, outcome.grade),
                         revision=result.revision,
                     )
                 )
@@ -213,7 +216,7 @@ UPDATE reviews_review AS r
 SET state = 'scored', scored_revision = v.revision, policy_id = v.policy_id,
     kpi_score = v.kpi_score, competency_score = v.competency_score,
     total_score = v.total_score, grade = v.grade, pay_coefficient = v.pay_coefficient,
-    verbal_warning = v.verbal_warning, incomplete_reasons = '[]'::jsonb,
+    verbal_warning = v.verbal_warning, incomplete_reasons = '[]'::jsonb, grade_basis = NULL,
     scored_at = %s, updated_at = %s
 FROM unnest(%s::bigint[], %s::integer[], %s::bigint[], %s::numeric[], %s::numeric[],
             %s::numeric[], %s::varchar[], %s::numeric[], %s::boolean[])
@@ -268,6 +271,7 @@ def _mark_one_scored(result: Scored, now: dt.datetime) -> bool:
             grade=outcome.grade,
             pay_coefficient=outcome.pay_coefficient,
             verbal_warning=outcome.verbal_warning,
+            grade_basis=None,
             incomplete_reasons=[],
             scored_at=now,
             updated_at=now,

@@ -19,6 +19,7 @@ from hrperf.lib.errors import Conflict, ValidationFailed
 from payroll import events as payroll_events
 from reviews import events, selectors, workflow
 from reviews.models import ApprovedResult, Review, ScoringPolicy
+from reviews.services import calibration
 from reviews.services.common import enqueue_scoring, field_error, require, require_text, stale
 from reviews.workflow import Action
 
@@ -117,8 +118,13 @@ def review_return(
         )
 
 
-def review_approve(*, actor: Any, review: Review, expected_revision: int | None = None) -> Review:
-    """The director approves a scored review: its figures freeze and payroll sees them."""
+def review_approve(
+    *, actor: Any, review: Review, expected_revision: int | None = None, reason: str = ""
+) -> Review:
+    """The director approves a scored review: its figures freeze and payroll sees them. Under
+    relative grading its group must be locked first (unless smaller than the policy's
+    minimum); an approval that breaks a hard limit of the guideline needs a written `reason`
+    (`reviews.selectors.calibration.approval_breaches`), kept in the state event."""
     require(Action.APPROVE, actor)
     with transaction.atomic():
         review = _locked(review, expected_revision)
@@ -126,11 +132,13 @@ def review_approve(*, actor: Any, review: Review, expected_revision: int | None 
             review.scored_revision != review.revision
         ):
             raise Conflict(_("Only a scored review can be approved."), code="bad_transition")
+        calibration.require_approvable(review=review, reason=reason)
         now = timezone.now()
         review = _transition(
             review=review,
             actor=actor,
             action=Action.APPROVE,
+            reason=reason.strip(),
             extra={"approved_at": now, "approved_by_id": events.actor_id(actor)},
         )
         result = _approved_result(review, actor)
@@ -159,6 +167,7 @@ def _approved_result(review: Review, actor: Any) -> ApprovedResult:
         approved_at=review.approved_at,
         approved_by=actor,
         snapshot=_snapshot(review),
+        grade_basis=review.grade_basis,
     )
 
 

@@ -35,6 +35,7 @@ from tests.helpers.services import skip_or_fail, uses_postgresql
 FROZEN = import_module("reviews.migrations.0004_frozen_against_any_sql")
 # 0009 puts the SQLite policy trigger back, comparing its new columns too.
 LOOP = import_module("reviews.migrations.0009_employee_loop")
+CALIBRATION = import_module("reviews.migrations.0010_calibration")
 RESULT_COLUMNS = (
     "review_id, version, policy_id, kpi_score, competency_score, total_score, grade, "
     "pay_coefficient, verbal_warning, approved_at, approved_by_id, snapshot"
@@ -270,6 +271,11 @@ def test_the_database_knows_the_workflow_states_of_approving_and_reopening():
         "self_weight = 20",
         "escalation_warnings = 3",
         "escalation_quarters = 2",
+        # and those of migration 0010 (relative grading, the guideline)
+        "grading = 'relative'",
+        "share_s = 20",
+        "tolerance = 1",
+        "max_share_a = 30",
     ],
 )
 def test_a_frozen_scoring_policy_does_not_change(approved, change):
@@ -308,7 +314,8 @@ def test_a_policy_an_approved_result_was_scored_with_is_frozen_unmarked(fresh_qu
 
 def test_every_policy_column_is_compared_on_sqlite():
     columns = {field.column for field in ScoringPolicy._meta.concrete_fields} - {"frozen_at"}
-    assert set(FROZEN.POLICY_COLUMNS + LOOP.POLICY_COLUMNS_V2) == columns
+    added = LOOP.POLICY_COLUMNS_V2 + CALIBRATION.POLICY_COLUMNS_V3
+    assert set(FROZEN.POLICY_COLUMNS + added) == columns
 
 
 def test_a_scoring_policy_not_yet_frozen_changes_in_place(fresh_quarter):

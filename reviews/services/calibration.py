@@ -1,0 +1,322 @@
+"""Calibration (绩效校准): the director locks a group of a quarter under relative grading
+(scoring.md v2) and its reviews take the grades of their ranks; a review of a locked group
+rescored later (reopened, appealed, or its inputs changed before approval) ranks into the
+lock's seats and totals, and nobody else's grade changes.
+
+What a lock writes on each review, by a conditional update at the revision read, is its grade,
+the pay coefficient of that grade and its basis (`Review.grade_basis`): ``basis`` (relative,
+or absolute for a group smaller than the policy's minimum), ``group``, ``rank``, ``size``,
+``minimum``, ``seats``, ``lock``, ``grade``, ``coefficient`` and the bands' grade it had
+(``absolute_grade``). The approval copies it into the approved result. The verbal warning
+stays the bands' (scoring.md v2)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from departments.models import Department
+from hrperf.lib.errors import Conflict, ValidationFailed
+from reviews import events, scoring
+from reviews.models import AuditEvent, CalibrationLock, Review, ReviewCycle, ScoringPolicy
+from reviews.policies import to_scoring
+from reviews.selectors.calibration import (
+    QUARTER,
+    Breach,
+    approval_breaches,
+    group_key,
+    review_group,
+)
+from reviews.services.common import field_error, require, require_open, require_text
+from reviews.workflow import Action
+
+State = Review.State
+RELATIVE = scoring.RELATIVE
+
+
+def _basis(
+    *,
+    graded: scoring.GroupGrading,
+    member: scoring.GroupMember,
+    group: str,
+    lock_id: int,
+    absolute_grade: str,
+) -> dict[str, Any]:
+    return {
+        "basis": graded.basis,
+        "group": group,
+        "rank": member.rank,
+        "size": graded.size,
+        "minimum": graded.minimum,
+        "seats": dict(graded.seats),
+        "lock": lock_id,
+        "grade": member.grade,
+        "coefficient": f"{member.pay_coefficient:f}",
+        "absolute_grade": absolute_grade,
+    }
+
+
+def group_lock(
+    *, actor: Any, cycle: ReviewCycle, department: Department | None, reason: str
+) -> CalibrationLock:
+    """The director locks a group (a department, or the whole quarter when the policy ranks
+    the quarter together): every review of it must be scored at its current revision, with
+    the policy in force. Its reviews take the grades of their ranks (the bands' grades when
+    the group is smaller than the policy's minimum). One lock per group and quarter."""
+    require(Action.LOCK_GROUP, actor)
+    require_open(cycle, Action.LOCK_GROUP)
+    require_text("reason", reason, _("Say why this group's grades are final."))
+    with transaction.atomic():
+        # The policy's row, locked: one lock of the quarter at a time, none during a change.
+        policy = (
+            ScoringPolicy.objects.select_for_update()
+            .filter(cycle=cycle)
+            .order_by("-version")
+            .first()
+        )
+        assert policy is not None
+        if policy.grading != RELATIVE:
+            raise Conflict(
+                _("This quarter grades by the bands: there is no group to lock."),
+                code="not_relative",
+            )
+        if (policy.grading_group == QUARTER) != (department is None):
+            message = (
+                _("This quarter ranks the whole quarter together: lock the quarter.")
+                if policy.grading_group == QUARTER
+                else _("This quarter ranks each department: choose the department to lock.")
+            )
+            raise ValidationFailed([field_error("department", message, "wrong_group")])
+        key = group_key(department.pk if department else None)
+        if CalibrationLock.objects.filter(cycle=cycle, group=key).exists():
+            raise Conflict(_("This group is already locked."), code="already_locked")
+        reviews = Review.objects.select_for_update().filter(cycle=cycle).order_by("pk")
+        if department is not None:
+            reviews = reviews.filter(department=department)
+        rows = list(
+            reviews.values_list(
+                "pk", "state", "revision", "scored_revision", "policy_id", "total_score", "grade"
+            )
+        )
+        if not rows:
+            raise ValidationFailed(
+                [field_error("department", _("This group has no reviews."), "empty_group")]
+            )
+        waiting = [
+            row for row in rows if row[1] != State.SCORED or row[3] != row[2] or row[4] != policy.pk
+        ]
+        if waiting:
+            raise Conflict(
+                ngettext_lazy(
+                    "%(count)d review of this group is not scored with the quarter's policy "
+                    "yet: every review must be scored before its group is locked.",
+                    "%(count)d reviews of this group are not scored with the quarter's policy "
+                    "yet: every review must be scored before its group is locked.",
+                    len(waiting),
+                )
+                % {"count": len(waiting)},
+                code="not_all_scored",
+            )
+        totals = {pk: total for pk, _s, _r, _sr, _p, total, _g in rows}
+        graded = scoring.relative_grades(totals, to_scoring(policy))
+        lock = CalibrationLock.objects.create(
+            cycle=cycle,
+            group=key,
+            department=department,
+            policy=policy,
+            basis=graded.basis,
+            seats=dict(graded.seats),
+            totals={str(pk): f"{total:f}" for pk, total in totals.items()},
+            locked_by=actor,
+            reason=reason.strip(),
+        )
+        now = timezone.now()
+        trail = [
+            events.group_locked(
+                cycle_id=cycle.pk,
+                actor=actor,
+                group=key,
+                basis=graded.basis,
+                size=graded.size,
+                seats=dict(graded.seats),
+                lock_id=lock.pk,
+                reason=reason.strip(),
+            )
+        ]
+        for pk, _state, revision, _scored, _policy, _total, before in rows:
+            member = graded.members[pk]
+            basis = _basis(
+                graded=graded, member=member, group=key, lock_id=lock.pk, absolute_grade=before
+            )
+            written = Review.objects.filter(
+                pk=pk, state=State.SCORED, revision=revision, scored_revision=revision
+            ).update(
+                grade=member.grade,
+                pay_coefficient=member.pay_coefficient,
+                grade_basis=basis,
+                updated_at=now,
+            )
+            if written != 1:  # moved since read (the rows are locked: never expected)
+                raise Conflict(_("A review of this group changed meanwhile."), code="stale")
+            trail.append(
+                events.grade_calibrated(
+                    cycle_id=cycle.pk,
+                    review_id=pk,
+                    actor=actor,
+                    group=key,
+                    basis=graded.basis,
+                    before=before,
+                    after=member.grade,
+                    rank=member.rank,
+                    lock_id=lock.pk,
+                )
+            )
+        AuditEvent.objects.bulk_create(trail)
+    return lock
+
+
+def reviews_regrade_in_locks(*, review_ids: Collection[int]) -> dict[int, str]:
+    """Reviews just scored (by the worker, at their scored revision) whose group is locked
+    under a relative policy: each takes the grade of the seat its new total ranks into among
+    the lock's other totals, ties going up (scoring.md v2, rescoring); a group locked with
+    the bands' grades (too small) keeps them. Nobody else's grade changes. Writes the grade,
+    the coefficient and the basis by a conditional update at the scored revision, with a
+    `grade_calibrated` event. Returns {review id: grade} of those regraded. Call inside the
+    scoring transaction. Three queries when nothing is locked."""
+    if not review_ids:
+        return {}
+    rows = list(
+        Review.objects.filter(pk__in=review_ids, state=State.SCORED)
+        .values_list(
+            "pk",
+            "cycle_id",
+            "department_id",
+            "scored_revision",
+            "policy_id",
+            "total_score",
+            "grade",
+            "verbal_warning",
+        )
+        .order_by("pk")
+    )
+    policies = {p.pk: p for p in ScoringPolicy.objects.filter(pk__in={r[4] for r in rows})}
+    relative = [r for r in rows if policies[r[4]].grading == RELATIVE]
+    if not relative:
+        return {}
+    locks = {
+        (lock.cycle_id, lock.group): lock
+        for lock in CalibrationLock.objects.filter(cycle_id__in={r[1] for r in relative})
+    }
+    regraded: dict[int, str] = {}
+    trail: list[AuditEvent] = []
+    now = timezone.now()
+    for pk, cycle_id, department_id, revision, policy_id, total, before, _warn in relative:
+        policy = policies[policy_id]
+        key = review_group(policy, department_id)
+        lock = locks.get((cycle_id, key))
+        if lock is None or total is None:
+            continue
+        rules = to_scoring(policy)
+        others = [Decimal(t) for k, t in lock.totals.items() if k != str(pk)]
+        if lock.basis == RELATIVE:
+            grade, rank = scoring.regrade_in_group(total, others, lock.seats)
+        else:
+            grade, rank = before, scoring.regrade_in_group(total, others, lock.seats)[1]
+        coefficient = rules.pay_coefficients[grade]
+        basis = {
+            "basis": lock.basis,
+            "group": key,
+            "rank": rank,
+            "size": sum(lock.seats.values()),
+            "minimum": policy.relative_min_group,
+            "seats": dict(lock.seats),
+            "lock": lock.pk,
+            "grade": grade,
+            "coefficient": f"{coefficient:f}",
+            "absolute_grade": before,
+            "rescored": True,
+        }
+        if Review.objects.filter(pk=pk, state=State.SCORED, scored_revision=revision).update(
+            grade=grade, pay_coefficient=coefficient, grade_basis=basis, updated_at=now
+        ):
+            regraded[pk] = grade
+            trail.append(
+                events.grade_calibrated(
+                    cycle_id=cycle_id,
+                    review_id=pk,
+                    actor=None,
+                    group=key,
+                    basis=lock.basis,
+                    before=before,
+                    after=grade,
+                    rank=rank,
+                    lock_id=lock.pk,
+                    cause=events.RESCORED,
+                )
+            )
+    AuditEvent.objects.bulk_create(trail)
+    return regraded
+
+
+def breach_text(breach: Breach, names: dict[int, str]) -> str:
+    """A breach in words: where, which grade, its share against the limit."""
+    where = gettext("the division") if breach.department_id is None else names[breach.department_id]
+    params = {
+        "where": where,
+        "grade": breach.grade,
+        "count": breach.count,
+        "size": breach.size,
+        "share": f"{breach.share:f}",
+        "percent": breach.percent,
+    }
+    if breach.limit == "max":
+        return (
+            gettext(
+                "%(where)s: %(count)s of %(size)s approved as %(grade)s (%(share)s%%), more than "
+                "the limit of %(percent)s%%"
+            )
+            % params
+        )
+    return (
+        gettext("%(where)s: %(grade)s can no longer reach its least share of %(percent)s%%")
+        % params
+    )
+
+
+def breaches_text(breaches: list[Breach]) -> str:
+    ids = {b.department_id for b in breaches if b.department_id is not None}
+    names = {d.pk: d.tr("name") for d in Department.objects.filter(pk__in=ids)}
+    return "; ".join(breach_text(breach, names) for breach in breaches)
+
+
+def require_approvable(*, review: Review, reason: str) -> None:
+    """Refuse the approval of a scored review whose grade is not final yet (relative grading,
+    its group large enough and not locked: 409 `group_not_locked`), or which breaks a hard
+    limit of the guideline without a written reason (400 on `reason`, code `hard_limit`)."""
+    assert review.policy_id is not None
+    policy = ScoringPolicy.objects.get(pk=review.policy_id)
+    if policy.grading == RELATIVE and not review.grade_basis:
+        peers = Review.objects.filter(cycle_id=review.cycle_id)
+        if policy.grading_group != QUARTER:
+            peers = peers.filter(department_id=review.department_id)
+        if peers.count() >= policy.relative_min_group:
+            raise Conflict(
+                _(
+                    "This quarter grades relatively: the director locks the review's group on "
+                    "the calibration page before its reviews are approved."
+                ),
+                code="group_not_locked",
+            )
+    breaches = approval_breaches(cycle=review.cycle, review_ids=[review.pk])
+    if breaches and not (reason or "").strip():
+        message = _(
+            "Approving this breaks a hard limit of the guideline (%(breaches)s): give a "
+            "written reason."
+        ) % {"breaches": breaches_text(breaches)}
+        raise ValidationFailed([field_error("reason", message, "hard_limit")])
