@@ -267,6 +267,23 @@ class ReviewDetailSerializer(serializers.Serializer):
     approved_at = serializers.DateTimeField(source="review.approved_at", allow_null=True)
     updated_at = serializers.DateTimeField(source="review.updated_at")
     totals = TotalsSerializer(source="review")
+    grade_basis = serializers.JSONField(
+        source="review.grade_basis",
+        allow_null=True,
+        help_text=(
+            "What the grade rests on once the director locked the review's group (relative "
+            "grading, scoring.md v2): `basis` (`relative`, or `absolute` for a group smaller "
+            "than the policy's minimum), `group`, `rank`, `size`, `minimum`, `seats`, `lock`, "
+            "`grade`, `coefficient`, `absolute_grade` (the bands' grade). Null: the bands' "
+            "grade. The calculation's last step (`basis`) says the same."
+        ),
+    )
+    grade_provisional = serializers.BooleanField(
+        help_text=(
+            "True while the quarter grades relatively and the review's group is not locked "
+            "yet: its grade is the bands' and may still change at calibration."
+        )
+    )
     lines = LineSerializer(many=True)
     ratings = AssessorSerializer(source="assessors", many=True)
     missing = ReasonSerializer(many=True, help_text="What the review lacks before scoring.")

@@ -104,6 +104,7 @@ def review_context(
         "lines": lines,
         "assessors": assessors,
         "steps": step_rows(detail.steps, names),
+        "grade_provisional": detail.grade_provisional,
         "missing": missing,
         "history": history_rows(detail.history, names),
         "sees_history": Part.HISTORY in detail.parts,

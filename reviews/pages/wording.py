@@ -36,6 +36,7 @@ KIND_TEXT = {
     scoring.StepKind.TOTAL: gettext_lazy("Total (T)"),
     scoring.StepKind.GRADE: gettext_lazy("Grade"),
     scoring.StepKind.WARNING: gettext_lazy("Verbal warning"),
+    scoring.StepKind.BASIS: gettext_lazy("Grade basis"),
 }
 FIGURE_TEXT = {
     "target": gettext_lazy("Target of %(kpi)s"),
@@ -47,6 +48,7 @@ CAUSE_TEXT = {
     events.INCOMPLETE: gettext_lazy("inputs were missing when it was scored"),
     events.INPUTS_CHANGED: gettext_lazy("inputs changed"),
     events.APPEAL: gettext_lazy("the employee's appeal was accepted"),
+    events.RESCORED: gettext_lazy("rescored: ranked into its locked group again"),
 }
 STATE_TEXT = dict(Review.State.choices)
 
@@ -121,6 +123,8 @@ def _step_row(step: scoring.Step, names: Names) -> dict[str, Any]:
         sentence = _grade_sentence(step)
     elif step.kind == scoring.StepKind.WARNING:
         rule, sentence = "", _warning_sentence(step)
+    elif step.kind == scoring.StepKind.BASIS:
+        rule, sentence = "", basis_sentence(step.rule, step.params)
     return {
         "kind": KIND_TEXT.get(step.kind, step.kind),
         "key": step.key,
@@ -169,6 +173,30 @@ def _grade_sentence(step: scoring.Step) -> str:
         "grade": step.params.get("grade", ""),
         "coefficient": step.params.get("coefficient", ""),
     }
+
+
+def basis_sentence(rule: str, params: Any) -> str:
+    """What a grade rests on (relative grading, scoring.md v2), for the calculation."""
+    words = {key: params.get(key, "") for key in ("grade", "rank", "size", "minimum")}
+    words["coefficient"] = params.get("coefficient", "")
+    if rule == "provisional":
+        text = gettext(
+            "Grade %(grade)s by the bands is provisional: this quarter grades relatively, and "
+            "the director has not locked the group yet."
+        )
+    elif rule == "small_group":
+        text = gettext(
+            "The locked group has %(size)s reviews, fewer than %(minimum)s: it keeps the "
+            "bands' grade %(grade)s, pay coefficient %(coefficient)s."
+        )
+    elif rule == scoring.RELATIVE:
+        text = gettext(
+            "Rank %(rank)s of %(size)s in the locked group: grade %(grade)s by the quotas' "
+            "seats, pay coefficient %(coefficient)s."
+        )
+    else:
+        text = gettext("Grade %(grade)s by the policy's bands (absolute grading).")
+    return text % words
 
 
 def _warning_sentence(step: scoring.Step) -> str:
@@ -342,6 +370,25 @@ def _written_warning(event: AuditEvent, params: dict[str, Any], names: Names) ->
     }
 
 
+def _group_locked(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
+    seats = " ".join(f"{grade}{count}" for grade, count in (params.get("seats") or {}).items())
+    return gettext("Group locked for calibration: %(size)s reviews, seats %(seats)s") % {
+        "size": params.get("size", ""),
+        "seats": seats,
+    }
+
+
+def _grade_calibrated(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
+    words = {
+        "from": params.get("from") or "—",
+        "to": params.get("to") or "—",
+        "rank": params.get("rank", ""),
+    }
+    if params.get("basis") != scoring.RELATIVE:
+        return gettext("Grade kept by the bands at calibration: %(to)s (group too small)") % words
+    return gettext("Grade set by calibration: %(from)s → %(to)s (rank %(rank)s)") % words
+
+
 _DESCRIBE: dict[str, Callable[[AuditEvent, dict[str, Any], Names], str]] = {
     AuditEvent.Action.CREATED: _created,
     AuditEvent.Action.STATE: _state,
@@ -358,4 +405,6 @@ _DESCRIBE: dict[str, Callable[[AuditEvent, dict[str, Any], Names], str]] = {
     AuditEvent.Action.CONVERSATION_ACKNOWLEDGED: _conversation_acknowledged,
     AuditEvent.Action.PLAN_CHANGED: _plan_changed,
     AuditEvent.Action.WRITTEN_WARNING: _written_warning,
+    AuditEvent.Action.GROUP_LOCKED: _group_locked,
+    AuditEvent.Action.GRADE_CALIBRATED: _grade_calibrated,
 }

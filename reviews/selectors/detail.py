@@ -71,6 +71,9 @@ class ReviewDetail:
     steps: list[scoring.Step]
     history: list[AuditEvent]
     parts: frozenset[Part]  # what the viewer sees of it; the rest is left out
+    # Relative grading (scoring.md v2): the grade is the bands' until the director locks the
+    # review's group on the calibration page.
+    grade_provisional: bool = False
 
 
 def review_detail(*, review: Review, viewer_roles: Roles) -> ReviewDetail:
@@ -91,13 +94,24 @@ def _full_detail(review: Review, parts: frozenset[Part]) -> ReviewDetail:
     )
     policy = to_scoring(policy_of(review))
     result = _calculation(lines, ratings, competencies, policy)
+    relative = policy.grading == scoring.RELATIVE
+    provisional = (
+        relative
+        and bool(review.grade)
+        and not review.grade_basis
+        and review.state != Review.State.APPROVED
+    )
+    steps = scoring.explain(result) if result else []
+    if result and (relative or review.grade_basis):
+        steps.append(scoring.basis_step(result, review.grade_basis, provisional=provisional))
     return ReviewDetail(
         review=review,
         lines=_line_details(lines, result),
         assessors=_assessor_details(ratings, competencies, policy, result),
         missing=review_missing(review=review, lines=lines, competencies=competencies),
         result=result,
-        steps=scoring.explain(result) if result else [],
+        steps=steps,
+        grade_provisional=provisional,
         history=list(
             AuditEvent.objects.filter(review=review).select_related("actor").order_by("at", "pk")
         )

@@ -126,6 +126,27 @@ def test_every_constructor_writes_an_action_of_the_fixed_set() -> None:
         events.warning_acknowledged(cycle_id=1, review_id=2, actor=None, note="谈过了"),
         events.quarter_opened(cycle_id=1, actor=None, period="2026Q3"),
         events.policy_changed(cycle_id=1, actor=None, setting="kpi_share", before=80, after=70),
+        events.group_locked(
+            cycle_id=1,
+            actor=None,
+            group="quarter",
+            basis="relative",
+            size=7,
+            seats={"S": 1, "A": 1, "B": 3, "C": 1, "D": 1},
+            lock_id=3,
+            reason="校准会议",
+        ),
+        events.grade_calibrated(
+            cycle_id=1,
+            review_id=2,
+            actor=None,
+            group="quarter",
+            basis="relative",
+            before="A",
+            after="S",
+            rank=1,
+            lock_id=3,
+        ),
         # the employee's side of the quarter: each app builds its own
         calendar_events.deadlines_changed(
             cycle_id=1, actor=None, before={}, after={"rating_due": date(2026, 10, 16)}

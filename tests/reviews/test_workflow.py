@@ -87,7 +87,13 @@ HR_ACTIONS = {
     Action.CHECK_IN,
     Action.JUDGE_PLAN,
 }
-DIRECTOR_ACTIONS = {Action.RATE_AS_DIRECTOR, Action.RETURN, Action.APPROVE, Action.REOPEN}
+DIRECTOR_ACTIONS = {
+    Action.RATE_AS_DIRECTOR,
+    Action.RETURN,
+    Action.APPROVE,
+    Action.REOPEN,
+    Action.LOCK_GROUP,
+}
 # An employee's actions are on their own review: the service checks whose it is.
 EMPLOYEE_ACTIONS = {
     Action.SELF_ASSESS,
@@ -192,6 +198,8 @@ def test_require_lets_the_actor_through() -> None:
         (Action.IMPORT_FIGURES, ReviewCycle.Status.OPEN, True),
         (Action.IMPORT_FIGURES, ReviewCycle.Status.CLOSED, False),
         (Action.RESCORE, ReviewCycle.Status.CLOSED, True),
+        (Action.LOCK_GROUP, ReviewCycle.Status.OPEN, True),
+        (Action.LOCK_GROUP, ReviewCycle.Status.CLOSED, False),
         (Action.CHANGE_POLICY, ReviewCycle.Status.CLOSED, True),
         (Action.APPROVE, ReviewCycle.Status.CLOSED, True),
     ],

@@ -88,7 +88,9 @@ def test_only_the_director_locks_with_a_reason(fresh_quarter, personas, departme
     relative(fresh_quarter)
     two_scored(personas)
     with pytest.raises(NotAllowed):
-        group_lock(actor=personas["hr"], cycle=fresh_quarter, department=departments["SALES"], reason="x")
+        group_lock(
+            actor=personas["hr"], cycle=fresh_quarter, department=departments["SALES"], reason="x"
+        )
     with pytest.raises(ValidationFailed) as refused:
         lock_sales(personas, departments, fresh_quarter, reason="  ")
     assert refused.value.errors[0].field == "reason"
@@ -116,7 +118,10 @@ def test_refused_twice_and_for_the_wrong_group(fresh_quarter, personas, departme
     two_scored(personas)
     with pytest.raises(ValidationFailed) as wrong:
         group_lock(actor=personas["director"], cycle=fresh_quarter, department=None, reason="x")
-    assert (wrong.value.errors[0].field, wrong.value.errors[0].code) == ("department", "wrong_group")
+    assert (wrong.value.errors[0].field, wrong.value.errors[0].code) == (
+        "department",
+        "wrong_group",
+    )
     lock_sales(personas, departments, fresh_quarter)
     with pytest.raises(Conflict) as again:
         lock_sales(personas, departments, fresh_quarter)
