@@ -1,4 +1,13 @@
-from reviews.pages import dashboard, quarter, queue, reports, review, review_list, warnings
+from reviews.pages import (
+    calibration,
+    dashboard,
+    quarter,
+    queue,
+    reports,
+    review,
+    review_list,
+    warnings,
+)
 
 app_name = "reviews"
 
@@ -10,4 +19,5 @@ urlpatterns = [
     *queue.urlpatterns,
     *warnings.urlpatterns,
     *reports.urlpatterns,
+    *calibration.urlpatterns,
 ]

@@ -195,7 +195,10 @@ def calibration_overview(*, viewer_roles: Roles, cycle: ReviewCycle) -> Overview
             if grade:
                 counts[group][grade] += number
     departments = list(Department.objects.filter(pk__in=[g for g in states if g]).order_by("seq"))
-    locks = {lock.group: lock for lock in CalibrationLock.objects.filter(cycle=cycle)}
+    locks = {
+        lock.group: lock
+        for lock in CalibrationLock.objects.filter(cycle=cycle).select_related("locked_by")
+    }
     relative = policy.grading == "relative"
     by_quarter = policy.grading_group == QUARTER
 
