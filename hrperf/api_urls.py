@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from departments import api as departments_api
 from kpis import api as kpis_api
-from reviews.api import actions, cycles, warnings
+from reviews.api import actions, calibration, cycles, warnings
 from reviews.api import reviews as review_reads
 
 app_name = "api-v1"
@@ -37,6 +37,16 @@ urlpatterns = [
         name="cycle-generate",
     ),
     path("cycles/<str:period>/rescore", cycles.CycleRescoreApi.as_view(), name="cycle-rescore"),
+    path(
+        "cycles/<str:period>/calibration",
+        calibration.CalibrationApi.as_view(),
+        name="cycle-calibration",
+    ),
+    path(
+        "cycles/<str:period>/calibration/locks",
+        calibration.CalibrationLocksApi.as_view(),
+        name="cycle-calibration-locks",
+    ),
     path(
         "cycles/<str:period>/jobs/<int:job_id>/",
         cycles.CycleJobApi.as_view(),

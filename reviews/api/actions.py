@@ -153,6 +153,18 @@ class ReopenSerializer(serializers.Serializer):
     )
 
 
+class ApproveSerializer(serializers.Serializer):
+    reason = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=MAX_TEXT,
+        help_text=(
+            "Needed only when the approval breaks a hard limit of the quarter's guideline "
+            "(400 on `reason`, code `hard_limit`, naming the limits); kept in the history."
+        ),
+    )
+
+
 class BulkApproveSerializer(serializers.Serializer):
     ids = serializers.ListField(
         child=StrictIntegerField(min_value=1, max_value=MAX_ID),
@@ -301,13 +313,21 @@ class ReviewApproveApi(JsonApi):
         operation_id="reviews_approve",
         tags=["reviews"],
         summary="Approve a scored review (director)",
-        description="Its figures freeze, and payroll sees them.",
-        request=None,
-        responses={200: ReviewDetailSerializer, **error_responses(403, 404, 409)},
+        description=(
+            "Its figures freeze, and payroll sees them. Under relative grading the review's "
+            "group must be locked first (409 `group_not_locked`, see "
+            "`POST /api/v1/cycles/{period}/calibration/locks`); an approval that breaks a hard "
+            "limit of the guideline needs a written `reason` (400 `hard_limit` on `reason`). "
+            "The body may be empty."
+        ),
+        request=ApproveSerializer,
+        responses={200: ReviewDetailSerializer, **error_responses(400, 403, 404, 409)},
     )
     def post(self, request: Request, review_id: int) -> Response:
+        review = review_or_404(request, review_id)
+        data = parse_body(ApproveSerializer, request) if request.data else {}
         review = services.review_approve(
-            actor=request.user, review=review_or_404(request, review_id)
+            actor=request.user, review=review, reason=data.get("reason", "")
         )
         return review_response(request, review)
 

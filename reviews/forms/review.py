@@ -126,3 +126,9 @@ class ReturnForm(RevisionForm):
 
 class ReopenForm(RevisionForm):
     reason = _text()
+
+
+class ApproveForm(RevisionForm):
+    """Approving; a written reason is needed only past a hard limit of the guideline."""
+
+    reason = _text()

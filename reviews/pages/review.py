@@ -23,6 +23,7 @@ from hrperf.lib.pages import allowed, is_htmx
 from hrperf.lib.roles import roles_of
 from reviews import selectors, services, workflow
 from reviews.forms.review import (
+    ApproveForm,
     FiguresForm,
     RatingsForm,
     ReopenForm,
@@ -55,6 +56,8 @@ def _form(action: str, review: Review, data: Any) -> RevisionForm:
         return ReturnForm(data)
     if action == "reopen":
         return ReopenForm(data)
+    if action == "approve":
+        return ApproveForm(data)
     return RevisionForm(data)
 
 
@@ -71,7 +74,7 @@ def _act(actor: Any, review: Review, action: str, form: Any) -> None:
     elif action == "submit":
         services.review_submit(**common)
     elif action == "approve":
-        services.review_approve(**common)
+        services.review_approve(reason=form.cleaned_data.get("reason") or "", **common)
     elif action == "return":
         services.review_return(comment=form.cleaned_data["comment"], **common)
     elif action == "reopen":
