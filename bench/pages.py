@@ -119,6 +119,12 @@ def pages(period: str = PERIOD, *, deep_page: int = 100) -> list[Page]:
             "/reports/?" + urlencode({"period": period}),
             'data-testid="department-trend"',
         ),
+        Page(
+            "calibration (director)",
+            "director",
+            f"/quarters/{period}/calibration/",
+            'data-testid="distribution"',
+        ),
     ]
 
 

@@ -127,6 +127,18 @@ class FiguresSerializer(serializers.Serializer):
         min_value=1, max_value=MAX_REVISION, help_text="The `revision` the change is based on."
     )
     lines = FigureLinesField()
+    reason_code = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text=(
+            "Why it changes: `calibration`, `new_evidence`, `correction` or `other`. Required "
+            "once the review is scored (400 `reason_required`); kept in the history."
+        ),
+    )
+    note = StrictCharField(
+        required=False, allow_blank=True, max_length=MAX_TEXT, help_text="A note on why."
+    )
 
 
 class RatingsInputSerializer(serializers.Serializer):
@@ -138,6 +150,18 @@ class RatingsInputSerializer(serializers.Serializer):
         child=StrictCharField(allow_blank=True, max_length=MAX_TEXT),
         required=False,
         help_text="By competency code, the assessor's comment.",
+    )
+    reason_code = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text=(
+            "Why it changes: `calibration`, `new_evidence`, `correction` or `other`. Required "
+            "once the review is scored (400 `reason_required`); kept in the history."
+        ),
+    )
+    note = StrictCharField(
+        required=False, allow_blank=True, max_length=MAX_TEXT, help_text="A note on why."
     )
 
 
@@ -229,6 +253,8 @@ class ReviewFiguresApi(JsonApi):
                 review=review,
                 figures={codes[code]: values for code, values in data["lines"].items()},
                 expected_revision=data["revision"],
+                reason_code=data.get("reason_code", ""),
+                note=data.get("note", ""),
             )
         except ValidationFailed as failed:
             raise ValidationFailed(
@@ -269,6 +295,8 @@ class ReviewRatingsApi(JsonApi):
             ratings=data["ratings"],
             comments=data.get("comments") or {},
             expected_revision=data["revision"],
+            reason_code=data.get("reason_code", ""),
+            note=data.get("note", ""),
         )
         return review_response(request, review)
 

@@ -60,6 +60,9 @@ class RevisionForm(forms.Form):
     """An action on the review as the page showed it (submit, approve)."""
 
     revision = forms.IntegerField(min_value=1)
+    # Why inputs change (figures and ratings): checked by the service.
+    reason_code = forms.CharField(required=False, max_length=32)
+    reason_note = forms.CharField(required=False, max_length=2000)
 
     def given(self, name: str) -> bool:
         """Whether the request sent this input at all (left out: leave it as it is)."""

@@ -69,9 +69,7 @@ def calibration_lock(request: HttpRequest, period: str) -> HttpResponse:
     reason = request.POST.get("reason", "")
     groups = {g.key: g for g in [overview.division, *overview.departments]}
     if key not in groups:
-        return _render(
-            request, overview, error=gettext("Choose a group to lock."), status=400
-        )
+        return _render(request, overview, error=gettext("Choose a group to lock."), status=400)
     try:
         group_lock(
             actor=request.user,

@@ -64,12 +64,16 @@ def _form(action: str, review: Review, data: Any) -> RevisionForm:
 def _act(actor: Any, review: Review, action: str, form: Any) -> None:
     """Run one action through its service; raises the services' errors."""
     common = {"actor": actor, "review": review, "expected_revision": form.cleaned_data["revision"]}
+    why = {
+        "reason_code": form.cleaned_data.get("reason_code") or "",
+        "note": form.cleaned_data.get("reason_note") or "",
+    }
     if action == "figures":
-        services.review_set_figures(figures=form.figures(), **common)
+        services.review_set_figures(figures=form.figures(), **why, **common)
     elif action.startswith("rate-"):
         role = action.removeprefix("rate-")
         services.review_rate(
-            assessor_role=role, ratings=form.ratings(), comments=form.comments(), **common
+            assessor_role=role, ratings=form.ratings(), comments=form.comments(), **why, **common
         )
     elif action == "submit":
         services.review_submit(**common)

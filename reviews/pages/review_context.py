@@ -29,6 +29,7 @@ from reviews.pages.wording import (
     step_rows,
 )
 from reviews.selectors.visibility import Part
+from reviews.services.inputs import REASON_CODES
 from reviews.workflow import Action
 from selfassessments import selectors as self_assessments
 
@@ -105,6 +106,7 @@ def review_context(
         "assessors": assessors,
         "steps": step_rows(detail.steps, names),
         "grade_provisional": detail.grade_provisional,
+        "reason_codes": list(REASON_CODES.items()),
         "missing": missing,
         "history": history_rows(detail.history, names),
         "sees_history": Part.HISTORY in detail.parts,

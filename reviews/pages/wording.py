@@ -18,6 +18,7 @@ from hrperf.lib.numbers import plain_text, two
 from reviews import events, scoring
 from reviews.models import AssessorRole, AuditEvent, Review
 from reviews.selectors import ReviewDetail
+from reviews.services.inputs import REASON_CODES
 
 RULE_TEXT = {
     "higher": gettext_lazy("achievement = actual ÷ target (higher is better)"),
@@ -220,6 +221,9 @@ def history_rows(trail: list[AuditEvent], names: Names) -> list[dict[str, Any]]:
         if "cause" in params:
             cause = str(CAUSE_TEXT.get(params["cause"], params["cause"]))
             why = f"{cause}: {why}" if why and params["cause"] == events.APPEAL else cause
+        if "reason_code" in params:
+            code = str(REASON_CODES.get(params["reason_code"], params["reason_code"]))
+            why = f"{code}: {why}" if why else code
         rows.append(
             {
                 "action": event.action,

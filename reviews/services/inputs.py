@@ -28,6 +28,15 @@ WHOLE_PERCENT = _("Enter a whole number from 0 to 100.")
 RATING_RANGE = _("A rating is a whole number from 1 to 5.")
 RATINGS = frozenset({"1", "2", "3", "4", "5"})
 
+# Why a figure or a rating changed (calibration, 绩效校准): optional, required once the review
+# is scored; kept in the change's audit events (`reason_code`, the note as `reason`).
+REASON_CODES = {
+    "calibration": _("Calibration"),
+    "new_evidence": _("New evidence"),
+    "correction": _("Correction"),
+    "other": _("Other"),
+}
+
 # A change of one figure: the line (its values still the old ones), the figure, the new value.
 Change = tuple[ReviewKpiLine, str, Any]
 
@@ -38,9 +47,13 @@ def review_set_figures(
     review: Review,
     figures: Mapping[int, Mapping[str, Any]],
     expected_revision: int | None = None,
+    reason_code: str = "",
+    note: str = "",
 ) -> Review:
-    """Set targets, actuals and weights of KPI lines: {line_id: {"target"|"actual"|"weight": v}}."""
+    """Set targets, actuals and weights of KPI lines: {line_id: {"target"|"actual"|"weight": v}}.
+    `reason_code` (one of `REASON_CODES`) and `note` say why; a scored review needs a code."""
     require(workflow.Action.SET_FIGURES, actor)
+    _check_reason_code(reason_code)
     with transaction.atomic():
         review = lock_editable(review.pk, expected_revision)
         lines = {line.pk: line for line in review.kpi_lines.all()}
@@ -49,6 +62,7 @@ def review_set_figures(
         if not changes:
             return review
         changed = figure_events(changes, actor=actor, cycle_id=review.cycle_id)
+        _with_reason(review, changed, reason_code, note)
         touched = {line.pk: line for line, _, _ in changes}
         ReviewKpiLine.objects.bulk_update(list(touched.values()), ["target", "actual", "weight"])
         _after_input_change(review, actor, changed)
@@ -138,9 +152,13 @@ def review_rate(
     ratings: Mapping[str, int | None],
     comments: Mapping[str, str] | None = None,
     expected_revision: int | None = None,
+    reason_code: str = "",
+    note: str = "",
 ) -> Review:
     """Rate competencies as one assessor: {competency_code: 1..5}. Nobody rates as the
-    employee (`self`): their own ratings come with their self-assessment."""
+    employee (`self`): their own ratings come with their self-assessment. `reason_code` and
+    `note` say why, as for the figures (a scored review needs a code)."""
+    _check_reason_code(reason_code)
     if workflow.is_self_rating(assessor_role):
         raise NotAllowed(workflow.SELF_RATED_ELSEWHERE, code="self_assessment_only")
     action = workflow.rating_action(assessor_role)
@@ -154,9 +172,47 @@ def review_rate(
         review = lock_editable(review.pk, expected_revision)
         changed = _write_ratings(review, actor, assessor_role, values, comments, competencies)
         if changed:
+            _with_reason(review, changed, reason_code, note)
             _after_input_change(review, actor, changed)
     review.refresh_from_db()
     return review
+
+
+def _check_reason_code(code: str) -> None:
+    if code and code not in REASON_CODES:
+        choices = ", ".join(REASON_CODES)
+        raise ValidationFailed(
+            [
+                field_error(
+                    "reason_code",
+                    _("Choose one of: %(choices)s.") % {"choices": choices},
+                    "unknown_choice",
+                )
+            ]
+        )
+
+
+def _with_reason(review: Review, changed: list[AuditEvent], code: str, note: str) -> None:
+    """Mark the change's events with why (a scored review's change must say it: nothing is
+    written otherwise, the transaction is undone)."""
+    if not code and review.state == Review.State.SCORED:
+        raise ValidationFailed(
+            [
+                field_error(
+                    "reason_code",
+                    _(
+                        "This review is scored: say why its inputs change (calibration, new "
+                        "evidence, a correction or other)."
+                    ),
+                    "reason_required",
+                )
+            ]
+        )
+    if not code:
+        return
+    for event in changed:
+        event.params = {**(event.params or {}), "reason_code": code}
+        event.reason = (note or "").strip()
 
 
 def review_self_rate(

@@ -122,10 +122,11 @@ def test_a_bad_lock_is_refused(fresh_quarter, personas, call_as, body, status, c
 
 def test_locks_refused_by_state(fresh_quarter, personas, call_as):
     two_scored(personas)
-    error_of(call_as("director", "POST", LOCKS, {"department": "SALES", "reason": "x"}), 409, "not_relative")
+    body = {"department": "SALES", "reason": "x"}
+    error_of(call_as("director", "POST", LOCKS, body), 409, "not_relative")
     relative(fresh_quarter)
     Review.objects.filter(employee__user=personas["employee"]).update(state="submitted")
-    error_of(call_as("director", "POST", LOCKS, {"department": "SALES", "reason": "x"}), 409, "not_all_scored")
+    error_of(call_as("director", "POST", LOCKS, body), 409, "not_all_scored")
 
 
 def test_approving_past_a_hard_limit_needs_a_reason(fresh_quarter, personas, call_as):

@@ -146,7 +146,7 @@ def test_a_relative_review_is_approved_only_once_its_group_is_locked(
 
 def test_a_reopened_review_ranks_into_the_locked_seats(fresh_quarter, personas, departments):
     relative(fresh_quarter)
-    head, employee = two_scored(personas)
+    two_scored(personas)
     lock_sales(personas, departments, fresh_quarter)
     director, hr = personas["director"], personas["hr"]
     services.review_approve(actor=director, review=review_of(personas, "head"))

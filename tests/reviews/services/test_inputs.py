@@ -110,7 +110,10 @@ def test_a_change_after_scoring_sends_the_review_back_for_rescoring(fresh_quarte
     review = scored(personas)
     line = review.kpi_lines.get()
     review = services.review_set_figures(
-        actor=personas["hr"], review=review, figures={line.pk: {"actual": "95"}}
+        actor=personas["hr"],
+        review=review,
+        figures={line.pk: {"actual": "95"}},
+        reason_code="correction",
     )
     assert review.state == Review.State.SUBMITTED
     assert services.review_score(review_id=review.pk, revision=review.revision)
