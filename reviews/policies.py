@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Case, DecimalField, PositiveSmallIntegerField, Value, When
+from django.db.models import Case, CharField, DecimalField, PositiveSmallIntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from hrperf.lib.decimals import NumberRefused, NumberRule, read_number
@@ -208,8 +208,9 @@ def _setting(name: str, raw: Any, errors: ErrorList) -> Setting | None:
     """A setting as given (text, or a number), read strictly (`hrperf.lib.decimals`); a whole
     one also within its limits; a choice one of its choices; an optional one may be empty."""
     if name in CHOICE_SETTINGS:
-        choices = ScoringPolicy._meta.get_field(name).choices or []
-        values = [value for value, _label in choices]
+        field = ScoringPolicy._meta.get_field(name)
+        assert isinstance(field, CharField)
+        values = [value for value, _label in field.choices or []]
         if raw not in values:
             errors.add(
                 name,

@@ -80,11 +80,12 @@ class OpenQuarterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in POLICY_FIELDS:
             if name in CHOICE_SETTINGS:
-                choices = ScoringPolicy._meta.get_field(name).choices or []
+                field = ScoringPolicy._meta.get_field(name)
+                assert isinstance(field, CharField)
                 self.fields[name] = forms.ChoiceField(
                     label=policy_label(name),
                     required=False,
-                    choices=choices,
+                    choices=field.choices or [],
                     help_text=POLICY_HELP.get(name, ""),
                 )
                 continue

@@ -64,16 +64,19 @@ def _form(action: str, review: Review, data: Any) -> RevisionForm:
 def _act(actor: Any, review: Review, action: str, form: Any) -> None:
     """Run one action through its service; raises the services' errors."""
     common = {"actor": actor, "review": review, "expected_revision": form.cleaned_data["revision"]}
-    why = {
-        "reason_code": form.cleaned_data.get("reason_code") or "",
-        "note": form.cleaned_data.get("reason_note") or "",
-    }
+    code: str = form.cleaned_data.get("reason_code") or ""
+    note: str = form.cleaned_data.get("reason_note") or ""
     if action == "figures":
-        services.review_set_figures(figures=form.figures(), **why, **common)
+        services.review_set_figures(figures=form.figures(), reason_code=code, note=note, **common)
     elif action.startswith("rate-"):
         role = action.removeprefix("rate-")
         services.review_rate(
-            assessor_role=role, ratings=form.ratings(), comments=form.comments(), **why, **common
+            assessor_role=role,
+            ratings=form.ratings(),
+            comments=form.comments(),
+            reason_code=code,
+            note=note,
+            **common,
         )
     elif action == "submit":
         services.review_submit(**common)

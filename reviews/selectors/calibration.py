@@ -190,10 +190,10 @@ def calibration_overview(*, viewer_roles: Roles, cycle: ReviewCycle) -> Overview
         .annotate(number=Count("pk"))
         .order_by()
     ):
-        for group in (department_id, None):
-            states[group][state] += number
+        for where in (department_id, None):
+            states[where][state] += number
             if grade:
-                counts[group][grade] += number
+                counts[where][grade] += number
     departments = list(Department.objects.filter(pk__in=[g for g in states if g]).order_by("seq"))
     locks = {
         lock.group: lock
@@ -202,7 +202,7 @@ def calibration_overview(*, viewer_roles: Roles, cycle: ReviewCycle) -> Overview
     relative = policy.grading == "relative"
     by_quarter = policy.grading_group == QUARTER
 
-    def group(department: Department | None) -> Group:
+    def group_of(department: Department | None) -> Group:
         key = group_key(department.pk if department else None)
         ranked = by_quarter if department is None else not by_quarter
         in_states = states[department.pk if department else None]
@@ -225,8 +225,8 @@ def calibration_overview(*, viewer_roles: Roles, cycle: ReviewCycle) -> Overview
         cycle=cycle,
         policy=policy,
         relative=relative,
-        division=group(None),
-        departments=[group(department) for department in departments],
+        division=group_of(None),
+        departments=[group_of(department) for department in departments],
     )
 
 

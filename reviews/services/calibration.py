@@ -123,7 +123,7 @@ def group_lock(
                 % {"count": len(waiting)},
                 code="not_all_scored",
             )
-        totals = {pk: total for pk, _s, _r, _sr, _p, total, _g in rows}
+        totals = {pk: total for pk, _s, _r, _sr, _p, total, _g in rows if total is not None}
         graded = scoring.relative_grades(totals, to_scoring(policy))
         lock = CalibrationLock.objects.create(
             cycle=cycle,

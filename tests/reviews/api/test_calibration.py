@@ -5,6 +5,7 @@ past a hard limit."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -26,6 +27,16 @@ READ = {
     "token:payroll": 403,
 }
 LOCK = {**READ, "hr": 403, "director": 201}
+
+
+def params(event: AuditEvent | None) -> dict[str, Any]:
+    assert event is not None and event.params is not None
+    return dict(event.params)
+
+
+def basis(value: Any) -> dict[str, Any]:
+    assert isinstance(value, dict)
+    return value
 
 
 def relative(cycle, **settings):
@@ -138,5 +149,6 @@ def test_approving_past_a_hard_limit_needs_a_reason(fresh_quarter, personas, cal
     response = call_as("director", "POST", url, {"reason": "经人力资源部同意"})
     assert response.status_code == 200
     event = AuditEvent.objects.filter(review=review_of(personas), action="state").last()
+    assert event is not None
     assert event.reason == "经人力资源部同意"
     assert review_of(personas).pay_coefficient == Decimal("0.90")

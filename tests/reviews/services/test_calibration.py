@@ -4,6 +4,7 @@ quarter's review (its group locked first) and past a hard limit (a written reaso
 review of a locked group rescored after its reopening, ranked into the lock's seats."""
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,16 @@ from reviews import services
 from reviews.models import ApprovedResult, AuditEvent, CalibrationLock, Review, ScoringPolicy
 from reviews.services.calibration import group_lock
 from tests.helpers.quarters import review_of, scored
+
+
+def params(event: AuditEvent | None) -> dict[str, Any]:
+    assert event is not None and event.params is not None
+    return dict(event.params)
+
+
+def basis(value: Any) -> dict[str, Any]:
+    assert isinstance(value, dict)
+    return value
 
 
 def relative(cycle, **settings):
@@ -61,9 +72,13 @@ def test_locking_grades_the_group_by_rank_and_keeps_the_basis(fresh_quarter, per
     assert basis["absolute_grade"] == "C"
     locked = AuditEvent.objects.get(action=AuditEvent.Action.GROUP_LOCKED)
     assert locked.reason == "Calibrated in the meeting"
-    assert locked.params["seats"] == lock.seats
+    assert params(locked)["seats"] == lock.seats
     changed = AuditEvent.objects.get(action="grade_calibrated", review=employee)
-    assert (changed.params["from"], changed.params["to"], changed.params["rank"]) == ("C", "B", 2)
+    assert (params(changed)["from"], params(changed)["to"], params(changed)["rank"]) == (
+        "C",
+        "B",
+        2,
+    )
 
 
 def test_a_group_under_the_minimum_keeps_its_absolute_grades(fresh_quarter, personas, departments):
@@ -72,7 +87,7 @@ def test_a_group_under_the_minimum_keeps_its_absolute_grades(fresh_quarter, pers
     lock = lock_sales(personas, departments, fresh_quarter)
     employee.refresh_from_db()
     assert lock.basis == "absolute"
-    assert (employee.grade, employee.grade_basis["basis"]) == ("C", "absolute")
+    assert (employee.grade, basis(employee.grade_basis)["basis"]) == ("C", "absolute")
 
 
 def test_the_warning_stays_absolute(fresh_quarter, personas, departments):
@@ -141,7 +156,7 @@ def test_a_relative_review_is_approved_only_once_its_group_is_locked(
     result = ApprovedResult.objects.get(review=approved)
     assert (result.grade, result.pay_coefficient) == ("B", Decimal("1.00"))
     assert result.grade_basis == approved.grade_basis
-    assert result.grade_basis["basis"] == "relative"
+    assert basis(result.grade_basis)["basis"] == "relative"
 
 
 def test_a_reopened_review_ranks_into_the_locked_seats(fresh_quarter, personas, departments):
@@ -161,13 +176,16 @@ def test_a_reopened_review_ranks_into_the_locked_seats(fresh_quarter, personas, 
     employee.refresh_from_db()
     # 120 → K 120, C 60: 108.00, above the head's locked 92.00: rank 1, the A seat.
     assert (employee.total_score, employee.grade) == (Decimal("108.00"), "A")
-    assert employee.grade_basis["rank"] == 1 and employee.grade_basis["rescored"] is True
+    assert (
+        basis(employee.grade_basis)["rank"] == 1 and basis(employee.grade_basis)["rescored"] is True
+    )
     assert review_of(personas, "head").grade == "A"  # nobody else changes
     scored_event = AuditEvent.objects.filter(review=employee, action="scored").last()
-    assert scored_event.params["grade"] == "A"
+    assert scored_event is not None
+    assert params(scored_event)["grade"] == "A"
     services.review_approve(actor=director, review=employee)
     result = ApprovedResult.objects.get(review=employee, version=2)
-    assert (result.grade, result.grade_basis["rank"]) == ("A", 1)
+    assert (result.grade, basis(result.grade_basis)["rank"]) == ("A", 1)
 
 
 def test_a_hard_limit_needs_a_written_reason_to_approve(fresh_quarter, personas):
@@ -183,4 +201,5 @@ def test_a_hard_limit_needs_a_written_reason_to_approve(fresh_quarter, personas)
         actor=personas["director"], review=review_of(personas), reason="Agreed with HR"
     )
     event = AuditEvent.objects.filter(review=employee, action="state").last()
-    assert (event.params["to"], event.reason) == ("approved", "Agreed with HR")
+    assert event is not None
+    assert (params(event)["to"], event.reason) == ("approved", "Agreed with HR")

@@ -2,6 +2,8 @@
 kept in the audit events, required once the review is scored (calibration changes go through
 the normal inputs, never by editing a total)."""
 
+from typing import Any
+
 import pytest
 
 from hrperf.lib.errors import ValidationFailed
@@ -9,6 +11,16 @@ from reviews import services
 from reviews.models import AuditEvent, Review
 from tests.helpers.api import SHORT_COMPETENCIES
 from tests.helpers.quarters import review_of, scored
+
+
+def params(event: AuditEvent | None) -> dict[str, Any]:
+    assert event is not None and event.params is not None
+    return dict(event.params)
+
+
+def basis(value: Any) -> dict[str, Any]:
+    assert isinstance(value, dict)
+    return value
 
 
 def test_a_scored_review_needs_a_reason_code_and_nothing_is_written(fresh_quarter, personas):
@@ -46,7 +58,7 @@ def test_the_reason_code_and_note_are_kept_in_the_events(fresh_quarter, personas
     )
     changes = AuditEvent.objects.filter(review=review, action="rating")
     latest = list(changes.order_by("-pk")[:4])
-    assert {event.params["reason_code"] for event in latest} == {"calibration"}
+    assert {params(event)["reason_code"] for event in latest} == {"calibration"}
     assert {event.reason for event in latest} == {"校准会议调整"}
 
 
@@ -57,7 +69,8 @@ def test_a_draft_changes_without_a_code(fresh_quarter, personas):
         actor=personas["hr"], review=review, figures={line.pk: {"actual": "80"}}
     )
     event = AuditEvent.objects.filter(review=review, action="figure").last()
-    assert "reason_code" not in event.params
+    assert event is not None
+    assert "reason_code" not in params(event)
 
 
 def test_an_unknown_code_is_refused(fresh_quarter, personas):
