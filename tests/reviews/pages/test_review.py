@@ -460,6 +460,8 @@ def test_figures_without_trailing_zeros_and_scores_with_two_decimals(
     line = line_ids(review)["SALES_PLAN_RATE"]
     client = client_for("hr")
     data = {"action": "figures", "revision": review.revision, f"actual-{line}": "12.50"}
+    assert client.post(review_url(review), data).status_code == 400  # scored: say why
+    data["reason_code"] = "correction"
     assert client.post(review_url(review), data).status_code == 302
     assert f'name="actual-{line}" value="12.5"' in client.get(review_url(review)).content.decode()
     printed = client.get(reverse("reviews:review_print", args=[review.pk])).content.decode()
