@@ -260,6 +260,10 @@ def test_an_approved_review_is_frozen(call_as, api_quarter) -> None:
 
 def test_changing_a_scored_review_sends_it_back_to_scoring(call_as, api_quarter) -> None:
     body = figures(api_quarter.scored, {"SALES_PLAN_RATE": {"actual": "90"}})
+    refused = call_as("hr", "PATCH", review_url(api_quarter.scored, "figures"), body)
+    assert refused.status_code == 400  # a scored review: say why
+    assert refused.json()["error"]["fields"][0]["code"] == "reason_required"
+    body = {**body, "reason_code": "correction", "note": "对账后更正"}
     response = call_as("hr", "PATCH", review_url(api_quarter.scored, "figures"), body)
     assert response.status_code == 200, response.content
     assert response.json()["state"] == "submitted"

@@ -151,7 +151,10 @@ def test_a_stale_review_stops_the_whole_batch(scored, personas, client_for):
     changed = scored["E00003"]
     line = changed.kpi_lines.order_by("order").first()
     services.review_set_figures(
-        actor=personas["hr"], review=changed, figures={line.pk: {"actual": "41"}}
+        actor=personas["hr"],
+        review=changed,
+        figures={line.pk: {"actual": "41"}},
+        reason_code="correction",
     )
     response = client.post(APPROVE, data, **EN)
     assert response.status_code == 409
@@ -254,7 +257,10 @@ def test_returning_a_stale_review_keeps_the_comment(scored, personas, client_for
     data = {"review": review.pk, "revision": review.revision, "comment": "我写的意见"}
     line = review.kpi_lines.order_by("order").first()
     services.review_set_figures(
-        actor=personas["hr"], review=review, figures={line.pk: {"actual": "41"}}
+        actor=personas["hr"],
+        review=review,
+        figures={line.pk: {"actual": "41"}},
+        reason_code="correction",
     )
     response = client_for("director").post(RETURN, data, **EN)
     assert response.status_code == 409

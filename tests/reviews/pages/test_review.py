@@ -738,6 +738,7 @@ def test_print_form_fits_one_a4_portrait_page(page_quarter, personas, page_as):
         assessor_role="marketing_director",
         ratings=dict.fromkeys(codes, 4),
         comments=comments,
+        reason_code="calibration",
     )
     hr = page_as("hr")
     hr.goto(reverse("reviews:review_print", args=[review.pk]))
