@@ -124,7 +124,10 @@ def test_it_rescores_a_review_whose_actual_changes_before_approval(
     line = review.kpi_lines.get()
 
     review = services.review_set_figures(
-        actor=personas["hr"], review=review, figures={line.pk: {"actual": "80"}}
+        actor=personas["hr"],
+        review=review,
+        figures={line.pk: {"actual": "80"}},
+        reason_code="correction",
     )
     assert review.state == Review.State.SUBMITTED
 
