@@ -27,7 +27,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, Group, User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, JSONField, Q, Value
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -47,7 +47,7 @@ from clients.models import (
 )
 from hrperf.lib.errors import Conflict, ErrorList, FieldError, NotAllowed, ValidationFailed
 from hrperf.lib.roles import HR, roles_of
-from hrperf.lib.tasks import publish
+from hrperf.lib.tasks import publish, publish_many
 
 logger = logging.getLogger(__name__)
 
@@ -399,6 +399,59 @@ def webhooks_emit(*, event: str, payload: Mapping[str, Any]) -> int:
         logger.exception("Could not queue webhook event %s", event)
         return 0
     transaction.on_commit(lambda: _enqueue(delivery_ids), robust=True)
+    return len(delivery_ids)
+
+
+def webhooks_emit_many(*, event: str, payloads: Sequence[Mapping[str, Any]]) -> int:
+    """`webhooks_emit` for many events of one kind at once (a batch approval): one delivery
+    per matching webhook and payload, each payload its own event id, written in one bulk insert.
+    Same contract: call it inside the change's transaction; it never raises for a webhook
+    problem; the deliveries are handed to the worker once the transaction commits."""
+    if event not in WebhookEvent.values:
+        raise ValueError(f"unknown webhook event {event!r}")
+    if not payloads:
+        return 0
+    try:
+        with transaction.atomic():
+            hooks = [
+                hook_id
+                for hook_id, events in Webhook.objects.filter(
+                    active=True, client__active=True
+                ).values_list("pk", "events")
+                if event in events
+            ]
+            if not hooks:
+                return 0
+            now = timezone.now()
+            made = WebhookDelivery.objects.bulk_create(
+                (
+                    WebhookDelivery(
+                        webhook_id=hook_id,
+                        event=event,
+                        event_id=event_id,
+                        payload=Value(data, output_field=JSONField()),
+                        next_attempt_at=now,
+                    )
+                    for event_id, data in ((uuid.uuid4(), _jsonable(p)) for p in payloads)
+                    for hook_id in hooks
+                ),
+                batch_size=2000,
+            )
+            delivery_ids = [delivery.pk for delivery in made if delivery.pk is not None]
+            if len(delivery_ids) != len(made):  # a database that returns no ids on insert
+                event_ids = {delivery.event_id for delivery in made}
+                delivery_ids = list(
+                    WebhookDelivery.objects.filter(event_id__in=event_ids).values_list(
+                        "pk", flat=True
+                    )
+                )
+    except Exception:
+        logger.exception("Could not queue webhook events %s", event)
+        return 0
+    transaction.on_commit(
+        lambda: publish_many("clients.deliver_webhook", [(pk,) for pk in delivery_ids]),
+        robust=True,
+    )
     return len(delivery_ids)
 
 
