@@ -47,7 +47,7 @@ from clients.models import (
 )
 from hrperf.lib.errors import Conflict, ErrorList, FieldError, NotAllowed, ValidationFailed
 from hrperf.lib.roles import HR, roles_of
-from hrperf.lib.tasks import publish, publish_many
+from hrperf.lib.tasks import publish
 
 logger = logging.getLogger(__name__)
 
@@ -406,7 +406,8 @@ def webhooks_emit_many(*, event: str, payloads: Sequence[Mapping[str, Any]]) -> 
     """`webhooks_emit` for many events of one kind at once (a batch approval): one delivery
     per matching webhook and payload, each payload its own event id, written in one bulk insert.
     Same contract: call it inside the change's transaction; it never raises for a webhook
-    problem; the deliveries are handed to the worker once the transaction commits."""
+    problem; the deliveries are handed to the worker once the transaction commits, a few
+    hundred a task (`_hand_out`)."""
     if event not in WebhookEvent.values:
         raise ValueError(f"unknown webhook event {event!r}")
     if not payloads:
@@ -448,11 +449,29 @@ def webhooks_emit_many(*, event: str, payloads: Sequence[Mapping[str, Any]]) -> 
     except Exception:
         logger.exception("Could not queue webhook events %s", event)
         return 0
-    transaction.on_commit(
-        lambda: publish_many("clients.deliver_webhook", [(pk,) for pk in delivery_ids]),
-        robust=True,
-    )
+    transaction.on_commit(lambda: _hand_out(delivery_ids), robust=True)
     return len(delivery_ids)
+
+
+# Deliveries one task hands out to the worker (`deliveries_hand_out`).
+HAND_OUT_BATCH = 500
+
+
+def _hand_out(delivery_ids: Sequence[int]) -> None:
+    """Many deliveries to the worker, a task per HAND_OUT_BATCH of them: the worker queues each
+    delivery (`deliveries_hand_out`), so the caller's request does not publish thousands. If the
+    broker is down, the sweep hands them out later."""
+    for start in range(0, len(delivery_ids), HAND_OUT_BATCH):
+        if not publish(
+            "clients.hand_out_deliveries", list(delivery_ids[start : start + HAND_OUT_BATCH])
+        ):
+            return
+
+
+def deliveries_hand_out(*, delivery_ids: Sequence[int]) -> int:
+    """Queue a delivery task for each of `delivery_ids` (the worker's side of `_hand_out`);
+    returns how many were queued."""
+    return _enqueue(delivery_ids)
 
 
 def _enqueue(delivery_ids: Sequence[int], countdown: int | None = None) -> int:

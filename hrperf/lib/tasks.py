@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
 from typing import Any
 
 from celery import Task, current_app
@@ -62,32 +61,6 @@ def publish(name: str, *args: Any, countdown: int | None = None) -> bool:
         )
         return False
     return True
-
-
-def publish_many(name: str, calls: Sequence[Sequence[Any]]) -> int:
-    """Queue the task `name` once for each argument list of `calls`, through one producer
-    (a batch's nudges: thousands in a second); returns how many were queued. Like `publish`,
-    never raises: at the first broker error it logs one warning, pauses and stops (the sweep
-    queues the rest)."""
-    global _paused_until
-    if not calls or time.monotonic() < _paused_until:
-        return 0
-    queued = 0
-    try:
-        with current_app.producer_or_acquire() as producer:
-            for args in calls:
-                task(name).apply_async(tuple(args), ignore_result=True, producer=producer)
-                queued += 1
-    except BROKER_ERRORS as error:
-        _paused_until = time.monotonic() + settings.PUBLISH_PAUSE
-        logger.warning(
-            "Could not queue %s (%s) after %d: the broker is unreachable; the sweep will queue "
-            "the rest",
-            name,
-            error.__class__.__name__,
-            queued,
-        )
-    return queued
 
 
 def publish_on_commit(name: str, *args: Any) -> None:

@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 from django.db import connection
 
+from clients import services as clients_services
 from clients.models import WebhookDelivery
 from hrperf.lib.errors import Conflict, NotAllowed
 from reviews import selectors, services
@@ -46,6 +47,13 @@ def test_approve_all_writes_one_result_event_and_webhook_per_review(
     django_capture_on_commit_callbacks,
 ):
     hook(payroll_client, "http://127.0.0.1:9/hook")
+    handed: list[list[int]] = []
+    recording = pytest.MonkeyPatch()
+    recording.setattr(
+        clients_services,
+        "publish",
+        lambda name, ids: name == "clients.hand_out_deliveries" and not handed.append(ids),
+    )
     reviews = two_scored(personas)
     expected_snapshots = {review.pk: _snapshot(review) for review in reviews}
     with django_capture_on_commit_callbacks(execute=True):
@@ -78,6 +86,10 @@ def test_approve_all_writes_one_result_event_and_webhook_per_review(
     deliveries = WebhookDelivery.objects.filter(event="review.approved")
     assert sorted(d.payload["employee_no"] for d in deliveries) == ["E00001", "E00002"]
     assert len({d.event_id for d in deliveries}) == 2
+    # Handed to the worker in one task, which queues each delivery.
+    assert [sorted(ids) for ids in handed] == [sorted(d.pk for d in deliveries)]
+    recording.undo()
+    clients_services.deliveries_hand_out(delivery_ids=handed[0])
     assert sorted(call.delivery_id for call in enqueued) == sorted(d.pk for d in deliveries)
     assert ScoringPolicy.objects.get(cycle=fresh_quarter).frozen_at is not None
 
