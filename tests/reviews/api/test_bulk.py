@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from reviews.models import ApprovedResult, AuditEvent, Review, ReviewKpiLine
@@ -164,7 +166,13 @@ def test_figures_are_all_or_nothing_with_each_problem_by_row_and_field(api_quart
 
 
 def test_figures_refuse_bad_shapes(api_quarter, call_as):
-    for body in ({}, {"rows": []}, {"rows": [{"employee_no": "E00001"}]}, {"rows": "x"}):
+    bodies: list[dict[str, Any]] = [
+        {},
+        {"rows": []},
+        {"rows": [{"employee_no": "E00001"}]},
+        {"rows": "x"},
+    ]
+    for body in bodies:
         error_of(call_as("hr", "post", FIGURES, body), 400)
     number = {"rows": [{"employee_no": "E00001", "kpi_code": "X", "actual": 5}]}
     assert field_names(error_of(call_as("hr", "post", FIGURES, number), 400)) == ["rows[0].actual"]
