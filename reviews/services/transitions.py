@@ -236,7 +236,7 @@ class SetChanged(Conflict):
                 "The reviews matching this filter changed since they were counted: "
                 "%(count)s now. Nothing was changed; confirm the new count."
             )
-            % {"count": count},
+            % {"count": f"{count:,}"},
             code="set_changed",
         )
         self.count = count
