@@ -178,6 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"approve all: {approved:,} reviews of {options.reviews:,} in {seconds:,.2f} s "
         f"({rate:,.0f}/s); goal <= {GOAL_SECONDS:.0f} s: {'PASS' if ok else 'FAIL'}\n"
     )
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    sys.stdout.write(f"  cores {os.cpu_count()}, load average (1, 5, 15 min) at the end: {load}\n")
     for problem in problems:
         sys.stdout.write(f"  FAIL: {problem}\n")
     return 0 if ok else 1
