@@ -11,12 +11,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, JSONField, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals.models import Appeal
+from departments.models import Competency
 from hrperf.lib.errors import Conflict, ValidationFailed
 from hrperf.lib.tasks import publish
 from payroll import events as payroll_events
@@ -355,6 +356,76 @@ APPROVED_FIELDS = (
 )
 
 
+def _approved_results(review_ids: list[int], *, now: Any, approver: int) -> list[ApprovedResult]:
+    """The approved results of reviews just approved (at `now` by `approver`), written in
+    bulk with their snapshots (`_snapshots`)."""
+    snapshots = _snapshots(review_ids)
+    results = []
+    for row in Review.objects.filter(pk__in=review_ids).order_by("pk").values(*APPROVED_FIELDS):
+        pk = row.pop("pk")
+        row.pop("cycle_id")
+        results.append(
+            ApprovedResult(
+                review_id=pk,
+                approved_at=now,
+                approved_by_id=approver,
+                # One literal each: a JSON array literal would be escaped per quote.
+                snapshot=Value(snapshots[pk], output_field=JSONField()),
+                **row,
+            )
+        )
+    return ApprovedResult.objects.bulk_create(results, batch_size=BATCH_CHUNK)
+
+
+# PostgreSQL: the approved results of reviews just approved in one statement, each snapshot
+# built by the database as `_snapshots` builds it (the same keys, order and texts).
+RESULT_FIGURES = (
+    "version",
+    "policy_id",
+    "kpi_score",
+    "competency_score",
+    "total_score",
+    "grade",
+    "pay_coefficient",
+    "verbal_warning",
+    "approved_at",
+    "approved_by_id",
+)
+APPROVED_RESULTS_SQL = """
+INSERT INTO {result} (review_id, {figures}, snapshot)
+SELECT r.id, {review_figures}, jsonb_build_object(
+    'lines', COALESCE((
+        SELECT jsonb_agg(jsonb_build_object(
+            'code', l.code, 'direction', l.direction, 'target', l.target::text,
+            'actual', l.actual::text, 'weight', l.weight) ORDER BY l."order")
+        FROM {line} AS l WHERE l.review_id = r.id), '[]'::jsonb),
+    'ratings', COALESCE((
+        SELECT jsonb_agg(jsonb_build_object(
+            'assessor', c.assessor_role, 'competency', k.code, 'value', c.value)
+            ORDER BY c.assessor_role, k."order")
+        FROM {rating} AS c JOIN {competency} AS k ON k.id = c.competency_id
+        WHERE c.review_id = r.id), '[]'::jsonb))
+FROM {review} AS r WHERE r.id = ANY(%s) ORDER BY r.id
+RETURNING id, review_id, {figures}
+"""
+
+
+def _approved_results_sql(review_ids: list[int]) -> list[ApprovedResult]:
+    statement = APPROVED_RESULTS_SQL.format(
+        result=ApprovedResult._meta.db_table,
+        line=ReviewKpiLine._meta.db_table,
+        rating=CompetencyRating._meta.db_table,
+        competency=Competency._meta.db_table,
+        review=Review._meta.db_table,
+        figures=", ".join(RESULT_FIGURES),
+        review_figures=", ".join(f"r.{column}" for column in RESULT_FIGURES),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [review_ids])
+        columns = ["pk", "review_id", *RESULT_FIGURES]
+        return [ApprovedResult(**dict(zip(columns, row, strict=True))) for row in cursor.fetchall()]
+
+
 def reviews_approve_batch(
     *,
     actor: Any,
@@ -388,32 +459,23 @@ def reviews_approve_batch(
             if updated != len(chunk):
                 raise _changed_meanwhile()
             ids = [pk for pk, _revision in chunk]
-            snapshots = _snapshots(ids)
-            results = []
-            for row in Review.objects.filter(pk__in=ids).order_by("pk").values(*APPROVED_FIELDS):
-                pk = row.pop("pk")
+            cycles = dict(Review.objects.filter(pk__in=ids).values_list("pk", "cycle_id"))
+            if connection.vendor == "postgresql":
+                results = _approved_results_sql(ids)
+            else:
+                results = _approved_results(ids, now=now, approver=approver)
+            for result in results:
+                policies.add(result.policy_id)
                 made.append(
                     events.state_changed(
-                        cycle_id=row.pop("cycle_id"),
-                        review_id=pk,
+                        cycle_id=cycles[result.review_id],
+                        review_id=result.review_id,
                         actor=actor,
                         from_state=State.SCORED,
                         to_state=rule.to,
                         reason=reason,
                     )
                 )
-                policies.add(row["policy_id"])
-                results.append(
-                    ApprovedResult(
-                        review_id=pk,
-                        approved_at=now,
-                        approved_by_id=approver,
-                        # One literal each: a JSON array literal would be escaped per quote.
-                        snapshot=Value(snapshots[pk], output_field=JSONField()),
-                        **row,
-                    )
-                )
-            ApprovedResult.objects.bulk_create(results, batch_size=BATCH_CHUNK)
             payroll_events.reviews_approved(results)
         AuditEvent.objects.bulk_create(made, batch_size=BATCH_CHUNK)
         ScoringPolicy.objects.filter(pk__in=policies, frozen_at__isnull=True).update(frozen_at=now)
