@@ -15,6 +15,7 @@ the domain, and no webhook problem is ever raised into it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import secrets
 import uuid
@@ -26,8 +27,8 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, Group, User
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, JSONField, Q, Value
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -423,34 +424,58 @@ def webhooks_emit_many(*, event: str, payloads: Sequence[Mapping[str, Any]]) -> 
             ]
             if not hooks:
                 return 0
-            now = timezone.now()
-            made = WebhookDelivery.objects.bulk_create(
-                (
-                    WebhookDelivery(
-                        webhook_id=hook_id,
-                        event=event,
-                        event_id=event_id,
-                        payload=Value(data, output_field=JSONField()),
-                        next_attempt_at=now,
-                    )
-                    for event_id, data in ((uuid.uuid4(), _jsonable(p)) for p in payloads)
-                    for hook_id in hooks
-                ),
-                batch_size=2000,
-            )
-            delivery_ids = [delivery.pk for delivery in made if delivery.pk is not None]
-            if len(delivery_ids) != len(made):  # a database that returns no ids on insert
-                event_ids = {delivery.event_id for delivery in made}
+            events = [(uuid.uuid4(), _jsonable(payload)) for payload in payloads]
+            if connection.vendor == "postgresql":
+                delivery_ids = _deliveries_insert(event, hooks, events)
+            else:
+                made = WebhookDelivery.objects.bulk_create(
+                    (
+                        WebhookDelivery(
+                            webhook_id=hook_id,
+                            event=event,
+                            event_id=event_id,
+                            payload=data,
+                            next_attempt_at=timezone.now(),
+                        )
+                        for event_id, data in events
+                        for hook_id in hooks
+                    ),
+                    batch_size=2000,
+                )
                 delivery_ids = list(
-                    WebhookDelivery.objects.filter(event_id__in=event_ids).values_list(
-                        "pk", flat=True
-                    )
+                    WebhookDelivery.objects.filter(
+                        event_id__in=[delivery.event_id for delivery in made]
+                    ).values_list("pk", flat=True)
                 )
     except Exception:
         logger.exception("Could not queue webhook events %s", event)
         return 0
     transaction.on_commit(lambda: _hand_out(delivery_ids), robust=True)
     return len(delivery_ids)
+
+
+# PostgreSQL: many deliveries in one statement, their payloads sent as one JSON document (one
+# parameter, where a bulk insert would quote each payload apart).
+DELIVERIES_SQL = """
+INSERT INTO {table} (webhook_id, event, event_id, payload, status, attempts, last_error,
+                     next_attempt_at, created_at)
+SELECT hook.id, %s, (item->>0)::uuid, item->1, %s, 0, '', %s, %s
+FROM jsonb_array_elements(%s::jsonb) AS item CROSS JOIN unnest(%s::bigint[]) AS hook(id)
+RETURNING id
+"""
+
+
+def _deliveries_insert(
+    event: str, hooks: Sequence[int], events: Sequence[tuple[uuid.UUID, Any]]
+) -> list[int]:
+    now = timezone.now()
+    document = json.dumps([[str(event_id), data] for event_id, data in events])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            DELIVERIES_SQL.format(table=WebhookDelivery._meta.db_table),
+            [event, DELIVERY_STATUS.PENDING, now, now, document, list(hooks)],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 # Deliveries one task hands out to the worker (`deliveries_hand_out`).

@@ -14,6 +14,7 @@ from django.db import connection
 from clients import services as clients_services
 from clients.models import WebhookDelivery
 from hrperf.lib.errors import Conflict, NotAllowed
+from payroll.events import payroll_row
 from reviews import selectors, services
 from reviews.models import ApprovedResult, AuditEvent, Review, ScoringPolicy
 from reviews.selectors.bulk import Batch
@@ -88,6 +89,11 @@ def test_approve_all_writes_one_result_event_and_webhook_per_review(
     deliveries = WebhookDelivery.objects.filter(event="review.approved")
     assert sorted(d.payload["employee_no"] for d in deliveries) == ["E00001", "E00002"]
     assert len({d.event_id for d in deliveries}) == 2
+    # Each payload is the one a single approval sends: the payroll row, as JSON.
+    for delivery in deliveries:
+        result = results.get(review__employee__employee_no=delivery.payload["employee_no"])
+        assert delivery.payload == clients_services._jsonable(payroll_row(result))
+        assert (delivery.status, delivery.attempts, delivery.last_error) == ("pending", 0, "")
     # Handed to the worker in one task, which queues each delivery.
     assert [sorted(ids) for ids in handed] == [sorted(d.pk for d in deliveries)]
     recording.undo()
