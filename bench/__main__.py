@@ -1,6 +1,7 @@
 """`python -m bench`: run the scoring benchmark (see bench/cli.py);
 `python -m bench payroll`: the payroll pull benchmark (see bench/payroll.py);
-`python -m bench pages`: the pages benchmark (see bench/pages.py)."""
+`python -m bench pages`: the pages benchmark (see bench/pages.py);
+`python -m bench approve`: the director's approve-all (see bench/approve.py)."""
 
 import sys
 
@@ -13,6 +14,11 @@ if sys.argv[1:2] == ["pages"]:
     from bench.pages import main as pages_main
 
     sys.exit(pages_main(sys.argv[2:]))
+
+if sys.argv[1:2] == ["approve"]:
+    from bench.approve import main as approve_main
+
+    sys.exit(approve_main(sys.argv[2:]))
 
 from bench.cli import main
 

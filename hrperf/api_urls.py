@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from departments import api as departments_api
 from kpis import api as kpis_api
-from reviews.api import actions, calibration, cycles, warnings
+from reviews.api import actions, bulk, calibration, cycles, warnings
 from reviews.api import reviews as review_reads
 
 app_name = "api-v1"
@@ -37,6 +37,9 @@ urlpatterns = [
         name="cycle-generate",
     ),
     path("cycles/<str:period>/rescore", cycles.CycleRescoreApi.as_view(), name="cycle-rescore"),
+    path("cycles/<str:period>/submit", bulk.CycleSubmitApi.as_view(), name="cycle-submit"),
+    path("cycles/<str:period>/approve", bulk.CycleApproveApi.as_view(), name="cycle-approve"),
+    path("cycles/<str:period>/figures", bulk.CycleFiguresApi.as_view(), name="cycle-figures"),
     path(
         "cycles/<str:period>/calibration",
         calibration.CalibrationApi.as_view(),

@@ -94,3 +94,12 @@ class ReviewActionForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(required=False, max_length=5000, strip=True)
+
+
+class BulkConfirmForm(forms.Form):
+    """The confirmation of a bulk action: the count shown and the fingerprint of the set
+    counted (`reviews.selectors.bulk`), and an optional reason written for the audit trail."""
+
+    expected = forms.IntegerField(min_value=0)
+    fingerprint = forms.CharField(max_length=64)
+    reason = forms.CharField(required=False, max_length=2000, strip=True)

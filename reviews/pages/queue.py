@@ -1,6 +1,7 @@
 """The director's queue: the scored reviews of a quarter, filtered by department, grade and
-warning; approve one or the selected ones (all or none), return one with a comment, and reopen
-an approved one with a reason."""
+warning; approve one or the selected ones (all or none), approve all matching the filter
+across its pages (after a confirmation step with the count; all or none), return one with a
+comment and reopen an approved one with a reason (each in the page's one dialog)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,23 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.urls import path
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hrperf.lib.errors import Conflict, ValidationFailed
 from hrperf.lib.pages import allowed
 from hrperf.lib.roles import roles_of
 from reviews import selectors, services, workflow
-from reviews.forms.queue import YES_NO_VALUE, QueueFilterForm, ReviewActionForm
+from reviews.forms.queue import (
+    YES_NO_VALUE,
+    BulkConfirmForm,
+    QueueFilterForm,
+    ReviewActionForm,
+)
 from reviews.models import Review
 from reviews.pages.common import PAGE_SIZE, review_or_404
 from reviews.pages.lists import (
@@ -32,6 +39,24 @@ from reviews.pages.lists import (
 )
 
 QUEUE_KEYS = ("period", "department", "grade", "warning", "tab", "page")
+# What approve-all keeps of the queue's query: its filter, not the tab or the page.
+FILTER_KEYS = ("period", "department", "grade", "warning")
+
+
+def _listed(
+    roles: Any, cycle: Any, data: dict[str, Any], state: str = Review.State.SCORED
+) -> QuerySet[Review]:
+    """The queue's reviews in `state` (awaiting approval: scored) under its filter, every page
+    of them."""
+    department = data.get("department")
+    return selectors.review_list(
+        viewer_roles=roles,
+        cycle=cycle,
+        state=state,
+        department_id=department.pk if department else None,
+        grade=data.get("grade") or None,
+        warning=YES_NO_VALUE.get(data.get("warning") or ""),
+    )
 
 
 def _queue_page(request: HttpRequest, query: QueryDict, problems: Problems) -> HttpResponse:
@@ -55,15 +80,7 @@ def _queue_page(request: HttpRequest, query: QueryDict, problems: Problems) -> H
         state = (
             Review.State.APPROVED if tab == QueueFilterForm.TAB_APPROVED else Review.State.SCORED
         )
-        department = data.get("department")
-        reviews = selectors.review_list(
-            viewer_roles=roles,
-            cycle=cycle,
-            state=state,
-            department_id=department.pk if department else None,
-            grade=data.get("grade") or None,
-            warning=YES_NO_VALUE.get(data.get("warning") or ""),
-        )
+        reviews = _listed(roles, cycle, data, state)
         page = Paginator(reviews, PAGE_SIZE).get_page(query.get("page"))
         counts = dict.fromkeys((Review.State.SCORED, Review.State.APPROVED), 0)
         counts.update(
@@ -86,7 +103,13 @@ def _queue_page(request: HttpRequest, query: QueryDict, problems: Problems) -> H
             ],
             "pending_count": counts[Review.State.SCORED],
             "approved_count": counts[Review.State.APPROVED],
+            "filter_query": query_of(query, FILTER_KEYS).urlencode(),
         }
+        # A refused return or reopening opens the dialog again, with what was written.
+        context["dialog"] = next(
+            (row for row in context["rows"] if row["typed"] or (row["error"] and problems.typed)),
+            None,
+        )
     return rendered(request, "reviews/queue.html", context, status)
 
 
@@ -154,6 +177,64 @@ def queue_approve(request: HttpRequest) -> HttpResponse:
         % {"count": len(chosen)},
     )
     return back(request, "reviews:queue", query, _queue_page)
+
+
+@allowed("is_director")
+@require_http_methods(["GET", "POST"])
+def queue_approve_all(request: HttpRequest) -> HttpResponse:
+    """The confirmation of approve-all (GET: how many reviews match the queue's filter, on
+    every page), and the approval (POST: all or none, with an optional reason; refused with the
+    new count if the set changed since it was counted)."""
+    roles = roles_of(request.user)
+    source = request.POST.get("query", "") if request.method == "POST" else request.GET
+    query = query_of(source, FILTER_KEYS)
+    filters = read_filters(QueueFilterForm, query, Problems())
+    if filters.cycle is None or filters.status != 200:
+        raise Http404
+    reviews = _listed(roles, filters.cycle, filters.data)
+    encoded = query.urlencode()
+    back_url = reverse("reviews:queue") + (f"?{encoded}" if encoded else "")
+    message, status, reason = "", 200, ""
+    if request.method == "POST":
+        confirm = BulkConfirmForm(request.POST)
+        reason = request.POST.get("reason", "")[:2000]
+        if not confirm.is_valid():
+            message, status = gettext("Confirm the number of reviews again."), 400
+        else:
+            try:
+                outcome = services.reviews_approve_batch(
+                    actor=request.user,
+                    reviews=reviews,
+                    reason=confirm.cleaned_data["reason"],
+                    expected=confirm.cleaned_data["expected"],
+                    fingerprint=confirm.cleaned_data["fingerprint"],
+                )
+            except (Conflict, ValidationFailed) as error:
+                message, status = str(error.message), 409 if isinstance(error, Conflict) else 400
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s review approved.", "%(count)s reviews approved.", outcome.done
+                    )
+                    % {"count": f"{outcome.done:,}"},
+                )
+                return HttpResponseRedirect(back_url)
+    return render(
+        request,
+        "reviews/bulk_confirm.html",
+        {
+            "cycle": filters.cycle,
+            "kind": "approve",
+            "batch": selectors.approvable(reviews),
+            "query": encoded,
+            "action": reverse("reviews:queue_approve_all"),
+            "back": back_url,
+            "message": message,
+            "reason": reason,
+        },
+        status=status,
+    )
 
 
 def _one_review_action(request: HttpRequest, text_field: str, act: Any, done: str) -> HttpResponse:
@@ -226,6 +307,7 @@ def queue_reopen(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("queue/", queue, name="queue"),
     path("queue/approve/", queue_approve, name="queue_approve"),
+    path("queue/approve-all/", queue_approve_all, name="queue_approve_all"),
     path("queue/return/", queue_return, name="queue_return"),
     path("queue/reopen/", queue_reopen, name="queue_reopen"),
 ]

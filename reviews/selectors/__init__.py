@@ -10,8 +10,10 @@ write and never import the services.
     aggregates   grades, averages, the latest approved results
     dashboard    a quarter at a glance, what waits for the viewer
     reports      the reports across quarters, from what was approved
+    bulk         the sets a bulk action acts on (submit all, approve all), counted
 """
 
+from reviews.selectors.bulk import Batch, approvable, fingerprint_of, submittable
 from reviews.selectors.cycles import (
     CycleDetail,
     cycle_detail,
@@ -50,11 +52,13 @@ __all__ = [
     "ASSESSOR_GAP_LIMIT",
     "NEEDS",
     "AssessorDetail",
+    "Batch",
     "CycleDetail",
     "LineDetail",
     "RatingDetail",
     "Reason",
     "ReviewDetail",
+    "approvable",
     "assessor_gap",
     "cycle_detail",
     "cycle_details",
@@ -63,6 +67,7 @@ __all__ = [
     "cycle_kpi_choices",
     "cycle_latest_job",
     "cycles_newest_first",
+    "fingerprint_of",
     "job_get",
     "review_detail",
     "review_get",
@@ -72,6 +77,7 @@ __all__ = [
     "review_missing",
     "reviews_by_ids",
     "reviews_needing",
+    "submittable",
     "visible_reviews",
     "warning_get",
     "warning_list",

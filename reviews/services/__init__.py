@@ -6,7 +6,7 @@ follow-up work once the transaction commits.
     generation   a quarter's reviews, made from the catalogue
     inputs       one review's figures and ratings
     figures      a quarter's figures in bulk (targets, the figures file)
-    transitions  submit, return, approve (one or many), reopen
+    transitions  submit, return, approve (one or many), reopen; submit all, approve all
     scores       scoring submitted reviews (the worker)
     jobs         running a quarter's background jobs chunk by chunk
     warnings     verbal warnings: HR's notice and acknowledgement
@@ -33,17 +33,23 @@ from reviews.services.reminders import director_remind
 from reviews.services.scores import review_score, reviews_score_batch
 from reviews.services.sweep import Swept, due_work_sweep
 from reviews.services.transitions import (
+    BatchOutcome,
+    SetChanged,
     review_approve,
     review_reopen,
     review_reopen_for_appeal,
     review_return,
     review_submit,
     reviews_approve,
+    reviews_approve_batch,
+    reviews_submit_batch,
 )
 from reviews.services.warnings import warning_acknowledge, warning_notify
 
 __all__ = [
+    "BatchOutcome",
     "FiguresOutcome",
+    "SetChanged",
     "Swept",
     "cycle_generate",
     "cycle_open",
@@ -66,8 +72,10 @@ __all__ = [
     "review_set_figures",
     "review_submit",
     "reviews_approve",
+    "reviews_approve_batch",
     "reviews_generate_chunk",
     "reviews_score_batch",
+    "reviews_submit_batch",
     "warning_acknowledge",
     "warning_notify",
 ]

@@ -12,6 +12,7 @@ stays the bands' (scoring.md v2)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
@@ -25,7 +26,7 @@ from departments.models import Department
 from hrperf.lib.errors import Conflict, ValidationFailed
 from reviews import events, scoring
 from reviews.models import AuditEvent, CalibrationLock, Review, ReviewCycle, ScoringPolicy
-from reviews.policies import to_scoring
+from reviews.policies import current_policy, to_scoring
 from reviews.selectors.calibration import (
     QUARTER,
     Breach,
@@ -299,24 +300,50 @@ def require_approvable(*, review: Review, reason: str) -> None:
     """Refuse the approval of a scored review whose grade is not final yet (relative grading,
     its group large enough and not locked: 409 `group_not_locked`), or which breaks a hard
     limit of the guideline without a written reason (400 on `reason`, code `hard_limit`)."""
-    assert review.policy_id is not None
-    policy = ScoringPolicy.objects.get(pk=review.policy_id)
-    if policy.grading == RELATIVE and not review.grade_basis:
-        peers = Review.objects.filter(cycle_id=review.cycle_id)
-        if policy.grading_group != QUARTER:
-            peers = peers.filter(department_id=review.department_id)
-        if peers.count() >= policy.relative_min_group:
-            raise Conflict(
-                _(
-                    "This quarter grades relatively: the director locks the review's group on "
-                    "the calibration page before its reviews are approved."
-                ),
-                code="group_not_locked",
-            )
-    breaches = approval_breaches(cycle=review.cycle, review_ids=[review.pk])
-    if breaches and not (reason or "").strip():
-        message = _(
-            "Approving this breaks a hard limit of the guideline (%(breaches)s): give a "
-            "written reason."
-        ) % {"breaches": breaches_text(breaches)}
-        raise ValidationFailed([field_error("reason", message, "hard_limit")])
+    require_batch_approvable(review_ids=[review.pk], reason=reason)
+
+
+def require_batch_approvable(*, review_ids: Collection[int], reason: str) -> None:
+    """`require_approvable` for a batch, checked once for the whole of it in each quarter it
+    touches: no review whose grade is not final yet (relative grading, its group large enough
+    and not locked), and no hard limit broken without a written reason. A few queries per
+    quarter, whatever the size of the batch."""
+    by_cycle: dict[int, list[int]] = {}
+    for pk, cycle_id in Review.objects.filter(pk__in=review_ids).values_list("pk", "cycle_id"):
+        by_cycle.setdefault(cycle_id, []).append(pk)
+    for cycle in ReviewCycle.objects.filter(pk__in=by_cycle):
+        ids = by_cycle[cycle.pk]
+        _require_locked(cycle=cycle, review_ids=ids)
+        breaches = approval_breaches(cycle=cycle, review_ids=ids)
+        if breaches and not (reason or "").strip():
+            message = _(
+                "Approving this breaks a hard limit of the guideline (%(breaches)s): give a "
+                "written reason."
+            ) % {"breaches": breaches_text(breaches)}
+            raise ValidationFailed([field_error("reason", message, "hard_limit")])
+
+
+def _require_locked(*, cycle: ReviewCycle, review_ids: list[int]) -> None:
+    policy = current_policy(cycle)
+    if policy.grading != RELATIVE:
+        return
+    unlocked = Review.objects.filter(pk__in=review_ids, grade_basis__isnull=True)
+    if policy.grading_group == QUARTER:
+        groups = {None} if unlocked.exists() else set()
+    else:
+        groups = set(unlocked.values_list("department_id", flat=True).distinct())
+    if not groups:
+        return
+    sizes = Review.objects.filter(cycle=cycle)
+    if policy.grading_group != QUARTER:
+        sizes = sizes.filter(department_id__in=groups)
+    key = "cycle_id" if policy.grading_group == QUARTER else "department_id"
+    counts = Counter(sizes.values_list(key, flat=True))
+    if any(count >= policy.relative_min_group for count in counts.values()):
+        raise Conflict(
+            _(
+                "This quarter grades relatively: the director locks the review's group on "
+                "the calibration page before its reviews are approved."
+            ),
+            code="group_not_locked",
+        )

@@ -32,3 +32,43 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.isError = false;
   }
 });
+
+// The queue's one dialog (return with a comment, reopen with a reason), opened per row: the
+// row's button names the review and the revision the page showed.
+(() => {
+  document.addEventListener("click", (event) => {
+    const target = event.target;
+    if (!(target instanceof Element)) return;
+    const opener = target.closest("[data-dialog-open]");
+    if (opener) {
+      const dialog = document.getElementById(opener.getAttribute("data-dialog-open"));
+      if (!(dialog instanceof HTMLDialogElement)) return;
+      dialog.querySelector("[data-dialog-review]").value = opener.dataset.review;
+      dialog.querySelector("[data-dialog-revision]").value = opener.dataset.revision;
+      dialog.querySelector("[data-dialog-name]").textContent = opener.dataset.name;
+      const error = dialog.querySelector("[role=alert]");
+      if (error) error.remove();
+      const text = dialog.querySelector("textarea");
+      if (text) text.value = "";
+      if (dialog.open) dialog.close();
+      dialog.showModal();
+      if (text) text.focus();
+      return;
+    }
+    const closer = target.closest("[data-dialog-close]");
+    if (closer) {
+      const dialog = closer.closest("dialog");
+      if (dialog) dialog.close();
+    }
+  });
+  // A refused return or reopening comes back with the dialog open: make it modal.
+  const reopen = () => {
+    const dialog = document.querySelector("dialog[data-open-modal][open]");
+    if (dialog instanceof HTMLDialogElement && !dialog.matches(":modal")) {
+      dialog.close();
+      dialog.showModal();
+    }
+  };
+  document.addEventListener("DOMContentLoaded", reopen);
+  document.addEventListener("htmx:afterSettle", reopen);
+})();

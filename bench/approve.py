@@ -1,0 +1,185 @@
+"""`python -m bench approve [--reviews N] [--keep-db]`
+
+The director's approve-all on a full quarter: every scored review of it approved in one batch
+(`reviews.services.reviews_approve_batch`), timed end to end. Needs DATABASE_URL (PostgreSQL;
+its server hosts the benchmark's own database `<name>_bench_approve`, created, migrated and
+dropped here: the role needs CREATEDB, and its triggers of migrations 0002 and 0004 run as in
+production, the commit-time check included). REDIS_URL is the broker the webhook deliveries'
+tasks are published to, on a queue of the benchmark's own (`hrperf-bench-approve`, emptied at
+the end); without a broker the publishing is skipped after one failure, and said so.
+
+Steps: the pages benchmark's quarter (`bench.pages.build`: 78 % scored, 15 % approved, 4 %
+drafts, 3 % returned), one active webhook subscribed to `review.approved`; then the batch,
+timed from the call to the end of its commit (the set read and counted, the conditional
+updates, the approved results, the audit events, the webhook deliveries, the policy frozen,
+the commit-time checks, the tasks handed to the broker). Then every approved review is checked
+to have exactly one approved result of its version, one `approved` state event and one
+delivery.
+
+Exit status: 0 when the batch took at most 10 s and every check held, 1 otherwise, 2 when the
+configuration is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import secrets
+import sys
+import time
+from collections.abc import Sequence
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+from bench.cli import ConfigurationError, bench_database, database_create, database_drop, positive
+
+DEFAULT_REVIEWS = 10_000
+GOAL_SECONDS = 10.0
+QUEUE = "hrperf-bench-approve"
+
+
+def log(message: str) -> None:
+    sys.stderr.write(f"[bench approve {time.strftime('%H:%M:%S')}] {message}\n")
+    sys.stderr.flush()
+
+
+def parse_options(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench approve",
+        description="Time approving every scored review of a full quarter in one batch.",
+    )
+    parser.add_argument(
+        "--reviews", type=positive, default=DEFAULT_REVIEWS, help="N reviews (default 10000)"
+    )
+    parser.add_argument(
+        "--keep-db", action="store_true", help="keep the benchmark database at the end"
+    )
+    return parser.parse_args(argv)
+
+
+def approve_database(url: str) -> tuple[str, str]:
+    bench_url, name = bench_database(url)
+    name = f"{name}_approve"
+    return urlunsplit(urlsplit(bench_url)._replace(path=f"/{name}")), name
+
+
+def _configure(bench_url: str) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "hrperf.settings"
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ.pop("DATABASE_OWNER_URL", None)
+    os.environ["DEBUG"] = "0"
+    os.environ["CELERY_QUEUE"] = QUEUE
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+
+
+def run(*, reviews: int) -> tuple[float, int, list[str]]:
+    """Build, approve, check: the seconds of the batch, how many it approved, and the
+    problems found."""
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.db.models import Count
+
+    from bench import pages
+    from clients.models import ApiClient, Webhook, WebhookDelivery
+    from reviews import services
+    from reviews.models import ApprovedResult, AuditEvent, Review
+
+    log("migrating the benchmark database")
+    call_command("migrate", verbosity=0, stdout=io.StringIO())
+    log(f"building a quarter of {reviews:,} reviews")
+    built = pages.build(reviews=reviews)
+    log(f"built in {built.seconds:,.1f} s: {built.states}")
+    director = User.objects.get(username=pages.DIRECTOR_USERNAME)
+    service_user = User.objects.create(username="api:bench-payroll")
+    client = ApiClient.objects.create(name="bench-payroll", user=service_user)
+    Webhook.objects.create(
+        client=client,
+        url="https://payroll.example.invalid/hook",
+        secret=secrets.token_hex(16),
+        events=["review.approved"],
+    )
+    before = set(Review.objects.filter(state=Review.State.APPROVED).values_list("pk", flat=True))
+    scored = Review.objects.filter(state=Review.State.SCORED).count()
+    log(f"approving {scored:,} scored reviews in one batch")
+    started = time.perf_counter()
+    outcome = services.reviews_approve_batch(
+        actor=director,
+        reviews=Review.objects.all(),
+        expected=scored,
+        reason="季度批量审批",
+    )
+    seconds = time.perf_counter() - started
+    problems: list[str] = []
+    if outcome.done != scored:
+        problems.append(f"approved {outcome.done}, expected {scored}")
+    newly = Review.objects.filter(state=Review.State.APPROVED).exclude(pk__in=before)
+    if newly.count() != scored:
+        problems.append(f"{newly.count()} reviews newly approved, expected {scored}")
+    results = (
+        ApprovedResult.objects.filter(review__in=newly).values("review").annotate(n=Count("pk"))
+    )
+    if results.count() != scored or results.exclude(n=1).exists():
+        problems.append("not exactly one approved result per approved review")
+    events = (
+        AuditEvent.objects.filter(review__in=newly, to_value=Review.State.APPROVED)
+        .values("review")
+        .annotate(n=Count("pk"))
+    )
+    if events.count() != scored or events.exclude(n=1).exists():
+        problems.append("not exactly one approval event per approved review")
+    deliveries = WebhookDelivery.objects.filter(event="review.approved").count()
+    if deliveries != scored:
+        problems.append(f"{deliveries} webhook deliveries, expected {scored}")
+    return seconds, outcome.done, problems
+
+
+def _purge() -> None:
+    from hrperf.celery import app
+
+    try:
+        app.control.purge()  # the default queue: the benchmark's own (CELERY_QUEUE)
+    except Exception as error:  # the broker is down: nothing was queued
+        log(f"could not empty the queue {QUEUE}: {error.__class__.__name__}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    options = parse_options(argv)
+    try:
+        bench_url, name = approve_database(os.environ.get("DATABASE_URL", ""))
+    except ConfigurationError as error:
+        sys.stderr.write(f"{error}\n")
+        return 2
+    base_url = os.environ["DATABASE_URL"]
+    try:
+        database_create(base_url, name)
+    except psycopg.Error as error:
+        sys.stderr.write(f"Cannot create the benchmark database {name}: {error}\n")
+        return 2
+    _configure(bench_url)
+    try:
+        import django
+
+        django.setup()
+        seconds, approved, problems = run(reviews=options.reviews)
+        _purge()
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if options.keep_db:
+            sys.stderr.write(f"The benchmark database {name} is kept: {bench_url}\n")
+        else:
+            database_drop(base_url, name)
+    ok = seconds <= GOAL_SECONDS and not problems
+    rate = approved / seconds if seconds else 0.0
+    sys.stdout.write(
+        f"approve all: {approved:,} reviews of {options.reviews:,} in {seconds:,.2f} s "
+        f"({rate:,.0f}/s); goal <= {GOAL_SECONDS:.0f} s: {'PASS' if ok else 'FAIL'}\n"
+    )
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    sys.stdout.write(f"  cores {os.cpu_count()}, load average (1, 5, 15 min) at the end: {load}\n")
+    for problem in problems:
+        sys.stdout.write(f"  FAIL: {problem}\n")
+    return 0 if ok else 1
