@@ -17,6 +17,12 @@ Every event also fills the columns all events share (`field`, `from_value`, `to_
     warning_acknowledged  – (HR's note in `reason`)
     cycle_opened          period
     policy_changed        setting
+    cycle_closed          period (HR closed it: read-only, its reports final)
+    cycle_reopened        period (the director's reason in `reason`)
+
+`cycle_closed` and `cycle_reopened` are not yet among `AuditEvent.Action`'s choices (adding
+them is a change of the reviews app's migrations, folded into its next one): the column takes
+them as it takes any code, and `QUARTER_ACTIONS` names them.
 
 Events written before `params` existed have none: `params_of` reads what their columns say.
 """
@@ -28,6 +34,10 @@ from typing import Any
 from reviews.models import AuditEvent
 
 Action = AuditEvent.Action
+
+QUARTER_CLOSED = "cycle_closed"
+QUARTER_REOPENED = "cycle_reopened"
+QUARTER_ACTIONS = (Action.QUARTER_OPENED, QUARTER_CLOSED, QUARTER_REOPENED)
 
 INPUTS_CHANGED = "inputs_changed"
 INCOMPLETE = "incomplete"
@@ -168,6 +178,31 @@ def quarter_opened(*, cycle_id: int, actor: Any, period: str) -> AuditEvent:
         cycle_id=cycle_id,
         actor=actor,
         to_value=period,
+        params={"period": period},
+    )
+
+
+def quarter_closed(*, cycle_id: int, actor: Any, period: str) -> AuditEvent:
+    return _event(
+        QUARTER_CLOSED,
+        cycle_id=cycle_id,
+        actor=actor,
+        field="status",
+        from_value="open",
+        to_value="closed",
+        params={"period": period},
+    )
+
+
+def quarter_reopened(*, cycle_id: int, actor: Any, period: str, reason: str) -> AuditEvent:
+    return _event(
+        QUARTER_REOPENED,
+        cycle_id=cycle_id,
+        actor=actor,
+        field="status",
+        from_value="closed",
+        to_value="open",
+        reason=reason,
         params={"period": period},
     )
 

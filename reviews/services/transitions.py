@@ -19,7 +19,14 @@ from hrperf.lib.errors import Conflict, ValidationFailed
 from payroll import events as payroll_events
 from reviews import events, selectors, workflow
 from reviews.models import ApprovedResult, Review, ScoringPolicy
-from reviews.services.common import enqueue_scoring, field_error, require, require_text, stale
+from reviews.services.common import (
+    enqueue_scoring,
+    field_error,
+    require,
+    require_open,
+    require_text,
+    stale,
+)
 from reviews.workflow import Action
 
 State = Review.State
@@ -40,6 +47,7 @@ def _transition(
     (another state, or another revision than the one the caller's form was based on)."""
     rule = workflow.rule(action)
     assert rule.to is not None
+    require_open(review.cycle_id, action)
     matching = Review.objects.filter(pk=review.pk, state__in=rule.within)
     if expected_revision is not None:
         matching = matching.filter(revision=expected_revision)
@@ -67,8 +75,9 @@ def _transition(
     return review
 
 
-def _locked(review: Review, expected_revision: int | None) -> Review:
+def _locked(review: Review, expected_revision: int | None, action: Action) -> Review:
     review = Review.objects.select_for_update().get(pk=review.pk)
+    require_open(review.cycle_id, action)
     if expected_revision is not None and review.revision != expected_revision:
         raise stale()
     return review
@@ -92,7 +101,7 @@ def review_submit(*, actor: Any, review: Review, expected_revision: int | None =
     """HR hands a complete review to the worker for scoring."""
     require(Action.SUBMIT, actor)
     with transaction.atomic():
-        review = _locked(review, expected_revision)
+        review = _locked(review, expected_revision, Action.SUBMIT)
         if review.incomplete_reasons:
             raise incomplete(review)
         review = _transition(
@@ -121,7 +130,7 @@ def review_approve(*, actor: Any, review: Review, expected_revision: int | None 
     """The director approves a scored review: its figures freeze and payroll sees them."""
     require(Action.APPROVE, actor)
     with transaction.atomic():
-        review = _locked(review, expected_revision)
+        review = _locked(review, expected_revision, Action.APPROVE)
         if not workflow.allows(Action.APPROVE, review.state) or (
             review.scored_revision != review.revision
         ):

@@ -75,6 +75,7 @@ HR_ACTIONS = {
     Action.IMPORT_FIGURES,
     Action.SUBMIT,
     Action.OPEN_QUARTER,
+    Action.CLOSE_QUARTER,
     Action.CHANGE_POLICY,
     Action.GENERATE,
     Action.RESCORE,
@@ -87,7 +88,13 @@ HR_ACTIONS = {
     Action.CHECK_IN,
     Action.JUDGE_PLAN,
 }
-DIRECTOR_ACTIONS = {Action.RATE_AS_DIRECTOR, Action.RETURN, Action.APPROVE, Action.REOPEN}
+DIRECTOR_ACTIONS = {
+    Action.RATE_AS_DIRECTOR,
+    Action.RETURN,
+    Action.APPROVE,
+    Action.REOPEN,
+    Action.REOPEN_QUARTER,
+}
 # An employee's actions are on their own review: the service checks whose it is.
 EMPLOYEE_ACTIONS = {
     Action.SELF_ASSESS,
@@ -191,9 +198,19 @@ def test_require_lets_the_actor_through() -> None:
         (Action.SET_DEADLINES, ReviewCycle.Status.CLOSED, False),
         (Action.IMPORT_FIGURES, ReviewCycle.Status.OPEN, True),
         (Action.IMPORT_FIGURES, ReviewCycle.Status.CLOSED, False),
-        (Action.RESCORE, ReviewCycle.Status.CLOSED, True),
-        (Action.CHANGE_POLICY, ReviewCycle.Status.CLOSED, True),
-        (Action.APPROVE, ReviewCycle.Status.CLOSED, True),
+        (Action.RESCORE, ReviewCycle.Status.CLOSED, False),
+        (Action.CHANGE_POLICY, ReviewCycle.Status.CLOSED, False),
+        (Action.APPROVE, ReviewCycle.Status.CLOSED, False),
+        (Action.APPROVE, ReviewCycle.Status.OPEN, True),
+        (Action.CLOSE_QUARTER, ReviewCycle.Status.OPEN, True),
+        (Action.CLOSE_QUARTER, ReviewCycle.Status.CLOSED, False),
+        (Action.REOPEN_QUARTER, ReviewCycle.Status.CLOSED, True),
+        (Action.REOPEN_QUARTER, ReviewCycle.Status.OPEN, False),
+        # marks on a result, not changes of it: still taken in a closed quarter
+        (Action.CONFIRM_RESULT, ReviewCycle.Status.CLOSED, True),
+        (Action.ACKNOWLEDGE_WARNING, ReviewCycle.Status.CLOSED, True),
+        (Action.APPEAL, ReviewCycle.Status.CLOSED, False),
+        (Action.SELF_ASSESS, ReviewCycle.Status.CLOSED, False),
     ],
 )
 def test_a_quarter_action_needs_its_status(action: Action, status: str, allowed: bool) -> None:
@@ -248,3 +265,9 @@ def test_a_change_of_inputs_sends_a_scored_review_back_to_the_worker(
     state: str, complete: bool, after: str
 ) -> None:
     assert workflow.after_input_change(state, complete=complete) == after
+
+
+def test_a_closed_quarter_offers_nothing_on_its_reviews() -> None:
+    assert workflow.offered(DIRECTOR, "approved", ReviewCycle.Status.CLOSED) == set()
+    assert workflow.offered(HR, "draft", ReviewCycle.Status.CLOSED) == set()
+    assert workflow.offered(DIRECTOR, "approved", ReviewCycle.Status.OPEN) == {Action.REOPEN}
