@@ -37,6 +37,8 @@ urlpatterns = [
         name="cycle-generate",
     ),
     path("cycles/<str:period>/rescore", cycles.CycleRescoreApi.as_view(), name="cycle-rescore"),
+    path("cycles/<str:period>/close", cycles.CycleCloseApi.as_view(), name="cycle-close"),
+    path("cycles/<str:period>/reopen", cycles.CycleReopenApi.as_view(), name="cycle-reopen"),
     path(
         "cycles/<str:period>/jobs/<int:job_id>/",
         cycles.CycleJobApi.as_view(),

@@ -5,8 +5,9 @@ and the KPI lines of its figures template."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 
 from appeals.models import Appeal
 from hrperf.lib.periods import clean_period, is_period
@@ -138,20 +139,40 @@ class CloseBlockers:
         return bool(self.not_approved or self.open_appeals or self.jobs_running)
 
 
+def _count(queryset: QuerySet[Any]) -> Subquery:
+    return Subquery(
+        queryset.order_by().values("cycle_ref").annotate(n=Count("pk")).values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
 def cycle_close_blockers(*, cycle_id: int) -> CloseBlockers:
     """What keeps the quarter from closing, counted over all its reviews (HR's and the
-    director's question, not filtered by viewer). Three queries."""
-    return CloseBlockers(
-        not_approved=Review.objects.filter(cycle_id=cycle_id)
-        .exclude(state=Review.State.APPROVED)
-        .count(),
-        open_appeals=Appeal.objects.filter(
-            review__cycle_id=cycle_id, status=Appeal.Status.FILED
-        ).count(),
-        jobs_running=CycleJob.objects.filter(
-            cycle_id=cycle_id, status__in=[CycleJob.Status.QUEUED, CycleJob.Status.RUNNING]
-        ).count(),
+    director's question, not filtered by viewer). One query."""
+    counts = (
+        ReviewCycle.objects.filter(pk=cycle_id)
+        .annotate(
+            not_approved=_count(
+                Review.objects.filter(cycle_id=OuterRef("pk"))
+                .exclude(state=Review.State.APPROVED)
+                .annotate(cycle_ref=F("cycle_id"))
+            ),
+            open_appeals=_count(
+                Appeal.objects.filter(
+                    review__cycle_id=OuterRef("pk"), status=Appeal.Status.FILED
+                ).annotate(cycle_ref=F("review__cycle_id"))
+            ),
+            jobs_running=_count(
+                CycleJob.objects.filter(
+                    cycle_id=OuterRef("pk"),
+                    status__in=[CycleJob.Status.QUEUED, CycleJob.Status.RUNNING],
+                ).annotate(cycle_ref=F("cycle_id"))
+            ),
+        )
+        .values("not_approved", "open_appeals", "jobs_running")
+        .get()
     )
+    return CloseBlockers(**{name: value or 0 for name, value in counts.items()})
 
 
 def cycle_history(*, cycle: ReviewCycle) -> list[AuditEvent]:

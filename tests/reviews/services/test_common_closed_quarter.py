@@ -13,26 +13,13 @@ import pytest
 from appeals import services as appeal_services
 from appeals.inputs import WHOLE, Disputed
 from calendars.services import deadlines_set
-from departments.models import Competency
 from hrperf.lib.errors import Conflict
 from hrperf.lib.roles import roles_of
 from reviews import services
 from reviews.models import AuditEvent, Review, ReviewCycle
 from selfassessments.services import self_assessment_save
 from tests.helpers.api import SHORT_COMPETENCIES
-from tests.helpers.closing import approve_all, marketing_kpi
 from tests.helpers.quarters import review_of
-
-
-@pytest.fixture
-def closed(personas, departments) -> ReviewCycle:
-    marketing_kpi(departments)
-    for order, code in enumerate(SHORT_COMPETENCIES, start=1):
-        Competency.objects.create(code=code, order=order, text_zh=code, text_en=code)
-    cycle = services.cycle_open(actor=personas["hr"], period="2026Q3")
-    services.reviews_generate_chunk(cycle_id=cycle.pk)
-    approve_all(personas, cycle)
-    return services.cycle_close(actor=personas["hr"], cycle=cycle)
 
 
 def _as(personas, name: str) -> dict[str, Any]:
@@ -90,11 +77,11 @@ WRITES: dict[str, Callable[[Any, Review, ReviewCycle], Any]] = {
 
 
 @pytest.mark.parametrize("write", list(WRITES))
-def test_every_write_to_a_closed_quarter_is_refused(personas, closed, write):
+def test_every_write_to_a_closed_quarter_is_refused(personas, closed_quarter, write):
     review = review_of(personas, "employee")
     events = AuditEvent.objects.count()
     with pytest.raises(Conflict) as refused:
-        WRITES[write](personas, review, closed)
+        WRITES[write](personas, review, closed_quarter)
     assert refused.value.code == "quarter_closed"
     assert "2026Q3" in str(refused.value.message)
     assert AuditEvent.objects.count() == events
@@ -106,15 +93,15 @@ def test_every_write_to_a_closed_quarter_is_refused(personas, closed, write):
     )
 
 
-def test_the_employee_still_confirms_a_result_of_a_closed_quarter(personas, closed):
+def test_the_employee_still_confirms_a_result_of_a_closed_quarter(personas, closed_quarter):
     confirmation = appeal_services.result_confirm(
         **_as(personas, "employee"), review=review_of(personas, "employee")
     )
     assert confirmation.how == "employee"
 
 
-def test_a_reopened_quarter_takes_writes_again(personas, closed):
-    services.cycle_reopen(actor=personas["director"], cycle=closed, reason="数据更正")
+def test_a_reopened_quarter_takes_writes_again(personas, closed_quarter):
+    services.cycle_reopen(actor=personas["director"], cycle=closed_quarter, reason="数据更正")
     review = services.review_reopen(
         actor=personas["director"], review=review_of(personas, "employee"), reason="更正"
     )

@@ -11,21 +11,8 @@ from hrperf.lib.errors import Conflict, NotAllowed, ValidationFailed
 from hrperf.lib.roles import roles_of
 from reviews import services
 from reviews.models import AuditEvent, ReviewCycle
-from tests.helpers.closing import approve, approve_all, marketing_kpi
+from tests.helpers.closing import approve
 from tests.helpers.quarters import review_of
-
-
-@pytest.fixture
-def quarter(personas, departments):
-    from departments.models import Competency
-    from tests.helpers.api import SHORT_COMPETENCIES
-
-    marketing_kpi(departments)
-    for order, code in enumerate(SHORT_COMPETENCIES, start=1):
-        Competency.objects.create(code=code, order=order, text_zh=code, text_en=code)
-    cycle = services.cycle_open(actor=personas["hr"], period="2026Q3")
-    services.reviews_generate_chunk(cycle_id=cycle.pk)
-    return cycle
 
 
 def status_of(cycle: ReviewCycle) -> tuple[str, bool]:
@@ -33,8 +20,8 @@ def status_of(cycle: ReviewCycle) -> tuple[str, bool]:
     return cycle.status, cycle.closed_at is not None
 
 
-def test_hr_closes_a_quarter_whose_reviews_are_all_approved(personas, quarter):
-    approve_all(personas, quarter)
+def test_hr_closes_a_quarter_whose_reviews_are_all_approved(personas, closable_quarter):
+    quarter = closable_quarter
     services.cycle_close(actor=personas["hr"], cycle=quarter)
     assert status_of(quarter) == ("closed", True)
     event = AuditEvent.objects.get(cycle=quarter, action="cycle_closed")
@@ -48,7 +35,8 @@ def test_hr_closes_a_quarter_whose_reviews_are_all_approved(personas, quarter):
     assert again.value.code == "quarter_closed"
 
 
-def test_closing_is_refused_with_the_count_of_what_keeps_it_open(personas, quarter):
+def test_closing_is_refused_with_the_count_of_what_keeps_it_open(personas, closing_quarter):
+    quarter = closing_quarter
     approve(personas, review_of(personas, "employee"))
     with pytest.raises(Conflict) as refused:
         services.cycle_close(actor=personas["hr"], cycle=quarter)
@@ -59,8 +47,8 @@ def test_closing_is_refused_with_the_count_of_what_keeps_it_open(personas, quart
     assert not AuditEvent.objects.filter(action="cycle_closed").exists()
 
 
-def test_an_open_appeal_keeps_the_quarter_open(personas, quarter):
-    approve_all(personas, quarter)
+def test_an_open_appeal_keeps_the_quarter_open(personas, closable_quarter):
+    quarter = closable_quarter
     employee = personas["employee"]
     appeal_file(
         user=employee,
@@ -77,15 +65,15 @@ def test_an_open_appeal_keeps_the_quarter_open(personas, quarter):
 
 
 @pytest.mark.parametrize("name", ["director", "head", "employee", "other_employee", "outsider"])
-def test_only_hr_closes(personas, quarter, name):
-    approve_all(personas, quarter)
+def test_only_hr_closes(personas, closable_quarter, name):
+    quarter = closable_quarter
     with pytest.raises(NotAllowed):
         services.cycle_close(actor=personas[name], cycle=quarter)
     assert status_of(quarter) == ("open", False)
 
 
-def test_the_director_reopens_with_a_reason(personas, quarter):
-    approve_all(personas, quarter)
+def test_the_director_reopens_with_a_reason(personas, closable_quarter):
+    quarter = closable_quarter
     services.cycle_close(actor=personas["hr"], cycle=quarter)
     with pytest.raises(ValidationFailed) as blank:
         services.cycle_reopen(actor=personas["director"], cycle=quarter, reason="  ")
@@ -108,8 +96,8 @@ def test_the_director_reopens_with_a_reason(personas, quarter):
 
 
 @pytest.mark.parametrize("name", ["hr", "head", "employee", "other_employee", "outsider"])
-def test_only_the_director_reopens(personas, quarter, name):
-    approve_all(personas, quarter)
+def test_only_the_director_reopens(personas, closable_quarter, name):
+    quarter = closable_quarter
     services.cycle_close(actor=personas["hr"], cycle=quarter)
     with pytest.raises(NotAllowed):
         services.cycle_reopen(actor=personas[name], cycle=quarter, reason="why not")
