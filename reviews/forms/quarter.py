@@ -115,6 +115,7 @@ class CloseQuarterForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("Yes, close it: nothing of this quarter can change until the director reopens it"),
         required=True,
+        widget=forms.CheckboxInput(attrs={"data-testid": "close-confirm"}),
         error_messages={"required": _("Tick the box to confirm the closing.")},
     )
 
@@ -124,7 +125,7 @@ class ReopenQuarterForm(forms.Form):
 
     reason = forms.CharField(
         label=_("Why it is reopened"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "data-testid": "reopen-reason"}),
         max_length=2000,
         required=True,
         error_messages={"required": _("Give the reason for reopening the quarter.")},

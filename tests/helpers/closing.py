@@ -3,7 +3,6 @@ it may close), and the browser step that closes one from its page (the end-to-en
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -61,15 +60,10 @@ def approve_all(personas: Mapping[str, User], cycle: ReviewCycle) -> list[Review
 
 
 def close_quarter(page: Any, period: str) -> None:
-    """In the browser, signed in as HR on any page of the site: open the quarter's page, tick
-    the confirmation, press "Close the quarter" and wait until the page says it is closed."""
-    page.goto(f"{_origin(page.url)}/quarters/{period}/")
+    """In the browser, signed in as HR (a page whose context has the live server as its base
+    URL, as `page_as` gives): open the quarter's page, tick the confirmation, press "Close
+    quarter" and wait until the page says the quarter is closed."""
+    page.goto(f"/quarters/{period}/")
     page.get_by_test_id("close-confirm").check()
     page.get_by_test_id("close-quarter").click()
     page.wait_for_selector('[data-testid="quarter-status"][data-status="closed"]')
-
-
-def _origin(url: str) -> str:
-    match = re.match(r"^(https?://[^/]+)", url)
-    assert match, url
-    return match.group(1)
