@@ -90,7 +90,7 @@ def _row(html: str, code: str) -> str:
     return match.group(0)
 
 
-def _figure(row: str, name: str) -> str:
+def _figure(row: str, name: str) -> list[str]:
     match = re.search(rf'data-figure="{name}">(.*?)</td>', row, re.S)
     assert match, name
     return re.sub(r"<[^>]+>", " ", match.group(1)).split()

@@ -65,7 +65,7 @@ def test_each_department_beside_the_quarter_before(pair):
     assert sales.now.grades == (0, 1, 1, 0, 1)
     assert sales.grade_deltas == [0, 1, 0, -1, 1]
     assert (sales.now.warnings, sales.warnings_delta) == (1, 0)
-    assert [round(share, 1) for share in sales.now.shares] == [
+    assert [round(share or 0, 1) for share in sales.now.shares] == [
         Decimal("0.0"),
         Decimal("33.3"),
         Decimal("33.3"),
@@ -84,6 +84,7 @@ def test_all_departments_together(pair):
     division = reports.report(cycles=pair, period="2026Q3", department_id=None).division
     q3 = division.last
     # (90.50 + 81.20 + 59.00 + 96.00 + 85.00) / 5 = 82.34; Q2 (80 + 70 + 95) / 3 = 81.67
+    assert q3.before is not None
     assert (q3.now.count, q3.now.mean, q3.before.mean) == (5, Decimal("82.34"), Decimal("81.67"))
     assert q3.mean_delta == Decimal("0.67")
     assert q3.now.grades == (1, 2, 1, 0, 1) and q3.grade_deltas == [0, 2, 0, -1, 1]
