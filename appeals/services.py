@@ -228,6 +228,7 @@ def appeal_file(
     now = now or timezone.now()
     with transaction.atomic():
         review = _locked_approved(review, Action.APPEAL)
+        review_services.require_open(review.cycle_id, Action.APPEAL)
         earlier = Appeal.objects.filter(review=review, version=review.version).first()
         if earlier is not None:
             raise Conflict(
@@ -305,6 +306,7 @@ def appeal_evidence_add(*, user: Any, roles: Roles, appeal: Appeal, upload: Any)
     workflow.require(Action.APPEAL, roles)
     _own(roles, appeal.review)
     with transaction.atomic():
+        review_services.require_open(appeal.review.cycle_id, Action.APPEAL)
         if (
             not Appeal.objects.select_for_update()
             .filter(pk=appeal.pk, status=Appeal.Status.FILED)
@@ -335,6 +337,7 @@ def _answer(
     text = _text(errors, "reason", reason, REASON_MAX, _("Give the reason for your answer."))
     errors.raise_if_any()
     review = Review.objects.select_for_update().get(pk=appeal.review_id)
+    review_services.require_open(review.cycle_id, Action.ANSWER_APPEAL)
     updated = Appeal.objects.filter(pk=appeal.pk, status=Appeal.Status.FILED).update(
         status=status,
         reason=text,

@@ -321,7 +321,8 @@ def deadlines_set(
         if not workflow.allows_in_quarter(Action.SET_DEADLINES, locked.status):
             raise Conflict(
                 _("Quarter %(period)s is closed: its deadlines can no longer change.")
-                % {"period": locked.period}
+                % {"period": locked.period},
+                code="quarter_closed",
             )
         row = QuarterDeadlines.objects.filter(cycle=locked).first()
         before = _current(row)

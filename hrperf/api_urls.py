@@ -50,6 +50,8 @@ urlpatterns = [
         calibration.CalibrationLocksApi.as_view(),
         name="cycle-calibration-locks",
     ),
+    path("cycles/<str:period>/close", cycles.CycleCloseApi.as_view(), name="cycle-close"),
+    path("cycles/<str:period>/reopen", cycles.CycleReopenApi.as_view(), name="cycle-reopen"),
     path(
         "cycles/<str:period>/jobs/<int:job_id>/",
         cycles.CycleJobApi.as_view(),

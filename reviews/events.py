@@ -22,6 +22,8 @@ Every event also fills the columns all events share (`field`, `from_value`, `to_
                           a rescore ranked the review into its locked group again
     figure, rating        also `reason_code` (calibration, new_evidence, correction, other)
                           when the person gave one, their note in `reason`
+    cycle_closed          period (HR closed it: read-only, its reports final)
+    cycle_reopened        period (the director's reason in `reason`)
 
 Events written before `params` existed have none: `params_of` reads what their columns say.
 """
@@ -33,6 +35,10 @@ from typing import Any
 from reviews.models import AuditEvent
 
 Action = AuditEvent.Action
+
+QUARTER_CLOSED = Action.QUARTER_CLOSED
+QUARTER_REOPENED = Action.QUARTER_REOPENED
+QUARTER_ACTIONS = (Action.QUARTER_OPENED, QUARTER_CLOSED, QUARTER_REOPENED)
 
 INPUTS_CHANGED = "inputs_changed"
 INCOMPLETE = "incomplete"
@@ -173,6 +179,31 @@ def quarter_opened(*, cycle_id: int, actor: Any, period: str) -> AuditEvent:
         cycle_id=cycle_id,
         actor=actor,
         to_value=period,
+        params={"period": period},
+    )
+
+
+def quarter_closed(*, cycle_id: int, actor: Any, period: str) -> AuditEvent:
+    return _event(
+        QUARTER_CLOSED,
+        cycle_id=cycle_id,
+        actor=actor,
+        field="status",
+        from_value="open",
+        to_value="closed",
+        params={"period": period},
+    )
+
+
+def quarter_reopened(*, cycle_id: int, actor: Any, period: str, reason: str) -> AuditEvent:
+    return _event(
+        QUARTER_REOPENED,
+        cycle_id=cycle_id,
+        actor=actor,
+        field="status",
+        from_value="closed",
+        to_value="open",
+        reason=reason,
         params={"period": period},
     )
 

@@ -550,6 +550,9 @@ class AuditEvent(models.Model):
         # calibration (绩效校准)
         GROUP_LOCKED = "group_locked", _("Group locked for calibration")
         GRADE_CALIBRATED = "grade_calibrated", _("Grade set by calibration")
+        # closing
+        QUARTER_CLOSED = "cycle_closed", _("Quarter closed")
+        QUARTER_REOPENED = "cycle_reopened", _("Quarter reopened")
 
     cycle = models.ForeignKey(
         ReviewCycle, on_delete=models.PROTECT, related_name="events", verbose_name=_("cycle")

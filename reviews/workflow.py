@@ -6,27 +6,29 @@ A row names the action, the actor who may take it, the review states it may be t
 quarter statuses it needs and, for a transition, the state it leads to.
 
     action               actor      review in                    quarter   to
-    set_figures          HR         any state but approved       any       (unchanged)
-    rate_hr              HR         any state but approved       any       (unchanged)
-    rate_director        director   any state but approved       any       (unchanged)
+    set_figures          HR         any state but approved       open      (unchanged)
+    rate_hr              HR         any state but approved       open      (unchanged)
+    rate_director        director   any state but approved       open      (unchanged)
     import_figures       HR         draft, returned, reopened    open      (unchanged)
-    submit               HR         draft, returned, reopened    any       submitted
+    submit               HR         draft, returned, reopened    open      submitted
     score                worker     submitted                    any       scored
-    return               director   scored                       any       returned
-    approve              director   scored                       any       approved
-    reopen               director   approved                     any       reopened
+    return               director   scored                       open      returned
+    approve              director   scored                       open      approved
+    reopen               director   approved                     open      reopened
     open_quarter         HR         –                            –
-    change_policy        HR         –                            any
+    close_quarter        HR         –                            open
+    reopen_quarter       director   –                            closed
+    change_policy        HR         –                            open
     generate             HR         –                            open
-    rescore              HR         –                            any
+    rescore              HR         –                            open
     lock_group           director   –                            open
     acknowledge_warning  HR         any                          any
     set_deadlines        HR         –                            open
     edit_calendar        HR         –                            –
     self_assess          employee   draft, returned, reopened    open
     confirm_result       employee   approved                     any
-    appeal               employee   approved                     any
-    answer_appeal        HR         approved                     any
+    appeal               employee   approved                     open
+    answer_appeal        HR         approved                     open
     record_conversation  HR, head   any                          any
     acknowledge_conv.    employee   any                          any
     create_plan          HR         any                          any
@@ -40,6 +42,14 @@ review's employee, its department) and the deadlines (`calendars`).
 `import_figures` is a change of many reviews at once (targets in bulk, the figures file): a
 review it may not change is left alone or refused. A change of a figure or a rating sends a
 submitted or scored review back to the worker (`after_input_change`).
+
+A closed quarter is read-only: every action that changes its reviews or the quarter needs it
+open (`quarter` above), and the services check it with the quarter's row locked for share
+(`reviews.services.common.require_open`), which closing it (locked for update) waits for. What
+stays allowed in a closed quarter is a mark on a result, not a change of it: the employee's
+confirmation (and the confirmation by deadline), HR's acknowledgement of a verbal warning, and
+the steps after a low score (conversations, plans), which belong to the employee's next
+quarter. `score` needs none: a closed quarter has no review the worker could score.
 """
 
 from __future__ import annotations
@@ -79,6 +89,8 @@ class Action(StrEnum):
     REOPEN = "reopen"
     # a quarter
     OPEN_QUARTER = "open_quarter"
+    CLOSE_QUARTER = "close_quarter"
+    REOPEN_QUARTER = "reopen_quarter"
     CHANGE_POLICY = "change_policy"
     GENERATE = "generate"
     RESCORE = "rescore"
@@ -107,6 +119,7 @@ BACK_WITH_HR = frozenset({State.DRAFT, State.RETURNED, State.REOPENED})
 NO_REVIEW: frozenset[str] = frozenset()
 ANY_QUARTER = frozenset(Status.values)
 OPEN = frozenset({Status.OPEN})
+CLOSED = frozenset({Status.CLOSED})
 APPROVED = frozenset({State.APPROVED})
 
 
@@ -122,27 +135,33 @@ class Rule:
 NOT_ASSESSOR = _("You do not hold this assessor's role.")
 
 RULES: dict[Action, Rule] = {
-    Action.SET_FIGURES: Rule(Actor.HR, NOT_APPROVED),
-    Action.RATE_AS_HR: Rule(Actor.HR, NOT_APPROVED, refusal=NOT_ASSESSOR),
-    Action.RATE_AS_DIRECTOR: Rule(Actor.DIRECTOR, NOT_APPROVED, refusal=NOT_ASSESSOR),
+    Action.SET_FIGURES: Rule(Actor.HR, NOT_APPROVED, quarter=OPEN),
+    Action.RATE_AS_HR: Rule(Actor.HR, NOT_APPROVED, quarter=OPEN, refusal=NOT_ASSESSOR),
+    Action.RATE_AS_DIRECTOR: Rule(Actor.DIRECTOR, NOT_APPROVED, quarter=OPEN, refusal=NOT_ASSESSOR),
     Action.IMPORT_FIGURES: Rule(Actor.HR, BACK_WITH_HR, quarter=OPEN),
-    Action.SUBMIT: Rule(Actor.HR, BACK_WITH_HR, to=State.SUBMITTED),
+    Action.SUBMIT: Rule(Actor.HR, BACK_WITH_HR, quarter=OPEN, to=State.SUBMITTED),
     Action.SCORE: Rule(Actor.WORKER, frozenset({State.SUBMITTED}), to=State.SCORED),
-    Action.RETURN: Rule(Actor.DIRECTOR, frozenset({State.SCORED}), to=State.RETURNED),
-    Action.APPROVE: Rule(Actor.DIRECTOR, frozenset({State.SCORED}), to=State.APPROVED),
-    Action.REOPEN: Rule(Actor.DIRECTOR, frozenset({State.APPROVED}), to=State.REOPENED),
+    Action.RETURN: Rule(Actor.DIRECTOR, frozenset({State.SCORED}), quarter=OPEN, to=State.RETURNED),
+    Action.APPROVE: Rule(
+        Actor.DIRECTOR, frozenset({State.SCORED}), quarter=OPEN, to=State.APPROVED
+    ),
+    Action.REOPEN: Rule(
+        Actor.DIRECTOR, frozenset({State.APPROVED}), quarter=OPEN, to=State.REOPENED
+    ),
     Action.OPEN_QUARTER: Rule(Actor.HR, NO_REVIEW),
-    Action.CHANGE_POLICY: Rule(Actor.HR, NO_REVIEW),
+    Action.CLOSE_QUARTER: Rule(Actor.HR, NO_REVIEW, quarter=OPEN),
+    Action.REOPEN_QUARTER: Rule(Actor.DIRECTOR, NO_REVIEW, quarter=CLOSED),
+    Action.CHANGE_POLICY: Rule(Actor.HR, NO_REVIEW, quarter=OPEN),
     Action.GENERATE: Rule(Actor.HR, NO_REVIEW, quarter=OPEN),
-    Action.RESCORE: Rule(Actor.HR, NO_REVIEW),
+    Action.RESCORE: Rule(Actor.HR, NO_REVIEW, quarter=OPEN),
     Action.LOCK_GROUP: Rule(Actor.DIRECTOR, NO_REVIEW, quarter=OPEN),
     Action.ACKNOWLEDGE_WARNING: Rule(Actor.HR, ANY_STATE),
     Action.SET_DEADLINES: Rule(Actor.HR, NO_REVIEW, quarter=OPEN),
     Action.EDIT_CALENDAR: Rule(Actor.HR, NO_REVIEW),
     Action.SELF_ASSESS: Rule(Actor.EMPLOYEE, BACK_WITH_HR, quarter=OPEN),
     Action.CONFIRM_RESULT: Rule(Actor.EMPLOYEE, APPROVED),
-    Action.APPEAL: Rule(Actor.EMPLOYEE, APPROVED),
-    Action.ANSWER_APPEAL: Rule(Actor.HR, APPROVED),
+    Action.APPEAL: Rule(Actor.EMPLOYEE, APPROVED, quarter=OPEN),
+    Action.ANSWER_APPEAL: Rule(Actor.HR, APPROVED, quarter=OPEN),
     Action.RECORD_CONVERSATION: Rule(Actor.HR_OR_HEAD, ANY_STATE),
     Action.ACKNOWLEDGE_CONVERSATION: Rule(Actor.EMPLOYEE, ANY_STATE),
     Action.CREATE_PLAN: Rule(Actor.HR, ANY_STATE),
@@ -238,9 +257,14 @@ def assessor_role_of(roles: Roles) -> str | None:
     return None
 
 
-def offered(roles: Roles, state: str) -> set[Action]:
-    """The actions on a review in `state` to offer someone with `roles`."""
-    return {action for action in REVIEW_ACTIONS if may(action, roles, state)}
+def offered(roles: Roles, state: str, quarter: str = Status.OPEN) -> set[Action]:
+    """The actions on a review in `state`, of a quarter of status `quarter`, to offer someone
+    with `roles` (none in a closed quarter: it is read-only)."""
+    return {
+        action
+        for action in REVIEW_ACTIONS
+        if may(action, roles, state) and allows_in_quarter(action, quarter)
+    }
 
 
 def after_input_change(state: str, *, complete: bool) -> str:

@@ -26,7 +26,7 @@ from hrperf.lib.errors import Conflict, ErrorList, NotAllowed
 from hrperf.lib.roles import Roles
 from reviews import workflow
 from reviews.models import Review
-from reviews.services import review_self_rate
+from reviews.services import require_open, review_self_rate
 from selfassessments import events
 from selfassessments.models import COMMENT_MAX, SUMMARY_MAX, LineSummary, SelfAssessment, SelfRating
 from selfassessments.selectors import closed_reason
@@ -42,6 +42,7 @@ def _lock(*, roles: Roles, review: Review, now: datetime | None = None) -> tuple
     if roles.employee is None or review.employee_id != roles.employee.pk:
         raise NotAllowed(NOT_YOURS)
     locked = Review.objects.select_for_update().select_related("cycle").get(pk=review.pk)
+    require_open(locked.cycle_id, workflow.Action.SELF_ASSESS)
     self_assessment = SelfAssessment.objects.filter(review=locked).first()
     due = deadlines_of(locked.cycle_id).self_assessment_due
     closed = closed_reason(review=locked, self_assessment=self_assessment, due=due, now=now)

@@ -1,6 +1,6 @@
 """The quarters' endpoints: the list, one quarter with its policy and its reviews counted by
 state, opening one (HR), changing its policy, generating and rescoring its reviews in the
-background, and following a job's progress."""
+background, following a job's progress, closing a quarter (HR) and reopening it (director)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from hrperf.api.schema import error_responses
 from hrperf.api.views import JsonApi, caller_roles, found, parse_body, require
 from hrperf.lib.errors import FieldError, ValidationFailed
 from reviews import selectors, services
-from reviews.api.common import PERIOD_PARAMETER, cycle_or_404
+from reviews.api.common import MAX_TEXT, PERIOD_PARAMETER, cycle_or_404
 from reviews.models import (
     AssessorRole,
     CycleJob,
@@ -146,13 +146,35 @@ class CycleSerializer(serializers.Serializer):
     """A quarter, its current scoring policy and its reviews (those the caller sees) by state."""
 
     period = serializers.CharField(source="cycle.period")
-    status = serializers.ChoiceField(source="cycle.status", choices=ReviewCycle.Status.choices)
+    status = serializers.ChoiceField(
+        source="cycle.status",
+        choices=ReviewCycle.Status.choices,
+        help_text=(
+            "`open`, or `closed`: read-only, every change of its reviews, figures, ratings, "
+            "deadlines, policy and appeals answers 409 `quarter_closed`."
+        ),
+    )
     starts_on = serializers.DateField(source="cycle.starts_on")
     ends_on = serializers.DateField(source="cycle.ends_on")
     created_at = serializers.DateTimeField(source="cycle.created_at")
-    closed_at = serializers.DateTimeField(source="cycle.closed_at", allow_null=True)
+    closed_at = serializers.DateTimeField(
+        source="cycle.closed_at",
+        allow_null=True,
+        help_text=(
+            "When HR closed the quarter (null while it is open): from then on it is read-only "
+            "and its reports are final."
+        ),
+    )
     policy = PolicySerializer(help_text="The current version of the scoring policy.")
     review_counts = ReviewCountsSerializer()
+
+
+class CycleReopenSerializer(serializers.Serializer):
+    reason = StrictCharField(
+        allow_blank=True,
+        max_length=MAX_TEXT,
+        help_text="Why the closed quarter is reopened (required; kept in the audit trail).",
+    )
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -366,3 +388,47 @@ class CycleJobApi(JsonApi):
         cycle = cycle_or_404(roles, period)
         job = found(selectors.job_get(viewer_roles=roles, cycle=cycle, job_id=job_id))
         return Response(JobSerializer(job, context={"request": request}).data)
+
+
+class CycleCloseApi(JsonApi):
+    @extend_schema(
+        operation_id="cycles_close",
+        tags=["cycles"],
+        summary="Close a quarter (HR)",
+        description=(
+            "Once every review of the quarter is approved, no appeal of one waits for HR's "
+            "answer and no background job of it runs. From then on the quarter is read-only "
+            "(every change answers 409 `quarter_closed`; the employee's confirmation of a "
+            "result is still recorded) and its reports are final. Refused with 409 "
+            "`quarter_not_ready`, its message counting what keeps it open (reviews not "
+            "approved, open appeals, jobs running); 409 `quarter_closed` when it is closed "
+            "already. Answers the quarter, `status` closed with its `closed_at`."
+        ),
+        parameters=[PERIOD_PARAMETER],
+        request=None,
+        responses={200: CycleSerializer, **error_responses(403, 404, 409)},
+    )
+    def post(self, request: Request, period: str) -> Response:
+        cycle = cycle_or_404(caller_roles(request), period)
+        return _cycle_detail(request, services.cycle_close(actor=request.user, cycle=cycle))
+
+
+class CycleReopenApi(JsonApi):
+    @extend_schema(
+        operation_id="cycles_reopen",
+        tags=["cycles"],
+        summary="Reopen a closed quarter (director)",
+        description=(
+            "With a written `reason`, kept in the audit trail. The quarter can change again "
+            "and its reports are no longer final until HR closes it again. A blank reason is "
+            "400; a quarter that is open is 409 `quarter_open`."
+        ),
+        parameters=[PERIOD_PARAMETER],
+        request=CycleReopenSerializer,
+        responses={200: CycleSerializer, **error_responses(400, 403, 404, 409)},
+    )
+    def post(self, request: Request, period: str) -> Response:
+        cycle = cycle_or_404(caller_roles(request), period)
+        data = parse_body(CycleReopenSerializer, request)
+        cycle = services.cycle_reopen(actor=request.user, cycle=cycle, reason=data["reason"])
+        return _cycle_detail(request, cycle)

@@ -1,6 +1,9 @@
-"""The reports as an Excel workbook (.xlsx), headers in the active language: department
-averages, the grade distribution, the training and promotion lists, and every approved result
-of the quarter. Decimals stay numbers shown with 2 places; text cells stay text."""
+"""The reports as an Excel workbook (.xlsx), headers in the active language, with the page's
+filters (the range of quarters, the department): the quarter-on-quarter change of the last
+quarter (each figure and its Δ from the quarter before), department averages by quarter with
+their Δ, the grade distribution, the training and promotion lists, and every approved result
+of the last quarter. Decimals stay numbers shown with 2 places (a Δ with its sign); text cells
+stay text."""
 
 from __future__ import annotations
 
@@ -16,10 +19,12 @@ from django.utils.translation import gettext, pgettext
 from hrperf.lib.spreadsheets import xlsx_text
 from reviews.models import ApprovedResult
 from reviews.selectors.aggregates import GRADES
-from reviews.selectors.reports import Report
+from reviews.selectors.reports import Report, Series
 from reviews.selectors.visibility import Part
 
 TWO_PLACES = "0.00"
+SIGNED_TWO = "+0.00;-0.00;0.00"
+SIGNED_WHOLE = "+0;-0;0"
 
 
 SHEET_TITLE_LIMIT = 31  # Excel's limit on a sheet's name
@@ -78,6 +83,7 @@ def report_workbook(
     workbook = Workbook()
     workbook.remove(workbook.active)
     warning = Part.WARNING in parts
+    _change_sheet(workbook, data, warning)
     _averages_sheet(workbook, data)
     _grades_sheet(workbook, data)
     _training_sheet(workbook, data, warning)
@@ -92,15 +98,79 @@ def _person_header() -> list[str]:
     return [gettext("Employee number"), gettext("Name"), gettext("Department")]
 
 
+def _delta(label: str) -> str:
+    return gettext("Δ %(figure)s") % {"figure": label}
+
+
+def _signed(cells: list[Any], columns: Iterable[int], number_format: str) -> None:
+    for column in columns:
+        cells[column].number_format = number_format
+
+
+def _change_sheet(workbook: Any, data: Report, warning: bool) -> None:
+    """The last quarter's figures of each department (and of all shown), each with its change
+    from the calendar quarter before."""
+    grade_header = [item for grade in GRADES for item in (grade, _delta(grade))]
+    header = [
+        gettext("Department code"),
+        gettext("Department"),
+        gettext("Results"),
+        _delta(gettext("Results")),
+        gettext("Mean total"),
+        _delta(gettext("Mean total")),
+        *grade_header,
+    ]
+    if warning:
+        header += [gettext("Verbal warnings"), _delta(gettext("Verbal warnings"))]
+    sheet = _Sheet(
+        workbook,
+        gettext("%(period)s against %(previous)s")
+        % {"period": data.period, "previous": data.previous_period or ""},
+        header,
+        [16, 28, 10, 10, 12, 12, *(7 for _ in grade_header), 14, 14],
+    )
+    rows: list[Series] = [*data.series, *([data.division] if len(data.series) > 1 else [])]
+    for series in rows:
+        change = series.last
+        department = series.department
+        grades = [
+            item
+            for count, delta in zip(change.now.grades, change.grade_deltas, strict=True)
+            for item in (count, delta)
+        ]
+        values = [
+            department.code if department else "",
+            department.name if department else gettext("All departments shown"),
+            change.now.count,
+            change.count_delta,
+            change.now.mean,
+            change.mean_delta,
+            *grades,
+        ]
+        if warning:
+            values += [change.now.warnings, change.warnings_delta]
+        cells = sheet.append(values)
+        _signed(cells, [5], SIGNED_TWO)
+        _signed(cells, [3, *range(7, 7 + 2 * len(GRADES), 2)], SIGNED_WHOLE)
+        if warning:
+            _signed(cells, [len(values) - 1], SIGNED_WHOLE)
+
+
 def _averages_sheet(workbook: Any, data: Report) -> None:
+    periods = [item for period in data.periods for item in (period, _delta(period))]
     sheet = _Sheet(
         workbook,
         gettext("Department averages"),
-        [gettext("Department code"), gettext("Department"), *data.periods],
-        [16, 28, *(12 for _ in data.periods)],
+        [gettext("Department code"), gettext("Department"), *periods],
+        [16, 28, *(12 for _ in periods)],
     )
-    for trend in data.trend:
-        sheet.append([trend.department.code, trend.department.name, *trend.averages])
+    for series in data.series:
+        assert series.department is not None
+        values = [
+            item for change in series.changes for item in (change.now.mean, change.mean_delta)
+        ]
+        cells = sheet.append([series.department.code, series.department.name, *values])
+        _signed(cells, range(3, len(cells), 2), SIGNED_TWO)
 
 
 def _grades_sheet(workbook: Any, data: Report) -> None:

@@ -148,3 +148,26 @@ class FiguresImportForm(UploadForm):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx", "data-testid": "file"}),
     )
+
+
+class CloseQuarterForm(forms.Form):
+    """Closing the quarter: HR ticks that they mean it (it becomes read-only)."""
+
+    confirm = forms.BooleanField(
+        label=_("Yes, close it: nothing of this quarter can change until the director reopens it"),
+        required=True,
+        widget=forms.CheckboxInput(attrs={"data-testid": "close-confirm"}),
+        error_messages={"required": _("Tick the box to confirm the closing.")},
+    )
+
+
+class ReopenQuarterForm(forms.Form):
+    """Reopening a closed quarter: the director's reason, which the audit trail keeps."""
+
+    reason = forms.CharField(
+        label=_("Why it is reopened"),
+        widget=forms.Textarea(attrs={"rows": 3, "data-testid": "reopen-reason"}),
+        max_length=2000,
+        required=True,
+        error_messages={"required": _("Give the reason for reopening the quarter.")},
+    )

@@ -1,5 +1,5 @@
 """Quarters: the list, opening one with its policy, generating its reviews, targets in bulk,
-and importing actual figures."""
+importing actual figures, closing one (HR) and reopening it (the director)."""
 
 from __future__ import annotations
 
@@ -31,12 +31,15 @@ from reviews.files.figures import (
 from reviews.forms.quarter import (
     POLICY_HELP,
     BulkTargetsForm,
+    CloseQuarterForm,
     FiguresImportForm,
     OpenQuarterForm,
+    ReopenQuarterForm,
     policy_label,
 )
 from reviews.models import CycleJob, Review, ReviewCycle, ScoringPolicy
 from reviews.pages.common import cycle_or_404
+from reviews.pages.wording import quarter_history_rows
 from reviews.policies import CHOICE_SETTINGS, POLICY_FIELDS, WHOLE_SETTINGS
 from reviews.workflow import Action
 
@@ -143,11 +146,19 @@ def _page(
     targets_form: BulkTargetsForm | None = None,
     import_form: FiguresImportForm | None = None,
     import_errors: list[RowError] | None = None,
+    close_form: CloseQuarterForm | None = None,
+    reopen_form: ReopenQuarterForm | None = None,
     message: str = "",
     status: int = 200,
 ) -> HttpResponse:
     roles = roles_of(request.user)
     detail = selectors.cycle_detail(viewer_roles=roles, cycle=cycle)
+    can_close = workflow.holds(Action.CLOSE_QUARTER, roles) and workflow.allows_in_quarter(
+        Action.CLOSE_QUARTER, cycle.status
+    )
+    can_reopen = workflow.holds(Action.REOPEN_QUARTER, roles) and workflow.allows_in_quarter(
+        Action.REOPEN_QUARTER, cycle.status
+    )
     context: dict[str, Any] = {
         "cycle": cycle,
         "detail": detail,
@@ -159,7 +170,18 @@ def _page(
         "job": selectors.cycle_latest_job(viewer_roles=roles, cycle=cycle),
         "message": message,
         "max_mb": max_upload_mb(),
+        "can_close": can_close,
+        "can_reopen": can_reopen,
+        "history": quarter_history_rows(selectors.cycle_history(cycle=cycle)),
     }
+    if can_close:
+        context["blockers"] = selectors.cycle_close_blockers(cycle_id=cycle.pk)
+        context["close_form"] = close_form or CloseQuarterForm()
+        context["waiting_states"] = [
+            count for count in context["counts"] if count["state"] != Review.State.APPROVED
+        ]
+    if can_reopen:
+        context["reopen_form"] = reopen_form or ReopenQuarterForm()
     if context["can_manage"]:
         context["targets_form"] = targets_form or BulkTargetsForm(
             kpis=selectors.cycle_kpi_choices(cycle=cycle)
@@ -311,6 +333,45 @@ def _import(request: HttpRequest, period: str, limit: UploadLimit) -> HttpRespon
     )
 
 
+@require_POST
+@allowed("is_hr")
+def quarter_close(request: HttpRequest, period: str) -> HttpResponse:
+    cycle = cycle_or_404(period)
+    form = CloseQuarterForm(request.POST)
+    if not form.is_valid():
+        return _page(request, cycle, close_form=form, status=400)
+    try:
+        services.cycle_close(actor=request.user, cycle=cycle)
+    except Conflict as error:
+        return _page(request, cycle, close_form=form, message=str(error.message), status=409)
+    messages.success(
+        request,
+        gettext("Quarter %(period)s is closed: it is read-only and its reports are final.")
+        % {"period": cycle.period},
+    )
+    return redirect("reviews:quarter", period=cycle.period)
+
+
+@require_POST
+@allowed("is_director")
+def quarter_reopen(request: HttpRequest, period: str) -> HttpResponse:
+    cycle = cycle_or_404(period)
+    form = ReopenQuarterForm(request.POST)
+    if not form.is_valid():
+        return _page(request, cycle, reopen_form=form, status=400)
+    try:
+        services.cycle_reopen(actor=request.user, cycle=cycle, reason=form.cleaned_data["reason"])
+    except ValidationFailed as error:
+        _put_errors(form, error)
+        return _page(request, cycle, reopen_form=form, status=400)
+    except Conflict as error:
+        return _page(request, cycle, reopen_form=form, message=str(error.message), status=409)
+    messages.success(
+        request, gettext("Quarter %(period)s is open again.") % {"period": cycle.period}
+    )
+    return redirect("reviews:quarter", period=cycle.period)
+
+
 urlpatterns = [
     path("quarters/", quarters, name="quarters"),
     path("quarters/<str:period>/", quarter, name="quarter"),
@@ -323,4 +384,6 @@ urlpatterns = [
         name="quarter_template",
     ),
     path("quarters/<str:period>/import/", quarter_import, name="quarter_import"),
+    path("quarters/<str:period>/close/", quarter_close, name="quarter_close"),
+    path("quarters/<str:period>/reopen/", quarter_reopen, name="quarter_reopen"),
 ]

@@ -90,7 +90,7 @@ def review_context(
 ) -> dict[str, Any]:
     detail = selectors.review_detail(review=review, viewer_roles=roles)
     names = names_of(detail)
-    actions = workflow.offered(roles, review.state)
+    actions = workflow.offered(roles, review.state, review.cycle.status)
     offered = {name for name, action in PAGE_ACTIONS.items() if action in actions}
     can_edit_figures = "figures" in offered
     lines = _line_rows(detail, names, forms.get("figures", FormState()))

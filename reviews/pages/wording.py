@@ -412,3 +412,32 @@ _DESCRIBE: dict[str, Callable[[AuditEvent, dict[str, Any], Names], str]] = {
     AuditEvent.Action.GROUP_LOCKED: _group_locked,
     AuditEvent.Action.GRADE_CALIBRATED: _grade_calibrated,
 }
+
+
+# -- the quarter's own history -----------------------------------------------------------------
+
+QUARTER_TEXT = {
+    AuditEvent.Action.QUARTER_OPENED: gettext_lazy("Quarter %(period)s opened"),
+    events.QUARTER_CLOSED: gettext_lazy("Quarter %(period)s closed: read-only, its reports final"),
+    events.QUARTER_REOPENED: gettext_lazy("Quarter %(period)s reopened"),
+}
+
+
+def quarter_history_rows(trail: list[AuditEvent]) -> list[dict[str, Any]]:
+    """The quarter's opening, closings and reopenings as who, when, what and why."""
+    rows = []
+    for event in trail:
+        text = QUARTER_TEXT.get(event.action)
+        if text is None:
+            continue
+        period = events.params_of(event).get("period", event.cycle.period)
+        rows.append(
+            {
+                "action": event.action,
+                "at": event.at,
+                "who": actor_name(event.actor),
+                "what": str(text) % {"period": period},
+                "why": event.reason,
+            }
+        )
+    return rows

@@ -1,15 +1,26 @@
-"""Reads of quarters: the list, one with its policy and its reviews counted by state, its
-background jobs (HR's work, seen by HR only) and the KPI lines of its figures template."""
+"""Reads of quarters: the list, one with its policy and its reviews counted by state, what
+keeps one from closing and its own history, its background jobs (HR's work, seen by HR only)
+and the KPI lines of its figures template."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 
+from appeals.models import Appeal
 from hrperf.lib.periods import clean_period, is_period
 from hrperf.lib.roles import Roles
-from reviews.models import CycleJob, Review, ReviewCycle, ReviewKpiLine, ScoringPolicy
+from reviews.events import QUARTER_ACTIONS
+from reviews.models import (
+    AuditEvent,
+    CycleJob,
+    Review,
+    ReviewCycle,
+    ReviewKpiLine,
+    ScoringPolicy,
+)
 from reviews.selectors.visibility import visible_reviews
 
 
@@ -111,4 +122,63 @@ def cycle_kpi_choices(*, cycle: ReviewCycle) -> list[tuple[str, str, str]]:
         .order_by("code")
         .values_list("code", "name_zh", "name_en")
         .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class CloseBlockers:
+    """What keeps a quarter from closing: its reviews not approved, the appeals of its
+    results that wait for HR's answer, and its background jobs still running."""
+
+    not_approved: int
+    open_appeals: int
+    jobs_running: int
+
+    @property
+    def any(self) -> bool:
+        return bool(self.not_approved or self.open_appeals or self.jobs_running)
+
+
+def _count(queryset: QuerySet[Any]) -> Subquery:
+    return Subquery(
+        queryset.order_by().values("cycle_ref").annotate(n=Count("pk")).values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def cycle_close_blockers(*, cycle_id: int) -> CloseBlockers:
+    """What keeps the quarter from closing, counted over all its reviews (HR's and the
+    director's question, not filtered by viewer). One query."""
+    counts = (
+        ReviewCycle.objects.filter(pk=cycle_id)
+        .annotate(
+            not_approved=_count(
+                Review.objects.filter(cycle_id=OuterRef("pk"))
+                .exclude(state=Review.State.APPROVED)
+                .annotate(cycle_ref=F("cycle_id"))
+            ),
+            open_appeals=_count(
+                Appeal.objects.filter(
+                    review__cycle_id=OuterRef("pk"), status=Appeal.Status.FILED
+                ).annotate(cycle_ref=F("review__cycle_id"))
+            ),
+            jobs_running=_count(
+                CycleJob.objects.filter(
+                    cycle_id=OuterRef("pk"),
+                    status__in=[CycleJob.Status.QUEUED, CycleJob.Status.RUNNING],
+                ).annotate(cycle_ref=F("cycle_id"))
+            ),
+        )
+        .values("not_approved", "open_appeals", "jobs_running")
+        .get()
+    )
+    return CloseBlockers(**{name: value or 0 for name, value in counts.items()})
+
+
+def cycle_history(*, cycle: ReviewCycle) -> list[AuditEvent]:
+    """The quarter's own events (opened, closed, reopened), oldest first. One query."""
+    return list(
+        AuditEvent.objects.filter(cycle=cycle, review__isnull=True, action__in=QUARTER_ACTIONS)
+        .select_related("actor", "cycle")
+        .order_by("at", "pk")
     )

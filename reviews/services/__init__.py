@@ -2,7 +2,7 @@
 `reviews.workflow`), checks the state, writes the audit trail (`reviews.events`) and enqueues
 follow-up work once the transaction commits.
 
-    quarters     opening a quarter, its policy, starting its jobs
+    quarters     opening a quarter, its policy, starting its jobs, closing and reopening it
     generation   a quarter's reviews, made from the catalogue
     inputs       one review's figures and ratings
     figures      a quarter's figures in bulk (targets, the figures file)
@@ -14,6 +14,7 @@ follow-up work once the transaction commits.
     sweep        queueing again the background work whose task was lost
 """
 
+from reviews.services.common import QUARTER_CLOSED, require_open
 from reviews.services.figures import FiguresOutcome, cycle_set_figures, cycle_set_targets
 from reviews.services.generation import reviews_generate_chunk
 from reviews.services.inputs import (
@@ -24,9 +25,11 @@ from reviews.services.inputs import (
 )
 from reviews.services.jobs import job_fail, job_run
 from reviews.services.quarters import (
+    cycle_close,
     cycle_generate,
     cycle_open,
     cycle_policy_update,
+    cycle_reopen,
     cycle_rescore,
 )
 from reviews.services.reminders import director_remind
@@ -47,13 +50,16 @@ from reviews.services.transitions import (
 from reviews.services.warnings import warning_acknowledge, warning_notify
 
 __all__ = [
+    "QUARTER_CLOSED",
     "BatchOutcome",
     "FiguresOutcome",
     "SetChanged",
     "Swept",
+    "cycle_close",
     "cycle_generate",
     "cycle_open",
     "cycle_policy_update",
+    "cycle_reopen",
     "cycle_rescore",
     "cycle_set_figures",
     "cycle_set_targets",
@@ -61,6 +67,7 @@ __all__ = [
     "due_work_sweep",
     "job_fail",
     "job_run",
+    "require_open",
     "review_approve",
     "review_inputs_changed",
     "review_rate",

@@ -71,7 +71,7 @@ def group_lock(
     the policy in force. Its reviews take the grades of their ranks (the bands' grades when
     the group is smaller than the policy's minimum). One lock per group and quarter."""
     require(Action.LOCK_GROUP, actor)
-    require_open(cycle, Action.LOCK_GROUP)
+    require_open(cycle.pk, Action.LOCK_GROUP)
     require_text("reason", reason, _("Say why this group's grades are final."))
     with transaction.atomic():
         # The policy's row, locked: one lock of the quarter at a time, none during a change.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from hrperf.lib.errors import Conflict, FieldError, ValidationFailed
@@ -30,9 +30,43 @@ def field_error(name: str, message: Any, code: str = "invalid") -> FieldError:
     return FieldError(field=name, message=message, code=code)
 
 
-def require_open(cycle: ReviewCycle, action: Action) -> None:
-    if not workflow.allows_in_quarter(action, cycle.status):
-        raise Conflict(_("This quarter is closed."))
+QUARTER_CLOSED = "quarter_closed"
+
+
+def quarter_closed(period: str) -> Conflict:
+    return Conflict(
+        _(
+            "Quarter %(period)s is closed: its reviews, figures, ratings, deadlines and appeals "
+            "can no longer change. The director can reopen it."
+        )
+        % {"period": period},
+        code=QUARTER_CLOSED,
+    )
+
+
+SHARE_SQL = "SELECT period, status FROM {table} WHERE id = %s FOR SHARE"
+
+
+def _status_for_share(cycle_id: int) -> tuple[str, str]:
+    """The quarter's period and status, its row locked for share until the transaction ends:
+    writers of one quarter do not wait for each other, and closing it (which locks the row for
+    update) waits for them, as they wait for it."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(SHARE_SQL.format(table=ReviewCycle._meta.db_table), [cycle_id])
+            row = cursor.fetchone()
+        if row is not None:
+            return str(row[0]), str(row[1])
+    period, status = ReviewCycle.objects.values_list("period", "status").get(pk=cycle_id)
+    return period, status
+
+
+def require_open(cycle_id: int, action: Action) -> None:
+    """Refuse (Conflict `quarter_closed`, a 409) an action the workflow table allows only in an
+    open quarter when the quarter is closed. Call it inside the change's transaction."""
+    period, status = _status_for_share(cycle_id)
+    if not workflow.allows_in_quarter(action, status):
+        raise quarter_closed(period)
 
 
 def stale() -> Conflict:
@@ -45,10 +79,13 @@ def stale() -> Conflict:
     )
 
 
-def lock_editable(review_id: int, expected_revision: int | None) -> Review:
-    """The review, locked for a change of its inputs; refused when it is approved (frozen) or
-    no longer at the revision the caller's form was based on."""
+def lock_editable(
+    review_id: int, expected_revision: int | None, action: Action = Action.SET_FIGURES
+) -> Review:
+    """The review, locked for a change of its inputs; refused when its quarter is closed, when
+    it is approved (frozen) or no longer at the revision the caller's form was based on."""
     review = Review.objects.select_for_update().get(pk=review_id)
+    require_open(review.cycle_id, action)
     if not workflow.allows(Action.SET_FIGURES, review.state):
         raise Conflict(
             _("This review is approved and frozen; the director can reopen it."),

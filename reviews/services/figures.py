@@ -98,9 +98,9 @@ def cycle_set_targets(
     given) in one transaction. Reviews submitted, awaiting approval or approved are left alone
     and counted as skipped."""
     require(Action.IMPORT_FIGURES, actor)
-    require_open(cycle, Action.IMPORT_FIGURES)
     code, value = _target_input(kpi_code, target)
     with transaction.atomic():
+        require_open(cycle.pk, Action.IMPORT_FIGURES)
         lines_query = ReviewKpiLine.objects.filter(review__cycle=cycle, code=code)
         if department_id is not None:
             lines_query = lines_query.filter(review__department_id=department_id)
@@ -158,8 +158,8 @@ def cycle_set_figures(
     period, a change to a review that is not editable) raises ValidationFailed listing every
     problem with its row and column; nothing is saved then."""
     require(Action.IMPORT_FIGURES, actor)
-    require_open(cycle, Action.IMPORT_FIGURES)
     with transaction.atomic():
+        require_open(cycle.pk, Action.IMPORT_FIGURES)
         sheet = _Sheet.read(cycle, rows)
         changes: list[Change] = []
         unchanged = 0

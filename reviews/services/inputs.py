@@ -169,7 +169,7 @@ def review_rate(
     competencies = {c.code: c for c in Competency.objects.all()}
     values = _ratings(ratings, comments, competencies)
     with transaction.atomic():
-        review = lock_editable(review.pk, expected_revision)
+        review = lock_editable(review.pk, expected_revision, action)
         changed = _write_ratings(review, actor, assessor_role, values, comments, competencies)
         if changed:
             _with_reason(review, changed, reason_code, note)

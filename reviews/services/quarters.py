@@ -1,5 +1,6 @@
-"""Quarters: opening one with its scoring policy, changing the policy, and starting the
-background jobs that generate or rescore its reviews."""
+"""Quarters: opening one with its scoring policy, changing the policy, starting the
+background jobs that generate or rescore its reviews, closing it (read-only, its reports
+final) and reopening it."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from hrperf.lib.errors import ValidationFailed
+from hrperf.lib.errors import Conflict, ValidationFailed
 from hrperf.lib.periods import PERIOD_HELP, clean_period, is_period, quarter_dates
 from hrperf.lib.tasks import publish_on_commit
-from reviews import events, inputs, workflow
+from reviews import events, inputs, selectors, workflow
 from reviews.models import AuditEvent, CycleJob, Review, ReviewCycle, ScoringPolicy
 from reviews.policies import (
     ASSESSOR_WEIGHTS,
@@ -24,7 +26,13 @@ from reviews.policies import (
     to_scoring,
     validated_policy,
 )
-from reviews.services.common import field_error, require, require_open
+from reviews.services.common import (
+    QUARTER_CLOSED,
+    field_error,
+    require,
+    require_open,
+    require_text,
+)
 from reviews.workflow import Action
 
 JOB_TASKS: dict[str, str] = {
@@ -65,6 +73,7 @@ def cycle_policy_update(
     require(Action.CHANGE_POLICY, actor)
     merged = validated_policy({**policy_values(current_policy(cycle)), **values})
     with transaction.atomic():
+        require_open(cycle.pk, Action.CHANGE_POLICY)
         policy = (
             ScoringPolicy.objects.select_for_update()
             .filter(cycle=cycle)
@@ -119,8 +128,9 @@ def _refresh_missing(cycle: ReviewCycle, policy: ScoringPolicy) -> None:
 def cycle_generate(*, actor: Any, cycle: ReviewCycle) -> CycleJob:
     """Enqueue the generation of a review for every active employee who has none yet."""
     require(Action.GENERATE, actor)
-    require_open(cycle, Action.GENERATE)
-    return _start_job(actor=actor, cycle=cycle, kind=CycleJob.Kind.GENERATE)
+    with transaction.atomic():
+        require_open(cycle.pk, Action.GENERATE)
+        return _start_job(actor=actor, cycle=cycle, kind=CycleJob.Kind.GENERATE)
 
 
 def cycle_rescore(*, actor: Any, cycle: ReviewCycle) -> CycleJob:
@@ -129,6 +139,7 @@ def cycle_rescore(*, actor: Any, cycle: ReviewCycle) -> CycleJob:
     a single-review task still queued for the old one does nothing)."""
     require(Action.RESCORE, actor)
     with transaction.atomic():
+        require_open(cycle.pk, Action.RESCORE)
         Review.objects.filter(cycle=cycle, state=Review.State.SCORED).update(
             state=Review.State.SUBMITTED, revision=F("revision") + 1, updated_at=timezone.now()
         )
@@ -140,3 +151,85 @@ def _start_job(*, actor: Any, cycle: ReviewCycle, kind: str) -> CycleJob:
         job = CycleJob.objects.create(cycle=cycle, kind=kind, created_by_id=events.actor_id(actor))
         publish_on_commit(JOB_TASKS[kind], job.pk)
     return job
+
+
+QUARTER_NOT_READY = "quarter_not_ready"
+
+
+def cycle_close(*, actor: Any, cycle: ReviewCycle) -> ReviewCycle:
+    """HR closes the quarter: from then on it is read-only (every action the workflow table
+    allows only in an open quarter is refused) and its reports are final. Refused while any of
+    its reviews is not approved, an appeal of one waits for HR's answer or a background job of
+    it runs, the refusal counting each (`selectors.cycle_close_blockers`)."""
+    require(Action.CLOSE_QUARTER, actor)
+    with transaction.atomic():
+        locked = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
+        if not workflow.allows_in_quarter(Action.CLOSE_QUARTER, locked.status):
+            raise Conflict(
+                _("Quarter %(period)s is already closed.") % {"period": locked.period},
+                code=QUARTER_CLOSED,
+            )
+        blockers = selectors.cycle_close_blockers(cycle_id=locked.pk)
+        if blockers.any:
+            raise Conflict(not_ready_message(locked.period, blockers), code=QUARTER_NOT_READY)
+        now = timezone.now()
+        ReviewCycle.objects.filter(pk=locked.pk, status=ReviewCycle.Status.OPEN).update(
+            status=ReviewCycle.Status.CLOSED, closed_at=now
+        )
+        events.quarter_closed(cycle_id=locked.pk, actor=actor, period=locked.period).save()
+    cycle.refresh_from_db()
+    return cycle
+
+
+def not_ready_message(period: str, blockers: selectors.CloseBlockers) -> str:
+    """Why the quarter cannot close yet, with the count of each thing that keeps it open."""
+    parts = []
+    if blockers.not_approved:
+        count = blockers.not_approved
+        parts.append(
+            ngettext("%(count)d review not approved", "%(count)d reviews not approved", count)
+            % {"count": count}
+        )
+    if blockers.open_appeals:
+        count = blockers.open_appeals
+        parts.append(
+            ngettext(
+                "%(count)d appeal waiting for HR's answer",
+                "%(count)d appeals waiting for HR's answer",
+                count,
+            )
+            % {"count": count}
+        )
+    if blockers.jobs_running:
+        count = blockers.jobs_running
+        parts.append(
+            ngettext("%(count)d background job running", "%(count)d background jobs running", count)
+            % {"count": count}
+        )
+    return gettext("Quarter %(period)s cannot close yet: %(blockers)s.") % {
+        "period": period,
+        "blockers": pgettext("list separator", "; ").join(parts),
+    }
+
+
+def cycle_reopen(*, actor: Any, cycle: ReviewCycle, reason: str) -> ReviewCycle:
+    """The director reopens a closed quarter, with a written reason: it can change again and
+    its reports are no longer final until HR closes it again."""
+    require(Action.REOPEN_QUARTER, actor)
+    require_text("reason", reason, _("Give the reason for reopening the quarter."))
+    with transaction.atomic():
+        locked = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
+        if not workflow.allows_in_quarter(Action.REOPEN_QUARTER, locked.status):
+            raise Conflict(
+                _("Quarter %(period)s is open; only a closed quarter can be reopened.")
+                % {"period": locked.period},
+                code="quarter_open",
+            )
+        ReviewCycle.objects.filter(pk=locked.pk, status=ReviewCycle.Status.CLOSED).update(
+            status=ReviewCycle.Status.OPEN, closed_at=None
+        )
+        events.quarter_reopened(
+            cycle_id=locked.pk, actor=actor, period=locked.period, reason=reason.strip()
+        ).save()
+    cycle.refresh_from_db()
+    return cycle

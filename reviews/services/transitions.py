@@ -31,7 +31,14 @@ from reviews.models import (
     ScoringPolicy,
 )
 from reviews.services import calibration
-from reviews.services.common import enqueue_scoring, field_error, require, require_text, stale
+from reviews.services.common import (
+    enqueue_scoring,
+    field_error,
+    require,
+    require_open,
+    require_text,
+    stale,
+)
 from reviews.workflow import Action
 
 State = Review.State
@@ -52,6 +59,7 @@ def _transition(
     (another state, or another revision than the one the caller's form was based on)."""
     rule = workflow.rule(action)
     assert rule.to is not None
+    require_open(review.cycle_id, action)
     matching = Review.objects.filter(pk=review.pk, state__in=rule.within)
     if expected_revision is not None:
         matching = matching.filter(revision=expected_revision)
@@ -79,8 +87,9 @@ def _transition(
     return review
 
 
-def _locked(review: Review, expected_revision: int | None) -> Review:
+def _locked(review: Review, expected_revision: int | None, action: Action) -> Review:
     review = Review.objects.select_for_update().get(pk=review.pk)
+    require_open(review.cycle_id, action)
     if expected_revision is not None and review.revision != expected_revision:
         raise stale()
     return review
@@ -104,7 +113,7 @@ def review_submit(*, actor: Any, review: Review, expected_revision: int | None =
     """HR hands a complete review to the worker for scoring."""
     require(Action.SUBMIT, actor)
     with transaction.atomic():
-        review = _locked(review, expected_revision)
+        review = _locked(review, expected_revision, Action.SUBMIT)
         if review.incomplete_reasons:
             raise incomplete(review)
         review = _transition(
@@ -138,7 +147,7 @@ def review_approve(
     (`reviews.selectors.calibration.approval_breaches`), kept in the state event."""
     require(Action.APPROVE, actor)
     with transaction.atomic():
-        review = _locked(review, expected_revision)
+        review = _locked(review, expected_revision, Action.APPROVE)
         if not workflow.allows(Action.APPROVE, review.state) or (
             review.scored_revision != review.revision
         ):
@@ -272,6 +281,14 @@ def _confirmed(
     return batch
 
 
+def _require_open_quarters(batch: selectors.Batch, action: Action) -> None:
+    """Refuse the whole batch when one of its quarters is closed (`require_open`)."""
+    ids = [pk for pk, _revision in batch.pairs]
+    quarters = Review.objects.filter(pk__in=ids).values_list("cycle_id", flat=True).distinct()
+    for cycle_id in quarters.order_by("cycle_id"):
+        require_open(cycle_id, action)
+
+
 def _chunks(pairs: Sequence[tuple[int, int]]) -> Iterator[Sequence[tuple[int, int]]]:
     for start in range(0, len(pairs), BATCH_CHUNK):
         yield pairs[start : start + BATCH_CHUNK]
@@ -321,6 +338,7 @@ def reviews_submit_batch(
     assert rule.to is not None
     with transaction.atomic():
         batch = _confirmed(selectors.submittable(_pairs_of(reviews)), expected, fingerprint)
+        _require_open_quarters(batch, Action.SUBMIT)
         now = timezone.now()
         made: list[AuditEvent] = []
         for chunk in _chunks(batch.pairs):
@@ -460,6 +478,7 @@ def reviews_approve_batch(
     assert approver is not None
     with transaction.atomic():
         batch = _confirmed(selectors.approvable(_pairs_of(reviews)), expected, fingerprint)
+        _require_open_quarters(batch, Action.APPROVE)
         calibration.require_batch_approvable(
             review_ids=[pk for pk, _revision in batch.pairs], reason=reason
         )

@@ -136,7 +136,7 @@ def test_bad_deadlines_name_their_fields(call_as, fresh_quarter) -> None:
 
 def test_a_closed_quarter_answers_409(call_as, fresh_quarter) -> None:
     ReviewCycle.objects.filter(pk=fresh_quarter.pk).update(status=ReviewCycle.Status.CLOSED)
-    error = error_of(call_as("hr", "PUT", DEADLINES, BODY), 409, "conflict")
+    error = error_of(call_as("hr", "PUT", DEADLINES, BODY), 409, "quarter_closed")
     assert "2026Q3" in error["message"]
     assert call_as("hr", "GET", DEADLINES).json()["rating_due"] is None
 

@@ -75,6 +75,7 @@ HR_ACTIONS = {
     Action.IMPORT_FIGURES,
     Action.SUBMIT,
     Action.OPEN_QUARTER,
+    Action.CLOSE_QUARTER,
     Action.CHANGE_POLICY,
     Action.GENERATE,
     Action.RESCORE,
@@ -93,6 +94,7 @@ DIRECTOR_ACTIONS = {
     Action.APPROVE,
     Action.REOPEN,
     Action.LOCK_GROUP,
+    Action.REOPEN_QUARTER,
 }
 # An employee's actions are on their own review: the service checks whose it is.
 EMPLOYEE_ACTIONS = {
@@ -200,8 +202,19 @@ def test_require_lets_the_actor_through() -> None:
         (Action.RESCORE, ReviewCycle.Status.CLOSED, True),
         (Action.LOCK_GROUP, ReviewCycle.Status.OPEN, True),
         (Action.LOCK_GROUP, ReviewCycle.Status.CLOSED, False),
-        (Action.CHANGE_POLICY, ReviewCycle.Status.CLOSED, True),
-        (Action.APPROVE, ReviewCycle.Status.CLOSED, True),
+        (Action.RESCORE, ReviewCycle.Status.CLOSED, False),
+        (Action.CHANGE_POLICY, ReviewCycle.Status.CLOSED, False),
+        (Action.APPROVE, ReviewCycle.Status.CLOSED, False),
+        (Action.APPROVE, ReviewCycle.Status.OPEN, True),
+        (Action.CLOSE_QUARTER, ReviewCycle.Status.OPEN, True),
+        (Action.CLOSE_QUARTER, ReviewCycle.Status.CLOSED, False),
+        (Action.REOPEN_QUARTER, ReviewCycle.Status.CLOSED, True),
+        (Action.REOPEN_QUARTER, ReviewCycle.Status.OPEN, False),
+        # marks on a result, not changes of it: still taken in a closed quarter
+        (Action.CONFIRM_RESULT, ReviewCycle.Status.CLOSED, True),
+        (Action.ACKNOWLEDGE_WARNING, ReviewCycle.Status.CLOSED, True),
+        (Action.APPEAL, ReviewCycle.Status.CLOSED, False),
+        (Action.SELF_ASSESS, ReviewCycle.Status.CLOSED, False),
     ],
 )
 def test_a_quarter_action_needs_its_status(action: Action, status: str, allowed: bool) -> None:
@@ -256,3 +269,9 @@ def test_a_change_of_inputs_sends_a_scored_review_back_to_the_worker(
     state: str, complete: bool, after: str
 ) -> None:
     assert workflow.after_input_change(state, complete=complete) == after
+
+
+def test_a_closed_quarter_offers_nothing_on_its_reviews() -> None:
+    assert workflow.offered(DIRECTOR, "approved", ReviewCycle.Status.CLOSED) == set()
+    assert workflow.offered(HR, "draft", ReviewCycle.Status.CLOSED) == set()
+    assert workflow.offered(DIRECTOR, "approved", ReviewCycle.Status.OPEN) == {Action.REOPEN}

@@ -351,7 +351,7 @@ def test_generating_the_reviews_answers_a_job_to_follow(
 
 def test_a_closed_quarter_generates_nothing(call_as, cycle) -> None:
     ReviewCycle.objects.filter(pk=cycle.pk).update(status=ReviewCycle.Status.CLOSED)
-    error_of(call_as("hr", "POST", f"{CYCLE}generate"), 409, "conflict")
+    error_of(call_as("hr", "POST", f"{CYCLE}generate"), 409, "quarter_closed")
     assert not CycleJob.objects.exists()
 
 

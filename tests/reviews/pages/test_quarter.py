@@ -338,7 +338,7 @@ def test_a_closed_quarter_cannot_generate(client_for, page_quarter):
     ReviewCycle.objects.filter(pk=page_quarter.cycle.pk).update(status="closed")
     response = client_for("hr").post(reverse("reviews:quarter_generate", args=[PERIOD]), **EN)
     assert response.status_code == 409
-    assert "This quarter is closed." in response.content.decode()
+    assert "2026Q3 is closed" in response.content.decode()
     assert not CycleJob.objects.exists()
 
 

@@ -505,5 +505,5 @@ def test_a_closed_quarter_refuses_an_import(client_for, page_quarter):
     before = stored_figures()
     response = _upload(client_for("hr"), _xlsx(rows))
     assert response.status_code == 409
-    assert "This quarter is closed." in response.content.decode()
+    assert "2026Q3 is closed" in response.content.decode()
     assert stored_figures() == before

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -165,7 +164,8 @@ def test_trend_shows_each_departments_approved_average(approved_quarter, client_
         "KEYACCT": ["Key Account Department", str(EXAMPLES["E00004"].total_score)],
         "QUALITY": ["Quality Management Department", str(EXAMPLES["E00005"].total_score)],
     }
-    assert 'id="chart-trend" type="application/json"' in html
+    panels = re.findall(r'data-testid="trend-panel" data-department="(\w+)"', trend)
+    assert panels == ["MARKET", "SALES", "KEYACCT", "QUALITY"]
 
 
 def test_trend_averages_over_quarters_from_the_latest_approved_version(
@@ -300,6 +300,7 @@ def test_export_is_a_workbook_of_the_reports(approved_quarter, client_for):
     )
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == [
+        f"{PERIOD} against 2026Q2",
         "Department averages",
         "Grade distribution",
         "Training list",
@@ -307,7 +308,12 @@ def test_export_is_a_workbook_of_the_reports(approved_quarter, client_for):
         f"Approved results {PERIOD}",
     ]
     trend = book["Department averages"]
-    assert [cell.value for cell in trend[1]] == ["Department code", "Department", PERIOD]
+    assert [cell.value for cell in trend[1]] == [
+        "Department code",
+        "Department",
+        PERIOD,
+        f"Δ {PERIOD}",
+    ]
     assert all(cell.font.bold for cell in trend[1])
     by_code = {row[0].value: row for row in trend.iter_rows(min_row=2)}
     assert set(by_code) == {"MARKET", "SALES", "KEYACCT", "QUALITY"}
@@ -340,15 +346,21 @@ def test_export_speaks_the_users_language(approved_quarter, client_for):
     book = load_workbook(io.BytesIO(response.content))
     with translation.override("zh-hans"):
         names = [
+            gettext("%(period)s against %(previous)s") % {"period": PERIOD, "previous": "2026Q2"},
             gettext("Department averages"),
             gettext("Grade distribution"),
             gettext("Training list"),
             gettext("Promotion list"),
             gettext("Approved results %(period)s") % {"period": PERIOD},
         ]
-        header = [gettext("Department code"), gettext("Department"), PERIOD]
+        header = [
+            gettext("Department code"),
+            gettext("Department"),
+            PERIOD,
+            gettext("Δ %(figure)s") % {"figure": PERIOD},
+        ]
     assert book.sheetnames == names
-    assert [cell.value for cell in book[names[0]][1]] == header
+    assert [cell.value for cell in book[names[1]][1]] == header
 
 
 # -- a fixed number of queries ---------------------------------------------------------------
@@ -376,14 +388,12 @@ def test_queries_do_not_grow_with_the_results(page_quarter, personas, client_for
 
 def test_the_trend_chart_has_the_figures_of_its_table(approved_quarter, client_for):
     html = client_for("director").get(url("reviews:reports"), **EN).content.decode()
-    body = re.search(r'<script id="chart-trend" type="application/json">(.*?)</script>', html, re.S)
-    assert body is not None
-    chart = json.loads(body.group(1))
-    rows = figures(section(html, "department-trend"), "department")
-    assert chart["labels"] == [PERIOD]
-    assert {d["label"]: d["data"] for d in chart["datasets"]} == {
-        cells[0]: cells[1:] for cells in rows.values()
-    }
+    trend = section(html, "department-trend")
+    labels = dict(
+        re.findall(r'data-department="(\w+)">\s*<figcaption>.*?aria-label="([^"]*)"', trend, re.S)
+    )
+    rows = figures(trend, "department")
+    assert labels == {code: f"{cells[0]}: {PERIOD} {cells[1]}" for code, cells in rows.items()}
 
 
 def test_export_leaves_out_what_the_policy_hides_from_the_viewer(
