@@ -22,6 +22,7 @@ COPY clients ./clients
 COPY accounts ./accounts
 COPY calendars ./calendars
 COPY evidence ./evidence
+COPY printouts ./printouts
 COPY selfassessments ./selfassessments
 COPY appeals ./appeals
 COPY improvement ./improvement
