@@ -23,7 +23,8 @@ def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 
 def html_to_pdf(html: str) -> tuple[bytes, int]:
     """The PDF of the HTML (A4, as its style sheet says) and its number of pages."""
-    from weasyprint import HTML  # heavy: loaded by the worker when it first prints
+    # heavy: loaded by the worker when it first prints
+    from weasyprint import HTML  # type: ignore[import-untyped]
 
     document = HTML(string=html, url_fetcher=_no_fetch).render()
     return document.write_pdf() or b"", len(document.pages)

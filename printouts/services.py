@@ -100,7 +100,7 @@ def printjob_start(
             )
     if not roles.sees_all_reviews:
         headed = roles.headed_department_id
-        if department is not None and department.pk != headed:
+        if headed is None or (department is not None and department.pk != headed):
             raise NotAllowed(_("A department head prints their own department's forms only."))
         department = Department.objects.get(pk=headed)
     reviews = printable_reviews(viewer_roles=roles, cycle=cycle, department=department)

@@ -135,8 +135,13 @@ def test_a_failure_marks_the_job_failed_with_its_error(
 
 
 def test_the_sweep_queues_a_lost_job(page_quarter: PageQuarter, personas, monkeypatch) -> None:
-    sent: list[tuple[str, int]] = []
-    monkeypatch.setattr(services, "publish", lambda name, *args: sent.append((name, *args)) or True)
+    sent: list[tuple[object, ...]] = []
+
+    def publish(name: str, *args: int) -> bool:
+        sent.append((name, *args))
+        return True
+
+    monkeypatch.setattr(services, "publish", publish)
     job = services.printjob_start(
         actor=personas["hr"], cycle=page_quarter.cycle, department_code="SALES", language=""
     )
