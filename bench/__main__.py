@@ -1,6 +1,7 @@
 """`python -m bench`: run the scoring benchmark (see bench/cli.py);
 `python -m bench payroll`: the payroll pull benchmark (see bench/payroll.py);
-`python -m bench pages`: the pages benchmark (see bench/pages.py)."""
+`python -m bench pages`: the pages benchmark (see bench/pages.py);
+`python -m bench pdf`: the PDF of review forms benchmark (see bench/pdf.py)."""
 
 import sys
 
@@ -13,6 +14,11 @@ if sys.argv[1:2] == ["pages"]:
     from bench.pages import main as pages_main
 
     sys.exit(pages_main(sys.argv[2:]))
+
+if sys.argv[1:2] == ["pdf"]:
+    from bench.pdf import main as pdf_main
+
+    sys.exit(pdf_main(sys.argv[2:]))
 
 from bench.cli import main
 

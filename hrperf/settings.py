@@ -340,7 +340,9 @@ REVIEWS_CHUNK_SIZE = env_int("REVIEWS_CHUNK_SIZE", 2000)
 CYCLE_JOB_LEASE = env_int("CYCLE_JOB_LEASE", 5 * 60)
 # One PDF of many review forms (printouts/): forms rendered per chunk, and the hold of a running
 # print job (renewed by each chunk; a job whose worker died is taken over once it runs out).
-PRINTOUTS_CHUNK_SIZE = env_int("PRINTOUTS_CHUNK_SIZE", 25)
+PRINTOUTS_CHUNK_SIZE = env_int("PRINTOUTS_CHUNK_SIZE", 10)
+# Processes of their own that render parts side by side (1: in the worker's own process).
+PRINTOUTS_PROCESSES = env_int("PRINTOUTS_PROCESSES", 2)
 PRINTOUTS_LEASE = env_int("PRINTOUTS_LEASE", 5 * 60)
 # The sweep (reviews.services.sweep, run by the beat every SWEEP_INTERVAL seconds, see
 # hrperf/celery.py) queues again the background work that is due and has waited more than

@@ -5,10 +5,11 @@ A job is claimed, held and resumed as a quarter's job is (`reviews.services.jobs
 it with a conditional update (queued → running, a new `lease`), renews the hold with every
 chunk and lets it go after an error, so a repeated task does nothing while the job is held and a
 job whose worker died is taken over once its hold has run out. Each chunk renders the next
-PRINTOUTS_CHUNK_SIZE forms to a PDF of their own, kept through the storage API (so another
-worker can resume the job), and records it with the progress in one transaction; the last step
-joins the parts into the one PDF, keeps it under a random name and deletes the parts. Pages are
-numbered across the whole file: each chunk starts where the one before ended.
+PRINTOUTS_CHUNK_SIZE forms to a PDF part for each of PRINTOUTS_PROCESSES processes, side by
+side (`files.Renderers`), keeps the parts through the storage API (so another worker can resume
+the job) and records them with the progress in one transaction; the last step joins the parts
+into the one PDF, keeps it under a random name and deletes the parts. Each form is a document of
+its own, its pages numbered "p of q", its footer "form k of N": no part depends on another.
 
 The HTML of the forms is the pages' (the same template as the print page); the app's config
 hands its renderer to `renderer_use`, so this module never imports the web layer.
@@ -54,19 +55,20 @@ SWEEP_BATCH = 500
 
 @dataclass(frozen=True, slots=True)
 class Sheets:
-    """What a chunk is drawn from: whose eyes, which reviews, in which language, and the number
-    of the first page."""
+    """What a part is drawn from: whose eyes, which reviews, in which language, the number of
+    its first form among all of the job's (`total`), and the header's text."""
 
     user: Any
     review_ids: list[int]
     language: str
-    first_page: int
+    first_number: int
+    total: int
     heading: str
 
 
-# The HTML of a chunk of forms (printouts.pages.sheets.forms_html, handed over by the app's
-# config): the same template as the print page.
-Renderer = Callable[[Sheets], str]
+# The HTML of a run of forms, a document each (printouts.pages.sheets.forms_html, handed over
+# by the app's config): the same template as the print page.
+Renderer = Callable[[Sheets], list[str]]
 _renderer: Renderer | None = None
 
 
@@ -75,7 +77,7 @@ def renderer_use(renderer: Renderer) -> None:
     _renderer = renderer
 
 
-def _render(sheets: Sheets) -> str:
+def _render(sheets: Sheets) -> list[str]:
     if _renderer is None:  # pragma: no cover - the app's config sets it
         raise RuntimeError("printouts: no renderer (PrintoutsConfig.ready sets it)")
     return _renderer(sheets)
@@ -141,8 +143,9 @@ def printjob_run(*, job_id: int, chunk_size: int | None = None) -> PrintJob:
         job.refresh_from_db()
         return job
     try:
-        while _chunk(job.pk, claim.lease, chunk_size):
-            pass
+        with files.Renderers(settings.PRINTOUTS_PROCESSES) as renderers:
+            while _chunk(job.pk, claim.lease, chunk_size, renderers):
+                pass
         _finish(job.pk, claim.lease)
     except Exception:
         _release(job.pk, claim.lease)
@@ -204,8 +207,9 @@ def _heading(job: PrintJob) -> str:
     return f"{job.cycle.period} · {job.department.name_zh} {job.department.name_en}"
 
 
-def _chunk(job_id: int, lease: uuid.UUID, chunk_size: int) -> bool:
-    """Render the next chunk and record it, if this run still holds the job (renewing the hold,
+def _chunk(job_id: int, lease: uuid.UUID, chunk_size: int, renderers: files.Renderers) -> bool:
+    """Render the next chunk of forms (a part of `chunk_size` forms for each of the renderers'
+    processes, side by side) and record it, if this run still holds the job (renewing the hold,
     which also locks the job's row until the chunk commits); False when nothing is left or the
     run no longer holds the job."""
     with transaction.atomic():
@@ -213,24 +217,36 @@ def _chunk(job_id: int, lease: uuid.UUID, chunk_size: int) -> bool:
         if not held:
             return False
         job = PrintJob.objects.select_related("cycle", "department", "requested_by").get(pk=job_id)
-        ids = job.review_ids[job.done : job.done + chunk_size]
-        if not ids:
+        starts = range(
+            job.done, min(job.total, job.done + chunk_size * renderers.processes), chunk_size
+        )
+        if not starts:
             return False
-        html = _render(
-            Sheets(
-                user=job.requested_by,
-                review_ids=ids,
-                language=job.language,
-                first_page=job.pages + 1,
-                heading=_heading(job),
+        documents = [
+            _render(
+                Sheets(
+                    user=job.requested_by,
+                    review_ids=job.review_ids[start : start + chunk_size],
+                    language=job.language,
+                    first_number=start + 1,
+                    total=job.total,
+                    heading=_heading(job),
+                )
             )
-        )
-        body, pages = files.html_to_pdf(html)
-        name = default_storage.save(
-            f"printouts/parts/{job.pk}/{job.done:06d}-{uuid.uuid4().hex}.pdf", ContentFile(body)
-        )
+            for start in starts
+        ]
+        rendered = renderers.render(documents)
+        names = [
+            default_storage.save(
+                f"printouts/parts/{job.pk}/{start:06d}-{uuid.uuid4().hex}.pdf", ContentFile(body)
+            )
+            for start, (body, _pages) in zip(starts, rendered, strict=True)
+        ]
+        forms = len(job.review_ids[starts[0] : starts[-1] + chunk_size])
         PrintJob.objects.filter(pk=job_id).update(
-            done=F("done") + len(ids), pages=F("pages") + pages, parts=[*job.parts, name]
+            done=F("done") + forms,
+            pages=F("pages") + sum(pages for _body, pages in rendered),
+            parts=[*job.parts, *names],
         )
     return True
 
