@@ -6,8 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# gettext for the translations; Pango, HarfBuzz and fontconfig for WeasyPrint (the PDF of many
+# review forms, printouts/), with the CJK fonts the forms name (no font is fetched at run time).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gettext \
+    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig fonts-noto-cjk \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid 1000 hrperf
 
@@ -22,6 +25,7 @@ COPY clients ./clients
 COPY accounts ./accounts
 COPY calendars ./calendars
 COPY evidence ./evidence
+COPY printouts ./printouts
 COPY selfassessments ./selfassessments
 COPY appeals ./appeals
 COPY improvement ./improvement

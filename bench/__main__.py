@@ -1,7 +1,8 @@
 """`python -m bench`: run the scoring benchmark (see bench/cli.py);
 `python -m bench payroll`: the payroll pull benchmark (see bench/payroll.py);
 `python -m bench pages`: the pages benchmark (see bench/pages.py);
-`python -m bench approve`: the director's approve-all (see bench/approve.py)."""
+`python -m bench approve`: the director's approve-all (see bench/approve.py);
+`python -m bench pdf`: the PDF of review forms benchmark (see bench/pdf.py)."""
 
 import sys
 
@@ -19,6 +20,11 @@ if sys.argv[1:2] == ["approve"]:
     from bench.approve import main as approve_main
 
     sys.exit(approve_main(sys.argv[2:]))
+
+if sys.argv[1:2] == ["pdf"]:
+    from bench.pdf import main as pdf_main
+
+    sys.exit(pdf_main(sys.argv[2:]))
 
 from bench.cli import main
 

@@ -110,4 +110,5 @@ urlpatterns = [
     path("", include("selfassessments.api_urls")),
     path("", include("appeals.api_urls")),
     path("", include("improvement.api_urls")),
+    path("", include("printouts.api_urls")),
 ]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "selfassessments",
     "appeals",
     "improvement",
+    "printouts",
     "axes",
 ]
 
@@ -337,6 +338,12 @@ REVIEWS_CHUNK_SIZE = env_int("REVIEWS_CHUNK_SIZE", 2000)
 # A running cycle job holds it this long after each chunk; a job whose worker died is taken
 # over once its hold has run out.
 CYCLE_JOB_LEASE = env_int("CYCLE_JOB_LEASE", 5 * 60)
+# One PDF of many review forms (printouts/): forms rendered per chunk, and the hold of a running
+# print job (renewed by each chunk; a job whose worker died is taken over once it runs out).
+PRINTOUTS_CHUNK_SIZE = env_int("PRINTOUTS_CHUNK_SIZE", 10)
+# Processes of their own that render parts side by side (1: in the worker's own process).
+PRINTOUTS_PROCESSES = env_int("PRINTOUTS_PROCESSES", 2)
+PRINTOUTS_LEASE = env_int("PRINTOUTS_LEASE", 5 * 60)
 # The sweep (reviews.services.sweep, run by the beat every SWEEP_INTERVAL seconds, see
 # hrperf/celery.py) queues again the background work that is due and has waited more than
 # SWEEP_GRACE seconds: work whose task was lost, or never queued because the broker was down.
@@ -453,6 +460,9 @@ LOGGING = {
         "django.security": {"filters": ["client_errors"]},
         # django-axes tells of every failed sign-in at INFO: only its lockouts and warnings.
         "axes": {"level": "WARNING"},
+        # WeasyPrint (printouts/) tells of every step of every chunk at INFO; fontTools too.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

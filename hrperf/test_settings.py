@@ -29,3 +29,5 @@ WHITENOISE_AUTOREFRESH = True
 # The suite makes many anonymous and bad-token calls from one address within a minute; the
 # tests of the failed-authentication limit set their own (test_throttling_auth_failures.py).
 API_RATE_AUTH_FAILURES = "1000000/min"
+# Printing renders in the test's own process (the worker tests' worker uses the default).
+PRINTOUTS_PROCESSES = int(os.environ.get("PRINTOUTS_PROCESSES", "1"))

@@ -43,6 +43,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("selfassessments.urls")),
     path("", include("appeals.urls")),
     path("", include("improvement.urls")),
+    path("", include("printouts.urls")),
     path("", include("departments.urls")),
     path("", include("kpis.urls")),
     path("", include("reviews.urls")),

@@ -34,10 +34,13 @@ quarter statuses it needs and, for a transition, the state it leads to.
     create_plan          HR         any                          any
     check_in             HR, head   any                          any
     judge_plan           HR         any                          any
+    print_forms          HR, director, head   –                  any
 
 An employee's actions are on their own review only, a head's on their own department's
-reviews only: the table says which role takes part; the service checks the object (the
-review's employee, its department) and the deadlines (`calendars`).
+reviews only (printing many forms at once: HR and the director any department's or the
+whole quarter's, a head their own department's): the table says which role takes part; the
+service checks the object (the review's employee, its department) and the deadlines
+(`calendars`).
 
 `import_figures` is a change of many reviews at once (targets in bulk, the figures file): a
 review it may not change is left alone or refused. A change of a figure or a rating sends a
@@ -74,6 +77,7 @@ class Actor(StrEnum):
     WORKER = "worker"  # the scoring worker: no person takes these actions
     EMPLOYEE = "employee"  # the review's own employee
     HR_OR_HEAD = "hr_or_head"  # HR, or the head of the review's department
+    STAFF_OR_HEAD = "staff_or_head"  # HR, the director, or a head (their department only)
 
 
 class Action(StrEnum):
@@ -111,6 +115,8 @@ class Action(StrEnum):
     CREATE_PLAN = "create_plan"
     CHECK_IN = "check_in"
     JUDGE_PLAN = "judge_plan"
+    # many printable forms at once (one PDF)
+    PRINT_FORMS = "print_forms"
 
 
 ANY_STATE = frozenset(State.values)
@@ -167,6 +173,7 @@ RULES: dict[Action, Rule] = {
     Action.CREATE_PLAN: Rule(Actor.HR, ANY_STATE),
     Action.CHECK_IN: Rule(Actor.HR_OR_HEAD, ANY_STATE),
     Action.JUDGE_PLAN: Rule(Actor.HR, ANY_STATE),
+    Action.PRINT_FORMS: Rule(Actor.STAFF_OR_HEAD, NO_REVIEW),
 }
 REVIEW_ACTIONS = (
     Action.SET_FIGURES,
@@ -195,6 +202,7 @@ REFUSALS = {
     Actor.WORKER: _("Only the scoring worker does this."),
     Actor.EMPLOYEE: _("Only the employee whose review it is may do this."),
     Actor.HR_OR_HEAD: _("Only HR or the head of the employee's department may do this."),
+    Actor.STAFF_OR_HEAD: _("Only HR, the marketing director or a department head may do this."),
 }
 
 
@@ -213,6 +221,8 @@ def holds(action: Action, roles: Roles) -> bool:
         return roles.employee is not None
     if actor == Actor.HR_OR_HEAD:
         return roles.is_hr or roles.is_head
+    if actor == Actor.STAFF_OR_HEAD:
+        return roles.sees_all_reviews or roles.is_head
     return False
 
 

@@ -25,6 +25,7 @@ APPS = (
     "selfassessments",
     "appeals",
     "improvement",
+    "printouts",
 )
 CODE = re.compile(r"`([^`\s]+)`")
 

@@ -32,7 +32,7 @@ from tests.helpers.imports import (
     web_layer_imports,
 )
 
-NEW_APPS = ("calendars", "evidence", "selfassessments", "appeals", "improvement")
+NEW_APPS = ("calendars", "evidence", "selfassessments", "appeals", "improvement", "printouts")
 DOMAIN_APPS = ("departments", "kpis", "reviews", "payroll", "clients", "accounts", *NEW_APPS)
 APPS = ("hrperf", *DOMAIN_APPS)
 PURE = frozenset({"reviews/scoring.py", "hrperf/lib/numbers.py", "calendars/workdays.py"})

@@ -3,7 +3,8 @@
 Every piece of background work is written down in the database, in the same transaction as the
 change that calls for it, before its task is queued: a review waiting in `submitted` to be
 scored, a cycle job `queued`, a verbal warning HR has not been mailed about, a webhook delivery
-`pending`; and the director's reminder is due each weekday morning until its day is recorded.
+`pending`, a print job `queued` (printouts); and the director's reminder is due each weekday
+morning until its day is recorded.
 The task is only a nudge. When it is lost (the broker was down when it was to be queued, or its
 worker died for good), the sweep finds the work by its state once it has waited SWEEP_GRACE
 seconds, and queues it again. The beat runs it every SWEEP_INTERVAL seconds
@@ -15,7 +16,7 @@ claimed queued → running and then held; a warning is marked mailed before the 
 delivery is leased; the reminder's day is recorded before the mail goes), so a second message
 finds nothing to do.
 
-At most five queries, each on an index made for it, at most SWEEP_BATCH rows of each kind.
+At most six queries, each on an index made for it, at most SWEEP_BATCH rows of each kind.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from django.utils import timezone
 
 from clients.services import webhooks_sweep
 from hrperf.lib.tasks import publish, resume_publishing
+from printouts.services import printjobs_sweep
 from reviews.models import CycleJob, DirectorReminder, Review, VerbalWarning
 from reviews.services.quarters import JOB_TASKS
 from reviews.services.reminders import reminder_due
@@ -48,6 +50,7 @@ class Swept:
     warnings: int = 0
     webhooks: int = 0
     reminders: int = 0
+    printouts: int = 0
 
     @property
     def total(self) -> int:
@@ -65,6 +68,7 @@ def due_work_sweep(*, now: dt.datetime | None = None) -> Swept:
         warnings=_sweep_warnings(waited_since),
         webhooks=webhooks_sweep(now=now),
         reminders=_sweep_reminder(waited_since),
+        printouts=printjobs_sweep(now=now),
     )
 
 

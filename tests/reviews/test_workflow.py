@@ -87,6 +87,7 @@ HR_ACTIONS = {
     Action.CREATE_PLAN,
     Action.CHECK_IN,
     Action.JUDGE_PLAN,
+    Action.PRINT_FORMS,
 }
 DIRECTOR_ACTIONS = {
     Action.RATE_AS_DIRECTOR,
@@ -95,6 +96,7 @@ DIRECTOR_ACTIONS = {
     Action.REOPEN,
     Action.LOCK_GROUP,
     Action.REOPEN_QUARTER,
+    Action.PRINT_FORMS,
 }
 # An employee's actions are on their own review: the service checks whose it is.
 EMPLOYEE_ACTIONS = {
@@ -104,7 +106,11 @@ EMPLOYEE_ACTIONS = {
     Action.ACKNOWLEDGE_CONVERSATION,
 }
 # A head's: on their department's reviews.
-HEAD_ACTIONS = EMPLOYEE_ACTIONS | {Action.RECORD_CONVERSATION, Action.CHECK_IN}
+HEAD_ACTIONS = EMPLOYEE_ACTIONS | {
+    Action.RECORD_CONVERSATION,
+    Action.CHECK_IN,
+    Action.PRINT_FORMS,  # their own department's forms
+}
 
 
 @pytest.mark.parametrize("action", list(EXPECTED_STATES))

@@ -180,7 +180,7 @@ def test_it_takes_the_same_few_queries_however_much_is_due(
     for _ in range(3):
         services.cycle_generate(actor=personas["hr"], cycle=fresh_quarter)
     when = next_weekday_morning()
-    with django_assert_num_queries(5):  # jobs, reviews, warnings, webhooks, the reminder
+    with django_assert_num_queries(6):  # jobs, reviews, warnings, webhooks, the reminder, prints
         swept = services.due_work_sweep(now=when)
     assert (swept.jobs, swept.scoring, swept.reminders) == (3, 2, 1)
     assert len(published) == 6
