@@ -128,6 +128,8 @@ class BulkTargetsForm(forms.Form):
                 else (kpi.department_zh or kpi.department_en)
             )
             groups.setdefault(kpi.department_id, (department, []))[1].append((kpi.code, name))
+        # Departments by name in the viewer's language, not by code.
+        self.fields["department"].label_from_instance = lambda d: d.tr("name")  # type: ignore[attr-defined]
         field = self.fields["kpi_code"]
         field.choices = [("", "—"), *groups.values()]  # type: ignore[attr-defined]
         field.widget.departments = {

@@ -36,3 +36,9 @@ def test_a_kpi_of_the_list_is_accepted_and_another_refused() -> None:
     assert form.is_valid(), form.errors
     form = BulkTargetsForm({"kpi_code": "OTHER", "target": "5"}, kpis=KPIS)
     assert not form.is_valid() and "kpi_code" in form.errors
+
+
+def test_departments_are_offered_by_name_not_by_code(departments) -> None:
+    with translation.override("zh-hans"):
+        html = str(BulkTargetsForm(kpis=KPIS)["department"])
+    assert ">销售部</option>" in html and "SALES" not in html
