@@ -24,8 +24,9 @@ from evidence.models import Purpose
 from evidence.selectors import evidence_of
 from hrperf.lib.bilingual import localized
 from hrperf.lib.errors import Conflict, ValidationFailed
-from hrperf.lib.numbers import plain
+from hrperf.lib.numbers import amount
 from hrperf.lib.pages import allowed, found
+from hrperf.lib.punctuation import parens
 from hrperf.lib.roles import roles_of
 from reviews import workflow
 from reviews.pages.common import PAGE_SIZE, review_or_404
@@ -66,8 +67,8 @@ def _choice_rows(review: Any) -> list[dict[str, Any]]:
             line = choice.line
             label = gettext("%(kpi)s (target %(target)s, actual %(actual)s)") % {
                 "kpi": localized(line, "name"),
-                "target": plain(line.target) or "—",
-                "actual": plain(line.actual) or "—",
+                "target": amount(line.target) or "—",
+                "actual": amount(line.actual) or "—",
             }
         elif choice.rating is not None:
             rating = choice.rating
@@ -152,7 +153,7 @@ def _appeal_context(
     for step in selectors.exchange(appeal):
         what = str(STEP_TEXT.get(step.kind, step.kind)) % {"version": step.version or ""}
         if step.channel:
-            what = f"{what} ({CHANNEL_TEXT.get(step.channel, step.channel)})"
+            what = f"{what}{parens(CHANNEL_TEXT.get(step.channel, step.channel))}"
         steps.append(
             {
                 "kind": step.kind,

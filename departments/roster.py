@@ -5,6 +5,10 @@ The file has one header row and one row per employee. Columns (English or Chines
     employee_no 员工编号 (required)     name 姓名 (required)     department_code 部门编码 (required)
     position 岗位     hire_date 入职日期     active 在职     is_department_head 部门负责人
 
+The department column (also headed `department` or 部门) takes a department's code, in any
+case, or its Chinese or English name exactly as the catalogue writes it (spaces around it
+trimmed); a name that more than one department bears is refused, naming the row and the value.
+
 Every problem in the file is collected as a `RowError` (row numbers as the user sees them in a
 spreadsheet: the header is row 1); if there is any, `ImportRejected` carries all of them. A
 column that is left out of the file leaves that field of existing employees untouched; an
@@ -20,7 +24,7 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
@@ -53,6 +57,7 @@ CHINESE_HEADERS: Mapping[str, str] = {
     "员工编号": "employee_no",
     "姓名": "name",
     "部门编码": "department_code",
+    "部门": "department_code",
     "岗位": "position",
     "入职日期": "hire_date",
     "在职": "active",
@@ -193,10 +198,22 @@ def _column_for(written: str) -> str | None:
     if written in CHINESE_HEADERS:
         return CHINESE_HEADERS[written]
     normalised = re.sub(r"[\s-]+", "_", written.lower())
+    if normalised == "department":
+        return "department_code"
     return normalised if normalised in ROSTER_COLUMNS else None
 
 
 # -- Checking -----------------------------------------------------------------------------
+
+
+def departments_by_name(departments: Iterable[Department]) -> dict[str, list[Department]]:
+    """Each Chinese and English department name (trimmed) → the departments bearing it: more
+    than one makes the name ambiguous."""
+    names: dict[str, list[Department]] = {}
+    for department in departments:
+        for name in {department.name_zh.strip(), department.name_en.strip()} - {""}:
+            names.setdefault(name, []).append(department)
+    return names
 
 
 def check_roster(table: RosterTable, *, departments: Mapping[str, Department]) -> Roster:
@@ -207,8 +224,9 @@ def check_roster(table: RosterTable, *, departments: Mapping[str, Department]) -
     errors: list[RowError] = []
     rows: list[RosterRow] = []
     first_row_of: dict[str, int] = {}
+    names = departments_by_name(departments.values())
     for number, cells in table.rows:
-        row = _RowChecker(table, number, cells, departments)
+        row = _RowChecker(table, number, cells, departments, names)
         checked = row.check()
         if row.employee_no_ok:
             key = row.employee_no.upper()
@@ -236,18 +254,21 @@ class _RowChecker:
         number: int,
         cells: list[Any],
         departments: Mapping[str, Department],
+        names: Mapping[str, list[Department]],
     ) -> None:
         self.table = table
         self.number = number
         self.cells = cells
         self.departments = departments
+        self.names = names
         self.errors: list[RowError] = []
         self.employee_no = ""
         self.employee_no_ok = False
 
     def error(self, column: str | None, message: str) -> None:
         field = self.table.header(column) if column is not None else None
-        self.errors.append(RowError(row=self.number, field=field, message=message))
+        value = _as_text(self.raw(column)) if column is not None else ""
+        self.errors.append(RowError(row=self.number, field=field, message=message, value=value))
 
     def raw(self, column: str) -> Any:
         if column not in self.table.columns:
@@ -319,12 +340,33 @@ class _RowChecker:
             self.error("department_code", _("Department code is required."))
             return None
         department = self.departments.get(value.upper())
-        if department is None:
+        if department is not None:
+            return department
+        named = self.names.get(value, [])
+        if len(named) == 1:
+            return named[0]
+        if named:
             self.error(
                 "department_code",
-                _("Unknown department code “%(value)s”.") % {"value": _shorten(value)},
+                _(
+                    "The department name “%(value)s” is ambiguous: %(codes)s bear it. "
+                    "Give the department's code."
+                )
+                % {
+                    "value": _shorten(value),
+                    "codes": ", ".join(sorted(department.code for department in named)),
+                },
             )
-        return department
+        else:
+            self.error(
+                "department_code",
+                _(
+                    "Unknown department “%(value)s”: give a department's code, or its "
+                    "Chinese or English name as the catalogue writes it."
+                )
+                % {"value": _shorten(value)},
+            )
+        return None
 
     def _position(self) -> str:
         value = self.text("position")

@@ -30,7 +30,13 @@ from hrperf.lib.bilingual import current_suffix
 from hrperf.lib.pages import allowed
 from hrperf.lib.roles import roles_of
 from hrperf.lib.tables import ImportRejected, RowError
-from hrperf.lib.uploads import UploadLimit, limit_uploads, max_upload_mb
+from hrperf.lib.uploads import (
+    UploadLimit,
+    errors_download,
+    keep_errors,
+    limit_uploads,
+    max_upload_mb,
+)
 from kpis.views import kpi_row
 from reviews.policies import warning_threshold
 
@@ -129,6 +135,10 @@ def roster(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The problems of the last roster file refused, for their download.
+IMPORT_ERRORS_KEY = "roster-import-errors"
+
+
 @dataclass(frozen=True)
 class ColumnHelp:
     name: str
@@ -143,7 +153,13 @@ COLUMN_HELP: dict[str, tuple[bool, Promise]] = {
         _("The company's employee number. Employees are matched on it, ignoring case."),
     ),
     "name": (True, _("The employee's full name.")),
-    "department_code": (True, _("The department's code in the catalogue, for example SALES.")),
+    "department_code": (
+        True,
+        _(
+            "The department's code in the catalogue (for example SALES), or its Chinese or "
+            "English name as the catalogue writes it."
+        ),
+    ),
     "position": (False, _("The employee's position.")),
     "hire_date": (False, _("A date such as 2024-03-01.")),
     "active": (False, _("true or false (also yes/no, 1/0, 是/否). Empty means true.")),
@@ -190,7 +206,9 @@ def _roster_import(request: HttpRequest, limit: UploadLimit | None) -> HttpRespo
                 )
             except ImportRejected as rejected:
                 errors = rejected.errors
+                keep_errors(request, IMPORT_ERRORS_KEY, errors)
             else:
+                keep_errors(request, IMPORT_ERRORS_KEY, [])
                 messages.success(
                     request,
                     gettext(
@@ -215,6 +233,14 @@ def _roster_import(request: HttpRequest, limit: UploadLimit | None) -> HttpRespo
             "max_mb": max_upload_mb(),
         },
     )
+
+
+@require_safe
+@allowed("manages_roster")
+def roster_import_errors(request: HttpRequest) -> HttpResponse:
+    """The problems of the last roster file refused, as a CSV file (row, column, value,
+    problem)."""
+    return errors_download(request, IMPORT_ERRORS_KEY, "roster-import-errors.csv")
 
 
 TEMPLATE_FORMATS: dict[str, tuple[Callable[[], bytes], str]] = {

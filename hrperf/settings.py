@@ -100,6 +100,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "hrperf.context_processors.roles",
             ],
+            # Figures, punctuation and people in every template without a {% load %}.
+            "builtins": ["hrperf.templatetags.numbers", "hrperf.templatetags.wording"],
         },
     },
 ]

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.templatetags.static import static
 from django.urls import URLPattern, URLResolver, include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import (
     SpectacularAPIView,
@@ -23,6 +24,11 @@ redoc_view = docs_policy(
         SpectacularRedocView.as_view(url_name="api-schema", template_name="hrperf/redoc.html")
     )
 )
+
+# The admin site is the product's own, not "Django administration".
+admin.site.site_header = _("hrperf administration")
+admin.site.site_title = _("hrperf administration")
+admin.site.index_title = _("hrperf administration")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", RedirectView.as_view(pattern_name="reviews:dashboard"), name="home"),

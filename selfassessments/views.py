@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from evidence.services import megabytes
 from hrperf.lib import filetypes
 from hrperf.lib.errors import Conflict, ValidationFailed
-from hrperf.lib.numbers import plain
+from hrperf.lib.numbers import amount
 from hrperf.lib.pages import allowed, found
 from hrperf.lib.roles import roles_of
 from hrperf.lib.uploads import UploadLimit
@@ -72,7 +72,7 @@ def _page(
         {
             "row": row,
             "name": f"line-{row.line.pk}",
-            "target": plain(row.line.target) if row.line.target is not None else "",
+            "target": amount(row.line.target),
             "value": draft.lines.get(row.line.pk, row.summary) if draft else row.summary,
             "errors": errors.get(f"line-{row.line.pk}", []),
         }

@@ -26,13 +26,37 @@ def two(value: Decimal | int | None) -> str:
     return f"{Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP):f}"
 
 
-def grouped(value: Decimal) -> str:
-    """An amount without trailing zeros and with thousands separators: 1234567.5000 →
-    1,234,567.5."""
-    normalized = value.normalize()
+def grouped(value: Decimal | int) -> str:
+    """An amount without trailing zeros and with thousands separators, every digit kept:
+    1234567.5000 → 1,234,567.5; 1200000 → 1,200,000. The same in both languages (Chinese
+    business writing groups by thousands too)."""
+    normalized = Decimal(value).normalize()
     if normalized == 0:
         return "0"
     return f"{normalized:,f}"
+
+
+def amount(value: Decimal | int | None) -> str:
+    """A target, actual figure or any other amount people read on a page, in a mail or on the
+    printed form: `grouped`, "" for None. (Files people fill in again use `plain`.)"""
+    return "" if value is None else grouped(value)
+
+
+def score(value: Decimal | int | None) -> str:
+    """A score, achievement or coefficient as payroll reads it: always 2 decimals, rounded half
+    up, with thousands separators (92.00, 1,250.50); "" for None."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP):,f}"
+
+
+def percent(value: Decimal | int | None) -> str:
+    """A share or percentage without needless decimals: rounded half up to 2 places, then
+    trailing zeros trimmed (80.00 → 80, 12.50 → 12.5, 33.333 → 33.33, 0.00 → 0); "" for
+    None. The "%" sign is the caller's."""
+    if value is None:
+        return ""
+    return grouped(Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP))
 
 
 def chart_number(value: Decimal | None) -> str | None:
@@ -47,3 +71,13 @@ def plain_text(text: str) -> str:
         return plain(Decimal(text))
     except (ArithmeticError, ValueError):
         return text
+
+
+def amount_text(text: str) -> str:
+    """Text that may hold a figure: the figure written like `amount` (1,200,000), any other
+    text unchanged."""
+    try:
+        number = Decimal(text)
+    except (ArithmeticError, ValueError):
+        return text
+    return amount(number) if number.is_finite() else text

@@ -7,12 +7,14 @@ and the problems of a file, each with its row and column as the user sees them i
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from time import monotonic
 from typing import IO, Any
 
@@ -22,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from hrperf.lib import decoding
 from hrperf.lib.decoding import TextRefused, wide_encoding
+from hrperf.lib.spreadsheets import csv_text
 from hrperf.lib.workbooks import WorkbookRefused, check_workbook
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -46,6 +49,8 @@ class RowError:
     row: int | None  # line in the file as the user sees it (header = 1); None: the whole file
     field: str | None  # column header as written in the file; None: not about one column
     message: str
+    # The cell as written, when the problem is about one (for the downloadable error list).
+    value: str = dataclass_field(default="", compare=False)
 
 
 class ImportRejected(Exception):
@@ -66,6 +71,25 @@ def _describe(error: RowError) -> str:
     if error.field:
         where += f" [{error.field}]"
     return f"{where}: {error.message}"
+
+
+def errors_csv(errors: Iterable[RowError]) -> bytes:
+    """The problems of a file as a CSV file to open in Excel (UTF-8 with a byte order mark):
+    row, column, value as written, problem; the header in the active language. Text that
+    Excel would run as a formula stays text (`hrperf.lib.spreadsheets`)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_("Row"), _("Column"), _("Value"), _("Problem")])
+    for error in errors:
+        writer.writerow(
+            [
+                "" if error.row is None else error.row,
+                csv_text(error.field or ""),
+                csv_text(error.value),
+                csv_text(error.message),
+            ]
+        )
+    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 
 def file_error(message: str) -> ImportRejected:

@@ -8,10 +8,10 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from hrperf.lib.tables import too_large_message
+from hrperf.lib.tables import RowError, errors_csv, too_large_message
 
 
 class UploadLimit(FileUploadHandler):
@@ -63,3 +63,33 @@ class UploadForm(forms.Form):
         if upload is None:
             raise forms.ValidationError(_("Choose a CSV or Excel file to import."), code="required")
         return upload
+
+
+# At most this many problems of a rejected file are kept for its download (the page shows all).
+KEPT_ERRORS = 5000
+
+
+def keep_errors(request: HttpRequest, key: str, errors: list[RowError]) -> None:
+    """Keep the problems of a rejected file in the session under `key`, for `errors_download`
+    (the error page links to it); an import that succeeds forgets them."""
+    if errors:
+        request.session[key] = [
+            [error.row, error.field, error.value, error.message] for error in errors[:KEPT_ERRORS]
+        ]
+    else:
+        request.session.pop(key, None)
+
+
+def errors_download(request: HttpRequest, key: str, filename: str) -> HttpResponse:
+    """The kept problems as a CSV file (row, column, value, problem); a 404 when there are
+    none."""
+    kept = request.session.get(key)
+    if not kept:
+        raise Http404
+    errors = [
+        RowError(row=row, field=field, message=message, value=value or "")
+        for row, field, value, message in kept
+    ]
+    response = HttpResponse(errors_csv(errors), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -3,7 +3,7 @@ targets and actuals already set filled in) and reading it back once filled in.
 
 Columns, with an English or a Chinese header (either is accepted on upload):
 
-    period 期间     employee_no 工号     name 姓名     department 部门     kpi_code 指标代码
+    period 期间     employee_no 员工编号 name 姓名     department 部门     kpi_code 指标代码
     kpi_name 指标名称     unit 单位     target 目标值     actual 实际值
 
 employee_no and kpi_code are required, and target or actual; the name, department, KPI name
@@ -67,7 +67,7 @@ COLUMNS: tuple[str, ...] = (
 )
 CHINESE: Mapping[str, str] = {
     "period": "期间",
-    "employee_no": "工号",
+    "employee_no": "员工编号",
     "name": "姓名",
     "department": "部门",
     "kpi_code": "指标代码",
@@ -76,7 +76,11 @@ CHINESE: Mapping[str, str] = {
     "target": "目标值",
     "actual": "实际值",
 }
-FROM_CHINESE: Mapping[str, str] = {zh: column for column, zh in CHINESE.items()}
+# Files written before the header said 员工编号 (the product's one term) said 工号.
+FROM_CHINESE: Mapping[str, str] = {
+    **{zh: column for column, zh in CHINESE.items()},
+    "工号": "employee_no",
+}
 # The columns the import reads; the others are for people.
 READ_COLUMNS: tuple[str, ...] = ("period", "employee_no", "kpi_code", "target", "actual")
 REQUIRED_COLUMNS: tuple[str, ...] = ("employee_no", "kpi_code")
@@ -185,7 +189,7 @@ def read_figures(file: IO[bytes] | UploadedFile, *, filename: str = "") -> Figur
 
 
 def _column_for(written: str) -> str | None:
-    """The column a header names: English or Chinese, or both as in "工号 / employee_no"."""
+    """The column a header names: English or Chinese, or both as in "员工编号 / employee_no"."""
     for part in re.split(r"\s*[/|]\s*|\s*\n\s*", written.strip()):
         if part in FROM_CHINESE:
             return FROM_CHINESE[part]

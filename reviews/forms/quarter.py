@@ -23,6 +23,7 @@ from reviews.policies import (
     WHOLE_SETTINGS,
     policy_defaults,
 )
+from reviews.selectors.cycles import KpiChoice
 
 # What a setting does, where its name alone does not say it.
 POLICY_HELP = {
@@ -116,6 +117,26 @@ class OpenQuarterForm(forms.Form):
         }
 
 
+class DepartmentKpiSelect(forms.Select):
+    """A KPI drop-down grouped by department whose options say their department
+    (`data-department`, the department select's value), so a script can narrow it."""
+
+    departments: dict[str, int]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.departments = {}
+
+    def optgroups(self, name: str, value: Any, attrs: Any = None) -> list[Any]:
+        groups = []
+        for group_name, options, index in super().optgroups(name, value, attrs):
+            for option in options:
+                if group_name in self.departments:
+                    option["attrs"]["data-department"] = str(self.departments[group_name])
+            groups.append((group_name, options, index))
+        return groups
+
+
 class BulkTargetsForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("Department"),
@@ -123,21 +144,38 @@ class BulkTargetsForm(forms.Form):
         required=False,
         empty_label=_("The whole quarter"),
     )
-    kpi_code = forms.ChoiceField(label=_("KPI"))
+    kpi_code = forms.ChoiceField(
+        label=_("KPI"),
+        # app.js shows only the chosen department's KPIs (all of them without a script).
+        widget=DepartmentKpiSelect(attrs={"data-narrowed-by": "department"}),
+    )
     target = forms.CharField(
         label=_("Target"),
         max_length=40,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
     )
 
-    def __init__(self, *args: Any, kpis: list[tuple[str, str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kpis: list[KpiChoice], **kwargs: Any) -> None:
+        """The KPI list is grouped by department (an <optgroup> each), each KPI by its name in
+        the viewer's language; a code two departments share is offered under each."""
         super().__init__(*args, **kwargs)
         english = current_suffix() == "en"
-        choices: dict[str, str] = {}
-        for code, name_zh, name_en in kpis:
-            name = (name_en or name_zh) if english else (name_zh or name_en)
-            choices.setdefault(code, f"{code} · {name}")
-        self.fields["kpi_code"].choices = [("", "—"), *choices.items()]  # type: ignore[attr-defined]
+        groups: dict[int, tuple[str, list[tuple[str, str]]]] = {}
+        for kpi in kpis:
+            name = (kpi.name_en or kpi.name_zh) if english else (kpi.name_zh or kpi.name_en)
+            department = (
+                (kpi.department_en or kpi.department_zh)
+                if english
+                else (kpi.department_zh or kpi.department_en)
+            )
+            groups.setdefault(kpi.department_id, (department, []))[1].append((kpi.code, name))
+        # Departments by name in the viewer's language, not by code.
+        self.fields["department"].label_from_instance = lambda d: d.tr("name")  # type: ignore[attr-defined]
+        field = self.fields["kpi_code"]
+        field.choices = [("", "—"), *groups.values()]  # type: ignore[attr-defined]
+        field.widget.departments = {
+            label: department_id for department_id, (label, _options) in groups.items()
+        }
 
 
 class FiguresImportForm(UploadForm):

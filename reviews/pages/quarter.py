@@ -19,7 +19,13 @@ from hrperf.lib.errors import Conflict, ValidationFailed
 from hrperf.lib.pages import XLSX_CONTENT_TYPE, allowed
 from hrperf.lib.periods import period_of, shift_period
 from hrperf.lib.roles import roles_of
-from hrperf.lib.uploads import UploadLimit, limit_uploads, max_upload_mb
+from hrperf.lib.uploads import (
+    UploadLimit,
+    errors_download,
+    keep_errors,
+    limit_uploads,
+    max_upload_mb,
+)
 from reviews import selectors, services, workflow
 from reviews.files.figures import (
     ImportRejected,
@@ -45,6 +51,8 @@ from reviews.workflow import Action
 
 FINISHED = (CycleJob.Status.DONE, CycleJob.Status.FAILED)
 IMPORT_RESULT_KEY = "quarter-import-{period}"
+# The problems of the last figures file refused, for their download.
+IMPORT_ERRORS_KEY = "quarter-import-errors-{period}"
 
 
 def _counts(review_counts: dict[str, int]) -> list[dict[str, Any]]:
@@ -279,6 +287,17 @@ def quarter_template(request: HttpRequest, period: str, file_format: str) -> Htt
     return response
 
 
+@require_safe
+@allowed("is_hr")
+def quarter_import_errors(request: HttpRequest, period: str) -> HttpResponse:
+    """The problems of the last figures file of the quarter refused, as a CSV file (row,
+    column, value, problem)."""
+    cycle = cycle_or_404(period)
+    return errors_download(
+        request, IMPORT_ERRORS_KEY.format(period=cycle.period), f"figures-errors-{cycle.period}.csv"
+    )
+
+
 @csrf_exempt  # the CSRF check runs in _import, once the upload limit is in place
 @require_POST
 @allowed("is_hr")
@@ -300,11 +319,13 @@ def _import(request: HttpRequest, period: str, limit: UploadLimit) -> HttpRespon
         except ImportRejected as rejected:
             errors = rejected.errors
         except ValidationFailed as failed:
+            cells = {row.get("row"): row for row in table.rows}
             errors = [
                 RowError(
                     row=item.row,
                     field=table.header_of.get(item.field, item.field),
                     message=str(item.message),
+                    value=str(cells.get(item.row, {}).get(item.field) or ""),
                 )
                 for item in failed.errors
             ]
@@ -313,14 +334,17 @@ def _import(request: HttpRequest, period: str, limit: UploadLimit) -> HttpRespon
         else:
             request.session[IMPORT_RESULT_KEY.format(period=cycle.period)] = {
                 "filename": filename[:200],
-                "updated": outcome.updated,
+                "created": outcome.created,
+                "updated": outcome.updated - outcome.created,
                 "unchanged": outcome.unchanged,
                 "reviews": outcome.reviews,
             }
+            keep_errors(request, IMPORT_ERRORS_KEY.format(period=cycle.period), [])
             messages.success(
                 request, gettext("Figures imported from %(name)s.") % {"name": filename[:200]}
             )
             return redirect("reviews:quarter", period=cycle.period)
+    keep_errors(request, IMPORT_ERRORS_KEY.format(period=cycle.period), errors)
     return _page(
         request,
         cycle,
@@ -386,4 +410,9 @@ urlpatterns = [
     path("quarters/<str:period>/import/", quarter_import, name="quarter_import"),
     path("quarters/<str:period>/close/", quarter_close, name="quarter_close"),
     path("quarters/<str:period>/reopen/", quarter_reopen, name="quarter_reopen"),
+    path(
+        "quarters/<str:period>/import/errors.csv",
+        quarter_import_errors,
+        name="quarter_import_errors",
+    ),
 ]

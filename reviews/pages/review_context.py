@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from appeals.selectors import review_mark
 from hrperf.lib.decimals import NumberRefused, NumberRule, read_number
-from hrperf.lib.numbers import plain, two
+from hrperf.lib.numbers import amount, percent, plain, score
 from hrperf.lib.roles import Roles
 from improvement.selectors import review_panel
 from kpis.values import limits_of, limits_text
@@ -113,14 +113,14 @@ def review_context(
         "sees_warning": Part.WARNING in detail.parts,
         "record": _record(review),
         "preview": _preview(review, detail),
-        "total": two(review.total_score) or "—",
-        "kpi_score": two(review.kpi_score) or "—",
-        "competency_score": two(review.competency_score) or "—",
-        "coefficient": two(review.pay_coefficient) or "—",
+        "total": score(review.total_score) or "—",
+        "kpi_score": score(review.kpi_score) or "—",
+        "competency_score": score(review.competency_score) or "—",
+        "coefficient": score(review.pay_coefficient) or "—",
         "has_comments": any(
             rating.comment for assessor in detail.assessors for rating in assessor.ratings
         ),
-        "gap": two(gap) if gap is not None else "",
+        "gap": score(gap) if gap is not None else "",
         "gap_flag": roles.sees_all_reviews
         and gap is not None
         and gap > selectors.ASSESSOR_GAP_LIMIT,
@@ -159,7 +159,7 @@ def _line_rows(
                     "name": key,
                     "label": labels[key],
                     "value": value,
-                    "current": plain(current) or "—",
+                    "current": amount(current) or "—",
                     # After a conflict: the saved value differs from the one typed.
                     "differs": figures.stale and _differs(value, current),
                     "errors": figures.errors.get(key, []),
@@ -170,10 +170,10 @@ def _line_rows(
                 "detail": line_detail,
                 "line": line,
                 "name": names.kpi(line.code),
-                "target": plain(line.target) or "—",
-                "actual": plain(line.actual) or "—",
-                "achievement": two(line_detail.achievement) or "—",
-                "score": two(line_detail.score) or "—",
+                "target": amount(line.target) or "—",
+                "actual": amount(line.actual) or "—",
+                "achievement": percent(line_detail.achievement) or "—",
+                "score": score(line_detail.score) or "—",
                 "limits": limits_text(limits_of(line)),
                 "inputs": inputs,
             }
@@ -206,7 +206,7 @@ def _assessor_rows(
                 "name": assessor_name(role),
                 "weight": plain(assessor.weight),
                 "advisory": assessor.advisory,
-                "score": two(assessor.score) or "—",
+                "score": score(assessor.score) or "—",
                 "ratings": ratings,
                 "form": state,
                 "can_rate": f"rate-{role}" in offered and role == mine,
@@ -225,6 +225,7 @@ def _rating_row(rating: selectors.RatingDetail, names: Names, state: FormState) 
         "value": value,
         "differs": state.stale and _differs(value, rating.value),
         "comment": state.values.get(f"comment-{code}", rating.comment),
+        "rated_by": actor_name(rating.rater, names.people) if rating.rater is not None else "",
         "errors": state.errors.get(f"rating-{code}", []),
     }
 
@@ -302,11 +303,11 @@ def _preview(review: Review, detail: selectors.ReviewDetail) -> dict[str, Any] |
     if review.total_score is not None and unchanged:
         return None
     return {
-        "kpi_score": two(result.kpi_score),
-        "competency_score": two(result.competency_score),
-        "total": two(result.total_score),
+        "kpi_score": score(result.kpi_score),
+        "competency_score": score(result.competency_score),
+        "total": score(result.total_score),
         "grade": result.grade,
-        "coefficient": two(result.pay_coefficient),
+        "coefficient": score(result.pay_coefficient),
         "verbal_warning": result.verbal_warning,
     }
 

@@ -13,6 +13,7 @@ from hrperf.lib.roles import Roles
 from hrperf.lib.todos import Todo
 from improvement import selectors as improvement
 from reviews.models import ReviewCycle
+from reviews.selectors import warnings
 from selfassessments import selectors as selfassessments
 
 Source = Callable[..., list[Todo]]
@@ -22,6 +23,7 @@ SOURCES: tuple[Source, ...] = (
     selfassessments.todos,
     appeals.todos,
     improvement.todos,
+    warnings.todos,
 )
 # The quarter's review work (the dashboard's counts) and the deadline each kind answers to.
 REVIEW_WORK_DEADLINE = {

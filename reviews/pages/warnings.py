@@ -12,6 +12,7 @@ from django.urls import path
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from hrperf.lib import people
 from hrperf.lib.errors import Conflict, ValidationFailed
 from hrperf.lib.pages import allowed
 from hrperf.lib.roles import roles_of
@@ -52,6 +53,7 @@ def _warnings_page(request: HttpRequest, query: QueryDict, problems: Problems) -
             written=YES_NO_VALUE.get(data.get("written") or ""),
         )
         page = Paginator(warnings, PAGE_SIZE).get_page(query.get("page"))
+        names = people.directory(warning.acknowledged_by for warning in page.object_list)
         context |= {
             "page": page,
             "rows": [
@@ -60,6 +62,7 @@ def _warnings_page(request: HttpRequest, query: QueryDict, problems: Problems) -
                     "threshold": warning.review.policy.warning_threshold
                     if warning.review.policy
                     else None,
+                    "acknowledged_by": names.get(warning.acknowledged_by_id or 0, ""),
                     "typed": problems.typed.get(warning.pk, ""),
                     "error": problems.row_errors.get(warning.pk, ""),
                 }

@@ -4,8 +4,8 @@ step, and its history. The scoring rules and the audit trail record codes and pa
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -13,8 +13,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 
 from calendars.selectors import field_label
+from hrperf.lib import people
 from hrperf.lib.bilingual import localized
-from hrperf.lib.numbers import plain_text, two
+from hrperf.lib.numbers import amount_text, score
+from hrperf.lib.punctuation import labelled
 from reviews import events, scoring
 from reviews.models import AssessorRole, AuditEvent, Review
 from reviews.selectors import ReviewDetail
@@ -60,6 +62,7 @@ class Names:
 
     kpis: dict[str, str]  # KPI code → name
     competencies: dict[str, str]  # competency code → text
+    people: dict[int, str] = field(default_factory=dict)  # user id → name and role
 
     def kpi(self, code: str) -> str:
         return self.kpis.get(code, code)
@@ -73,9 +76,11 @@ def names_of(detail: ReviewDetail) -> Names:
     for assessor in detail.assessors:
         for rating in assessor.ratings:
             competencies[rating.competency.code] = localized(rating.competency, "text")
+    raters = [rating.rater for assessor in detail.assessors for rating in assessor.ratings]
     return Names(
         kpis={row.line.code: localized(row.line, "name") for row in detail.lines},
         competencies=competencies,
+        people=people.directory([event.actor for event in detail.history] + raters),
     )
 
 
@@ -83,10 +88,14 @@ def assessor_name(role: str) -> str:
     return str(AssessorRole(role).label) if role in AssessorRole.values else role
 
 
-def actor_name(user: Any) -> str:
+def actor_name(user: Any, known: Mapping[int, str] | None = None) -> str:
+    """Who did something: "System", or the person's full name and role (王总（营销总监）),
+    never their login name; `known` are names already looked up (`people.directory`)."""
     if user is None:
         return gettext("System")
-    return str(user.get_full_name() or user.get_username())
+    if known and user.pk in known:
+        return known[user.pk]
+    return people.person(user)
 
 
 def figure_label(name: str, kpi: str, names: Names) -> str:
@@ -141,8 +150,8 @@ def _arithmetic(step: scoring.Step) -> str:
     """The step's arithmetic on the exact values it uses, its exact result and, when that is
     not already a figure of 2 places, the rounded figure reported: `… = 92.037894… → 92.04`."""
     if step.exact == step.rounded:
-        return f"{step.exact_expression} = {two(step.rounded)}"
-    return f"{step.exact_expression} = {scoring.exact_text(step.exact)} → {two(step.rounded)}"
+        return f"{step.exact_expression} = {score(step.rounded)}"
+    return f"{step.exact_expression} = {scoring.exact_text(step.exact)} → {score(step.rounded)}"
 
 
 def _notes(step: scoring.Step) -> list[str]:
@@ -169,7 +178,7 @@ def _grade_sentence(step: scoring.Step) -> str:
             "grade %(grade)s, pay coefficient %(coefficient)s."
         )
     return text % {
-        "total": two(step.rounded),
+        "total": score(step.rounded),
         "lowest": step.params.get("lowest", ""),
         "grade": step.params.get("grade", ""),
         "coefficient": step.params.get("coefficient", ""),
@@ -205,7 +214,7 @@ def _warning_sentence(step: scoring.Step) -> str:
         text = gettext("%(total)s is below the threshold %(threshold)s: verbal warning.")
     else:
         text = gettext("%(total)s is not below the threshold %(threshold)s: no verbal warning.")
-    return text % {"total": two(step.rounded), "threshold": step.params.get("threshold", "")}
+    return text % {"total": score(step.rounded), "threshold": step.params.get("threshold", "")}
 
 
 # -- the history ------------------------------------------------------------------------------
@@ -220,15 +229,15 @@ def history_rows(trail: list[AuditEvent], names: Names) -> list[dict[str, Any]]:
         why = events.reason_of(event)
         if "cause" in params:
             cause = str(CAUSE_TEXT.get(params["cause"], params["cause"]))
-            why = f"{cause}: {why}" if why and params["cause"] == events.APPEAL else cause
+            why = labelled(cause, why) if why and params["cause"] == events.APPEAL else cause
         if "reason_code" in params:
             code = str(REASON_CODES.get(params["reason_code"], params["reason_code"]))
-            why = f"{code}: {why}" if why else code
+            why = labelled(code, why) if why else code
         rows.append(
             {
                 "action": event.action,
                 "at": event.at,
-                "who": actor_name(event.actor),
+                "who": actor_name(event.actor, names.people),
                 "what": describe(event, params, names) if describe else event.action,
                 "why": why,
             }
@@ -237,7 +246,7 @@ def history_rows(trail: list[AuditEvent], names: Names) -> list[dict[str, Any]]:
 
 
 def _before_after(event: AuditEvent) -> dict[str, str]:
-    return {"from": plain_text(event.from_value) or "—", "to": plain_text(event.to_value) or "—"}
+    return {"from": amount_text(event.from_value) or "—", "to": amount_text(event.to_value) or "—"}
 
 
 def _created(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
@@ -274,7 +283,7 @@ def _rating(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
 def _scored(event: AuditEvent, params: dict[str, Any], names: Names) -> str:
     if "grade" in params:
         return gettext("Scored: total %(total)s, grade %(grade)s") % {
-            "total": two(Decimal(event.to_value)) if event.to_value else "—",
+            "total": score(Decimal(event.to_value)) if event.to_value else "—",
             "grade": params["grade"],
         }
     return gettext("Scored: total %(total)s") % {"total": _before_after(event)["to"]}

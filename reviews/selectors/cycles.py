@@ -115,14 +115,46 @@ def cycle_figure_lines(*, viewer_roles: Roles, cycle: ReviewCycle) -> QuerySet[R
     )
 
 
-def cycle_kpi_choices(*, cycle: ReviewCycle) -> list[tuple[str, str, str]]:
-    """The KPIs on the quarter's reviews: (code, Chinese name, English name), by code."""
-    return list(
+@dataclass(frozen=True)
+class KpiChoice:
+    """A KPI on the quarter's reviews of one department, for the targets form."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    department_id: int
+    department_zh: str
+    department_en: str
+
+
+def cycle_kpi_choices(*, cycle: ReviewCycle) -> list[KpiChoice]:
+    """The KPIs on the quarter's reviews, by department (in the catalogue's order), then by the
+    KPI's order in its department and code: one query."""
+    rows = (
         ReviewKpiLine.objects.filter(review__cycle=cycle)
-        .order_by("code")
-        .values_list("code", "name_zh", "name_en")
+        .order_by("review__department__seq", "review__department_id", "order", "code")
+        .values_list(
+            "code",
+            "name_zh",
+            "name_en",
+            "review__department_id",
+            "review__department__name_zh",
+            "review__department__name_en",
+            "review__department__seq",
+            "order",
+        )
         .distinct()
     )
+    seen: set[tuple[int, str]] = set()
+    choices = []
+    for code, name_zh, name_en, department_id, department_zh, department_en, _seq, _order in rows:
+        if (department_id, code) in seen:
+            continue  # the same KPI at another place on some review
+        seen.add((department_id, code))
+        choices.append(
+            KpiChoice(code, name_zh, name_en, department_id, department_zh, department_en)
+        )
+    return choices
 
 
 @dataclass(frozen=True)

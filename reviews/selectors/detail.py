@@ -38,6 +38,7 @@ class RatingDetail:
     comment: str
     rated_by: str | None  # username
     rated_at: dt.datetime | None
+    rater: Any = None  # the User who rated, for pages to name (`hrperf.lib.people`)
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,7 @@ def _rating_detail(competency: Competency, rating: CompetencyRating | None) -> R
         comment=rating.comment,
         rated_by=rating.rated_by.get_username() if rating.rated_by is not None else None,
         rated_at=rating.rated_at,
+        rater=rating.rated_by,
     )
 
 

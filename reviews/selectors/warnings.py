@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext
 
 from hrperf.lib.roles import Roles
+from hrperf.lib.todos import Todo
+from reviews import workflow
 from reviews.models import VerbalWarning
 from reviews.selectors.visibility import visible_reviews
+
+WARNINGS_URL = "/warnings/"  # the page `reviews.pages.warnings` (a selector reverses no URL)
 
 
 def warning_list(
@@ -37,3 +45,30 @@ def warning_list(
 
 def warning_get(*, viewer_roles: Roles, warning_id: int) -> VerbalWarning | None:
     return warning_list(viewer_roles=viewer_roles).filter(pk=warning_id).first()
+
+
+def todos(*, viewer_roles: Roles, user: Any) -> list[Todo]:
+    """Whoever acknowledges verbal warnings (HR): one item per quarter with warnings not yet
+    acknowledged, linked to that quarter's warnings list filtered to them. One query."""
+    if not workflow.holds(workflow.Action.ACKNOWLEDGE_WARNING, viewer_roles):
+        return []
+    waiting = (
+        warning_list(viewer_roles=viewer_roles, acknowledged=False)
+        .order_by()
+        .values("review__cycle__period")
+        .annotate(n=Count("pk"))
+        .order_by("-review__cycle__period")
+    )
+    url = WARNINGS_URL
+    items = []
+    for row in waiting:
+        period = row["review__cycle__period"]
+        items.append(
+            Todo(
+                kind="acknowledge_verbal_warning",
+                label=gettext("Acknowledge verbal warnings of %(period)s") % {"period": period},
+                url=f"{url}?{urlencode({'period': period, 'acknowledged': 'no'})}",
+                count=row["n"],
+            )
+        )
+    return items

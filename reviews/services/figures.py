@@ -32,12 +32,15 @@ Locked = Mapping[int, tuple[int, str]]
 @dataclass(frozen=True)
 class FiguresOutcome:
     """What a bulk change of figures did: KPI lines updated and unchanged, lines left alone
-    because their review was not editable, and reviews touched."""
+    because their review was not editable, and reviews touched; of the updated lines, those
+    that had neither a target nor an actual figure before (`created`: filled in for the first
+    time)."""
 
     updated: int
     unchanged: int
     skipped: int = 0
     reviews: int = 0
+    created: int = 0
 
 
 def _editable(state: str) -> bool:
@@ -170,9 +173,10 @@ def cycle_set_figures(
                 unchanged += 0 if found else 1
         if sheet.problems:
             raise ValidationFailed(sorted(sheet.problems, key=lambda error: error.row or 0))
+        lines = {line.pk: line for line, _name, _value in changes}
+        blank = sum(1 for line in lines.values() if line.target is None and line.actual is None)
         touched = figures_write(actor=actor, cycle=cycle, reviews=sheet.locked, changes=changes)
-    updated_lines = len({line.pk for line, _name, _value in changes})
-    return FiguresOutcome(updated=updated_lines, unchanged=unchanged, reviews=touched)
+    return FiguresOutcome(updated=len(lines), unchanged=unchanged, reviews=touched, created=blank)
 
 
 @dataclass

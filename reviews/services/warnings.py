@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hrperf.lib.errors import Conflict
+from hrperf.lib.numbers import score
 from hrperf.lib.roles import HR, roles_of
 from hrperf.lib.tasks import publish
 from reviews import events
@@ -74,7 +75,7 @@ def _mail(warning: VerbalWarning, recipients: list[str]) -> None:
         % {
             "name": employee.name,
             "number": employee.employee_no,
-            "total": warning.total_score,
+            "total": score(warning.total_score),
             "period": period,
         },
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -23,6 +23,36 @@
     }
   });
 
-  document.addEventListener("DOMContentLoaded", function () { bars(document); });
+  // A drop-down marked data-narrowed-by="<field>" offers only the options whose
+  // data-department is that field's value (all of them when it is empty); an option hidden so
+  // is unselected. Without the script every option stays offered and the server checks.
+  function narrow(select) {
+    var form = select.form;
+    var by = form ? form.elements[select.dataset.narrowedBy] : null;
+    if (!by) { return; }
+    var chosen = by.value;
+    select.querySelectorAll("option[data-department]").forEach(function (option) {
+      var off = chosen !== "" && option.dataset.department !== chosen;
+      option.hidden = off;
+      option.disabled = off;
+      if (off && option.selected) { select.value = ""; }
+    });
+    select.querySelectorAll("optgroup").forEach(function (group) {
+      group.hidden = !group.querySelector("option:not([hidden])");
+    });
+  }
+
+  function narrowAll(root) {
+    root.querySelectorAll("select[data-narrowed-by]").forEach(narrow);
+  }
+
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (!field.form || !field.name) { return; }
+    field.form.querySelectorAll('select[data-narrowed-by="' + field.name + '"]').forEach(narrow);
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { bars(document); narrowAll(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { narrowAll(event.target); });
   document.addEventListener("htmx:afterSwap", function (event) { bars(event.target); });
 })();

@@ -319,7 +319,7 @@ def test_a_column_left_out_of_the_file_keeps_the_existing_values(hr: User) -> No
 @pytest.mark.parametrize(
     ("row", "field", "message"),
     [
-        ("E10009,周杰,FOO,,,,", "department_code", "Unknown department code “FOO”."),
+        ("E10009,周杰,FOO,,,,", "department_code", "Unknown department “FOO”: give"),
         (",周杰,SALES,,,,", "employee_no", "Employee number is required."),
         (
             "E 1/2,周杰,SALES,,,,",
@@ -591,6 +591,12 @@ def test_it_rejects_bad_cells_in_an_xlsx_workbook(hr: User) -> None:
     ]
 
 
+UNKNOWN_DEPARTMENT = (
+    "Unknown department “%(value)s”: give a department's code, or its Chinese or English name "
+    "as the catalogue writes it."
+)
+
+
 def test_error_messages_follow_the_active_language(hr: User) -> None:
     data = csv_bytes(CHINESE_HEADER, "E10009,周杰,FOO,,,,")
 
@@ -598,9 +604,9 @@ def test_error_messages_follow_the_active_language(hr: User) -> None:
         english = rejected(data, hr)
     with translation.override("zh-hans"):
         chinese = rejected(data, hr)
-        expected = translation.gettext("Unknown department code “%(value)s”.") % {"value": "FOO"}
+        expected = translation.gettext(UNKNOWN_DEPARTMENT) % {"value": "FOO"}
 
-    assert english == [RowError(2, "部门编码", "Unknown department code “FOO”.")]
+    assert english == [RowError(2, "部门编码", UNKNOWN_DEPARTMENT % {"value": "FOO"})]
     assert chinese == [RowError(2, "部门编码", expected)]
     assert "FOO" in chinese[0].message
 
@@ -647,3 +653,57 @@ def test_a_large_file_imports_with_a_fixed_number_of_queries(
 
     assert result == ImportResult(created=0, updated=3334, unchanged=6666)
     assert Employee.objects.filter(position="主管").count() == 3334
+
+
+# -- A department by its name ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("written", ["销售部", " 销售部 ", "Sales Department", "sales", "SALES"])
+def test_a_department_is_found_by_its_code_or_either_name(hr: User, written: str) -> None:
+    result = run_import(csv_bytes(HEADER, f'E10001,周杰,"{written}",,,,'), hr)
+
+    assert result == ImportResult(created=1, updated=0, unchanged=0)
+    assert Employee.objects.get(employee_no="E10001").department.code == "SALES"
+
+
+@pytest.mark.parametrize("header", ["员工编号,姓名,部门", "employee_no,name,department"])
+def test_the_department_column_may_be_headed_department(hr: User, header: str) -> None:
+    run_import(csv_bytes(header, "E10001,周杰,市场部"), hr)
+
+    assert Employee.objects.get(employee_no="E10001").department.code == "MARKET"
+
+
+def test_a_name_is_matched_exactly_not_loosely(hr: User) -> None:
+    with translation.override("en"):
+        errors = rejected(
+            csv_bytes(HEADER, "E10001,周杰,销售,,,,", "E10002,吴芳,sales dept,,,,"), hr
+        )
+
+    assert [(error.row, error.field, error.value) for error in errors] == [
+        (2, "department_code", "销售"),
+        (3, "department_code", "sales dept"),
+    ]
+    assert errors[0].message == UNKNOWN_DEPARTMENT % {"value": "销售"}
+    assert not Employee.objects.filter(employee_no__in=["E10001", "E10002"]).exists()
+
+
+def test_a_name_two_departments_bear_is_refused_naming_row_and_value(
+    hr: User, departments: dict[str, Department]
+) -> None:
+    Department.objects.create(
+        code="SALES_EAST",
+        seq=3,
+        name_zh="销售部",
+        name_en="Sales East",
+        head_position_zh="华东销售经理",
+        head_position_en="Sales Manager East",
+        source="seed",
+    )
+    with translation.override("en"):
+        errors = rejected(csv_bytes(HEADER, "E10001,周杰,SALES,,,,", "E10002,吴芳,销售部,,,,"), hr)
+
+    assert [(error.row, error.field, error.value) for error in errors] == [
+        (3, "department_code", "销售部")
+    ]
+    assert "“销售部” is ambiguous: SALES, SALES_EAST bear it" in errors[0].message
+    assert not Employee.objects.filter(employee_no="E10001").exists()  # all or nothing

@@ -155,7 +155,8 @@ def test_it_shows_the_header_with_name_code_position_and_provenance(
     assert "<strong>销售部</strong>" in html
     assert "<code>SALES</code>" in html
     assert '<span class="badge seed">' in html
-    assert "Job description" in html
+    assert "岗位说明书" in html  # the viewer's language only: no English subtitle
+    assert "Job description" not in html and "Sales Department" not in html
 
 
 def test_it_lists_the_duties_in_order(client_for: ClientFor, sales: Department) -> None:
@@ -210,7 +211,7 @@ def test_it_shows_the_competencies_qualifications_and_policy(
     ]
     assert "大学本科以上" in html
     assert "市场营销、企业管理" in html  # majors, in order, with the Chinese list separator
-    assert "<td>5</td>" in html  # years of experience
+    assert "<td>5 年</td>" in html or "<td>5 years</td>" in html  # years of experience
     assert "五年以上销售管理工作经验" in html
     assert "沟通能力" in html
     assert "季度考核" in html
@@ -307,3 +308,21 @@ def test_the_policy_names_the_current_quarters_threshold(
     )
     html = english(client_for("employee")).get(url()).content.decode()
     assert "<li>Anyone scoring below 65.5 points receives a verbal warning</li>" in html
+
+
+@pytest.mark.parametrize(("years", "shown"), [(5, "5 years"), (1, "1 year"), (0, "0 years")])
+def test_the_minimum_experience_says_years(
+    client_for: ClientFor, sales: Department, years: int, shown: str
+) -> None:
+    sales.experience_years = years
+    sales.save(update_fields=["experience_years"])
+    html = english(client_for("hr")).get(url()).content.decode()
+    assert f"<td>{shown}</td>" in html
+
+
+def test_no_minimum_experience_is_a_dash(client_for: ClientFor, sales: Department) -> None:
+    sales.experience_years = None
+    sales.save(update_fields=["experience_years"])
+    html = english(client_for("hr")).get(url()).content.decode()
+    row = html[html.index("Minimum years of experience") :]
+    assert row.split("<td>", 1)[1].startswith("—</td>")

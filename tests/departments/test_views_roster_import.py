@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
 import io
 import re
 from collections.abc import Callable
@@ -255,3 +257,46 @@ def test_it_accepts_an_upload_with_the_csrf_token(personas) -> None:
     )
     assert response.status_code == 302
     assert Employee.objects.filter(employee_no="E09001").exists()
+
+
+ERRORS_URL = reverse("departments:roster_import_errors")
+
+
+def test_the_problems_of_a_refused_file_download_as_csv(client_for: ClientFor) -> None:
+    client = english(client_for("hr"))
+    response = client.post(
+        URL, {"file": csv_file("E09001,赵六,SALES,,,,", "E09002,,NOPE,,,,", "=1+2,钱七,市场部,,,,")}
+    )
+    assert 'data-testid="import-errors-download"' in response.content.decode()
+    assert f'href="{ERRORS_URL}"' in response.content.decode()
+    download = client.get(ERRORS_URL)
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("text/csv")
+    assert "roster-import-errors.csv" in download["Content-Disposition"]
+    assert download.content.startswith(codecs.BOM_UTF8)
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Row", "Column", "Value", "Problem"]
+    assert [row[:3] for row in rows[1:]] == [
+        ["3", "name", ""],
+        ["3", "department_code", "NOPE"],
+        ["4", "employee_no", "'=1+2"],  # a formula stays text in Excel
+    ]
+    assert "NOPE" in rows[2][3]
+
+
+def test_the_download_is_gone_once_a_file_is_imported(client_for: ClientFor) -> None:
+    client = english(client_for("hr"))
+    client.post(URL, {"file": csv_file("E09002,,NOPE,,,,")})
+    assert client.get(ERRORS_URL).status_code == 200
+    assert client.post(URL, {"file": csv_file("E09001,赵六,销售部,,,,")}).status_code == 302
+    assert client.get(ERRORS_URL).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["director", "head", "employee", "other_employee", "outsider"])
+def test_only_hr_downloads_the_problems(client_for: ClientFor, persona: str) -> None:
+    assert client_for(persona).get(ERRORS_URL).status_code == 403
+
+
+def test_the_columns_help_says_a_department_name_will_do(client_for: ClientFor) -> None:
+    html = english(client_for("hr")).get(URL).content.decode()
+    assert "or its Chinese or English name as the catalogue writes it" in html

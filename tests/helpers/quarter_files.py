@@ -18,7 +18,7 @@ from tests.helpers.examples import WorkedExample
 # The headers are bilingual ("工号 / employee_no"); a column is found by its key anywhere in the
 # header cell, case-insensitively. The first key that matches wins.
 COLUMNS = {
-    "employee_no": ("employee_no", "employee no", "工号"),
+    "employee_no": ("employee_no", "employee no", "员工编号", "工号"),
     "kpi_code": ("kpi_code", "kpi code", "指标代码"),
     "target": ("target", "目标值"),
     "actual": ("actual", "实际值"),

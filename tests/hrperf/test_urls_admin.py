@@ -114,3 +114,17 @@ def test_every_admin_page_opens(
         if response.status_code != 200:
             wrong[page] = response.status_code
     assert wrong == {}
+
+
+def test_the_admin_is_branded_hrperf_not_django(personas) -> None:
+    from django.utils import translation
+
+    client = Client()
+    client.force_login(personas["hr"])
+    User.objects.filter(pk=personas["hr"].pk).update(is_staff=True)
+    html = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "hrperf administration" in html and "Django administration" not in html
+    with translation.override("en"):
+        assert str(admin.site.site_header) == "hrperf administration"
+        assert str(admin.site.site_title) == "hrperf administration"
+        assert str(admin.site.index_title) == "hrperf administration"

@@ -83,3 +83,68 @@ def test_a_stored_text_is_written_like_a_figure_when_it_is_one(stored: str, show
 )
 def test_it_formats_targets_without_trailing_zeros(value: Decimal, shown: str) -> None:
     assert format_amount(value) == shown
+
+
+# -- amounts, scores and percentages as people read them ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("1200000"), "1,200,000"),
+        (Decimal("1200000.0000"), "1,200,000"),
+        (Decimal("1234567.8912"), "1,234,567.8912"),  # every digit kept
+        (Decimal("999"), "999"),
+        (Decimal("0.0000"), "0"),
+        (Decimal("-2500.5"), "-2,500.5"),
+        (1500, "1,500"),
+        (None, ""),
+    ],
+)
+def test_an_amount_has_thousands_separators_and_its_exact_digits(value, text) -> None:
+    from hrperf.lib.numbers import amount
+
+    assert amount(value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("92.035"), "92.04"),  # half up
+        (Decimal("80"), "80.00"),  # a score always has 2 decimals
+        (Decimal("1234.5"), "1,234.50"),
+        (None, ""),
+    ],
+)
+def test_a_score_keeps_two_decimals(value, text) -> None:
+    from hrperf.lib.numbers import score
+
+    assert score(value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("80.00"), "80"),
+        (Decimal("0.00"), "0"),
+        (Decimal("12.50"), "12.5"),
+        (Decimal("33.3333"), "33.33"),
+        (Decimal("4.445"), "4.45"),  # half up
+        (Decimal("1000"), "1,000"),
+        (None, ""),
+    ],
+)
+def test_a_percentage_has_no_needless_decimals(value, text) -> None:
+    from hrperf.lib.numbers import percent
+
+    assert percent(value) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [("1200000", "1,200,000"), ("12.5000", "12.5"), ("—", "—"), ("", ""), ("NaN", "NaN")],
+)
+def test_a_figure_in_text_is_written_as_an_amount(text, shown) -> None:
+    from hrperf.lib.numbers import amount_text
+
+    assert amount_text(text) == shown

@@ -103,7 +103,7 @@ def test_progress_counts_the_quarters_reviews(scored_quarter, client_for):
     completion = section(html, "completion")
     assert 'data-approved="2"' in completion
     assert 'data-total="5"' in completion
-    assert "2 of 5 reviews approved (40.00%)" in completion
+    assert "2 of 5 reviews approved (40%)" in completion
     states = section(html, "reviews-by-state")
     assert '<td class="num" data-state="draft">2</td>' in states
     assert '<td class="num" data-state="scored">1</td>' in states

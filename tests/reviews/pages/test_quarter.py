@@ -3,6 +3,7 @@ job's progress, targets in bulk, and who may see and do what."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -451,3 +452,16 @@ def test_the_pages_run_a_fixed_number_of_queries(client_for, page_quarter, perso
     many = [_queries(client, url) for url in urls]
     assert few == many
     assert many[1] <= 15, many
+
+
+def test_the_targets_form_lists_each_departments_kpis_by_name(client_for, page_quarter):
+    html = client_for("hr").get(reverse("reviews:quarter", args=[PERIOD])).content.decode()
+    form = html[html.index('data-testid="targets-form"') :]
+    form = form[: form.index("</form>")]
+    kpi_select = form[form.index('name="kpi_code"') :]
+    groups = re.findall(r'<optgroup label="([^"]+)">', kpi_select)
+    assert groups and len(groups) == len(set(groups))
+    assert "销售部" in groups
+    assert ">销售计划完成率</option>" in kpi_select
+    assert not re.search(r">[A-Z_]{4,}</option>", kpi_select)  # no option reads as a code
+    assert '<script src="/static/js/app.js"' in html  # narrows the list by the department

@@ -34,7 +34,17 @@ EN_HEADERS = [
     "target",
     "actual",
 ]
-ZH_HEADERS = ["期间", "工号", "姓名", "部门", "指标代码", "指标名称", "单位", "目标值", "实际值"]
+ZH_HEADERS = [
+    "期间",
+    "员工编号",
+    "姓名",
+    "部门",
+    "指标代码",
+    "指标名称",
+    "单位",
+    "目标值",
+    "实际值",
+]
 
 
 def _template(client, file_format, language=EN):
@@ -222,7 +232,8 @@ def test_importing_again_updates_and_never_duplicates(client_for, page_quarter):
     _upload(client, _xlsx(_fill(rows, {("E00002", "SALES_PLAN_RATE"): (100, 95)})))
     assert Review.objects.get(pk=line.review_id).revision == revision
     page = client.get(reverse("reviews:quarter", args=[PERIOD]), **EN).content.decode()
-    assert "0 KPI lines updated on 0 reviews" in page
+    assert "0 KPI lines filled in for the first time, 0 updated," in page
+    assert f"{len(rows) - 1} rows unchanged, on 0 reviews." in page
 
 
 @pytest.mark.parametrize(
@@ -507,3 +518,61 @@ def test_a_closed_quarter_refuses_an_import(client_for, page_quarter):
     assert response.status_code == 409
     assert "2026Q3 is closed" in response.content.decode()
     assert stored_figures() == before
+
+
+ERRORS_URL = reverse("reviews:quarter_import_errors", args=[PERIOD])
+
+
+def test_the_problems_of_a_refused_figures_file_download_as_csv(client_for, page_quarter):
+    client = client_for("hr")
+    content = _csv(
+        [
+            ["employee_no", "kpi_code", "actual"],
+            ["E00002", "SALES_PLAN_RATE", "abc"],
+            ["E99999", "SALES_PLAN_RATE", "1"],
+        ]
+    )
+    response = _upload(client, content, name="figures.csv")
+    assert response.status_code == 400
+    assert f'href="{ERRORS_URL}"' in response.content.decode()
+    download = client.get(ERRORS_URL, **EN)
+    assert download.status_code == 200 and download["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Row", "Column", "Value", "Problem"]
+    assert [row[:3] for row in rows[1:]] == [
+        ["2", "actual", "abc"],
+        ["3", "employee_no", "E99999"],
+    ]
+
+
+def test_the_figures_problems_are_for_hr_only_and_gone_after_an_import(client_for, page_quarter):
+    for persona in ("director", "head", "employee", "outsider"):
+        assert client_for(persona).get(ERRORS_URL).status_code == 403
+    client = client_for("hr")
+    assert client.get(ERRORS_URL).status_code == 404  # nothing refused yet
+    _upload(client, _csv([["employee_no", "kpi_code", "actual"], ["E00002", "X", "1"]]), "f.csv")
+    assert client.get(ERRORS_URL).status_code == 200
+    good = _csv([["employee_no", "kpi_code", "actual"], ["E00002", "SALES_PLAN_RATE", "90"]])
+    assert _upload(client, good, "f.csv").status_code == 302
+    assert client.get(ERRORS_URL).status_code == 404
+
+
+def test_a_first_import_counts_the_lines_filled_in_for_the_first_time(client_for, page_quarter):
+    line = ReviewKpiLine.objects.get(review=page_quarter.reviews["E00002"], code="SALES_PLAN_RATE")
+    ReviewKpiLine.objects.filter(pk=line.pk).update(target=None, actual=None)
+    ReviewKpiLine.objects.filter(review=line.review_id, code="SALES_REVENUE").update(
+        target=Decimal(5000000), actual=None
+    )
+    client = client_for("hr")
+    content = _csv(
+        [
+            ["employee_no", "kpi_code", "target", "actual"],
+            ["E00002", "SALES_PLAN_RATE", "100", "90"],
+            ["E00002", "SALES_REVENUE", "", "4000000"],
+        ]
+    )
+    assert _upload(client, content, "f.csv").status_code == 302
+    result = client.session[f"quarter-import-{PERIOD}"]
+    assert (result["created"], result["updated"], result["unchanged"]) == (1, 1, 0)
+    page = client.get(reverse("reviews:quarter", args=[PERIOD]), **EN).content.decode()
+    assert "1 KPI lines filled in for the first time, 1 updated, 0 rows unchanged" in page

@@ -35,8 +35,9 @@ def section(html: str, testid: str) -> str:
     return html[start : html.index("</section>", start)]
 
 
-PAGE_QUERIES = 14  # with the panels of the self-assessment, the appeal, and the conversations,
-# plans and a written warning
+PAGE_QUERIES = 16  # with the panels of the self-assessment, the appeal, and the conversations,
+# plans and a written warning; and the names and roles of the people in the history and
+# ratings (two queries however many)
 
 
 # -- the review page: who may open it --------------------------------------------------------
@@ -430,6 +431,11 @@ def test_review_page_runs_a_fixed_number_of_queries(
 ):
     client = client_for("director")
     small = page_quarter.reviews["E00003"]
+    # One change by HR: its history names a person, as every review's does once worked on.
+    line = small.kpi_lines.order_by("pk").first()
+    services.review_set_figures(
+        actor=personas["hr"], review=small, figures={line.pk: {"target": "7"}}
+    )
     big = submit_and_score(personas, page_quarter.reviews["E00002"])
     client.get(review_url(small))
     with CaptureQueriesContext(connection) as first:
@@ -450,8 +456,9 @@ def test_figures_without_trailing_zeros_and_scores_with_two_decimals(
         html = client_for(persona).get(review_url(review), **EN).content.decode()
         assert ".0000" not in html, persona
         kpis = section(html, "review-kpis")
-        assert ">5000000<" in kpis or 'value="5000000"' in kpis, persona
-        assert ">92.00<" in kpis and ">110.00<" in kpis  # achievement, line score
+        assert ">5,000,000<" in kpis or 'value="5000000"' in kpis, persona
+        # achievement (a percentage: no needless decimals), line score (always 2 decimals)
+        assert ">92<" in kpis and ">110.00<" in kpis
         assert "<strong>80.00</strong>" in section(html, "review-assessors")
         assert 'data-testid="review-coefficient">1.10<' in html
         assert 'data-testid="review-total">92.04<' in html
@@ -578,7 +585,9 @@ def test_history_says_who_did_what_in_words(page_quarter, personas, client_for):
     assert "State: Scored → Returned" in html and "请核对回款" in html
     assert "Review created" in html and "System" in html
     assert "Scored: total 92.04, grade A" in html and "revision" not in html
-    assert "Target of Sales revenue: — → 5000000" in html
+    assert "Target of Sales revenue: — → 5,000,000" in html
+    # People by name and role, never by login name.
+    assert "<td>Marketing director</td>" in html and "<td>director</td>" not in html
     assert f"hr.{codes[0]}" not in html and "SALES_REVENUE" not in html
     assert AuditEvent.objects.filter(review=review, action="rating").exists()
     html = section(
@@ -718,7 +727,7 @@ def test_hr_sees_why_a_review_was_returned(page_quarter, personas, client_for):
     assert client_for("director").post(review_url(review), data).status_code == 302
     html = client_for("hr").get(review_url(review), **EN).content.decode()
     notice = html[html.index('data-testid="review-why-here"') :]
-    assert "Returned by director on" in notice[:300] and "回款率请再核对" in notice[:400]
+    assert "Returned by Marketing director on" in notice[:300] and "回款率请再核对" in notice[:400]
     draft = page_quarter.reviews["E00003"]
     assert "review-why-here" not in client_for("hr").get(review_url(draft)).content.decode()
 

@@ -92,3 +92,19 @@ def test_the_list_sorts_overdue_first_then_by_the_nearest_deadline(personas) -> 
     roles = roles_of(personas["outsider"])
     listed = todos.todos(viewer_roles=roles, user=personas["outsider"], review_items=items)
     assert [item.kind for item in listed] == ["late", "soon", "later", "none"]
+
+
+def test_hr_sees_the_unacknowledged_verbal_warnings_linked_to_the_filtered_list(
+    page_quarter, personas, client_for
+):
+    review = submit_and_score(personas, page_quarter.reviews["E00003"])  # below the threshold
+    assert review.verbal_warning
+    html = client_for("hr").get(reverse("reviews:dashboard"), **EN).content.decode()
+    assert "acknowledge_verbal_warning" in kinds(html)
+    todo = section(html, "todos")
+    assert 'href="/warnings/?period=2026Q3&amp;acknowledged=no"' in todo
+    assert "Acknowledge verbal warnings of 2026Q3" in todo
+    listed = client_for("hr").get("/warnings/?period=2026Q3&acknowledged=no", **EN)
+    assert 'data-testid="warning-row-E00003"' in listed.content.decode()
+    director = client_for("director").get(reverse("reviews:dashboard"), **EN).content.decode()
+    assert "acknowledge_verbal_warning" not in kinds(director)

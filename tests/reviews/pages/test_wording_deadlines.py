@@ -23,7 +23,7 @@ def test_a_change_of_deadlines_reads_field_by_field(fresh_quarter, personas) -> 
     trail = list(AuditEvent.objects.filter(action=AuditEvent.Action.DEADLINES_CHANGED))
     with translation.override("en"):
         [row] = history_rows(trail, Names({}, {}))
-    assert row["who"] == "hr"
+    assert row["who"] == "HR"  # a login without a name reads as its role, never "hr"
     assert row["what"] == (
         "Deadlines changed: Ratings due: not set → 2026-10-16; "
         "Appeal window (working days after approval): 5 → 7; "

@@ -85,7 +85,7 @@ def _page_sections(response: Any) -> frozenset[str]:
         "comments": COMMENT in html,
         "history": 'data-testid="review-history"' in html,
         "reasons": RETURN_COMMENT in html,
-        "warning": warning.strip() == "Yes",
+        "warning": 'data-mark="verbal-warning"' in warning,
     }
     return frozenset(name for name, seen in shown.items() if seen)
 

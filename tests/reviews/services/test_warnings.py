@@ -1,48 +1,28 @@
-"""Verbal warnings (reviews.services.warnings): HR is mailed once and acknowledges each with a
-note."""
+"""The mail to HR about a new verbal warning."""
+
+from __future__ import annotations
+
+from decimal import Decimal
 
 import pytest
+from django.core import mail
+from django.utils import translation
 
-from hrperf.lib.errors import Conflict, NotAllowed, ValidationFailed
-from reviews import services
 from reviews.models import VerbalWarning
-from reviews.selectors import visibility
-from tests.helpers.quarters import scored
+from reviews.services.warnings import warning_notify
+
+pytestmark = pytest.mark.django_db
 
 
-def test_acknowledging_a_warning_needs_a_note_and_happens_once(fresh_quarter, personas):
-    review = scored(personas, actual="40", director=2, hr=2)
-    warning = VerbalWarning.objects.get(review=review)
-    with pytest.raises(ValidationFailed):
-        services.warning_acknowledge(actor=personas["hr"], warning=warning, note="")
-    with pytest.raises(NotAllowed):
-        services.warning_acknowledge(actor=personas["director"], warning=warning, note="谈话")
-    services.warning_acknowledge(actor=personas["hr"], warning=warning, note="已进行绩效面谈")
-    with pytest.raises(Conflict):
-        services.warning_acknowledge(actor=personas["hr"], warning=warning, note="again")
-
-
-def test_hr_is_mailed_once_about_a_warning(fresh_quarter, personas, mailoutbox):
-    personas["hr"].email = "hr@example.com"
-    personas["hr"].save()
-    review = scored(personas, actual="40", director=2, hr=2)
-    warning = VerbalWarning.objects.get(review=review)
-    assert services.warning_notify(warning_id=warning.pk)
-    assert not services.warning_notify(warning_id=warning.pk)
-    assert len(mailoutbox) == 1
-    assert mailoutbox[0].to == ["hr@example.com"]
-
-
-def test_the_warning_mail_goes_only_to_those_the_policy_shows_warnings(
-    fresh_quarter, personas, mailoutbox, monkeypatch
-):
-    """The mail follows the one policy of what each person sees (selectors.visibility)."""
-    personas["hr"].email = "hr@example.com"
-    personas["hr"].save()
-    hidden = visibility.PARTS[visibility.Audience.HR] - {visibility.Part.WARNING}
-    monkeypatch.setitem(visibility.PARTS, visibility.Audience.HR, hidden)
-    review = scored(personas, actual="40", director=2, hr=2)
-    warning = VerbalWarning.objects.get(review=review)
-
-    assert services.warning_notify(warning_id=warning.pk)
-    assert mailoutbox == []
+def test_the_warning_mail_writes_the_total_as_a_score(personas, page_quarter) -> None:
+    hr = personas["hr"]
+    hr.email = "hr@example.com"
+    hr.save(update_fields=["email"])
+    warning = VerbalWarning.objects.create(
+        review=page_quarter.reviews["E00002"], review_version=1, total_score=Decimal("55.5")
+    )
+    with translation.override("zh-hans"):
+        assert warning_notify(warning_id=warning.pk)
+    [message] = mail.outbox
+    assert "55.50" in message.body and "（E00002）" in message.body
+    assert message.subject.startswith("口头警告：")
