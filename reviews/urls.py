@@ -1,4 +1,14 @@
-from reviews.pages import dashboard, quarter, queue, reports, review, review_list, warnings
+from reviews.pages import (
+    dashboard,
+    leniency,
+    ninebox,
+    quarter,
+    queue,
+    reports,
+    review,
+    review_list,
+    warnings,
+)
 
 app_name = "reviews"
 
@@ -10,4 +20,6 @@ urlpatterns = [
     *queue.urlpatterns,
     *warnings.urlpatterns,
     *reports.urlpatterns,
+    *leniency.urlpatterns,
+    *ninebox.urlpatterns,
 ]

@@ -25,6 +25,7 @@ Scores (K, C), cut-points 70 and 85:
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from departments.models import Competency, Department, Employee
@@ -116,3 +117,35 @@ def calibration_quarter(
     add_employees(departments, cycle)
     rate_by_hand(cycle)
     return score_by_hand(cycle)
+
+
+def cells(html: str, testid: str) -> list[str]:
+    """The texts of the <td> cells of the row with that data-testid."""
+    match = re.search(rf'<tr[^>]*data-testid="{re.escape(testid)}"[^>]*>(.*?)</tr>', html, re.S)
+    assert match is not None, f"no row {testid}"
+    return [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", match.group(1), re.S)
+    ]
+
+
+def add_stars(departments: dict[str, Department], cycle: ReviewCycle, count: int) -> None:
+    """`count` more SALES employees, each scored 90 and 90 (the high-high box)."""
+    Employee.objects.bulk_create(
+        Employee(
+            employee_no=f"E1{n:04d}",
+            name=f"员工{n}",
+            department=departments["SALES"],
+            position="专员",
+        )
+        for n in range(count)
+    )
+    while services.reviews_generate_chunk(cycle_id=cycle.pk):
+        pass
+    Review.objects.filter(cycle=cycle, employee__employee_no__startswith="E1").update(
+        state="scored",
+        kpi_score=Decimal(90),
+        competency_score=Decimal(90),
+        total_score=Decimal(90),
+        grade="A",
+    )
