@@ -213,10 +213,11 @@ class CycleNineBoxApi(JsonApi):
             "boxes": BoxSerializer(data.boxes, many=True).data,
         }
         box = filters.get("box")
+        # Checked with or without a box: a page size or cursor out of bounds is refused.
+        size = BOX_REVIEWS.page_size(request.query_params)
+        query = {"period": cycle.period, "department": body["department"], "box": box}
+        after = position_id(BOX_REVIEWS.position(request.query_params, query=query))
         if box:
-            size = BOX_REVIEWS.page_size(request.query_params)
-            query = {"period": cycle.period, "department": body["department"], "box": box}
-            after = position_id(BOX_REVIEWS.position(request.query_params, query=query))
             reviews = box_reviews(
                 viewer_roles=roles, cycle=cycle, box=box, department_id=department
             )

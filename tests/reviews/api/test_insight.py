@@ -151,3 +151,9 @@ def test_the_queries_do_not_grow_with_the_quarter(
     few = _queries(client, paths)
     add_stars(departments, fresh_quarter, 30)
     assert _queries(client, paths) == few
+
+
+@pytest.mark.parametrize("query", ["page_size=501", "page_size=0", "cursor=abc"])
+def test_a_bad_page_is_refused_with_or_without_a_box(fresh_quarter, call_as, query) -> None:
+    for box in ("", "box=high-high&"):
+        error_of(call_as("hr", "GET", f"{NINE_BOX}?{box}{query}"), 400)
