@@ -103,6 +103,7 @@ def test_an_approved_review_is_in_its_box(personas, fresh_quarter) -> None:
     review = scored(personas, actual="60", director=5, hr=5)
     review = services.review_approve(actor=personas["director"], review=review)
     assert review.state == "approved"
+    assert review.kpi_score is not None and review.competency_score is not None
     code = f"{band_of(review.kpi_score)}-{band_of(review.competency_score)}"
     data = nine_box(viewer_roles=roles_of(personas["hr"]), cycle=fresh_quarter)
     assert (data.scored, data.not_scored) == (1, 2)
