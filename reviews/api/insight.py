@@ -138,7 +138,9 @@ BOX_HELP = (
 
 
 class NineBoxFilterSerializer(CalibrationFilterSerializer):
-    box = serializers.ChoiceField(choices=sorted(BOXES), required=False, help_text=BOX_HELP)
+    box = serializers.ChoiceField(
+        choices=sorted(BOXES), required=False, allow_blank=True, help_text=BOX_HELP
+    )
 
 
 class CutsSerializer(serializers.Serializer):
@@ -212,7 +214,7 @@ class CycleNineBoxApi(JsonApi):
             "not_scored": data.not_scored,
             "boxes": BoxSerializer(data.boxes, many=True).data,
         }
-        box = filters.get("box")
+        box = filters.get("box") or None
         # Checked with or without a box: a page size or cursor out of bounds is refused.
         size = BOX_REVIEWS.page_size(request.query_params)
         query = {"period": cycle.period, "department": body["department"], "box": box}

@@ -157,3 +157,9 @@ def test_the_queries_do_not_grow_with_the_quarter(
 def test_a_bad_page_is_refused_with_or_without_a_box(fresh_quarter, call_as, query) -> None:
     for box in ("", "box=high-high&"):
         error_of(call_as("hr", "GET", f"{NINE_BOX}?{box}{query}"), 400)
+
+
+def test_an_empty_box_asks_for_none(departments, fresh_quarter, call_as) -> None:
+    calibration_quarter(departments, fresh_quarter)
+    body = call_as("hr", "GET", NINE_BOX + "?box=&department=").json()
+    assert "reviews" not in body and body["department"] is None and body["scored"] == 5
