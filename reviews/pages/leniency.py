@@ -48,6 +48,7 @@ def leniency_page(request: HttpRequest, period: str) -> HttpResponse:
         viewer_roles=roles_of(request.user),
         cycle=cycle,
         department_id=chosen.id if chosen else None,
+        departments=context["departments"],
     )
     return render(request, "reviews/leniency.html", {**context, "cycle": cycle, "data": data})
 

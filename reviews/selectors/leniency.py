@@ -6,11 +6,12 @@ competency ratings (1-5) per department and over the whole division, with the nu
 counted. A department is flagged for an assessor when its mean strays from the division's mean
 for that assessor by more than the gap (`settings.CALIBRATION_LENIENCY_GAP`, rating points).
 
-One query, whatever the number of reviews: the database counts the ratings and sums them and
-their squares per (assessor, department); the means, deviations and differences are computed
-exactly from those sums (fractions) and rounded to 2 places half up, as scoring rounds. The
-difference is that of the exact means, rounded; a department is flagged when the rounded
-difference exceeds the gap, so that what the page shows and what it flags agree.
+One query, whatever the number of reviews (and one for the departments): the database counts
+the ratings and sums them and their squares per (assessor, department); the means, deviations
+and differences are computed exactly from those sums (fractions) and rounded to 2 places half
+up, as scoring rounds. The difference is that of the exact means, rounded; a department is
+flagged when the rounded difference exceeds the gap, so that what the page shows and what it
+flags agree.
 """
 
 from __future__ import annotations
@@ -155,21 +156,29 @@ def leniency(
     cycle: ReviewCycle,
     department_id: int | None = None,
     gap: Decimal | None = None,
+    departments: list[DepartmentRef] | None = None,
 ) -> Leniency:
     """The quarter's leniency figures, over the ratings of the reviews the viewer may see (the
     division's means always over every department; the rows of one department when
-    `department_id` is given). One query."""
+    `department_id` is given). One query, and one more for the departments unless given
+    (`calibration_departments()`)."""
     gap = settings.CALIBRATION_LENIENCY_GAP if gap is None else gap
-    prefix = "review__department__"
-    reviews = visible_reviews(viewer_roles=viewer_roles).filter(cycle=cycle)
+    by_id = {
+        department.id: department
+        for department in (calibration_departments() if departments is None else departments)
+    }
+    ratings = CompetencyRating.objects.filter(review__cycle=cycle)
+    if not viewer_roles.sees_all_reviews:
+        # Whoever sees every review (`visible_reviews`) needs no second join of the reviews.
+        visible = visible_reviews(viewer_roles=viewer_roles).filter(cycle=cycle)
+        ratings = ratings.filter(review__in=visible.values("pk"))
     sums: dict[str, dict[int, tuple[DepartmentRef, int, int, int]]] = {}
     for row in (
-        CompetencyRating.objects.filter(review__in=reviews.values("pk"))
-        .values("assessor_role", *(prefix + column for column in DEPARTMENT_COLUMNS))
+        ratings.values("assessor_role", "review__department_id")
         .annotate(count=Count("pk"), total=Sum("value"), squares=Sum(F("value") * F("value")))
         .order_by()
     ):
-        department = department_ref(row, prefix)
+        department = by_id[row["review__department_id"]]
         sums.setdefault(row["assessor_role"], {})[department.id] = (
             department,
             row["count"],

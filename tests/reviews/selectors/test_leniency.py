@@ -41,7 +41,7 @@ def test_each_assessor_by_department_against_the_division(
 ) -> None:
     calibration_quarter(departments, fresh_quarter)
     roles = roles_of(personas["hr"])
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the ratings, the departments
         data = leniency(viewer_roles=roles, cycle=fresh_quarter)
     assert data.gap == D("0.50")
     director, hr = data.assessors
@@ -123,15 +123,18 @@ def test_a_head_counts_nothing_outside_what_they_see(personas, departments, fres
 def test_the_queries_do_not_grow_with_the_quarter(
     personas, departments, fresh_quarter, django_assert_num_queries
 ) -> None:
-    roles = roles_of(personas["hr"])
-    with django_assert_num_queries(1):
+    roles, head = roles_of(personas["hr"]), roles_of(personas["head"])
+    with django_assert_num_queries(2):
         leniency(viewer_roles=roles, cycle=fresh_quarter)
     calibration_quarter(departments, fresh_quarter)
     with django_assert_num_queries(1):
-        calibration_departments()
-    with django_assert_num_queries(1):
+        known = calibration_departments()
+    with django_assert_num_queries(1):  # the departments given
         leniency(
             viewer_roles=roles,
             cycle=fresh_quarter,
             department_id=departments["MARKET"].pk,
+            departments=known,
         )
+    with django_assert_num_queries(1):  # a viewer who sees some reviews only
+        leniency(viewer_roles=head, cycle=fresh_quarter, departments=known)
