@@ -125,6 +125,24 @@ def pages(period: str = PERIOD, *, deep_page: int = 100) -> list[Page]:
             f"/quarters/{period}/calibration/",
             'data-testid="distribution"',
         ),
+        Page(
+            "calibration: leniency",
+            "hr",
+            f"/quarters/{period}/calibration/leniency/",
+            'data-testid="leniency-marketing_director-',
+        ),
+        Page(
+            "calibration: 9-box",
+            "director",
+            f"/quarters/{period}/calibration/nine-box/",
+            'data-testid="box-high-high"',
+        ),
+        Page(
+            "calibration: 9-box, one box",
+            "hr",
+            f"/quarters/{period}/calibration/nine-box/?" + urlencode({"box": "middle-middle"}),
+            'data-testid="box-reviews"',
+        ),
     ]
 
 

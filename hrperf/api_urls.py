@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from departments import api as departments_api
 from kpis import api as kpis_api
-from reviews.api import actions, bulk, calibration, cycles, warnings
+from reviews.api import actions, bulk, calibration, cycles, insight, warnings
 from reviews.api import reviews as review_reads
 
 app_name = "api-v1"
@@ -56,6 +56,16 @@ urlpatterns = [
         "cycles/<str:period>/jobs/<int:job_id>/",
         cycles.CycleJobApi.as_view(),
         name="cycle-job",
+    ),
+    path(
+        "cycles/<str:period>/leniency",
+        insight.CycleLeniencyApi.as_view(),
+        name="cycle-leniency",
+    ),
+    path(
+        "cycles/<str:period>/nine-box",
+        insight.CycleNineBoxApi.as_view(),
+        name="cycle-nine-box",
     ),
     path(
         "cycles/<str:period>/reviews/",

@@ -3,6 +3,7 @@
 import re
 from collections.abc import Mapping
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -379,6 +380,41 @@ WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120)
 
 # Webhooks may target private or loopback addresses only when this is on (on with DEBUG).
 WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
+
+# Calibration (the quarter's leniency and 9-box pages). Numbers as plain decimals ("0.5", "85").
+_CALIBRATION_NUMBER = r"[0-9]{1,3}(?:\.[0-9]{1,2})?"
+
+
+def _calibration_gap() -> Decimal:
+    """CALIBRATION_LENIENCY_GAP: how far (in rating points, 1-5) a department's mean rating by
+    an assessor may stray from the division's before the leniency page flags it."""
+    raw = env_str("CALIBRATION_LENIENCY_GAP", "0.50").strip()
+    if not re.fullmatch(_CALIBRATION_NUMBER, raw) or not Decimal(0) < Decimal(raw) <= Decimal(4):
+        raise ImproperlyConfigured(
+            "CALIBRATION_LENIENCY_GAP must be a number of rating points above 0 and at most 4, "
+            f"such as 0.50, not {raw!r}"
+        )
+    return Decimal(raw).quantize(Decimal("0.01"))
+
+
+def _ninebox_cuts() -> tuple[Decimal, Decimal]:
+    """CALIBRATION_NINEBOX_CUTS: the two cut-points "low,high" of the 9-box, the same on both
+    axes (KPI score and competency score, 0-100+): below low is low, from low to below high is
+    middle, high and above is high."""
+    raw = env_str("CALIBRATION_NINEBOX_CUTS", "70,85").strip()
+    parts = [part.strip() for part in raw.split(",")]
+    if len(parts) == 2 and all(re.fullmatch(_CALIBRATION_NUMBER, part) for part in parts):
+        low, high = Decimal(parts[0]), Decimal(parts[1])
+        if Decimal(0) < low < high:
+            return low, high
+    raise ImproperlyConfigured(
+        "CALIBRATION_NINEBOX_CUTS must be two scores, the lower first, separated by a comma, "
+        f"such as 70,85 (below 70 low, 70 to below 85 middle, 85 and above high), not {raw!r}"
+    )
+
+
+CALIBRATION_LENIENCY_GAP = _calibration_gap()
+CALIBRATION_NINEBOX_CUTS = _ninebox_cuts()
 
 
 def _rate(name: str, default: str) -> str:

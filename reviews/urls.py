@@ -1,6 +1,8 @@
 from reviews.pages import (
     calibration,
     dashboard,
+    leniency,
+    ninebox,
     quarter,
     queue,
     reports,
@@ -20,4 +22,6 @@ urlpatterns = [
     *warnings.urlpatterns,
     *reports.urlpatterns,
     *calibration.urlpatterns,
+    *leniency.urlpatterns,
+    *ninebox.urlpatterns,
 ]
