@@ -1,4 +1,13 @@
-from reviews.pages import dashboard, quarter, queue, reports, review, review_list, warnings
+from reviews.pages import (
+    dashboard,
+    grid,
+    quarter,
+    queue,
+    reports,
+    review,
+    review_list,
+    warnings,
+)
 
 app_name = "reviews"
 
@@ -7,6 +16,7 @@ urlpatterns = [
     *quarter.urlpatterns,
     *review_list.urlpatterns,
     *review.urlpatterns,
+    *grid.urlpatterns,
     *queue.urlpatterns,
     *warnings.urlpatterns,
     *reports.urlpatterns,
