@@ -45,6 +45,7 @@ class GridFilterForm(forms.Form):
         choices=[(size, str(size)) for size in PAGE_SIZES],
         coerce=int,
         required=False,
+        initial=DEFAULT_PAGE_SIZE,
         empty_value=DEFAULT_PAGE_SIZE,  # type: ignore[arg-type]
     )
 

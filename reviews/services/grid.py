@@ -38,6 +38,10 @@ class Outcome(StrEnum):
     NOT_FOUND = "not_found"  # no such review in this quarter
 
 
+STALE = _(
+    "Someone else changed this review after you read it: their ratings now are shown beside "
+    "yours. Nothing of this row was saved; save it again to keep yours."
+)
 REFUSED = frozenset({Outcome.STALE, Outcome.INVALID, Outcome.FROZEN, Outcome.NOT_FOUND})
 
 
@@ -206,7 +210,7 @@ def _save_row(
             )
     except Conflict as refused:
         result.outcome = Outcome.STALE if refused.code == "stale" else Outcome.FROZEN
-        result.message = str(refused.message)
+        result.message = str(STALE if result.outcome == Outcome.STALE else refused.message)
     except ValidationFailed as failed:
         result.outcome = Outcome.INVALID
         result.message = str(_("Nothing of this row was saved: correct the values named."))
