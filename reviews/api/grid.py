@@ -76,12 +76,28 @@ class GridPageSerializer(serializers.Serializer):
     results = GridRowSerializer(many=True)
 
 
+GRID_RATINGS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": (
+        "By competency code, a whole number from 1 to 5 (a JSON integer). A value outside 1–5 "
+        "or an unknown competency refuses its row alone (`invalid`, each named in `errors`)."
+    ),
+    "additionalProperties": {"type": "integer"},
+    "example": {"culture_loyalty": 4, "customer_industry_knowledge": 3},
+}
+
+
+@extend_schema_field(GRID_RATINGS_SCHEMA)
+class GridRatingsField(RatingValuesField):
+    """Ratings as JSON integers; their range is checked row by row (the service)."""
+
+
 class GridRowInputSerializer(serializers.Serializer):
     review = StrictIntegerField(min_value=1, max_value=MAX_ID, help_text="The review's id.")
     revision = StrictIntegerField(
         min_value=1, max_value=MAX_REVISION, help_text="The `revision` the row was read at."
     )
-    ratings = RatingValuesField()
+    ratings = GridRatingsField()
 
 
 class GridSaveSerializer(serializers.Serializer):
