@@ -11,6 +11,7 @@ object the caller sees is allowed or refused (403) by the service.
     cycles        quarters, their policy and their background jobs
     reviews       a quarter's reviews, and one review
     actions       figures, ratings, submit, return, approve (one or many), reopen
+    grid          one assessor's rating grid: its rows, many rows saved at once
     warnings      verbal warnings
     serializers   how a review reads
 """
