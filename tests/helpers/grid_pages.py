@@ -3,9 +3,12 @@ rate rows by keyboard only, and save them in one request."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from playwright.sync_api import Page, Response, expect
+
+CHANGED = re.compile(r"\bchanged\b")
 
 
 def grid_open(page: Page, period: str, **query: str) -> None:
@@ -36,13 +39,7 @@ def grid_rate_by_keyboard(
             expect(cell).to_have_value(str(level))
             if tab and column < len(levels):
                 page.keyboard.press("Tab")
-        expect(page.get_by_test_id(f"grid-row-{number}")).to_have_class(_changed())
-
-
-def _changed():  # type: ignore[no-untyped-def]
-    import re
-
-    return re.compile(r"\bchanged\b")
+        expect(page.get_by_test_id(f"grid-row-{number}")).to_have_class(CHANGED)
 
 
 def grid_save_by_keyboard(page: Page) -> Response:

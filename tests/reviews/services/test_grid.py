@@ -39,8 +39,9 @@ def test_saves_many_rows_with_the_events_of_one_rating(personas, fresh_quarter):
     for review in (head, employee):
         assert _own(review) == FOURS
         events = AuditEvent.objects.filter(review=review, action=AuditEvent.Action.RATING)
-        assert {e.params["competency"] for e in events} == set(SHORT_COMPETENCIES)
-        assert {e.params["assessor"] for e in events} == {"hr"}
+        params = [e.params or {} for e in events]
+        assert {p["competency"] for p in params} == set(SHORT_COMPETENCIES)
+        assert {p["assessor"] for p in params} == {"hr"}
     saved = result.by_review()
     head.refresh_from_db()
     assert saved[head.pk].revision == head.revision == 2
