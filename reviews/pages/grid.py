@@ -87,7 +87,6 @@ def grid(request: HttpRequest, period: str) -> HttpResponse:
         {
             "cycle": cycle,
             "form": form,
-            "filters": filters,
             "assessor_label": AssessorRole(filters.assessor).label,
             "scales": scales,
             "page": page,

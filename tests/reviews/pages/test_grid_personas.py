@@ -209,6 +209,12 @@ def test_the_grid_runs_a_fixed_number_of_queries(
         response = client.get(grid_url(size="400"))
     assert response.content.decode().count('data-testid="grid-row-') == 65
     assert len(few) == GRID_QUERIES
+    # Pages keep the filters.
+    html = client.get(grid_url(size="50", department="SALES")).content.decode()
+    assert html.count('data-testid="grid-row-') == 50
+    assert "size=50&amp;department=SALES&amp;page=2" in html
+    second = client.get(grid_url(size="50", department="SALES", page="2")).content.decode()
+    assert second.count('data-testid="grid-row-') == 12
 
 
 def test_the_self_assessment_opens_per_its_rules(page_quarter, client_for):
