@@ -237,3 +237,14 @@ def test_the_self_assessment_opens_per_its_rules(page_quarter, client_for):
         assert client_for(persona).get(url).status_code == 403
     other = reverse("reviews:grid_self_assessment", args=["2026Q4", review.pk])
     assert client_for("hr").get(other).status_code == 404
+
+
+def test_a_whole_page_of_400_rows_is_one_post(page_quarter, client_for):
+    data: dict[str, object] = {"row": [str(n) for n in range(900_001, 900_401)]}
+    for n in range(900_001, 900_401):
+        data[f"revision-{n}"] = "1"
+        for code in COMPETENCY_CODES:
+            data[f"rating-{n}-{code}"] = "3"
+    response = client_for("hr").post(grid_url(), data, **EN)
+    assert response.status_code == 409  # read whole: each row refused alone (no such review)
+    assert "Saved: 0. Unchanged: 0. Refused: 400." in response.content.decode()
