@@ -379,7 +379,8 @@ def server(*, workers: int, log_path: Path) -> Iterator[str]:
             try:
                 requests.get(base + "/healthz", timeout=5)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
+                # Not listening yet, or still loading the application on a busy machine.
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"gunicorn is not up; see {log_path}") from None
                 time.sleep(0.2)

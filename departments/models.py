@@ -207,3 +207,37 @@ class Employee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee_no} {self.name}"
+
+
+class CompetencyLevelChange(models.Model):
+    """One change of a level's texts by HR (its page: /catalogue/competencies/<code>/levels/):
+    the texts before and after, who and when. Append-only: the history of what assessors were
+    shown."""
+
+    competency = models.ForeignKey(
+        Competency, on_delete=models.CASCADE, related_name="level_changes"
+    )
+    level = models.PositiveSmallIntegerField(
+        _("level"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    text_zh_before = models.CharField(_("text (Chinese) before"), max_length=300, blank=True)
+    text_en_before = models.CharField(_("text (English) before"), max_length=500, blank=True)
+    text_zh = models.CharField(_("text (Chinese)"), max_length=300)
+    text_en = models.CharField(_("text (English)"), max_length=500)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["competency", "-id"], name="level_change_by_competency")]
+        verbose_name = _("change of a competency level")
+        verbose_name_plural = _("changes of competency levels")
+
+    def __str__(self) -> str:
+        return f"{self.competency_id}/{self.level} {self.changed_at:%Y-%m-%d}"

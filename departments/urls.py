@@ -1,10 +1,12 @@
 from django.urls import path
 
 from departments import views
+from departments.pages import levels
 
 app_name = "departments"
 
 urlpatterns = [
+    *levels.urlpatterns,
     path("catalogue/", views.catalogue, name="catalogue"),
     path("catalogue/<str:code>/", views.department, name="department"),
     path("roster/", views.roster, name="roster"),

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from departments import api as departments_api
 from kpis import api as kpis_api
-from reviews.api import actions, bulk, calibration, cycles, insight, warnings
+from reviews.api import actions, bulk, calibration, cycles, grid, insight, warnings
 from reviews.api import reviews as review_reads
 
 app_name = "api-v1"
@@ -71,6 +71,11 @@ urlpatterns = [
         "cycles/<str:period>/reviews/",
         review_reads.CycleReviewListApi.as_view(),
         name="cycle-reviews",
+    ),
+    path(
+        "cycles/<str:period>/ratings/<str:assessor_role>",
+        grid.CycleRatingsApi.as_view(),
+        name="cycle-ratings",
     ),
     # reviews
     path("reviews/approve", actions.ReviewsApproveApi.as_view(), name="reviews-approve"),

@@ -228,6 +228,8 @@ STORAGES = {
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
+# The rating grid posts six fields a row, up to 400 rows a page (Django's default is 1000).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 3000
 # What reading one import file (hrperf.lib.tables) may take; more is refused, naming the limit.
 # Rows count blank ones too; the time stays below gunicorn's 30 s worker timeout.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 250_000)

@@ -1,6 +1,7 @@
 from reviews.pages import (
     calibration,
     dashboard,
+    grid,
     leniency,
     ninebox,
     quarter,
@@ -18,6 +19,7 @@ urlpatterns = [
     *quarter.urlpatterns,
     *review_list.urlpatterns,
     *review.urlpatterns,
+    *grid.urlpatterns,
     *queue.urlpatterns,
     *warnings.urlpatterns,
     *reports.urlpatterns,

@@ -12,6 +12,7 @@ object the caller sees is allowed or refused (403) by the service.
     reviews       a quarter's reviews, and one review
     actions       figures, ratings, submit, return, approve (one or many), reopen
     bulk          a quarter's reviews in bulk: submit all, approve all, figures of many
+    grid          one assessor's rating grid: its rows, many rows saved at once
     warnings      verbal warnings
     serializers   how a review reads
 """

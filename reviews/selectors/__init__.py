@@ -5,6 +5,7 @@ write and never import the services.
     visibility   who sees which review
     cycles       quarters, their jobs, their figures template's lines
     reviews      a quarter's reviews: the list, its filters, one review
+    grid         the rating grid: one assessor's rows, the competencies' levels
     detail       one review as its page shows it: lines, ratings, calculation, history
     warnings     verbal warnings
     aggregates   grades, averages, the latest approved results

@@ -5,6 +5,7 @@ follow-up work once the transaction commits.
     quarters     opening a quarter, its policy, starting its jobs, closing and reopening it
     generation   a quarter's reviews, made from the catalogue
     inputs       one review's figures and ratings
+    grid         many reviews' ratings by one assessor, each row alone (the rating grid)
     figures      a quarter's figures in bulk (targets, the figures file)
     transitions  submit, return, approve (one or many), reopen; submit all, approve all
     scores       scoring submitted reviews (the worker)

@@ -56,12 +56,14 @@ def test_the_harness_times_and_reports_every_page(
         assert result.ok, (result.page.label, result.problem)
         assert len(result.timings) == REQUESTS and all(t > 0 for t in result.timings)
         assert result.queries is not None and result.queries > 0
-    # The whole quarter's figures template, both formats, downloaded and imported back.
+    # The whole quarter's figures template, both formats, downloaded and imported back; the
+    # rating grid's drafts saved in one request.
     assert [item.label for item in files] == [
         "template .xlsx",
         "import .xlsx",
         "template .csv",
         "import .csv",
+        f"grid save, {built.states.get('draft', 0)} rows",
     ]
     assert all(item.ok and item.nbytes > 0 for item in files), files
     assert "ERROR" not in text

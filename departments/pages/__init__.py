@@ -1,0 +1,1 @@
+"""Pages of the departments app beyond the catalogue and roster (`departments.views`)."""
