@@ -425,7 +425,7 @@ _DESCRIBE: dict[str, Callable[[AuditEvent, dict[str, Any], Names], str]] = {
 
 # -- the quarter's own history -----------------------------------------------------------------
 
-QUARTER_TEXT = {
+QUARTER_TEXT: dict[str, Any] = {
     AuditEvent.Action.QUARTER_OPENED: gettext_lazy("Quarter %(period)s opened"),
     events.QUARTER_CLOSED: gettext_lazy("Quarter %(period)s closed: read-only, its reports final"),
     events.QUARTER_REOPENED: gettext_lazy("Quarter %(period)s reopened"),

@@ -328,6 +328,7 @@ def _require_locked(*, cycle: ReviewCycle, review_ids: list[int]) -> None:
     if policy.grading != RELATIVE:
         return
     unlocked = Review.objects.filter(pk__in=review_ids, grade_basis__isnull=True)
+    groups: set[int | None]
     if policy.grading_group == QUARTER:
         groups = {None} if unlocked.exists() else set()
     else:
