@@ -485,6 +485,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A quarter's jobs and PDF jobs share a `status` of the same values: one name for both.
+    "ENUM_NAME_OVERRIDES": {"JobStatusEnum": "reviews.models.CycleJob.Status"},
 }
 
 # One console for everything: Django's own loggers write through the root's handler only (not

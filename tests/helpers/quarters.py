@@ -13,22 +13,31 @@ def review_of(personas, name="employee") -> Review:
     return Review.objects.get(employee__user=personas[name])
 
 
-def complete(personas, review: Review, actual: str, director: int, hr: int) -> Review:
+def complete(
+    personas, review: Review, actual: str, director: int, hr: int, reason_code: str = ""
+) -> Review:
+    """Fill in the review's one KPI line and both assessors' ratings (a scored review's change
+    needs a `reason_code`)."""
     line = review.kpi_lines.get()
     review = services.review_set_figures(
-        actor=personas["hr"], review=review, figures={line.pk: {"actual": actual}}
+        actor=personas["hr"],
+        review=review,
+        figures={line.pk: {"actual": actual}},
+        reason_code=reason_code,
     )
     review = services.review_rate(
         actor=personas["director"],
         review=review,
         assessor_role="marketing_director",
         ratings=dict.fromkeys(SHORT_COMPETENCIES, director),
+        reason_code=reason_code,
     )
     return services.review_rate(
         actor=personas["hr"],
         review=review,
         assessor_role="hr",
         ratings=dict.fromkeys(SHORT_COMPETENCIES, hr),
+        reason_code=reason_code,
     )
 
 

@@ -32,7 +32,7 @@ def test_a_department_s_forms_become_one_pdf(
     assert "王经理" in text and "张伟" in text and "李娜" not in text
     assert "季度考核表" in text  # the form's title, in the requester's language
     # Each form numbered among all (though rendered in parts of one), its pages of its own.
-    assert "form 1 of 2" in text and "form 2 of 2" in text and "Page 1 of 1" in text
+    assert "第 1 份，共 2 份" in text and "第 2 份，共 2 份" in text and "第 1 页，共 1 页" in text
     assert job.parts == [] and list((media_root / "printouts" / "parts").rglob("*.pdf")) == []
 
 

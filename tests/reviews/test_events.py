@@ -125,6 +125,8 @@ def test_every_constructor_writes_an_action_of_the_fixed_set() -> None:
         events.scored(cycle_id=1, review_id=2, total=Decimal(1), grade="D", revision=1),
         events.warning_acknowledged(cycle_id=1, review_id=2, actor=None, note="谈过了"),
         events.quarter_opened(cycle_id=1, actor=None, period="2026Q3"),
+        events.quarter_closed(cycle_id=1, actor=None, period="2026Q3"),
+        events.quarter_reopened(cycle_id=1, actor=None, period="2026Q3", reason="更正"),
         events.policy_changed(cycle_id=1, actor=None, setting="kpi_share", before=80, after=70),
         events.group_locked(
             cycle_id=1,

@@ -205,7 +205,6 @@ def test_require_lets_the_actor_through() -> None:
         (Action.SET_DEADLINES, ReviewCycle.Status.CLOSED, False),
         (Action.IMPORT_FIGURES, ReviewCycle.Status.OPEN, True),
         (Action.IMPORT_FIGURES, ReviewCycle.Status.CLOSED, False),
-        (Action.RESCORE, ReviewCycle.Status.CLOSED, True),
         (Action.LOCK_GROUP, ReviewCycle.Status.OPEN, True),
         (Action.LOCK_GROUP, ReviewCycle.Status.CLOSED, False),
         (Action.RESCORE, ReviewCycle.Status.CLOSED, False),

@@ -102,7 +102,7 @@ def test_nine_box_counts(departments, fresh_quarter, call_as) -> None:
         "box": "high-high",
         "kpi_band": "high",
         "competency_band": "high",
-        "label": "Star",
+        "label": "明星",
         "count": 2,
         "share": "40.0",
     }

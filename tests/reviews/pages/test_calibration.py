@@ -118,7 +118,9 @@ def test_a_group_with_a_review_not_scored_waits(fresh_quarter, personas, departm
     page = client_for("director").get(URL).content.decode()
     assert 'data-testid="lock-waits"' in page
     key = f"department:{departments['SALES'].pk}"
-    response = client_for("director").post(LOCK_URL, {"group": key, "reason": "x"})
+    response = client_for("director").post(
+        LOCK_URL, {"group": key, "reason": "x"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 409
     assert "not scored" in response.content.decode()
 

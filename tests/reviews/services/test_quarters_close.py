@@ -14,6 +14,8 @@ from reviews.models import AuditEvent, ReviewCycle
 from tests.helpers.closing import approve
 from tests.helpers.quarters import review_of
 
+pytestmark = pytest.mark.usefixtures("in_english")
+
 
 def status_of(cycle: ReviewCycle) -> tuple[str, bool]:
     cycle.refresh_from_db()

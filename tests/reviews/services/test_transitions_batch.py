@@ -131,7 +131,7 @@ def test_approve_all_refuses_a_review_changed_since_it_was_counted(fresh_quarter
     reviews = two_scored(personas)
     counted = selectors.approvable(quarter_reviews(fresh_quarter))
     # The employee's review changes (a figure): back to the worker, then scored again.
-    review = complete(personas, review_of(personas), "70", 3, 3)
+    review = complete(personas, review_of(personas), "70", 3, 3, reason_code="correction")
     assert services.review_score(review_id=review.pk, revision=review.revision)
     with pytest.raises(services.SetChanged):
         services.reviews_approve_batch(
