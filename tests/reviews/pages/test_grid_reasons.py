@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from reviews.models import AuditEvent, CompetencyRating, Review
+from tests.helpers.browser import PHONE, fits_the_screen
 from tests.helpers.examples import COMPETENCY_CODES
+from tests.helpers.grid_pages import grid_open, grid_rate_by_keyboard, grid_save_by_keyboard
 from tests.helpers.pages import PERIOD
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +96,26 @@ def test_an_unknown_reason_code_is_named_and_nothing_saved(page_quarter, client_
         response.content.decode()
     )
     assert levels(page_quarter.reviews["E00003"]) == set()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reason_is_chosen_below_the_grid_in_the_browser(page_quarter, page_as, screenshots):
+    review = page_quarter.reviews["E00002"]
+    Review.objects.filter(pk=review.pk).update(state=Review.State.SCORED)
+    page = page_as("hr")
+    grid_open(page, PERIOD)
+    grid_rate_by_keyboard(page, {"E00002": (4, 4, 4, 4)})
+    assert grid_save_by_keyboard(page).status == 409
+    expect(page.get_by_test_id("reason-required-E00002")).to_be_visible()
+    page.screenshot(path=screenshots / "grid-desktop-reason-required.png", full_page=True)
+    page.get_by_test_id("grid-reason-code").select_option("calibration")
+    page.get_by_test_id("grid-reason-note").fill("校准会议")
+    page.get_by_test_id("cell-E00002-1").focus()
+    assert grid_save_by_keyboard(page).status == 302
+    assert levels(review) == {4}
+    page.set_viewport_size(PHONE)
+    grid_open(page, PERIOD)
+    expect(page.get_by_test_id("grid-reason")).to_be_visible()
+    assert fits_the_screen(page)
+    page.get_by_test_id("grid-reason").scroll_into_view_if_needed()
+    page.screenshot(path=screenshots / "grid-phone-reason.png")
