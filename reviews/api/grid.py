@@ -11,12 +11,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from departments.api import department_id
-from hrperf.api.fields import StrictIntegerField
+from hrperf.api.fields import StrictCharField, StrictIntegerField
 from hrperf.api.pagination import KeysetPagination
 from hrperf.api.schema import error_responses
 from hrperf.api.views import JsonApi, caller_roles, parse_body, parse_query, query_names
 from reviews.api.actions import ASSESSOR_PARAMETER, RatingValuesField
-from reviews.api.common import MAX_ID, MAX_REVISION, PERIOD_PARAMETER, cycle_or_404, position_id
+from reviews.api.common import (
+    MAX_ID,
+    MAX_REVISION,
+    MAX_TEXT,
+    PERIOD_PARAMETER,
+    cycle_or_404,
+    position_id,
+)
 from reviews.selectors import grid as grid_selectors
 from reviews.services.grid import MAX_ROWS, RowInput, grid_rate, require_assessor
 
@@ -107,10 +114,36 @@ class GridSaveSerializer(serializers.Serializer):
         max_length=MAX_ROWS,
         help_text=f"At most {MAX_ROWS} rows; each review once.",
     )
+    reason_code = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text=(
+            "Why the ratings change, for every changed row: `calibration`, `new_evidence`, "
+            "`correction` or `other` (another value refuses the whole save, 400). A changed row "
+            "of a scored review without it is refused alone (`invalid`, its error on "
+            "`rows[<index>].reason_code`, code `reason_required`); kept in the history."
+        ),
+    )
+    note = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=MAX_TEXT,
+        help_text="A note on why, kept with the reason code in the history.",
+    )
+    reason = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=MAX_TEXT,
+        help_text="The same as `note` (used when `note` is not given).",
+    )
 
 
 class RowErrorSerializer(serializers.Serializer):
-    field = serializers.CharField(help_text="`rows[<index>].ratings.<competency code>`.")
+    field = serializers.CharField(
+        help_text="`rows[<index>].ratings.<competency code>`, `rows[<index>].review` (repeated) "
+        "or `rows[<index>].reason_code` (a scored review's row without a reason code)."
+    )
     row = serializers.IntegerField(help_text="The row's index in the request, from 0.")
     code = serializers.CharField()
     message = serializers.CharField()
@@ -224,7 +257,9 @@ class CycleRatingsApi(JsonApi):
             "is saved alone, as `PUT /reviews/<id>/ratings/<assessor>` saves one: a row refused "
             "(changed meanwhile, an invalid value, approved, not in this quarter) writes nothing "
             "and the other rows are saved. The answer is 200 with each row's `outcome` and the "
-            "counts. Comments written with the ratings stay as they are. Only the assessor's "
+            "counts. Comments written with the ratings stay as they are. `reason_code` and "
+            "`note` (or `reason`) say why, for every changed row: a changed row of a scored "
+            "review needs the code (else it is refused alone, `invalid`). Only the assessor's "
             "role may save (HR as `hr`, the director as `marketing_director`): anyone else, and "
             "any save as `self`, is refused whole (403)."
         ),
@@ -245,6 +280,8 @@ class CycleRatingsApi(JsonApi):
                 RowInput(review_id=row["review"], revision=row["revision"], ratings=row["ratings"])
                 for row in data["rows"]
             ],
+            reason_code=data.get("reason_code", ""),
+            note=data.get("note") or data.get("reason", ""),
         )
         return Response(
             {

@@ -20,6 +20,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from hrperf.lib.errors import ValidationFailed
 from hrperf.lib.pages import allowed, found, is_htmx
 from hrperf.lib.roles import roles_of
 from reviews import selectors
@@ -28,6 +29,7 @@ from reviews.models import AssessorRole
 from reviews.pages.common import chosen_cycle, cycle_or_404
 from reviews.selectors import grid as grid_selectors
 from reviews.services.grid import GridSaveResult, Outcome, RowInput, grid_rate
+from reviews.services.inputs import REASON_CODES
 from selfassessments import selectors as self_assessments
 
 
@@ -53,16 +55,31 @@ def grid(request: HttpRequest, period: str) -> HttpResponse:
     scales = grid_selectors.competency_scales()
     codes = [scale.code for scale in scales]
     result: GridSaveResult | None = None
+    reason = {"code": "", "note": ""}
+    status = 200
     if request.method == "POST":
-        result = grid_rate(
-            actor=request.user,
-            cycle=cycle,
-            assessor_role=filters.assessor,
-            rows=_posted_rows(request, codes),
-        )
-        _tell_counts(request, result)
-        if not result.refused:
-            return HttpResponseRedirect(request.get_full_path())
+        reason = {
+            "code": request.POST.get("reason_code", "").strip()[:32],
+            "note": request.POST.get("reason_note", "")[:2000],
+        }
+        try:
+            result = grid_rate(
+                actor=request.user,
+                cycle=cycle,
+                assessor_role=filters.assessor,
+                rows=_posted_rows(request, codes),
+                reason_code=reason["code"],
+                note=reason["note"],
+            )
+        except ValidationFailed as failed:
+            for error in failed.errors:
+                messages.error(request, str(error.message))
+            status = 400
+        else:
+            _tell_counts(request, result)
+            if not result.refused:
+                return HttpResponseRedirect(request.get_full_path())
+            status = 409
     reviews = grid_selectors.by_department(
         grid_selectors.grid_reviews(
             viewer_roles=roles,
@@ -94,8 +111,10 @@ def grid(request: HttpRequest, period: str) -> HttpResponse:
             "counts": grid_selectors.grid_counts(viewer_roles=roles, cycle=cycle),
             "result": result,
             "refused": refused,
+            "reason_codes": list(REASON_CODES.items()),
+            "reason": reason,
         },
-        status=409 if result and result.refused else 200,
+        status=status,
     )
 
 

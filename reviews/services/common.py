@@ -86,22 +86,41 @@ def lock_editable(
     it is approved (frozen) or no longer at the revision the caller's form was based on."""
     review = Review.objects.select_for_update().get(pk=review_id)
     require_open(review.cycle_id, action)
+    refusal = edit_refusal(review, expected_revision)
+    if refusal is not None:
+        raise refusal
+    return review
+
+
+def edit_refusal(review: Review, expected_revision: int | None) -> Conflict | None:
+    """Why the inputs of the (locked) review may not change, if they may not: it is approved
+    (frozen) or no longer at the revision the caller's form was based on (stale)."""
     if not workflow.allows(Action.SET_FIGURES, review.state):
-        raise Conflict(
+        return Conflict(
             _("This review is approved and frozen; the director can reopen it."),
             code="frozen",
         )
     if expected_revision is not None and review.revision != expected_revision:
-        raise stale()
-    return review
+        return stale()
+    return None
 
 
 def enqueue_scoring(review_id: int) -> None:
     """Once the transaction commits, hand the review to the worker at its revision then (if the
     broker is down, the sweep hands it over later: the review waits in `submitted`)."""
+    enqueue_scorings([review_id])
+
+
+def enqueue_scorings(review_ids: list[int]) -> None:
+    """`enqueue_scoring` of many reviews: one query for their revisions once committed."""
+    if not review_ids:
+        return
+    ids = list(review_ids)
 
     def send() -> None:
-        revision = Review.objects.values_list("revision", flat=True).get(pk=review_id)
-        publish("reviews.score_review", review_id, revision)
+        revisions = dict(Review.objects.filter(pk__in=ids).values_list("pk", "revision"))
+        for review_id in ids:
+            if review_id in revisions:
+                publish("reviews.score_review", review_id, revisions[review_id])
 
     transaction.on_commit(send)

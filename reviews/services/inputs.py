@@ -5,6 +5,7 @@ was submitted or scored, hands it back to the worker (`workflow.after_input_chan
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -53,7 +54,7 @@ def review_set_figures(
     """Set targets, actuals and weights of KPI lines: {line_id: {"target"|"actual"|"weight": v}}.
     `reason_code` (one of `REASON_CODES`) and `note` say why; a scored review needs a code."""
     require(workflow.Action.SET_FIGURES, actor)
-    _check_reason_code(reason_code)
+    check_reason_code(reason_code)
     with transaction.atomic():
         review = lock_editable(review.pk, expected_revision)
         lines = {line.pk: line for line in review.kpi_lines.all()}
@@ -158,7 +159,7 @@ def review_rate(
     """Rate competencies as one assessor: {competency_code: 1..5}. Nobody rates as the
     employee (`self`): their own ratings come with their self-assessment. `reason_code` and
     `note` say why, as for the figures (a scored review needs a code)."""
-    _check_reason_code(reason_code)
+    check_reason_code(reason_code)
     if workflow.is_self_rating(assessor_role):
         raise NotAllowed(workflow.SELF_RATED_ELSEWHERE, code="self_assessment_only")
     action = workflow.rating_action(assessor_role)
@@ -178,7 +179,8 @@ def review_rate(
     return review
 
 
-def _check_reason_code(code: str) -> None:
+def check_reason_code(code: str) -> None:
+    """Refuse (ValidationFailed on `reason_code`) a code that is not one of `REASON_CODES`."""
     if code and code not in REASON_CODES:
         choices = ", ".join(REASON_CODES)
         raise ValidationFailed(
@@ -195,19 +197,28 @@ def _check_reason_code(code: str) -> None:
 def _with_reason(review: Review, changed: list[AuditEvent], code: str, note: str) -> None:
     """Mark the change's events with why (a scored review's change must say it: nothing is
     written otherwise, the transaction is undone)."""
-    if not code and review.state == Review.State.SCORED:
-        raise ValidationFailed(
-            [
-                field_error(
-                    "reason_code",
-                    _(
-                        "This review is scored: say why its inputs change (calibration, new "
-                        "evidence, a correction or other)."
-                    ),
-                    "reason_required",
-                )
-            ]
-        )
+    refusal = reason_refusal(review.state, code)
+    if refusal is not None:
+        raise refusal
+    mark_reason(changed, code, note)
+
+
+REASON_REQUIRED = _(
+    "This review is scored: say why its inputs change (calibration, new evidence, a correction "
+    "or other)."
+)
+
+
+def reason_refusal(state: str, code: str) -> ValidationFailed | None:
+    """The refusal of a change of a review in `state` without a reason code, if it needs one
+    (a scored review's does)."""
+    if not code and state == Review.State.SCORED:
+        return ValidationFailed([field_error("reason_code", REASON_REQUIRED, "reason_required")])
+    return None
+
+
+def mark_reason(changed: Sequence[AuditEvent], code: str, note: str) -> None:
+    """Give the change's events (unsaved) the reason code and the note, when a code is given."""
     if not code:
         return
     for event in changed:
@@ -255,39 +266,66 @@ def _write_ratings(
     competencies: Mapping[str, Competency],
 ) -> list[AuditEvent]:
     """Save the ratings that differ from the assessor's own; the events saying so (unsaved)."""
-    existing = {
-        r.competency_id: r
+    codes = {competency.pk: code for code, competency in competencies.items()}
+    own = {
+        codes[r.competency_id]: (r.value, r.comment)
         for r in CompetencyRating.objects.filter(review=review, assessor_role=assessor_role)
+        if r.competency_id in codes
     }
-    changed = []
-    for code, value in values.items():
-        competency = competencies[code]
-        comment = comments.get(code, "")
-        current = existing.get(competency.pk)
-        if current is not None and current.value == value and current.comment == comment:
-            continue
+    changes = rating_changes(own, values, comments)
+    for change in changes:
         CompetencyRating.objects.update_or_create(
             review=review,
-            competency=competency,
+            competency=competencies[change.code],
             assessor_role=assessor_role,
             defaults={
-                "value": value,
-                "comment": comment,
+                "value": change.value,
+                "comment": change.comment,
                 "rated_by_id": events.actor_id(actor),
             },
         )
-        changed.append(
-            events.rating_changed(
-                cycle_id=review.cycle_id,
-                review_id=review.pk,
-                actor=actor,
-                assessor=assessor_role,
-                competency=code,
-                before=current.value if current else "",
-                after=value,
-            )
+    return rating_events(review, actor, assessor_role, changes)
+
+
+@dataclass(frozen=True)
+class RatingChange:
+    code: str  # the competency's
+    value: int
+    comment: str
+    before: int | str  # the assessor's rating before, "" when there was none
+
+
+def rating_changes(
+    own: Mapping[str, tuple[int, str]], values: Mapping[str, int], comments: Mapping[str, str]
+) -> list[RatingChange]:
+    """The ratings (and their comments) that differ from the assessor's own, given as
+    {competency code: (value, comment)}."""
+    changes = []
+    for code, value in values.items():
+        comment = comments.get(code, "")
+        current = own.get(code)
+        if current is not None and current == (value, comment):
+            continue
+        changes.append(RatingChange(code, value, comment, current[0] if current else ""))
+    return changes
+
+
+def rating_events(
+    review: Review, actor: Any, assessor_role: str, changes: Sequence[RatingChange]
+) -> list[AuditEvent]:
+    """The audit events (unsaved) of the review's rating changes."""
+    return [
+        events.rating_changed(
+            cycle_id=review.cycle_id,
+            review_id=review.pk,
+            actor=actor,
+            assessor=assessor_role,
+            competency=change.code,
+            before=change.before,
+            after=change.value,
         )
-    return changed
+        for change in changes
+    ]
 
 
 def _ratings(
@@ -327,6 +365,23 @@ def review_inputs_changed(*, review: Review, actor: Any, changed: list[AuditEven
 def _after_input_change(review: Review, actor: Any, changed: list[AuditEvent]) -> None:
     """Bump the revision, recompute what is missing, and rescore if it was submitted."""
     missing = inputs.review_missing(review, to_scoring(current_policy(review.cycle)))
+    new_state = state_after_change(review, actor, missing, changed)
+    Review.objects.filter(pk=review.pk).update(
+        revision=F("revision") + 1,
+        incomplete_reasons=missing,
+        state=new_state,
+        updated_at=timezone.now(),
+    )
+    AuditEvent.objects.bulk_create(changed)
+    if new_state == Review.State.SUBMITTED:
+        enqueue_scoring(review.pk)
+
+
+def state_after_change(
+    review: Review, actor: Any, missing: Sequence[Any], changed: list[AuditEvent]
+) -> str:
+    """The review's state once its inputs changed and it lacks `missing`; when it moves, the
+    event saying so is added to `changed`."""
     new_state = workflow.after_input_change(review.state, complete=not missing)
     if new_state != review.state:
         changed.append(
@@ -339,12 +394,4 @@ def _after_input_change(review: Review, actor: Any, changed: list[AuditEvent]) -
                 cause=events.INPUTS_CHANGED,
             )
         )
-    Review.objects.filter(pk=review.pk).update(
-        revision=F("revision") + 1,
-        incomplete_reasons=missing,
-        state=new_state,
-        updated_at=timezone.now(),
-    )
-    AuditEvent.objects.bulk_create(changed)
-    if new_state == Review.State.SUBMITTED:
-        enqueue_scoring(review.pk)
+    return new_state
