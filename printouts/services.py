@@ -32,10 +32,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department
+from hrperf.lib.bilingual import localized
 from hrperf.lib.errors import FieldError, NotAllowed, ValidationFailed
 from hrperf.lib.roles import roles_of
 from hrperf.lib.tasks import publish, publish_on_commit
@@ -204,7 +205,8 @@ def _claim(job: PrintJob) -> Claim | None:
 def _heading(job: PrintJob) -> str:
     if job.department is None:
         return str(job.cycle.period)
-    return f"{job.cycle.period} · {job.department.name_zh} {job.department.name_en}"
+    with translation.override(job.language):
+        return f"{job.cycle.period} · {localized(job.department, 'name')}"
 
 
 def _chunk(job_id: int, lease: uuid.UUID, chunk_size: int, renderers: files.Renderers) -> bool:
