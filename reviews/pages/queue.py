@@ -59,6 +59,14 @@ def _listed(
     )
 
 
+def _refusal(error: Conflict | ValidationFailed) -> str:
+    """What a refused approval says, in words: a `ValidationFailed`'s problems without the
+    names of their fields."""
+    if isinstance(error, ValidationFailed):
+        return " ".join(str(item.message) for item in error.errors)
+    return str(error.message)
+
+
 def _queue_page(request: HttpRequest, query: QueryDict, problems: Problems) -> HttpResponse:
     roles = roles_of(request.user)
     filters = read_filters(QueueFilterForm, query, problems)
@@ -166,7 +174,7 @@ def queue_approve(request: HttpRequest) -> HttpResponse:
     try:
         services.reviews_approve(actor=request.user, reviews=chosen, expected_revisions=expected)
     except (Conflict, ValidationFailed) as error:
-        message = gettext("Nothing was approved: %(reason)s") % {"reason": error.message}
+        message = gettext("Nothing was approved: %(reason)s") % {"reason": _refusal(error)}
         status = 409 if isinstance(error, Conflict) else 400
         return _queue_page(
             request, query, Problems(message=message, selected=set(ids), status=status)
@@ -210,7 +218,7 @@ def queue_approve_all(request: HttpRequest) -> HttpResponse:
                     fingerprint=confirm.cleaned_data["fingerprint"],
                 )
             except (Conflict, ValidationFailed) as error:
-                message, status = str(error.message), 409 if isinstance(error, Conflict) else 400
+                message, status = _refusal(error), 409 if isinstance(error, Conflict) else 400
             else:
                 messages.success(
                     request,

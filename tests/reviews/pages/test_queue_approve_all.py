@@ -10,7 +10,7 @@ from html import unescape
 import pytest
 
 from reviews import selectors, services
-from reviews.models import ApprovedResult, AuditEvent, Review
+from reviews.models import ApprovedResult, AuditEvent, Review, ScoringPolicy
 from tests.helpers.pages import complete_example, section, submit_and_score
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +150,27 @@ def test_a_refused_return_opens_the_dialog_again_with_the_text(scored, client_fo
     dialog = section(html, "row-dialog")
     assert "data-open-modal" in html and f'value="{review.pk}"' in dialog
     assert 'data-testid="row-dialog-error"' in dialog
+
+
+def test_past_a_hard_limit_the_refusal_asks_for_a_reason_in_words(scored, client_for):
+    """The refusal says what is wrong in words, not with the name of the form's field."""
+    ScoringPolicy.objects.filter(cycle=scored["E00002"].cycle).update(max_share_a=10)
+    client = client_for("director")
+    html = client.get(APPROVE_ALL, {"period": "2026Q3"}, **EN).content.decode()
+    response = client.post(APPROVE_ALL, confirm_data(html), **EN)
+    assert response.status_code == 400
+    message = unescape(section(response.content.decode(), "bulk-message"))
+    assert "Approving this breaks a hard limit of the guideline" in message
+    assert "reason:" not in message
+    assert not Review.objects.filter(state="approved").exists()
+
+    picked = scored["E00002"]
+    response = client.post(
+        "/queue/approve/",
+        {"review": picked.pk, f"revision-{picked.pk}": picked.revision, "query": ""},
+        **EN,
+    )
+    assert response.status_code == 400
+    html = unescape(response.content.decode())
+    assert "Nothing was approved: Approving this breaks a hard limit" in html
+    assert "reason:" not in html
