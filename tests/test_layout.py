@@ -37,6 +37,7 @@ JOURNEYS = {
     "tests/reviews/pages/test_whole_quarter.py": "a whole quarter in the browser",
     "tests/reviews/api/test_whole_quarter.py": "a whole quarter over the API",
     "tests/reviews/pages/test_employee_loop.py": "the employee's side of a quarter in the browser",
+    "tests/reviews/pages/test_quarter_at_scale.py": "a department's quarter at human scale",
 }
 # Directories of the project that hold no code of its own.
 SKIPPED_DIRECTORIES = frozenset({"__pycache__", "node_modules", "staticfiles", "build"})

@@ -41,8 +41,11 @@ def many_scored(cycle: ReviewCycle, department: Department, count: int, first: i
     )
 
 
-def _confirm(page: Page, expected: int | None, reason: str = "") -> int:
-    """On a confirmation page: check the count shown, write the reason, confirm; the count."""
+def _confirm(
+    page: Page, expected: int | None, reason: str = "", expected_status: int | None = None
+) -> int:
+    """On a confirmation page: check the count shown, write the reason, confirm; the count.
+    With `expected_status`, the answer must have that status (a refusal stays on the page)."""
     count_text = page.get_by_test_id("bulk-count")
     expect(count_text).to_be_visible()
     shown = int(count_text.get_attribute("data-count") or "0")
@@ -50,7 +53,7 @@ def _confirm(page: Page, expected: int | None, reason: str = "") -> int:
         assert shown == expected, (shown, expected)
     if reason:
         page.get_by_test_id("bulk-reason").fill(reason)
-    post(page, page.get_by_test_id("bulk-confirm-button"))
+    post(page, page.get_by_test_id("bulk-confirm-button"), expected_status=expected_status)
     return shown
 
 
@@ -75,16 +78,19 @@ def approve_all(
     filters: dict[str, str] | None = None,
     expected: int | None = None,
     reason: str = "",
+    expected_status: int | None = None,
 ) -> int:
     """The director approves every review awaiting approval under the queue's filter (every
-    page of it), through the confirmation; returns the count confirmed."""
+    page of it), through the confirmation; returns the count confirmed. With `expected_status`
+    (400: a hard limit broken without a reason), the refusal's answer must have that status and
+    the page stays on the confirmation, its message shown (`bulk-message`)."""
     query = f"?{urlencode(filters)}" if filters else ""
     page.goto(f"/queue/{query}")
     button = page.get_by_test_id("approve-all")
     listed = int(button.get_attribute("data-count") or "0")
     button.click()
     page.wait_for_url("**/queue/approve-all/**")
-    return _confirm(page, listed if expected is None else expected, reason)
+    return _confirm(page, listed if expected is None else expected, reason, expected_status)
 
 
 def return_in_dialog(page: Page, employee_no: str, comment: str) -> None:
