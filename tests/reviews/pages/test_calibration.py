@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from reviews.models import AuditEvent, CalibrationLock, Review, ScoringPolicy
+from tests.helpers.pages import section
 from tests.helpers.quarters import scored
 
 URL = "/quarters/2026Q3/calibration/"
@@ -96,6 +97,9 @@ def test_the_director_locks_a_group_with_a_reason(fresh_quarter, personas, depar
     assert Review.objects.get(employee__user=personas["employee"]).grade == "B"
     page = client.get(URL).content.decode()
     assert 'data-testid="lock-info"' in page and "校准会议结论" in page
+    # The director by role (the login has no name), never by login name; a Chinese colon.
+    assert "由 营销总监 于" in section(page, "lock-info")
+    assert "锁定：校准会议结论" in section(page, "lock-info")
     again = client.post(LOCK_URL, {"group": key, "reason": "again"})
     assert again.status_code == 409
     assert AuditEvent.objects.filter(action="group_locked").count() == 1
