@@ -31,6 +31,8 @@ def test_a_department_s_forms_become_one_pdf(
     text = pdf_text(body)
     assert "王经理" in text and "张伟" in text and "李娜" not in text
     assert "季度考核表" in text  # the form's title, in the requester's language
+    # The running header names the department in that language only.
+    assert "季度考核表 · 2026Q3 · 销售部\n" in text and "Sales Department" not in text
     # Each form numbered among all (though rendered in parts of one), its pages of its own.
     assert "第 1 份，共 2 份" in text and "第 2 份，共 2 份" in text and "第 1 页，共 1 页" in text
     assert job.parts == [] and list((media_root / "printouts" / "parts").rglob("*.pdf")) == []

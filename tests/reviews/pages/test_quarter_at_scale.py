@@ -378,6 +378,7 @@ def test_a_department_of_ten_rated_calibrated_approved_closed_and_printed(
     text = "\n".join(pages)
     forms = {int(k) for k, n in re.findall(r"第\s*(\d+)\s*份，共\s*(\d+)\s*份", text) if n == "10"}
     assert forms == set(range(1, len(SALES) + 1)), forms
+    assert "销售部" in text and "Sales Department" not in text  # in HR's language only
     for person in SALES:
         assert person.name in text, person.name
         assert sum(person.employee_no in page for page in pages) >= 1, person.employee_no
