@@ -50,6 +50,11 @@ def test_the_quarter_page_is_for_hr_director_and_heads(client_for, page_quarter,
         content = response.content.decode()
         for testid in ("generate", "template-xlsx", "template-csv", "import-form", "targets-form"):
             assert (f'data-testid="{testid}"' in content) == (persona == "hr"), testid
+        # The calibration page, for those who see every review (HR and the director).
+        link = (
+            f'href="{reverse("reviews:calibration", args=[PERIOD])}" data-testid="calibration-link"'
+        )
+        assert (link in content) == (persona in ("hr", "director"))
 
 
 def test_a_head_counts_only_their_own_departments_reviews(client_for, page_quarter):

@@ -231,7 +231,9 @@ def test_a_department_of_ten_rated_calibrated_approved_closed_and_printed(
     expect(director.get_by_test_id("grade-provisional")).to_be_visible()
 
     # -- 4. calibration: the distribution and its breach, the lock, the 9-box, leniency ------
-    director.goto(f"/quarters/{PERIOD}/calibration/")
+    director.goto(f"/quarters/{PERIOD}/")
+    director.get_by_test_id("calibration-link").click()
+    expect(director).to_have_url(re.compile(rf"/quarters/{PERIOD}/calibration/$"))
     group = director.get_by_test_id(f"group-department:{sales.pk}")
     expect(group).to_be_visible()
     # Provisional (the bands): 3 S of 10, 30 %, beyond the limit of 10 %.
