@@ -251,7 +251,8 @@ def review_mark(
         and window_open
         and confirmation is None
         and appeal is None
-        and workflow.may(Action.APPEAL, viewer_roles, review.state),
+        and workflow.may(Action.APPEAL, viewer_roles, review.state)
+        and workflow.allows_in_quarter(Action.APPEAL, review.cycle.status),
     )
 
 

@@ -19,10 +19,11 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext, ngettext_lazy, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department
+from hrperf.lib import numbers
 from hrperf.lib.errors import Conflict, ValidationFailed
 from reviews import events, scoring
 from reviews.models import AuditEvent, CalibrationLock, Review, ReviewCycle, ScoringPolicy
@@ -273,7 +274,7 @@ def breach_text(breach: Breach, names: dict[int, str]) -> str:
         "grade": breach.grade,
         "count": breach.count,
         "size": breach.size,
-        "share": f"{breach.share:f}",
+        "share": numbers.percent(breach.share),
         "percent": breach.percent,
     }
     if breach.limit == "max":
@@ -293,7 +294,7 @@ def breach_text(breach: Breach, names: dict[int, str]) -> str:
 def breaches_text(breaches: list[Breach]) -> str:
     ids = {b.department_id for b in breaches if b.department_id is not None}
     names = {d.pk: d.tr("name") for d in Department.objects.filter(pk__in=ids)}
-    return "; ".join(breach_text(breach, names) for breach in breaches)
+    return pgettext("list separator", "; ").join(breach_text(breach, names) for breach in breaches)
 
 
 def require_approvable(*, review: Review, reason: str) -> None:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from appeals import services
 from appeals.models import Appeal, Confirmation
 from hrperf.lib.roles import roles_of
+from reviews.models import ReviewCycle
 from tests.helpers.appeals import after_window, counts, file, line_of
 
 
@@ -48,6 +49,13 @@ def test_the_review_page_shows_the_confirmation_state(
         assert 'data-testid="result-confirmation" data-status="pending"' in html
         assert ('data-testid="confirm-result"' in html) is buttons
         assert ('data-testid="appeal-result"' in html) is buttons
+
+
+def test_a_closed_quarter_offers_the_employee_a_confirmation_but_no_appeal(client_for, api_quarter):
+    ReviewCycle.objects.filter(pk=api_quarter.own.cycle_id).update(status=ReviewCycle.Status.CLOSED)
+    html = client_for("employee").get(review_page(api_quarter.own)).content.decode()
+    assert 'data-testid="confirm-result"' in html
+    assert 'data-testid="appeal-result"' not in html
 
 
 def test_the_employee_confirms_from_the_review_page(client_for, api_quarter, personas):

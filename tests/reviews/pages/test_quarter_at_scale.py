@@ -323,7 +323,7 @@ def test_a_department_of_ten_rated_calibrated_approved_closed_and_printed(
     expect(message).to_contain_text("销售部")
     expect(message).to_contain_text("S")
     expect(message).to_contain_text("10%")
-    expect(message).to_contain_text("20.00%")
+    expect(message).to_contain_text("20%")
     expect(message).not_to_contain_text("reason")  # in words, not the form field's name
     shoot(director, screenshots, "09-approve-all-refused")
     assert not Review.objects.filter(cycle=cycle, state=Review.State.APPROVED).exists()
