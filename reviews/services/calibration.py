@@ -75,56 +75,11 @@ def group_lock(
     require_open(cycle.pk, Action.LOCK_GROUP)
     require_text("reason", reason, _("Say why this group's grades are final."))
     with transaction.atomic():
-        # The policy's row, locked: one lock of the quarter at a time, none during a change.
-        policy = (
-            ScoringPolicy.objects.select_for_update()
-            .filter(cycle=cycle)
-            .order_by("-version")
-            .first()
-        )
-        assert policy is not None
-        if policy.grading != RELATIVE:
-            raise Conflict(
-                _("This quarter grades by the bands: there is no group to lock."),
-                code="not_relative",
-            )
-        if (policy.grading_group == QUARTER) != (department is None):
-            message = (
-                _("This quarter ranks the whole quarter together: lock the quarter.")
-                if policy.grading_group == QUARTER
-                else _("This quarter ranks each department: choose the department to lock.")
-            )
-            raise ValidationFailed([field_error("department", message, "wrong_group")])
+        policy = _lockable_policy(cycle=cycle, department=department)
         key = group_key(department.pk if department else None)
         if CalibrationLock.objects.filter(cycle=cycle, group=key).exists():
             raise Conflict(_("This group is already locked."), code="already_locked")
-        reviews = Review.objects.select_for_update().filter(cycle=cycle).order_by("pk")
-        if department is not None:
-            reviews = reviews.filter(department=department)
-        rows = list(
-            reviews.values_list(
-                "pk", "state", "revision", "scored_revision", "policy_id", "total_score", "grade"
-            )
-        )
-        if not rows:
-            raise ValidationFailed(
-                [field_error("department", _("This group has no reviews."), "empty_group")]
-            )
-        waiting = [
-            row for row in rows if row[1] != State.SCORED or row[3] != row[2] or row[4] != policy.pk
-        ]
-        if waiting:
-            raise Conflict(
-                ngettext_lazy(
-                    "%(count)d review of this group is not scored with the quarter's policy "
-                    "yet: every review must be scored before its group is locked.",
-                    "%(count)d reviews of this group are not scored with the quarter's policy "
-                    "yet: every review must be scored before its group is locked.",
-                    len(waiting),
-                )
-                % {"count": len(waiting)},
-                code="not_all_scored",
-            )
+        rows = _scored_members(cycle=cycle, department=department, policy=policy)
         totals = {pk: total for pk, _s, _r, _sr, _p, total, _g in rows if total is not None}
         graded = scoring.relative_grades(totals, to_scoring(policy))
         lock = CalibrationLock.objects.create(
@@ -138,7 +93,6 @@ def group_lock(
             locked_by=actor,
             reason=reason.strip(),
         )
-        now = timezone.now()
         trail = [
             events.group_locked(
                 cycle_id=cycle.pk,
@@ -151,36 +105,106 @@ def group_lock(
                 reason=reason.strip(),
             )
         ]
-        for pk, _state, revision, _scored, _policy, _total, before in rows:
-            member = graded.members[pk]
-            basis = _basis(
-                graded=graded, member=member, group=key, lock_id=lock.pk, absolute_grade=before
-            )
-            written = Review.objects.filter(
-                pk=pk, state=State.SCORED, revision=revision, scored_revision=revision
-            ).update(
-                grade=member.grade,
-                pay_coefficient=member.pay_coefficient,
-                grade_basis=basis,
-                updated_at=now,
-            )
-            if written != 1:  # moved since read (the rows are locked: never expected)
-                raise Conflict(_("A review of this group changed meanwhile."), code="stale")
-            trail.append(
-                events.grade_calibrated(
-                    cycle_id=cycle.pk,
-                    review_id=pk,
-                    actor=actor,
-                    group=key,
-                    basis=graded.basis,
-                    before=before,
-                    after=member.grade,
-                    rank=member.rank,
-                    lock_id=lock.pk,
-                )
-            )
+        trail.extend(_grade_members(actor=actor, lock=lock, graded=graded, rows=rows))
         AuditEvent.objects.bulk_create(trail)
     return lock
+
+
+def _lockable_policy(*, cycle: ReviewCycle, department: Department | None) -> ScoringPolicy:
+    """The quarter's policy in force, its row locked (one lock of the quarter at a time, none
+    during a change), if it grades relatively by the kind of group asked for."""
+    policy = (
+        ScoringPolicy.objects.select_for_update().filter(cycle=cycle).order_by("-version").first()
+    )
+    assert policy is not None
+    if policy.grading != RELATIVE:
+        raise Conflict(
+            _("This quarter grades by the bands: there is no group to lock."),
+            code="not_relative",
+        )
+    if (policy.grading_group == QUARTER) != (department is None):
+        message = (
+            _("This quarter ranks the whole quarter together: lock the quarter.")
+            if policy.grading_group == QUARTER
+            else _("This quarter ranks each department: choose the department to lock.")
+        )
+        raise ValidationFailed([field_error("department", message, "wrong_group")])
+    return policy
+
+
+MemberRow = tuple[int, str, int, int | None, int, Decimal | None, str]
+
+
+def _scored_members(
+    *, cycle: ReviewCycle, department: Department | None, policy: ScoringPolicy
+) -> list[MemberRow]:
+    """The group's reviews, locked in id order, each scored at its revision with `policy`."""
+    reviews = Review.objects.select_for_update().filter(cycle=cycle).order_by("pk")
+    if department is not None:
+        reviews = reviews.filter(department=department)
+    rows = list(
+        reviews.values_list(
+            "pk", "state", "revision", "scored_revision", "policy_id", "total_score", "grade"
+        )
+    )
+    if not rows:
+        raise ValidationFailed(
+            [field_error("department", _("This group has no reviews."), "empty_group")]
+        )
+    waiting = [
+        row for row in rows if row[1] != State.SCORED or row[3] != row[2] or row[4] != policy.pk
+    ]
+    if waiting:
+        raise Conflict(
+            ngettext_lazy(
+                "%(count)d review of this group is not scored with the quarter's policy "
+                "yet: every review must be scored before its group is locked.",
+                "%(count)d reviews of this group are not scored with the quarter's policy "
+                "yet: every review must be scored before its group is locked.",
+                len(waiting),
+            )
+            % {"count": len(waiting)},
+            code="not_all_scored",
+        )
+    return rows
+
+
+def _grade_members(
+    *, actor: Any, lock: CalibrationLock, graded: scoring.GroupGrading, rows: list[MemberRow]
+) -> list[AuditEvent]:
+    """Write each member's grade of its rank, its pay coefficient and basis, by a conditional
+    update at the revision read; the `grade_calibrated` event of each."""
+    now = timezone.now()
+    trail = []
+    for pk, _state, revision, _scored, _policy, _total, before in rows:
+        member = graded.members[pk]
+        basis = _basis(
+            graded=graded, member=member, group=lock.group, lock_id=lock.pk, absolute_grade=before
+        )
+        written = Review.objects.filter(
+            pk=pk, state=State.SCORED, revision=revision, scored_revision=revision
+        ).update(
+            grade=member.grade,
+            pay_coefficient=member.pay_coefficient,
+            grade_basis=basis,
+            updated_at=now,
+        )
+        if written != 1:  # moved since read (the rows are locked: never expected)
+            raise Conflict(_("A review of this group changed meanwhile."), code="stale")
+        trail.append(
+            events.grade_calibrated(
+                cycle_id=lock.cycle_id,
+                review_id=pk,
+                actor=actor,
+                group=lock.group,
+                basis=graded.basis,
+                before=before,
+                after=member.grade,
+                rank=member.rank,
+                lock_id=lock.pk,
+            )
+        )
+    return trail
 
 
 def reviews_regrade_in_locks(*, review_ids: Collection[int]) -> dict[int, str]:
