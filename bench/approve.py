@@ -29,11 +29,17 @@ import secrets
 import sys
 import time
 from collections.abc import Sequence
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from bench.cli import ConfigurationError, bench_database, database_create, database_drop, positive
+from bench.cli import (
+    ConfigurationError,
+    bench_database,
+    database_create,
+    database_drop,
+    positive,
+    production_environment,
+)
 
 DEFAULT_REVIEWS = 10_000
 GOAL_SECONDS = 10.0
@@ -59,19 +65,8 @@ def parse_options(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def approve_database(url: str) -> tuple[str, str]:
-    bench_url, name = bench_database(url)
-    name = f"{name}_approve"
-    return urlunsplit(urlsplit(bench_url)._replace(path=f"/{name}")), name
-
-
 def _configure(bench_url: str) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "hrperf.settings"
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.pop("DATABASE_OWNER_URL", None)
-    os.environ["DEBUG"] = "0"
-    os.environ["CELERY_QUEUE"] = QUEUE
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    production_environment(bench_url, CELERY_QUEUE=QUEUE)
 
 
 def run(*, reviews: int) -> tuple[float, int, list[str]]:
@@ -147,7 +142,7 @@ def _purge() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_options(argv)
     try:
-        bench_url, name = approve_database(os.environ.get("DATABASE_URL", ""))
+        bench_url, name = bench_database(os.environ.get("DATABASE_URL", ""), "approve")
     except ConfigurationError as error:
         sys.stderr.write(f"{error}\n")
         return 2

@@ -91,8 +91,9 @@ def parse_options(argv: Sequence[str] | None) -> argparse.Namespace:
 # -- the benchmark's own database ------------------------------------------------------------
 
 
-def bench_database(url: str) -> tuple[str, str]:
-    """The URL and name of the benchmark database beside DATABASE_URL's: `<name>_bench`."""
+def bench_database(url: str, suffix: str = "") -> tuple[str, str]:
+    """The URL and name of the benchmark database beside DATABASE_URL's: `<name>_bench`, or
+    `<name>_bench_<suffix>` for a benchmark of its own, so that several can run at once."""
     parts = urlsplit(url)
     if parts.scheme not in POSTGRES_SCHEMES:
         raise ConfigurationError(
@@ -100,7 +101,7 @@ def bench_database(url: str) -> tuple[str, str]:
             "(its server will host the benchmark's own database, <name>_bench)."
         )
     base = unquote(parts.path.lstrip("/")) or "hrperf"
-    name = f"{base}_bench"
+    name = f"{base}_bench_{suffix}" if suffix else f"{base}_bench"
     return urlunsplit(parts._replace(path=f"/{name}")), name
 
 
@@ -132,17 +133,22 @@ def database_drop(url: str, name: str) -> None:
 # -- the run ---------------------------------------------------------------------------------
 
 
-def _configure(bench_url: str, chunk_size: int | None) -> None:
-    """The environment of this process and of the worker: production settings on the bench
-    database, DEBUG off (no query log), tasks to the bench queue."""
+def production_environment(bench_url: str, **extra: str) -> None:
+    """The environment of a benchmark's process (and of the worker or server it starts):
+    production settings on the benchmark's database, DEBUG off (no query log), a secret key of
+    its own; `extra` sets the benchmark's other variables."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "hrperf.settings"
     os.environ["DATABASE_URL"] = bench_url
     # The benchmark's own database has one role, the one that created it.
     os.environ.pop("DATABASE_OWNER_URL", None)
     os.environ["DEBUG"] = "0"
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
-    os.environ["CELERY_QUEUE"] = QUEUE
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.update(extra)
+
+
+def _configure(bench_url: str, chunk_size: int | None) -> None:
+    """The environment of this process and of the worker: tasks to the bench queue."""
+    production_environment(bench_url, CELERY_TASK_ALWAYS_EAGER="0", CELERY_QUEUE=QUEUE)
     if chunk_size is not None:
         os.environ["REVIEWS_CHUNK_SIZE"] = str(chunk_size)
 

@@ -40,11 +40,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 import psycopg
 
-from bench.cli import ConfigurationError, bench_database, database_create, database_drop, positive
+from bench.cli import (
+    ConfigurationError,
+    bench_database,
+    database_create,
+    database_drop,
+    positive,
+    production_environment,
+)
 from bench.payroll import _percentile, server
 
 PERIOD = "2026Q3"
@@ -215,13 +222,6 @@ def parse_options(argv: Sequence[str] | None) -> argparse.Namespace:
         "--keep-db", action="store_true", help="keep the benchmark database at the end"
     )
     return parser.parse_args(argv)
-
-
-def pages_database(url: str) -> tuple[str, str]:
-    """`<name>_bench_pages`, beside the other benchmarks' databases, so that all can run at once."""
-    bench_url, name = bench_database(url)
-    name = f"{name}_pages"
-    return urlunsplit(urlsplit(bench_url)._replace(path=f"/{name}")), name
 
 
 # -- the data --------------------------------------------------------------------------------
@@ -724,22 +724,19 @@ def report(
 
 
 def _configure(bench_url: str) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "hrperf.settings"
-    os.environ["DATABASE_URL"] = bench_url
-    # The benchmark's own database has one role, the one that created it.
-    os.environ.pop("DATABASE_OWNER_URL", None)
-    os.environ["DEBUG"] = "0"
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
     # This process counts queries with Django's test client (host "testserver"); the server
     # started by bench.payroll.server answers on 127.0.0.1 only.
-    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    production_environment(
+        bench_url,
+        CELERY_TASK_ALWAYS_EAGER="1",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_options(argv)
     try:
-        bench_url, name = pages_database(os.environ.get("DATABASE_URL", ""))
+        bench_url, name = bench_database(os.environ.get("DATABASE_URL", ""), "pages")
     except ConfigurationError as error:
         sys.stderr.write(f"{error}\n")
         return 2

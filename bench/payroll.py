@@ -26,7 +26,6 @@ import csv
 import datetime as dt
 import io
 import os
-import secrets
 import socket
 import statistics
 import subprocess
@@ -49,6 +48,7 @@ from bench.cli import (
     database_create,
     database_drop,
     positive,
+    production_environment,
 )
 
 PERIOD = "2026Q3"
@@ -269,14 +269,6 @@ def parse_options(argv: Sequence[str] | None) -> argparse.Namespace:
         "--keep-db", action="store_true", help="keep the benchmark database at the end"
     )
     return parser.parse_args(argv)
-
-
-def payroll_database(url: str) -> tuple[str, str]:
-    """The URL and name of this benchmark's database: `<name>_bench_payroll`, beside the
-    scoring benchmark's, so that both can run at once."""
-    bench_url, name = bench_database(url)
-    name = f"{name}_payroll"
-    return urlunsplit(urlsplit(bench_url)._replace(path=f"/{name}")), name
 
 
 def build(*, rows: int) -> Built:
@@ -657,18 +649,13 @@ def report(results: Results, *, header: Sequence[tuple[str, str]]) -> str:
 
 
 def _configure(bench_url: str) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "hrperf.settings"
-    os.environ["DATABASE_URL"] = bench_url
-    # The benchmark's own database has one role, the one that created it.
-    os.environ.pop("DATABASE_OWNER_URL", None)
-    os.environ["DEBUG"] = "0"
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    production_environment(bench_url)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_options(argv)
     try:
-        bench_url, name = payroll_database(os.environ.get("DATABASE_URL", ""))
+        bench_url, name = bench_database(os.environ.get("DATABASE_URL", ""), "payroll")
     except ConfigurationError as error:
         sys.stderr.write(f"{error}\n")
         return 2

@@ -33,7 +33,14 @@ from pathlib import Path
 
 import psycopg
 
-from bench.cli import ConfigurationError, bench_database, database_create, database_drop, positive
+from bench.cli import (
+    ConfigurationError,
+    bench_database,
+    database_create,
+    database_drop,
+    positive,
+    production_environment,
+)
 
 QUEUE = "hrperf-bench"
 DEFAULT_FORMS = 400
@@ -87,14 +94,9 @@ def parse_options(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def _configure(bench_url: str, chunk_size: int | None, media_root: Path) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "hrperf.settings"
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.pop("DATABASE_OWNER_URL", None)
-    os.environ["DEBUG"] = "0"
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
-    os.environ["CELERY_QUEUE"] = QUEUE
-    os.environ["MEDIA_ROOT"] = str(media_root)
-    os.environ.setdefault("SECRET_KEY", "bench-only-" + os.urandom(16).hex())
+    production_environment(
+        bench_url, CELERY_TASK_ALWAYS_EAGER="0", CELERY_QUEUE=QUEUE, MEDIA_ROOT=str(media_root)
+    )
     if chunk_size is not None:
         os.environ["PRINTOUTS_CHUNK_SIZE"] = str(chunk_size)
 
@@ -265,12 +267,10 @@ def _ok(ok: bool) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_options(argv)
     try:
-        bench_url, name = bench_database(os.environ.get("DATABASE_URL", ""))
+        bench_url, name = bench_database(os.environ.get("DATABASE_URL", ""), "pdf")
     except ConfigurationError as error:
         sys.stderr.write(f"{error}\n")
         return 2
-    bench_url = bench_url.replace(f"/{name}", f"/{name}_pdf")
-    name = f"{name}_pdf"
     if not os.environ.get("REDIS_URL"):
         sys.stderr.write("The benchmark needs Redis: set REDIS_URL.\n")
         return 2
