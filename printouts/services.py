@@ -36,8 +36,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department
+from hrperf.lib import leases
 from hrperf.lib.bilingual import localized
 from hrperf.lib.errors import FieldError, NotAllowed, ValidationFailed
+from hrperf.lib.leases import Claim
 from hrperf.lib.roles import roles_of
 from hrperf.lib.tasks import publish, publish_on_commit
 from printouts import files
@@ -128,12 +130,6 @@ def printjob_start(
 # -- the worker's run --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
-    lease: uuid.UUID
-    first_run: bool
-
-
 def printjob_run(*, job_id: int, chunk_size: int | None = None) -> PrintJob:
     """Render the job's forms chunk by chunk and keep the PDF. A run that cannot claim the job
     (finished, or held by a live run) does nothing."""
@@ -178,28 +174,12 @@ def printjob_fail(*, job_id: int, error: str) -> None:
 
 
 def _held_until() -> dt.datetime:
-    return timezone.now() + dt.timedelta(seconds=settings.PRINTOUTS_LEASE)
+    return leases.held_until(settings.PRINTOUTS_LEASE)
 
 
 def _claim(job: PrintJob) -> Claim | None:
-    lease = uuid.uuid4()
-    now = timezone.now()
-    with transaction.atomic():
-        first_run = (
-            PrintJob.objects.filter(pk=job.pk, status=Status.QUEUED).update(
-                status=Status.RUNNING, lease=lease, lease_until=_held_until()
-            )
-            == 1
-        )
-        if not first_run:
-            resumed = (
-                PrintJob.objects.filter(pk=job.pk, status=Status.RUNNING)
-                .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
-                .update(lease=lease, lease_until=_held_until())
-            )
-            if resumed != 1:
-                return None
-    return Claim(lease=lease, first_run=first_run)
+    """Claim the job for this run (`hrperf.lib.leases.claim`)."""
+    return leases.claim(PrintJob.objects.filter(pk=job.pk), hold_seconds=settings.PRINTOUTS_LEASE)
 
 
 def _heading(job: PrintJob) -> str:

@@ -10,13 +10,14 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
+from hrperf.lib import leases
+from hrperf.lib.leases import Claim
 from reviews.models import CycleJob, Review, ReviewCycle, VerbalWarning
 from reviews.services.generation import employees_without_review, reviews_generate_chunk
 from reviews.services.scores import reviews_score_batch
@@ -54,12 +55,6 @@ def job_run(*, job_id: int, chunk_size: int | None = None) -> CycleJob:
     return job
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
-    lease: uuid.UUID
-    first_run: bool
-
-
 def _run_claimed(job: CycleJob, claim: Claim, chunk_size: int) -> None:
     remaining, step = _plan(job, chunk_size)
     CycleJob.objects.filter(pk=job.pk, lease=claim.lease).update(total=F("done") + remaining)
@@ -82,30 +77,12 @@ def _run_claimed(job: CycleJob, claim: Claim, chunk_size: int) -> None:
 
 
 def _held_until() -> dt.datetime:
-    return timezone.now() + dt.timedelta(seconds=settings.CYCLE_JOB_LEASE)
+    return leases.held_until(settings.CYCLE_JOB_LEASE)
 
 
 def _claim(job: CycleJob) -> Claim | None:
-    """Claim the job for this run: a queued job (its first run), or a running one whose hold ran
-    out (its worker died; this run resumes it). None when the job is finished or held."""
-    lease = uuid.uuid4()
-    now = timezone.now()
-    with transaction.atomic():
-        first_run = (
-            CycleJob.objects.filter(pk=job.pk, status=Status.QUEUED).update(
-                status=Status.RUNNING, lease=lease, lease_until=_held_until()
-            )
-            == 1
-        )
-        if not first_run:
-            resumed = (
-                CycleJob.objects.filter(pk=job.pk, status=Status.RUNNING)
-                .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
-                .update(lease=lease, lease_until=_held_until())
-            )
-            if resumed != 1:
-                return None
-    return Claim(lease=lease, first_run=first_run)
+    """Claim the job for this run (`hrperf.lib.leases.claim`)."""
+    return leases.claim(CycleJob.objects.filter(pk=job.pk), hold_seconds=settings.CYCLE_JOB_LEASE)
 
 
 def _chunk(job_id: int, lease: uuid.UUID, step: Callable[[], int]) -> int:
