@@ -31,7 +31,7 @@ import ipaddress
 import json
 import socket
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -45,6 +45,7 @@ TIMEOUT_SECONDS = 5.0
 USER_AGENT = "hrperf-webhooks/1"
 MAX_URL_LENGTH = 500
 SCHEMES = ("http", "https")
+RESPONSE_BYTES = 4096
 
 
 class AddressRefused(OSError):
@@ -53,12 +54,22 @@ class AddressRefused(OSError):
 
 @dataclass(frozen=True)
 class Outcome:
+    """What came of one POST: the HTTP status (None when no answer came), an error text (empty
+    on success), whether sending the same request again cannot succeed (`permanent`), and the
+    start of the answer's body (for callers that read the receiver's own result code)."""
+
     status_code: int | None
     error: str
+    permanent: bool = False
+    response: bytes = field(default=b"", repr=False)
 
     @property
     def ok(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300
+        return self.status_code is not None and 200 <= self.status_code < 300 and not self.error
+
+    @property
+    def retryable(self) -> bool:
+        return not self.ok and not self.permanent
 
 
 def url_problem(url: str, *, allow_private: bool) -> str | Promise | None:
@@ -194,12 +205,20 @@ def post(
         "X-Hrperf-Timestamp": timestamp,
         "X-Hrperf-Signature": signature(secret, timestamp, body),
     }
+    return post_json(url, body=body, headers=headers, allow_private=allow_private)
+
+
+def post_json(url: str, *, body: bytes, headers: dict[str, str], allow_private: bool) -> Outcome:
+    """POST `body` to `url` with `headers`, through a connection to a checked address (see the
+    module's docstring): no redirect is followed, no proxy is used, at most TIMEOUT_SECONDS per
+    step. Never raises for a network or HTTP problem; an address refused is a permanent failure
+    and the request is not sent. The answer's first RESPONSE_BYTES are kept in the Outcome."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     try:
         port = parts.port or _default_port(parts.scheme)
     except ValueError:
-        return Outcome(None, "invalid port in the URL")
+        return Outcome(None, "invalid port in the URL", permanent=True)
     connection: http.client.HTTPConnection
     if parts.scheme.lower() == "https":
         connection = _HTTPSConnection(
@@ -217,15 +236,15 @@ def post(
     try:
         connection.request("POST", target, body=body, headers=headers)
         response = connection.getresponse()
-        response.read(4096)
+        content = response.read(RESPONSE_BYTES)
         status = response.status
     except (OSError, ValueError, http.client.HTTPException) as exc:
-        return Outcome(None, _describe(exc))
+        return Outcome(None, _describe(exc), permanent=isinstance(exc, AddressRefused))
     finally:
         connection.close()
     if 200 <= status < 300:
-        return Outcome(status, "")
-    return Outcome(status, f"HTTP {status} {response.reason}"[:200])
+        return Outcome(status, "", response=content)
+    return Outcome(status, f"HTTP {status} {response.reason}"[:200], response=content)
 
 
 def _describe(exc: BaseException) -> str:
