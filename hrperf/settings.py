@@ -383,6 +383,33 @@ WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120)
 # Webhooks may target private or loopback addresses only when this is on (on with DEBUG).
 WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
 
+
+def _robot_hosts() -> dict[str, tuple[str, ...]]:
+    """NOTIFY_ROBOT_HOSTS: the hosts each group robot platform may be reached at, as
+    "feishu=open.feishu.cn|open.larksuite.com;dingtalk=…;wecom=…". A host is "name" or
+    "name:port" (https), or "http://name:port" for a local stand-in; a platform left out keeps
+    its documented hosts (notifications/robots.py)."""
+    hosts = {
+        "feishu": ("open.feishu.cn", "open.larksuite.com"),
+        "dingtalk": ("oapi.dingtalk.com",),
+        "wecom": ("qyapi.weixin.qq.com",),
+    }
+    host = r"(http://)?([a-z0-9]([a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])(:[0-9]{1,5})?"
+    for item in filter(None, (part.strip() for part in env_str("NOTIFY_ROBOT_HOSTS").split(";"))):
+        name, _sep, values = (text.strip().lower() for text in item.partition("="))
+        listed = tuple(value.strip() for value in values.split("|"))
+        if name not in hosts or not all(re.fullmatch(host, value) for value in listed):
+            raise ImproperlyConfigured(
+                "NOTIFY_ROBOT_HOSTS must be platform=host|host;… with platforms feishu, "
+                "dingtalk or wecom and hosts such as open.feishu.cn, host:port or "
+                f"http://127.0.0.1:8080, not {item!r}"
+            )
+        hosts[name] = listed
+    return hosts
+
+
+NOTIFY_ROBOT_HOSTS = _robot_hosts()
+
 # Calibration (the quarter's leniency and 9-box pages). Numbers as plain decimals ("0.5", "85").
 _CALIBRATION_NUMBER = r"[0-9]{1,3}(?:\.[0-9]{1,2})?"
 

@@ -25,4 +25,5 @@ pytest_plugins = [
     "tests.fixtures.catalogue",
     "tests.fixtures.language",
     "tests.fixtures.evidence",
+    "tests.fixtures.notifications",
 ]
