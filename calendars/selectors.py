@@ -218,9 +218,10 @@ def cycles_without_deadlines() -> list[ReviewCycle]:
     )
 
 
-def todos(*, viewer_roles: Roles, user: Any) -> list[Todo]:
+def todos(*, viewer_roles: Roles, user: Any, now: datetime | None = None) -> list[Todo]:
     """For HR: one item for the open quarters whose deadlines are not set yet, linking to the
-    newest one's deadlines page (one query); nothing for anyone else (no query)."""
+    newest one's deadlines page (one query); nothing for anyone else (no query). Setting them
+    has no deadline of its own (`now` is accepted as every part's `todos` accepts it)."""
     if not workflow.holds(workflow.Action.SET_DEADLINES, viewer_roles):
         return []
     cycles = cycles_without_deadlines()

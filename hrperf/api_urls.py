@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from departments import api as departments_api
 from kpis import api as kpis_api
-from reviews.api import actions, bulk, calibration, cycles, grid, insight, warnings
+from reviews.api import actions, bulk, calibration, cycles, grid, insight, todos, warnings
 from reviews.api import reviews as review_reads
 
 app_name = "api-v1"
@@ -117,6 +117,9 @@ urlpatterns = [
         warnings.WarningAcknowledgeApi.as_view(),
         name="warning-acknowledge",
     ),
+    # to-dos
+    path("todos", todos.TodoListApi.as_view(), name="todos"),
+    path("todos/overdue", todos.OverdueListApi.as_view(), name="todos-overdue"),
     # payroll
     path("payroll/", include("payroll.api")),
     # the employee's side of the quarter

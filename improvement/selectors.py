@@ -35,6 +35,10 @@ from reviews.workflow import Action
 # A plan's check-ins are due this often (a check-in is overdue once the last one, or the plan's
 # start, is older than this).
 CHECK_IN_EVERY = dt.timedelta(days=30)
+# A check-in shows among the to-dos this many days before it is due.
+CHECK_IN_NOTICE = dt.timedelta(days=7)
+# A performance conversation is due this many days after the verbal warning that calls for it.
+CONVERSATION_WITHIN = dt.timedelta(days=14)
 # The pages where the work of `todos` is done (the domain names no URL pattern; a test checks
 # these against the URL configuration).
 WARNINGS_URL = "/warnings/"
@@ -344,14 +348,14 @@ def review_panel(*, viewer_roles: Roles, review: Review) -> ReviewPanel:
 # -- what people must do now --------------------------------------------------------------------
 
 
-def todos(*, viewer_roles: Roles, user: Any) -> list[Todo]:
+def todos(*, viewer_roles: Roles, user: Any, now: dt.datetime | None = None) -> list[Todo]:
     """HR: warned reviews without a conversation, written warnings not acknowledged, plans whose
     outcome is due; a head: conversations to hold for their department, check-ins due; an
     employee: conversations to acknowledge. A fixed number of queries."""
-    today = local_date(timezone.now())
+    today = local_date(now or timezone.now())
     items: list[Todo] = []
     if viewer_roles.is_hr or viewer_roles.is_head:
-        items.extend(_conversations_to_hold(viewer_roles))
+        items.extend(_conversations_to_hold(viewer_roles, today))
     if viewer_roles.is_hr:
         unacknowledged = WrittenWarning.objects.filter(acknowledged_at__isnull=True).count()
         if unacknowledged:
@@ -402,45 +406,74 @@ def _acting_scope(viewer_roles: Roles, prefix: str = "") -> Q | None:
     return _scope(viewer_roles, prefix, own=False)
 
 
-def _conversations_to_hold(viewer_roles: Roles) -> list[Todo]:
+def conversations_to_hold(viewer_roles: Roles) -> QuerySet[VerbalWarning]:
+    """The verbal warnings whose review has no conversation yet, of the reviews the viewer acts
+    on (HR: all; a head: their department's, not their own)."""
     warned = VerbalWarning.objects.filter(
         ~Exists(Conversation.objects.filter(review_id=OuterRef("review_id")))
     )
     condition = _acting_scope(viewer_roles)
     if condition is not None:
         warned = warned.filter(condition)
-    count = warned.values("review_id").distinct().count()
-    if not count:
+    return warned
+
+
+def conversation_due(warned_at: dt.datetime) -> dt.date:
+    """The day by which the conversation a verbal warning calls for is to be held."""
+    return local_date(warned_at) + CONVERSATION_WITHIN
+
+
+def _conversations_to_hold(viewer_roles: Roles, today: dt.date) -> list[Todo]:
+    found = conversations_to_hold(viewer_roles).aggregate(
+        n=Count("review_id", distinct=True), first=Min("created_at")
+    )
+    if not found["n"]:
         return []
+    due = conversation_due(found["first"])
     return [
         Todo(
             kind="hold_conversation",
             label=_("Hold and record performance conversations"),
             url=WARNINGS_URL,
-            count=count,
+            count=found["n"],
+            due=due,
+            overdue=due < today,
         )
     ]
 
 
-def _check_ins_due(viewer_roles: Roles, today: dt.date) -> list[Todo]:
+def check_ins_due(viewer_roles: Roles, by: dt.date) -> QuerySet[Plan]:
+    """The open plans the viewer acts on (HR: all; a head: their department's, not their own)
+    whose next check-in (`CHECK_IN_EVERY` after the last one, or after the start) is due on or
+    before `by`."""
     plans = Plan.objects.filter(closed_at__isnull=True)
     condition = _acting_scope(viewer_roles)
     if condition is not None:
         plans = plans.filter(condition)
-    cutoff = today - CHECK_IN_EVERY
-    due = (
-        plans.annotate(last=Max("check_ins__held_on"))
-        .filter(Q(last__lt=cutoff) | Q(last__isnull=True, starts_on__lt=cutoff))
-        .count()
+    cutoff = by - CHECK_IN_EVERY
+    check_ins = CheckIn.objects.filter(plan_id=OuterRef("pk"))
+    return plans.filter(
+        ~Exists(check_ins.filter(held_on__gt=cutoff)),
+        Q(starts_on__lte=cutoff) | Exists(check_ins),
     )
-    if not due:
+
+
+def _check_ins_due(viewer_roles: Roles, today: dt.date) -> list[Todo]:
+    dues = [
+        (last or starts_on) + CHECK_IN_EVERY
+        for last, starts_on in check_ins_due(viewer_roles, today + CHECK_IN_NOTICE)
+        .annotate(last=Max("check_ins__held_on"))
+        .values_list("last", "starts_on")
+    ]
+    if not dues:
         return []
     return [
         Todo(
             kind="check_in",
             label=_("Hold improvement plan check-ins"),
             url=PLANS_URL,
-            count=due,
-            overdue=True,
+            count=len(dues),
+            due=min(dues),
+            overdue=min(dues) < today,
         )
     ]

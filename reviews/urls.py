@@ -9,6 +9,7 @@ from reviews.pages import (
     reports,
     review,
     review_list,
+    todos,
     warnings,
 )
 
@@ -26,4 +27,5 @@ urlpatterns = [
     *calibration.urlpatterns,
     *leniency.urlpatterns,
     *ninebox.urlpatterns,
+    *todos.urlpatterns,
 ]

@@ -26,4 +26,5 @@ pytest_plugins = [
     "tests.fixtures.language",
     "tests.fixtures.evidence",
     "tests.fixtures.notifications",
+    "tests.fixtures.todos",
 ]

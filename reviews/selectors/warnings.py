@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -47,9 +48,10 @@ def warning_get(*, viewer_roles: Roles, warning_id: int) -> VerbalWarning | None
     return warning_list(viewer_roles=viewer_roles).filter(pk=warning_id).first()
 
 
-def todos(*, viewer_roles: Roles, user: Any) -> list[Todo]:
+def todos(*, viewer_roles: Roles, user: Any, now: datetime | None = None) -> list[Todo]:
     """Whoever acknowledges verbal warnings (HR): one item per quarter with warnings not yet
-    acknowledged, linked to that quarter's warnings list filtered to them. One query."""
+    acknowledged, linked to that quarter's warnings list filtered to them. One query. An
+    acknowledgement has no deadline (`now` is accepted as every part's `todos` accepts it)."""
     if not workflow.holds(workflow.Action.ACKNOWLEDGE_WARNING, viewer_roles):
         return []
     waiting = (
@@ -69,6 +71,7 @@ def todos(*, viewer_roles: Roles, user: Any) -> list[Todo]:
                 label=gettext("Acknowledge verbal warnings of %(period)s") % {"period": period},
                 url=f"{url}?{urlencode({'period': period, 'acknowledged': 'no'})}",
                 count=row["n"],
+                period=period,
             )
         )
     return items

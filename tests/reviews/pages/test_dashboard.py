@@ -17,7 +17,7 @@ from django.urls import reverse
 from departments.models import Employee
 from reviews import services
 from reviews.models import Review
-from reviews.pages.todos import REVIEW_WORK_DEADLINE as REVIEW_WORK
+from reviews.selectors.todos import REVIEW_WORK
 from tests.helpers.pages import (
     EXAMPLES,
     PERIOD,
