@@ -12,6 +12,8 @@ write and never import the services.
     dashboard    a quarter at a glance, what waits for the viewer
     reports      the reports across quarters, from what was approved
     bulk         the sets a bulk action acts on (submit all, approve all), counted
+    todos        everything one person must do now (待办), from every app (`todos_of`)
+    overdue      overdue work across the division, by department and kind
 """
 
 from reviews.selectors.bulk import Batch, approvable, fingerprint_of, submittable

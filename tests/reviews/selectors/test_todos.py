@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from appeals.models import Appeal
@@ -16,6 +17,7 @@ from calendars.selectors import local_date
 from hrperf.lib.todos import summary_of
 from improvement.selectors import CONVERSATION_WITHIN
 from reviews import services
+from reviews.selectors import overdue, todos
 from reviews.selectors.todos import KINDS, todos_of
 from tests.helpers.appeals import file
 from tests.helpers.improvement import conversation, plan
@@ -214,3 +216,14 @@ def test_the_queries_are_fixed_whatever_the_number_of_reviews(
     more_reviews(personas, departments, 6, start=1)
     assert queries_of(name) == QUERIES[name]
     assert queries_of(name, dt.date(2026, 12, 1)) == QUERIES[name]
+
+
+def test_the_pages_named_are_the_url_configurations() -> None:
+    # The domain reverses no URL: the paths it names must be the pages' own.
+    assert reverse("reviews:queue") == todos.QUEUE_URL
+    assert todos.REVIEW_LIST_URL.format(period="2026Q3") == reverse(
+        "reviews:review_list", args=["2026Q3"]
+    )
+    assert reverse("appeals:list") == overdue.APPEALS_URL
+    assert reverse("improvement:plans") == overdue.PLANS_URL
+    assert reverse("reviews:warnings") == overdue.WARNINGS_URL
