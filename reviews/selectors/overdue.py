@@ -92,12 +92,11 @@ def overdue_work(*, viewer_roles: Roles, today: dt.date | None = None) -> list[O
     if not sees_overdue(viewer_roles):
         return []
     today = today or local_date(timezone.now())
-    department_id = None if viewer_roles.sees_all_reviews else viewer_roles.headed_department_id
     rows = [
-        *_review_rows(today, department_id),
-        *_appeal_rows(today, department_id),
-        *_conversation_rows(viewer_roles, today, department_id),
-        *_plan_rows(viewer_roles, today, department_id),
+        *_review_rows(viewer_roles, today),
+        *_appeal_rows(viewer_roles, today),
+        *_conversation_rows(viewer_roles, today),
+        *_plan_rows(viewer_roles, today),
     ]
     order = list(OVERDUE_LABELS)
     return sorted(
@@ -111,17 +110,22 @@ def overdue_work(*, viewer_roles: Roles, today: dt.date | None = None) -> list[O
     )
 
 
-def _in_department(queryset: QuerySet[Any], department_id: int | None, prefix: str) -> Any:
-    if department_id is None:
+def _in_scope(queryset: QuerySet[Any], viewer_roles: Roles, prefix: str) -> Any:
+    """All of it for HR and the director; a head's department's, but not about themself (on
+    their own review a head is an employee)."""
+    if viewer_roles.sees_all_reviews:
         return queryset
-    return queryset.filter(**{f"{prefix}department_id": department_id})
+    employee_id = viewer_roles.employee.pk if viewer_roles.employee else None
+    return queryset.filter(**{f"{prefix}department_id": viewer_roles.headed_department_id}).exclude(
+        **{f"{prefix}employee_id": employee_id}
+    )
 
 
 def _department_columns(prefix: str) -> list[str]:
     return [f"{prefix}department__{column}" for column in DEPARTMENT_COLUMNS]
 
 
-def _review_rows(today: dt.date, department_id: int | None) -> list[OverdueRow]:
+def _review_rows(viewer_roles: Roles, today: dt.date) -> list[OverdueRow]:
     competencies = Competency.objects.count()
     rating_past = Q(cycle__deadlines__rating_due__lt=today)
     approval_past = Q(cycle__deadlines__approval_due__lt=today)
@@ -144,8 +148,8 @@ def _review_rows(today: dt.date, department_id: int | None) -> list[OverdueRow]:
             filter=Q(cycle__deadlines__self_assessment_due__lt=today) & Q(self_assessed=False),
         ),
     }
-    reviews = _in_department(
-        Review.objects.filter(cycle__status=ReviewCycle.Status.OPEN), department_id, ""
+    reviews = _in_scope(
+        Review.objects.filter(cycle__status=ReviewCycle.Status.OPEN), viewer_roles, ""
     )
     grouped = (
         reviews.annotate(
@@ -169,10 +173,10 @@ def _review_rows(today: dt.date, department_id: int | None) -> list[OverdueRow]:
     return found
 
 
-def _appeal_rows(today: dt.date, department_id: int | None) -> list[OverdueRow]:
-    late = _in_department(
+def _appeal_rows(viewer_roles: Roles, today: dt.date) -> list[OverdueRow]:
+    late = _in_scope(
         Appeal.objects.filter(status=Appeal.Status.FILED, answer_due__lt=today),
-        department_id,
+        viewer_roles,
         "review__",
     )
     grouped = (
@@ -198,14 +202,12 @@ def _grouped(queryset: QuerySet[Any], count: Count) -> Iterable[dict[str, Any]]:
     return queryset.values(*_department_columns("review__")).annotate(n=count).order_by()
 
 
-def _conversation_rows(
-    viewer_roles: Roles, today: dt.date, department_id: int | None
-) -> list[OverdueRow]:
+def _conversation_rows(viewer_roles: Roles, today: dt.date) -> list[OverdueRow]:
     # Due `CONVERSATION_WITHIN` after the warning's day: overdue once that day has passed.
     warned_before = moment_of(today - improvement.CONVERSATION_WITHIN)
-    late = _in_department(
+    late = _in_scope(
         improvement.conversations_to_hold(viewer_roles).filter(created_at__lt=warned_before),
-        department_id,
+        viewer_roles,
         "review__",
     )
     return [
@@ -216,14 +218,14 @@ def _conversation_rows(
     ]
 
 
-def _plan_rows(viewer_roles: Roles, today: dt.date, department_id: int | None) -> list[OverdueRow]:
-    check_ins = _in_department(
+def _plan_rows(viewer_roles: Roles, today: dt.date) -> list[OverdueRow]:
+    check_ins = _in_scope(
         improvement.check_ins_due(viewer_roles, today - dt.timedelta(days=1)),
-        department_id,
+        viewer_roles,
         "review__",
     )
-    ended = _in_department(
-        Plan.objects.filter(closed_at__isnull=True, ends_on__lt=today), department_id, "review__"
+    ended = _in_scope(
+        Plan.objects.filter(closed_at__isnull=True, ends_on__lt=today), viewer_roles, "review__"
     )
     found = []
     for kind, plans in (("check_in", check_ins), ("judge_plan", ended)):
