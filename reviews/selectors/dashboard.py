@@ -1,19 +1,19 @@
 """The dashboard's reads: a quarter's reviews at a glance as far as the viewer sees them (by
-state, by grade, department averages, the reviews below the warning threshold), what waits for
-the viewer, and an employee's own approved results. The dashboard counts reviews as they stand
-(`Review`); each read runs a fixed number of queries, aggregating in SQL."""
+state, by grade, department averages, the reviews below the warning threshold) and an
+employee's own approved results (what waits for the viewer: `reviews.selectors.todos`). The
+dashboard counts reviews as they stand (`Review`); each read runs a fixed number of queries,
+aggregating in SQL."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 
-from departments.models import Competency
 from hrperf.lib.roles import Roles
 from reviews import scoring
-from reviews.models import ApprovedResult, AssessorRole, Review, ReviewCycle
+from reviews.models import ApprovedResult, Review, ReviewCycle
 from reviews.selectors.aggregates import (
     DEPARTMENT_COLUMNS,
     GRADES,
@@ -115,57 +115,6 @@ def cycle_overview(
         below_threshold=below,
         below_threshold_count=warned,
     )
-
-
-@dataclass(frozen=True)
-class Waiting:
-    """How many of a quarter's reviews wait for the viewer, by kind of work (zeros included).
-
-    Kinds: `to_approve` (scored, for the director), `director_ratings` / `hr_ratings` (drafts
-    the assessor has not fully rated), `returned` and `reopened` (back with HR),
-    `incomplete` (drafts still missing something) and `ready` (complete drafts to submit)."""
-
-    counts: dict[str, int] = field(default_factory=dict)
-
-
-DIRECTOR_WORK = ("to_approve", "director_ratings")
-
-
-HR_WORK = ("returned", "reopened", "incomplete", "ready", "hr_ratings")
-
-
-def waiting_for(*, viewer_roles: Roles, cycle: ReviewCycle, by_state: dict[str, int]) -> Waiting:
-    """What waits for the director or HR in the quarter (empty for anyone else). `by_state`
-    is the overview's count by state. Two queries at most."""
-    if not (viewer_roles.is_director or viewer_roles.is_hr):
-        return Waiting()
-    competencies = Competency.objects.count()
-    drafts = (
-        Review.objects.filter(cycle=cycle, state=Review.State.DRAFT)
-        .annotate(
-            director_rated=Count(
-                "ratings", filter=Q(ratings__assessor_role=AssessorRole.MARKETING_DIRECTOR)
-            ),
-            hr_rated=Count("ratings", filter=Q(ratings__assessor_role=AssessorRole.HR)),
-        )
-        .aggregate(
-            complete=Count("pk", filter=Q(incomplete_reasons=[])),
-            all=Count("pk"),
-            director_ratings=Count("pk", filter=Q(director_rated__lt=competencies)),
-            hr_ratings=Count("pk", filter=Q(hr_rated__lt=competencies)),
-        )
-    )
-    counts: dict[str, int] = {}
-    if viewer_roles.is_director:
-        counts["to_approve"] = by_state.get(Review.State.SCORED, 0)
-        counts["director_ratings"] = drafts["director_ratings"]
-    if viewer_roles.is_hr:
-        counts["returned"] = by_state.get(Review.State.RETURNED, 0)
-        counts["reopened"] = by_state.get(Review.State.REOPENED, 0)
-        counts["incomplete"] = drafts["all"] - drafts["complete"]
-        counts["ready"] = drafts["complete"]
-        counts["hr_ratings"] = drafts["hr_ratings"]
-    return Waiting(counts=counts)
 
 
 def my_approved_reviews(*, viewer_roles: Roles) -> list[ApprovedResult]:
