@@ -46,6 +46,7 @@ STEP_TEXT = {
 CHANNEL_TEXT = {
     "page": gettext_lazy("on their review and appeal pages"),
     "mail": gettext_lazy("by mail"),
+    "notice": gettext_lazy("by message"),
 }
 
 

@@ -18,11 +18,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from appeals import events, selectors
@@ -45,8 +42,10 @@ from calendars.selectors import (
 from evidence.models import EvidenceFile, Purpose
 from evidence.services import evidence_attach
 from hrperf.lib.errors import Conflict, ErrorList, FieldError, NotAllowed
-from hrperf.lib.roles import Roles
+from hrperf.lib.roles import HR, Roles
 from hrperf.lib.tasks import publish_on_commit
+from notifications.selectors import group_members
+from notifications.services.notify import Event, notify
 from reviews import services as review_services
 from reviews import workflow
 from reviews.models import AssessorRole, CompetencyRating, Review, ReviewKpiLine
@@ -276,7 +275,28 @@ def appeal_file(
             items=selectors.item_codes(appeal),
         ).save()
         _attach_all(user=user, roles=roles, appeal=appeal, files=files)
+        _tell_hr(appeal, review)
     return appeal
+
+
+def _tell_hr(appeal: Appeal, review: Review) -> None:
+    notify(
+        [
+            Event(
+                kind="appeal_filed",
+                key=f"appeal_filed:{appeal.pk}",
+                context={
+                    "appeal_id": appeal.pk,
+                    "review_id": review.pk,
+                    "employee": review.employee.name,
+                    "period": review.cycle.period,
+                    "due": appeal.answer_due.isoformat(),
+                },
+                users=group_members(HR),
+                group="hr",
+            )
+        ]
+    )
 
 
 def _attach_all(*, user: Any, roles: Roles, appeal: Appeal, files: Sequence[Any]) -> None:
@@ -443,8 +463,8 @@ def appeal_reject(
 
 
 def appeal_mail_answer(*, appeal_id: int) -> bool:
-    """Mail the employee HR's answer, once (claimed before the mail goes); an employee without
-    an address is told on their pages only."""
+    """Tell the employee HR's answer, once (claimed before the notification is recorded), by
+    the channels they chose; an employee without a login is told on their pages only."""
     with transaction.atomic():
         claimed = (
             Appeal.objects.filter(pk=appeal_id, mailed_at__isnull=True)
@@ -457,33 +477,28 @@ def appeal_mail_answer(*, appeal_id: int) -> bool:
             pk=appeal_id
         )
         login = appeal.review.employee.user
-        if login is None or not login.email or not login.is_active:
+        if login is None or not login.is_active:
             return False
         AppealStep.objects.create(
-            appeal=appeal, kind=AppealStep.Kind.TOLD, at=timezone.now(), channel="mail"
+            appeal=appeal, kind=AppealStep.Kind.TOLD, at=timezone.now(), channel="notice"
         )
-        _mail(appeal, login.email)
+        notify(
+            [
+                Event(
+                    kind="appeal_answered",
+                    key=f"appeal_answered:{appeal.pk}",
+                    context={
+                        "appeal_id": appeal.pk,
+                        "review_id": appeal.review_id,
+                        "period": appeal.review.cycle.period,
+                        "accepted": appeal.status == Appeal.Status.ACCEPTED,
+                        "reason": appeal.reason,
+                    },
+                    users=[login.pk],
+                )
+            ]
+        )
     return True
-
-
-def _mail(appeal: Appeal, address: str) -> None:
-    period = appeal.review.cycle.period
-    if appeal.status == Appeal.Status.ACCEPTED:
-        body = gettext(
-            "HR accepted your appeal on your %(period)s result. Your review is corrected and "
-            "approved again; you will see the new result in hrperf.\n\nHR's answer: %(reason)s"
-        )
-    else:
-        body = gettext(
-            "HR rejected your appeal on your %(period)s result; the result stands.\n\n"
-            "HR's answer: %(reason)s"
-        )
-    send_mail(
-        subject=gettext("Your appeal on %(period)s is answered") % {"period": period},
-        message=body % {"period": period, "reason": appeal.reason},
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[address],
-    )
 
 
 def results_confirm_by_deadline(*, now: dt.datetime | None = None) -> int:

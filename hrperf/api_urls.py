@@ -129,4 +129,5 @@ urlpatterns = [
     path("", include("appeals.api_urls")),
     path("", include("improvement.api_urls")),
     path("", include("printouts.api_urls")),
+    path("", include("notifications.api")),
 ]

@@ -26,6 +26,16 @@ app.conf.beat_schedule = {
         "task": "appeals.confirm_by_deadline",
         "schedule": crontab(minute=10),
     },
+    # Each person's daily digest, and the reminders of deadlines coming up or passed
+    # (notifications.services.daily); the sweep starts one the beat missed.
+    "notification-digests": {
+        "task": "notifications.digests",
+        "schedule": crontab(hour=env_int("NOTIFY_DIGEST_HOUR", 8), minute=0),
+    },
+    "deadline-reminders": {
+        "task": "notifications.deadlines",
+        "schedule": crontab(hour=env_int("NOTIFY_REMINDER_HOUR", 9), minute=5),
+    },
     # /healthz reports the worker alive while this runs (see hrperf/health.py).
     "worker-heartbeat": {
         "task": "hrperf.heartbeat",

@@ -3,11 +3,17 @@
     {"status": "ok" | "degraded" | "down",
      "database": {"ok": true, "ms": 0.4},
      "redis": {"ok": true, "ms": 0.3},
-     "worker": {"ok": true, "last_seen": "2026-10-08T09:30:00+08:00", "age_seconds": 12}}
+     "worker": {"ok": true, "last_seen": "2026-10-08T09:30:00+08:00", "age_seconds": 12},
+     "channels": {"email": {"last_sent": "2026-10-08T09:29:41+08:00", "last_failed": null},
+                  "feishu": {...}}}
 
 200 while the database answers (`ok`, or `degraded` when Redis or the worker is not well), 503
 when it does not (`down`). A failure is named by its kind only (`"error": "ConnectionError"`),
 never with its message, which could hold an address or a password.
+
+`channels` names each notification channel in use (mail, and each robot platform with an active
+robot) with its last delivery sent and its last failed one (null: none), for monitoring; it does
+not change `status`: a channel that fails never holds up the work.
 
 The worker is alive when its heartbeat is recent: the beat schedules `hrperf.heartbeat` every
 30 seconds on the default queue, the worker that runs it writes the time to Redis, and this page
@@ -28,6 +34,8 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from notifications.selectors import channel_status
 
 REDIS_TIMEOUT_SECONDS = 0.5
 _clients: dict[str, redis.Redis] = {}
@@ -100,6 +108,21 @@ def _check_redis_and_worker() -> tuple[dict[str, Any], dict[str, Any]]:
     return redis_state, worker
 
 
+def _stamp(moment: dt.datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+
+
+def _channels() -> dict[str, Any]:
+    try:
+        found = channel_status()
+    except Exception as exc:
+        return {"error": exc.__class__.__name__}
+    return {
+        name: {"last_sent": _stamp(state["last_sent"]), "last_failed": _stamp(state["last_failed"])}
+        for name, state in found.items()
+    }
+
+
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -112,7 +135,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     else:
         state = "degraded"
     response = JsonResponse(
-        {"status": state, "database": database, "redis": redis_state, "worker": worker},
+        {
+            "status": state,
+            "database": database,
+            "redis": redis_state,
+            "worker": worker,
+            "channels": _channels() if database["ok"] else {},
+        },
         status=503 if state == "down" else 200,
     )
     return response

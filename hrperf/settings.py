@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "appeals",
     "improvement",
     "printouts",
+    "notifications",
     "axes",
 ]
 
@@ -289,6 +290,13 @@ EMAIL_BACKEND = env_str(
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)  # TLS from the start, usually port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other: set one.")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hrperf@localhost")
 
 # Celery: Redis as broker and result store, JSON only, acknowledged after the work is done.
@@ -382,6 +390,46 @@ WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120)
 
 # Webhooks may target private or loopback addresses only when this is on (on with DEBUG).
 WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
+
+# Notifications (notifications/): the product's address for the links in messages, retries of
+# a failed delivery, the hours of the daily digest and of the deadline reminders.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if SITE_URL and not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", SITE_URL):
+    raise ImproperlyConfigured(
+        "SITE_URL must be the product's address, such as https://hrperf.example.com, "
+        f"not {SITE_URL!r}"
+    )
+
+
+def _retry_delays() -> tuple[int, ...]:
+    raw = env_str("NOTIFY_RETRY_DELAYS", "30,120,600,1800,3600").strip()
+    if not re.fullmatch(r"[0-9]{1,6}(,[0-9]{1,6}){0,19}", raw) or "0" in raw.split(","):
+        raise ImproperlyConfigured(
+            "NOTIFY_RETRY_DELAYS must be seconds to wait after each failed attempt, comma "
+            f"separated, each above 0, such as 30,120,600; not {raw!r}"
+        )
+    return tuple(int(part) for part in raw.split(","))
+
+
+def _hour(name: str, default: int) -> int:
+    value = env_int(name, default)
+    if not 0 <= value <= 23:
+        raise ImproperlyConfigured(f"{name} must be an hour from 0 to 23, not {value}")
+    return value
+
+
+NOTIFY_RETRY_DELAYS = _retry_delays()
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6)
+if not 1 <= NOTIFY_MAX_ATTEMPTS <= 50:
+    raise ImproperlyConfigured(f"NOTIFY_MAX_ATTEMPTS must be 1 to 50, not {NOTIFY_MAX_ATTEMPTS}")
+NOTIFY_DIGEST_HOUR = _hour("NOTIFY_DIGEST_HOUR", 8)
+NOTIFY_REMINDER_HOUR = _hour("NOTIFY_REMINDER_HOUR", 9)
+# Working days before a deadline that its reminder goes.
+NOTIFY_DEADLINE_NOTICE = env_int("NOTIFY_DEADLINE_NOTICE", 2)
+if not 0 <= NOTIFY_DEADLINE_NOTICE <= 30:
+    raise ImproperlyConfigured(
+        f"NOTIFY_DEADLINE_NOTICE must be 0 to 30 working days, not {NOTIFY_DEADLINE_NOTICE}"
+    )
 
 
 def _robot_hosts() -> dict[str, tuple[str, ...]]:

@@ -50,6 +50,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("appeals.urls")),
     path("", include("improvement.urls")),
     path("", include("printouts.urls")),
+    path("", include("notifications.urls")),
     path("", include("departments.urls")),
     path("", include("kpis.urls")),
     path("", include("reviews.urls")),

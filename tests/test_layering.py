@@ -32,7 +32,15 @@ from tests.helpers.imports import (
     web_layer_imports,
 )
 
-NEW_APPS = ("calendars", "evidence", "selfassessments", "appeals", "improvement", "printouts")
+NEW_APPS = (
+    "calendars",
+    "evidence",
+    "selfassessments",
+    "appeals",
+    "improvement",
+    "printouts",
+    "notifications",
+)
 DOMAIN_APPS = ("departments", "kpis", "reviews", "payroll", "clients", "accounts", *NEW_APPS)
 APPS = ("hrperf", *DOMAIN_APPS)
 PURE = frozenset({"reviews/scoring.py", "hrperf/lib/numbers.py", "calendars/workdays.py"})
@@ -72,6 +80,8 @@ DOMAIN_NAMES = frozenset(
         "webhooks",
         "addresses",
         "lockouts",
+        "robots",
+        "channels",
     }
 )
 CONFIG_FILES = frozenset(

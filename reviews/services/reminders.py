@@ -7,14 +7,12 @@ import datetime as dt
 from collections import Counter
 from typing import Final
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from hrperf.lib.roles import DIRECTOR
+from notifications.selectors import group_members
+from notifications.services.notify import Event, notify
 from reviews.models import DirectorReminder, Review, ReviewCycle
 
 REMINDER_HOUR: Final = 9
@@ -27,19 +25,19 @@ def reminder_due(now: dt.datetime) -> bool:
 
 
 def director_remind(*, day: dt.date | None = None) -> int:
-    """Mail the marketing director the number of scored reviews waiting for approval, once a
-    day: the day is claimed first (a repeated task sends nothing), and released if the mail
-    fails. Returns how many reviews are waiting (0 when the day's reminder went already)."""
+    """Tell the marketing director the number of scored reviews waiting for approval, once a
+    day: the day is claimed first (a repeated task tells nothing twice). Returns how many
+    reviews are waiting (0 when the day's reminder went already)."""
     day = day or timezone.localdate()
     try:
         with transaction.atomic():
             DirectorReminder.objects.create(day=day)
-            return _remind()
+            return _remind(day)
     except IntegrityError:
         return 0
 
 
-def _remind() -> int:
+def _remind(day: dt.date) -> int:
     counts = Counter(
         Review.objects.filter(
             state=Review.State.SCORED, cycle__status=ReviewCycle.Status.OPEN
@@ -47,21 +45,15 @@ def _remind() -> int:
     )
     if not counts:
         return 0
-    recipients = list(
-        get_user_model()
-        .objects.filter(groups__name=DIRECTOR, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
+    notify(
+        [
+            Event(
+                kind="approvals_waiting",
+                key=f"approvals_waiting:{day.isoformat()}",
+                context={"counts": dict(counts)},
+                users=group_members(DIRECTOR),
+                group="director",
+            )
+        ]
     )
-    if recipients:
-        lines = "\n".join(
-            _("%(period)s: %(count)s reviews") % {"period": p, "count": n}
-            for p, n in sorted(counts.items())
-        )
-        send_mail(
-            subject=_("Reviews waiting for your approval"),
-            message=_("These scored reviews are waiting for your approval:") + "\n" + lines,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=recipients,
-        )
     return sum(counts.values())

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from clients.services import webhooks_sweep
 from hrperf.lib.tasks import publish, resume_publishing
+from notifications.services.sweep import notifications_sweep
 from printouts.services import printjobs_sweep
 from reviews.models import CycleJob, DirectorReminder, Review, VerbalWarning
 from reviews.services.quarters import JOB_TASKS
@@ -51,6 +52,7 @@ class Swept:
     webhooks: int = 0
     reminders: int = 0
     printouts: int = 0
+    notifications: int = 0
 
     @property
     def total(self) -> int:
@@ -69,6 +71,7 @@ def due_work_sweep(*, now: dt.datetime | None = None) -> Swept:
         webhooks=webhooks_sweep(now=now),
         reminders=_sweep_reminder(waited_since),
         printouts=printjobs_sweep(now=now),
+        notifications=notifications_sweep(now=now),
     )
 
 

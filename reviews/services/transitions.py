@@ -30,7 +30,7 @@ from reviews.models import (
     ReviewKpiLine,
     ScoringPolicy,
 )
-from reviews.services import calibration
+from reviews.services import calibration, notices
 from reviews.services.common import (
     enqueue_scoring,
     field_error,
@@ -129,13 +129,15 @@ def review_return(
     require(Action.RETURN, actor)
     require_text("comment", comment, _("Say what HR should change."))
     with transaction.atomic():
-        return _transition(
+        review = _transition(
             review=review,
             actor=actor,
             action=Action.RETURN,
             reason=comment.strip(),
             expected_revision=expected_revision,
         )
+        notices.review_returned(review, comment.strip())
+    return review
 
 
 def review_approve(
@@ -166,6 +168,7 @@ def review_approve(
             frozen_at=now
         )
         payroll_events.review_approved(result)
+        notices.results_approved([review.pk])
     return review
 
 
@@ -510,6 +513,7 @@ def reviews_approve_batch(
                     )
                 )
             payroll_events.reviews_approved(results)
+            notices.results_approved(ids)
         AuditEvent.objects.bulk_create(made, batch_size=BATCH_CHUNK)
         ScoringPolicy.objects.filter(pk__in=policies, frozen_at__isnull=True).update(frozen_at=now)
     return BatchOutcome(done=batch.count)
@@ -578,4 +582,6 @@ def _reopen(
     last = review.approved_results.order_by("-version").first()
     if last is not None:
         payroll_events.review_reopened(last)
+    if appeal_id is None:  # HR, who accepted the appeal, is not told what they did
+        notices.review_reopened(review, reason.strip())
     return review

@@ -1,4 +1,4 @@
-"""Verbal warnings (口头警告): HR is mailed once about each new one, and acknowledges it with a
+"""Verbal warnings (口头警告): HR is told once about each new one, and acknowledges it with a
 note of the conversation held (绩效面谈)."""
 
 from __future__ import annotations
@@ -6,18 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hrperf.lib.errors import Conflict
 from hrperf.lib.numbers import score
 from hrperf.lib.roles import HR, roles_of
 from hrperf.lib.tasks import publish
+from notifications.services.notify import Event, notify
 from reviews import events
 from reviews.models import VerbalWarning
 from reviews.selectors.visibility import Part, parts_seen
@@ -37,8 +35,8 @@ def enqueue_warning_notices(review_ids: Sequence[int]) -> None:
 
 
 def warning_notify(*, warning_id: int) -> bool:
-    """Mail HR about a new verbal warning, once: the row is claimed by a conditional update
-    before the mail goes, so a repeated task sends nothing."""
+    """Tell HR about a new verbal warning, once: the row is claimed by a conditional update
+    before the notification is recorded, so a repeated task tells nobody twice."""
     with transaction.atomic():
         claimed = VerbalWarning.objects.filter(pk=warning_id, notified_at__isnull=True).update(
             notified_at=timezone.now()
@@ -49,38 +47,31 @@ def warning_notify(*, warning_id: int) -> bool:
             pk=warning_id
         )
         recipients = [
-            user.email
+            user.pk
             for user in get_user_model()
             .objects.filter(groups__name=HR, is_active=True)
-            .exclude(email="")
             .order_by("pk")
             if Part.WARNING in parts_seen(viewer_roles=roles_of(user), review=warning.review)
         ]
-        if recipients:
-            _mail(warning, recipients)
-    return True
-
-
-def _mail(warning: VerbalWarning, recipients: list[str]) -> None:
-    employee = warning.review.employee
-    period = warning.review.cycle.period
-    send_mail(
-        subject=gettext("Verbal warning: %(name)s, %(period)s")
-        % {"name": employee.name, "period": period},
-        message=gettext(
-            "%(name)s (%(number)s) scored %(total)s in %(period)s, below the warning "
-            "threshold. A verbal warning (口头警告) is due; record the conversation "
-            "in hrperf when it is held."
+        employee = warning.review.employee
+        notify(
+            [
+                Event(
+                    kind="warning",
+                    key=f"warning:{warning.pk}",
+                    context={
+                        "review_id": warning.review_id,
+                        "employee": employee.name,
+                        "number": employee.employee_no,
+                        "total": score(warning.total_score),
+                        "period": warning.review.cycle.period,
+                    },
+                    users=recipients,
+                    group="hr",
+                )
+            ]
         )
-        % {
-            "name": employee.name,
-            "number": employee.employee_no,
-            "total": score(warning.total_score),
-            "period": period,
-        },
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
-    )
+    return True
 
 
 def warning_acknowledge(*, actor: Any, warning: VerbalWarning, note: str) -> VerbalWarning:

@@ -1,0 +1,208 @@
+"""Telling people about an event: one `Notification` per person (once, whatever retries), and
+the `Delivery` rows of the channels each person chose, written in the caller's transaction and
+handed to the worker once it commits. A group robot (HR's chat, the director's) gets one
+delivery per event, not one per person."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from hrperf.lib.tasks import publish
+from notifications.models import Channel, Delivery, Notification, Preference, Robot
+
+HAND_OUT_CHUNK = 200  # delivery ids a task
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str  # a key of notifications.messages.KINDS
+    key: str  # the event, unique: "review_returned:<review>:<revision>"
+    context: Mapping[str, Any]  # the facts the message is made of (JSON)
+    users: Sequence[int] = ()  # the people told
+    group: str = ""  # Robot.Audience.HR or DIRECTOR: that group's robots are told too
+
+
+@dataclass(frozen=True)
+class Person:
+    pk: int
+    email: str
+    preference: Preference
+
+    @property
+    def digest(self) -> bool:
+        return self.preference.mode == Preference.Mode.DIGEST
+
+
+def default_preference(user_id: int) -> Preference:
+    return Preference(user_id=user_id, language=settings.LANGUAGE_CODE)
+
+
+def people(user_ids: Iterable[int]) -> dict[int, Person]:
+    """The active people among `user_ids` with their preferences (two queries)."""
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    users = get_user_model().objects.filter(pk__in=ids, is_active=True).values_list("pk", "email")
+    preferences = {p.user_id: p for p in Preference.objects.filter(user_id__in=ids)}
+    return {
+        pk: Person(pk, email or "", preferences.get(pk) or default_preference(pk))
+        for pk, email in users
+    }
+
+
+def quiet_until(preference: Preference, now: dt.datetime) -> dt.datetime:
+    """When a message to this person may go: now, or the end of their quiet hours."""
+    start, end = preference.quiet_from, preference.quiet_until
+    if start is None or end is None or start == end:
+        return now
+    local = timezone.localtime(now)
+    moment = local.time()
+    inside = start <= moment < end if start < end else (moment >= start or moment < end)
+    if not inside:
+        return now
+    until = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    if until <= local:
+        until += dt.timedelta(days=1)
+    return until
+
+
+def notify(events: Sequence[Event]) -> list[int]:
+    """Record `events` for their people and queue what is to be sent now; returns the new
+    deliveries' ids. Call it inside the transaction of the change: nothing is told of a change
+    rolled back. A failure of a channel later never touches the change."""
+    events = [e for e in events if e.users or e.group]
+    if not events:
+        return []
+    now = timezone.now()
+    persons = people(pk for e in events for pk in e.users)
+    personal = _personal_robots(persons)
+    groups = _group_robots({e.group for e in events if e.group})
+    notifications: list[Notification] = []
+    deliveries: list[Delivery] = []
+    for event in events:
+        for pk in dict.fromkeys(event.users):
+            person = persons.get(pk)
+            if person is None:
+                continue
+            notifications.append(
+                Notification(
+                    key=event.key,
+                    kind=event.kind,
+                    user_id=pk,
+                    context=dict(event.context),
+                    for_digest=person.digest,
+                )
+            )
+            if not person.digest:
+                deliveries.extend(person_deliveries(event, person, personal.get(pk, []), now))
+        deliveries.extend(
+            _robot_delivery(event, robot, now) for robot in groups.get(event.group, [])
+        )
+    return _save(notifications, deliveries)
+
+
+def person_deliveries(
+    event: Event, person: Person, robots: Sequence[Robot], now: dt.datetime
+) -> list[Delivery]:
+    """A person's deliveries of one event (or of their digest), on the channels they chose."""
+    due = quiet_until(person.preference, now)
+    language = person.preference.language or settings.LANGUAGE_CODE
+    common = {
+        "kind": event.kind,
+        "user_id": person.pk,
+        "language": language,
+        "context": dict(event.context),
+        "next_attempt_at": due,
+    }
+    made = []
+    if person.preference.email and person.email:
+        made.append(
+            Delivery(
+                key=f"{event.key}|email:{person.pk}",
+                channel=Channel.EMAIL,
+                route="email",
+                address=person.email,
+                **common,
+            )
+        )
+    if person.preference.robot:
+        made.extend(
+            Delivery(
+                key=f"{event.key}|robot:{robot.pk}:{person.pk}",
+                channel=Channel.ROBOT,
+                route=robot.platform,
+                robot=robot,
+                **common,
+            )
+            for robot in robots
+        )
+    return made
+
+
+def _robot_delivery(event: Event, robot: Robot, now: dt.datetime) -> Delivery:
+    return Delivery(
+        key=f"{event.key}|robot:{robot.pk}",
+        kind=event.kind,
+        channel=Channel.ROBOT,
+        route=robot.platform,
+        robot=robot,
+        language=robot.language,
+        context=dict(event.context),
+        next_attempt_at=now,
+    )
+
+
+def _personal_robots(persons: Mapping[int, Person]) -> dict[int, list[Robot]]:
+    wanted = [pk for pk, p in persons.items() if p.preference.robot]
+    found: dict[int, list[Robot]] = {}
+    if wanted:
+        for robot in Robot.objects.filter(
+            audience=Robot.Audience.PERSON, person_id__in=wanted, active=True
+        ):
+            found.setdefault(robot.person_id or 0, []).append(robot)
+    return found
+
+
+def _group_robots(audiences: set[str]) -> dict[str, list[Robot]]:
+    found: dict[str, list[Robot]] = {}
+    if audiences:
+        for robot in Robot.objects.filter(audience__in=audiences, active=True):
+            found.setdefault(robot.audience, []).append(robot)
+    return found
+
+
+def _save(notifications: list[Notification], deliveries: list[Delivery]) -> list[int]:
+    """Insert what is new (a key already there is left alone) and hand out the new deliveries
+    once the transaction commits."""
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)
+    if not deliveries:
+        return []
+    started = timezone.now()
+    Delivery.objects.bulk_create(deliveries, ignore_conflicts=True, batch_size=1000)
+    ids = list(
+        Delivery.objects.filter(
+            key__in=[d.key for d in deliveries], created_at__gte=started, attempts=0
+        ).values_list("pk", flat=True)
+    )
+    transaction.on_commit(lambda: hand_out(ids))
+    return ids
+
+
+def hand_out(delivery_ids: Sequence[int]) -> int:
+    """Queue the deliveries a few hundred a task; what the broker does not take waits for the
+    sweep. Returns how many were queued."""
+    queued = 0
+    for start in range(0, len(delivery_ids), HAND_OUT_CHUNK):
+        chunk = list(delivery_ids[start : start + HAND_OUT_CHUNK])
+        if not publish("notifications.deliver", chunk):
+            break
+        queued += len(chunk)
+    return queued
