@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "hrperf.errors.ErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "hrperf.headers.ContentSecurityPolicyMiddleware",
+    # The login page's forms may go on to the sign-in providers (accounts/pages/signin.py).
+    "accounts.pages.signin.SignInPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -12,19 +12,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.policies import DINGTALK, FEISHU, OIDC, SsoConfig
+from hrperf.errors import ErrorPage
+from hrperf.headers import header_name, with_sources
 
 
 @dataclass(frozen=True)
@@ -54,12 +58,11 @@ class SignInView(auth_views.LoginView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method == "POST" and not settings.SSO.password_form:
-            return render(
-                request,
-                "registration/login.html",
-                self._methods_context(request),
-                status=403,
+            # The login page itself, with the reason (an ErrorPage: the product's own answer).
+            page = render_to_string(
+                "registration/login.html", self._methods_context(request), request=request
             )
+            return ErrorPage(page, status=403)
         return super().dispatch(request, *args, **kwargs)
 
     def _methods_context(self, request: HttpRequest) -> dict[str, Any]:
@@ -71,7 +74,7 @@ class SignInView(auth_views.LoginView):
             next_url = ""
         return {
             "sso_methods": sso_methods(config),
-            "password_form": config.password_form,
+            "password_off": not config.password_form,
             "ldap_on": config.ldap is not None,
             "local_off": not config.local_login,
             "next": next_url,
@@ -80,6 +83,38 @@ class SignInView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), **self._methods_context(self.request)}
+
+
+def provider_origins(config: SsoConfig) -> list[str]:
+    """The origins a sign-in form's POST is redirected to: the providers' authorize pages."""
+    urls = [
+        (config.oidc or {}).get("issuer", ""),
+        (config.feishu or {}).get("base_url", ""),
+        (config.dingtalk or {}).get("login_url", ""),
+    ]
+    origins = []
+    for url in filter(None, urls):
+        parts = urlsplit(url)
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    return sorted(set(origins))
+
+
+class SignInPolicyMiddleware:
+    """The login page's and /sso/'s Content-Security-Policy lets their forms go on to the
+    providers' authorize pages (form-action covers the redirect after a POST); every other
+    answer keeps the site's policy (hrperf/headers.py). Listed after that middleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        origins = provider_origins(settings.SSO)
+        signing_in = request.path == reverse("login") or request.path.startswith("/sso/")
+        if origins and signing_in and settings.CONTENT_SECURITY_POLICY:
+            extra = {"form-action": " ".join(origins)}
+            response[header_name()] = with_sources(settings.CONTENT_SECURITY_POLICY, extra)
+        return response
 
 
 def when_on(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
