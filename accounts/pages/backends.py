@@ -4,7 +4,9 @@ Both run behind django-axes' backend, so that failed passwords, local or LDAP, c
 same lockout. `LocalPasswordBackend` is Django's ModelBackend that refuses every password when
 LOCAL_LOGIN_ENABLED=0 (it still finds the signed-in user of a session, however they signed
 in). `DirectoryBackend` is django-auth-ldap's backend: it binds as the person, then applies
-SSO_ROLE_MAP and SSO_EMPLOYEE_MATCH to their groups and attributes at every sign-in.
+SSO_ROLE_MAP and SSO_EMPLOYEE_MATCH to their groups and attributes at every sign-in. A local
+login of the same username is taken over (django-auth-ldap's way), except an administrator's
+(staff or superuser), which the directory never signs in.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import User
 from django_auth_ldap.backend import LDAPBackend, _LDAPUser
 
 from accounts import services
@@ -54,6 +57,12 @@ def ldap_person(ldap_user: _LDAPUser) -> DirectoryPerson:
 
 class DirectoryBackend(LDAPBackend):
     def authenticate_ldap_user(self, ldap_user: _LDAPUser, password: str) -> Any:
+        username = self.ldap_to_django_username(ldap_user._username)
+        local = User.objects.filter(username__iexact=username).first()
+        if local is not None and (local.is_staff or local.is_superuser):
+            # A local administrator's login is never taken over by a directory account of the
+            # same name: they sign in with their own password.
+            return None
         user = super().authenticate_ldap_user(ldap_user, password)
         if user is not None:
             services.directory_sign_in(user=user, person=ldap_person(ldap_user))

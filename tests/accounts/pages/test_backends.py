@@ -85,3 +85,12 @@ def test_local_passwords_switched_off_leave_ldap_only(ldap_sign_in, personas) ->
         directory = Client()
         assert sign_in(directory, "dir-hr", DIRECTORY_PASSWORD).status_code == 302
         assert signed_in(directory)
+
+
+def test_a_local_administrator_is_never_taken_over_by_the_directory(ldap_sign_in) -> None:
+    User.objects.create_superuser("dir-hr", password=PASSWORD)
+    browser = Client()
+    assert sign_in(browser, "dir-hr", DIRECTORY_PASSWORD).status_code == 200
+    assert not signed_in(browser)
+    assert sign_in(browser, "dir-hr", PASSWORD).status_code == 302
+    assert User.objects.get(username="dir-hr").has_usable_password()
