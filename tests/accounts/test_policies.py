@@ -3,7 +3,12 @@ variable) and the rules that turn a directory's groups and claims into roles."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from accounts import policies
@@ -190,3 +195,23 @@ def test_local_passwords_may_be_switched_off_once_another_way_is_on() -> None:
     config = read_config({**OIDC, "LOCAL_LOGIN_ENABLED": "0", "SSO_EMPLOYEE_MATCH": "email"})
     assert not config.local_login and not config.password_form
     assert config.employee_match == BY_EMAIL
+
+
+def test_a_half_configuration_stops_the_start_of_the_application() -> None:
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SSO_", "LDAP_"))},
+        "DJANGO_SETTINGS_MODULE": "hrperf.settings",
+        "DEBUG": "1",
+        "SSO_OIDC_ISSUER": "https://id.corp.test/realms/main",
+    }
+    started = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert started.returncode != 0
+    assert "ImproperlyConfigured" in started.stderr
+    assert "SSO_OIDC_CLIENT_ID" in started.stderr

@@ -38,6 +38,15 @@ def oidc_sign_in_as(username: str, next_url: str = "") -> tuple[Client, Any]:
     return browser, browser.get(f"{parts.path}?{parts.query}")
 
 
+def test_the_provider_signs_its_id_tokens_with_rs256(oidc_sign_in) -> None:
+    issuer = oidc_sign_in.issuer
+    discovery = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=10).json()
+    assert discovery["issuer"] == issuer
+    assert "RS256" in discovery["id_token_signing_alg_values_supported"]
+    keys = requests.get(discovery["jwks_uri"], timeout=10).json()["keys"]
+    assert [key["kty"] for key in keys] == ["RSA"]
+
+
 def test_an_hr_person_signs_in_through_openid_connect(oidc_sign_in, directory_roster) -> None:
     browser, answer = oidc_sign_in_as("dir-hr")
     assert answer.status_code == 302 and answer["Location"] == reverse("home")
