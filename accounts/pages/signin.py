@@ -1,19 +1,22 @@
 """The login page (/login/): the username-and-password form (local passwords, and LDAP's when it
 is on), and a button per single sign-on method that is on. With LOCAL_LOGIN_ENABLED=0 and no
 LDAP the form is gone and a POST to it is refused (403). Where django-allauth would end a
-sign-in on a page of its own (cancelled, failed, not allowed), the login page answers with a
-message. Every sign-in button POSTs (with the CSRF token) to the provider's login address; the
-`next` address is kept only when it is one of this site's (no open redirect).
+sign-in on a page of its own (cancelled, failed, not allowed), or its provider does not answer,
+the login page answers with a message; a method that is off has no sign-in address (404).
+Every sign-in button POSTs (with the CSRF token) to the provider's login address; the `next`
+address is kept only when it is one of this site's (no open redirect).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
+import requests
 from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.contrib import messages
@@ -21,7 +24,7 @@ from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +32,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.policies import DINGTALK, FEISHU, OIDC, SsoConfig
 from hrperf.errors import ErrorPage
 from hrperf.headers import header_name, with_sources
+
+logger = logging.getLogger("accounts")
 
 
 @dataclass(frozen=True)
@@ -117,17 +122,31 @@ class SignInPolicyMiddleware:
         return response
 
 
-def when_on(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A provider's login or callback view that answers 404 while its method is off."""
+def guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A provider's login or callback view that answers 404 while its method is off, and the
+    login page with a message (not a server error) while its provider does not answer."""
 
     @wraps(view)
-    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except SocialApp.DoesNotExist:
             raise Http404 from None
+        except requests.RequestException as problem:
+            logger.warning("Sign-in provider unreachable at %s: %s", request.path, problem)
+            return sign_in_problem(request, "unreachable")
 
-    return guarded
+    return answer
+
+
+def guard_all(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
+    """`patterns` (django-allauth's of the providers), every view `guarded`."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            guard_all(pattern.url_patterns)
+        else:
+            pattern.callback = guarded(pattern.callback)
+    return patterns
 
 
 SIGN_IN_PROBLEMS = {
@@ -138,6 +157,10 @@ SIGN_IN_PROBLEMS = {
     ),
     "inactive": _("This login is switched off. Ask HR."),
     "closed": _("This sign-in cannot make a login here. Ask HR."),
+    "unreachable": _(
+        "The sign-in service does not answer now. Try again later, or choose another way to "
+        "sign in."
+    ),
 }
 
 

@@ -7,7 +7,7 @@ from allauth.urls import build_provider_urlpatterns
 from django.urls import URLPattern, URLResolver, path
 from django.views.generic import RedirectView
 
-from accounts.pages.signin import sign_in_problem
+from accounts.pages.signin import guard_all, sign_in_problem
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("login/", RedirectView.as_view(pattern_name="login"), name="account_login"),
@@ -21,5 +21,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("login/error/", sign_in_problem, {"problem": "error"}, name="socialaccount_login_error"),
     path("signup/", sign_in_problem, {"problem": "closed"}, name="socialaccount_signup"),
-    *build_provider_urlpatterns(),
+    # Each provider's views: 404 while its method is off, the login page while it is down.
+    *guard_all(build_provider_urlpatterns()),
 ]

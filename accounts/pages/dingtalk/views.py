@@ -10,7 +10,6 @@ from __future__ import annotations
 from allauth.socialaccount.providers.dingtalk.views import DingTalkOAuth2Adapter
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 
-from accounts.pages.signin import when_on
 from accounts.policies import DINGTALK_API_URL, DINGTALK_LOGIN_URL
 
 
@@ -31,5 +30,5 @@ class DingTalkAdapter(DingTalkOAuth2Adapter):
         return f"{self._setting('API_URL', DINGTALK_API_URL)}/v1.0/contact/users/me"
 
 
-oauth2_login = when_on(OAuth2LoginView.adapter_view(DingTalkAdapter))
-oauth2_callback = when_on(OAuth2CallbackView.adapter_view(DingTalkAdapter))
+oauth2_login = OAuth2LoginView.adapter_view(DingTalkAdapter)
+oauth2_callback = OAuth2CallbackView.adapter_view(DingTalkAdapter)

@@ -13,7 +13,6 @@ from allauth.socialaccount.providers.feishu.views import FeishuOAuth2Adapter
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from django.http import HttpRequest
 
-from accounts.pages.signin import when_on
 from accounts.policies import FEISHU_BASE_URL
 
 
@@ -42,5 +41,5 @@ class FeishuAdapter(FeishuOAuth2Adapter):
         return client
 
 
-oauth2_login = when_on(OAuth2LoginView.adapter_view(FeishuAdapter))
-oauth2_callback = when_on(OAuth2CallbackView.adapter_view(FeishuAdapter))
+oauth2_login = OAuth2LoginView.adapter_view(FeishuAdapter)
+oauth2_callback = OAuth2CallbackView.adapter_view(FeishuAdapter)

@@ -161,8 +161,3 @@ def test_dingtalk_links_the_employee_by_e_mail(platforms, directory_roster) -> N
         "POST /v1.0/oauth2/userAccessToken",
         "GET /v1.0/contact/users/me",
     ]
-
-
-def test_a_method_that_is_off_has_no_sign_in(directory_roster) -> None:
-    answer = Client().post(reverse("feishu_login"), {"process": "login"})
-    assert answer.status_code == 404

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from tests.helpers.directories import sign_in_settings
+from tests.helpers.directories import free_port, sign_in_settings
 from tests.helpers.personas import PASSWORD
 from tests.helpers.signin import sign_in, signed_in
 
@@ -107,3 +107,20 @@ def test_the_login_page_s_forms_may_go_on_to_the_providers_only() -> None:
         "https://open.feishu.cn",
     ]
     assert "id.corp.test" not in other
+
+
+def test_a_provider_that_does_not_answer_gives_the_login_page_with_a_message(in_english) -> None:
+    closed = f"http://127.0.0.1:{free_port()}/o"  # nothing listens there
+    environment = {**OIDC, "SSO_OIDC_ISSUER": closed}
+    with override_settings(**sign_in_settings(environment)):
+        start = reverse("openid_connect_login", kwargs={"provider_id": "oidc"})
+        answer = Client().post(start, {"process": "login"}, follow=True)
+    assert answer.redirect_chain[-1][0] == reverse("login")
+    assert "The sign-in service does not answer now" in answer.content.decode()
+
+
+def test_a_method_that_is_off_has_no_sign_in_address() -> None:
+    assert Client().post(reverse("feishu_login"), {"process": "login"}).status_code == 404
+    assert Client().get(reverse("dingtalk_callback")).status_code == 404
+    start = reverse("openid_connect_login", kwargs={"provider_id": "oidc"})
+    assert Client().post(start, {"process": "login"}).status_code == 404
