@@ -12,8 +12,9 @@ Every method is off unless its variables are set (README: Configuration, "Sign-i
 SSO_ROLE_MAP maps directory groups (or claim values) to roles: entries `role=group` separated
 by ";", several groups of one role by "|" (a group DN holds commas), e.g.
 `hr=cn=hr,ou=groups,dc=corp|HR Team;director=directors;head=heads;employee=*`. A group matches
-by its whole DN or its name, case-insensitively; `*` matches everyone who signs in with a
-directory. Someone with no mapped role is an outsider: they may sign in and see nothing.
+by its whole DN or its name (or Keycloak's whole path or its last part), case-insensitively;
+`*` matches everyone who signs in with a directory. Someone with no mapped role is an
+outsider: they may sign in and see nothing.
 
 This module is read while the settings load: the standard library and Django's exceptions only.
 """
@@ -85,9 +86,12 @@ def parse_role_map(raw: str) -> RoleMap:
 
 
 def _group_keys(group: str) -> set[str]:
-    """A group as it may be named in the map: its whole DN and its name (first RDN's value)."""
+    """A group as it may be named in the map: its whole DN and its name (first RDN's value), or
+    its whole path and its last part (Keycloak's "/corp/hr")."""
     group = group.strip().lower()
     keys = {group, re.sub(r"\s*,\s*", ",", group)}
+    if group.startswith("/"):
+        keys.add(group.rstrip("/").rpartition("/")[2])
     first, _sep, _rest = group.partition(",")
     attribute, sign, value = first.partition("=")
     if sign and attribute.strip() in {"cn", "ou", "uid"}:

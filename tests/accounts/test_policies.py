@@ -61,6 +61,7 @@ def test_a_bad_role_map_is_refused(raw: str) -> None:
         ({HR_DN}, {"hr"}),
         ({"CN=hr, OU=Groups, DC=corp, DC=test"}, {"hr"}),  # Active Directory's spelling
         ({"hr team"}, {"hr"}),
+        ({"/corp/directors"}, {"director"}),  # Keycloak's group path
         ({"cn=directors,ou=groups,dc=corp,dc=test"}, {"director"}),  # by the group's name
         ({"heads"}, {"head", "employee"}),
         ({"other", "cn=staff,ou=x"}, {"employee"}),
