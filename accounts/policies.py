@@ -16,7 +16,8 @@ by its whole DN or its name (or Keycloak's whole path or its last part), case-in
 `*` matches everyone who signs in with a directory. Someone with no mapped role is an
 outsider: they may sign in and see nothing.
 
-This module is read while the settings load: the standard library and Django's exceptions only.
+This module is read while the settings load: the standard library and Django's exceptions only
+(django-auth-ldap's search objects are made only when LDAP is on).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from django.test import Client, override_settings
 
 from departments.models import Employee
 from hrperf.lib.roles import Roles, roles_of
+from tests.helpers import directories
 from tests.helpers.directories import DIRECTORY_PASSWORD, ldap_environment, sign_in_settings
 from tests.helpers.personas import PASSWORD
 from tests.helpers.signin import fail_sign_ins, sign_in, signed_in
@@ -94,3 +95,13 @@ def test_a_local_administrator_is_never_taken_over_by_the_directory(ldap_sign_in
     assert not signed_in(browser)
     assert sign_in(browser, "dir-hr", PASSWORD).status_code == 302
     assert User.objects.get(username="dir-hr").has_usable_password()
+
+
+def test_a_missing_slapd_skips_or_fails_when_services_are_required(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(directories, "SLAPD", str(tmp_path / "no-slapd"))
+    monkeypatch.setenv("HRPERF_REQUIRE_SERVICES", "1")
+    with pytest.raises(pytest.fail.Exception, match="slapd is not installed"):
+        directories.Slapd(tmp_path / "a").start("")
+    monkeypatch.setenv("HRPERF_REQUIRE_SERVICES", "0")
+    with pytest.raises(pytest.skip.Exception, match="slapd is not installed"):
+        directories.Slapd(tmp_path / "b").start("")
