@@ -7,10 +7,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # gettext for the translations; Pango, HarfBuzz and fontconfig for WeasyPrint (the PDF of many
-# review forms, printouts/), with the CJK fonts the forms name (no font is fetched at run time).
+# review forms, printouts/), with the CJK fonts the forms name (no font is fetched at run time);
+# gcc with OpenLDAP's and SASL's headers to build python-ldap (LDAP sign-in, no wheel on PyPI).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gettext \
     libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig fonts-noto-cjk \
+    gcc libc6-dev libldap2-dev libsasl2-dev \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid 1000 hrperf
 

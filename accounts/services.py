@@ -1,5 +1,5 @@
-"""Writes of sign-in: releasing a lockout (HR), and making or updating a login with its role
-(the `create_user` command).
+"""Writes of sign-in: releasing a lockout (HR), making or updating a login with its role
+(the `create_user` command), and what a directory says at each single sign-on.
 
 Releasing a lockout forgets the failed sign-ins of a username or of an address, so the next
 sign-in is judged afresh; it is logged (logger `accounts`, with who released what), since the
@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -20,7 +22,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from accounts import selectors
 from accounts.lockouts import ADDRESS, USERNAME
+from accounts.policies import DirectoryPerson, roles_from_groups
 from clients.services import SERVICE_USER_PREFIX
 from departments.models import Employee
 from hrperf.lib.errors import ErrorList, NotAllowed
@@ -205,3 +209,67 @@ def _set_role(user: User, role: str, employee: Employee | None) -> None:
     others.update(user=None)
     if employee is not None and employee.user_id != user.pk:
         Employee.objects.filter(pk=employee.pk).update(user=user)
+
+
+# -- single sign-on ---------------------------------------------------------------------------
+
+
+def directory_sign_in(*, user: User, person: DirectoryPerson) -> frozenset[str]:
+    """Make `user` what the directory says `person` is, at every sign-in: the HR and director
+    groups of the roles SSO_ROLE_MAP gives their groups (and no other), and the link to their
+    employee record (SSO_EMPLOYEE_MATCH) while any role is mapped. No mapped role: no group and
+    no link, an outsider. A head's rights follow the roster's head mark, as for every login;
+    a directory and a roster that disagree are logged. Returns the mapped roles."""
+    roles = frozenset(roles_from_groups(person.groups, settings.SSO_ROLE_MAP))
+    employee = selectors.employee_of_person(person, settings.SSO_EMPLOYEE_MATCH) if roles else None
+    if employee is not None and not employee.is_active:
+        logger.warning(
+            "Sign-in %s of %r: employee %s has left, not linked",
+            person.method,
+            user.get_username(),
+            employee.employee_no,
+        )
+        employee = None
+    with transaction.atomic():
+        _set_groups(user, roles & set(GROUPS))
+        _link_employee(user, employee)
+    if HEAD in roles and not (employee and employee.is_department_head):
+        logger.warning(
+            "Sign-in %s of %r: the directory says head, the roster does not (no head's rights)",
+            person.method,
+            user.get_username(),
+        )
+    logger.info(
+        "Sign-in %s of %r with the roles %s, employee %s",
+        person.method,
+        user.get_username(),
+        ",".join(sorted(roles)) or "none",
+        employee.employee_no if employee else "none",
+    )
+    user._hrperf_roles = None  # type: ignore[attr-defined]  # computed afresh
+    return roles
+
+
+def _set_groups(user: User, names: Iterable[str]) -> None:
+    user.groups.remove(*Group.objects.filter(name__in=GROUPS).exclude(name__in=names))
+    for name in names:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+
+
+def _link_employee(user: User, employee: Employee | None) -> None:
+    """`user` linked to `employee` alone (to none when None); the directory decides, so a link
+    of that employee to another login moves here."""
+    others = Employee.objects.filter(user=user)
+    if employee is not None:
+        others = others.exclude(pk=employee.pk)
+    others.update(user=None)
+    if employee is None or employee.user_id == user.pk:
+        return
+    if employee.user_id is not None:
+        logger.warning(
+            "Employee %s: the login moves from user %s to %r (directory sign-in)",
+            employee.employee_no,
+            employee.user_id,
+            user.get_username(),
+        )
+    Employee.objects.filter(pk=employee.pk).update(user=user)

@@ -58,6 +58,13 @@ INSTALLED_APPS = [
     "printouts",
     "notifications",
     "axes",
+    # Single sign-on (accounts/policies.py): django-allauth's social sign-in, with its providers.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.feishu",
+    "allauth.socialaccount.providers.dingtalk",
 ]
 
 MIDDLEWARE = [
@@ -65,12 +72,15 @@ MIDDLEWARE = [
     "hrperf.errors.ErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "hrperf.headers.ContentSecurityPolicyMiddleware",
+    # The login page's forms may go on to the sign-in providers (accounts/pages/signin.py).
+    "accounts.pages.signin.SignInPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Refuses control characters and over-long addresses and headers before any view runs.
     "hrperf.errors.RequestGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -158,7 +168,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # sees the same counts and HR can list and unlock them.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, refusing passwords when LOCAL_LOGIN_ENABLED=0 (see Sign-in below).
+    "accounts.pages.backends.LocalPasswordBackend",
 ]
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 20)
@@ -191,6 +202,41 @@ AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Sign-in: single sign-on (accounts/policies.py; README: Configuration, "Sign-in") ---------
+# Each method is off unless its variables are set: OpenID Connect (SSO_OIDC_*), LDAP / Active
+# Directory (LDAP_*), Feishu (SSO_FEISHU_*), DingTalk (SSO_DINGTALK_*). SSO_ROLE_MAP maps the
+# directory's groups to roles, SSO_EMPLOYEE_MATCH links a person to their employee record;
+# both are applied at every sign-in. LOCAL_LOGIN_ENABLED=0 refuses local passwords. A bad or
+# half configuration stops the start here, naming the variable.
+import os as _os  # noqa: E402
+
+from accounts import policies as _sso  # noqa: E402
+
+SSO = _sso.read_config(_os.environ, debug=DEBUG)
+LOCAL_LOGIN_ENABLED = SSO.local_login
+SSO_ROLE_MAP = SSO.role_map
+SSO_EMPLOYEE_MATCH = SSO.employee_match
+if SSO.ldap:
+    # After the local passwords: a local login of the same username is tried first.
+    AUTHENTICATION_BACKENDS.append("accounts.pages.backends.DirectoryBackend")
+    globals().update(_sso.ldap_settings(SSO))
+SOCIALACCOUNT_PROVIDERS = _sso.allauth_providers(SSO)
+# django-allauth signs in through the providers only: its own password, sign-up and e-mail pages
+# are off (the product's login page and its `create_user` command stay the local way in).
+SOCIALACCOUNT_ONLY = True
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = False
+ACCOUNT_ADAPTER = "accounts.pages.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.pages.adapters.DirectoryAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a sign-in starts with a POST (CSRF-checked) only
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+# OpenID Connect at /sso/oidc/login/callback/ (the redirect URI to register), not /sso/oidc/oidc/….
+SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = ""
+# --- end of Sign-in ------------------------------------------------------------------------
 
 # Languages: Simplified Chinese by default, English on request.
 LANGUAGE_CODE = "zh-hans"

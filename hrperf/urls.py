@@ -12,6 +12,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.permissions import IsAuthenticated
 
+from accounts.pages.signin import SignInView
 from hrperf import health
 from hrperf.headers import docs_policy
 
@@ -32,7 +33,8 @@ admin.site.index_title = _("hrperf administration")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", RedirectView.as_view(pattern_name="reviews:dashboard"), name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", SignInView.as_view(), name="login"),
+    path("sso/", include("accounts.pages.urls")),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

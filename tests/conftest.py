@@ -27,4 +27,5 @@ pytest_plugins = [
     "tests.fixtures.evidence",
     "tests.fixtures.notifications",
     "tests.fixtures.todos",
+    "tests.fixtures.directories",
 ]

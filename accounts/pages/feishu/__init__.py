@@ -1,0 +1,1 @@
+"""Feishu (飞书) sign-in: django-allauth's provider, at the addresses of FEISHU_BASE_URL."""
