@@ -34,8 +34,7 @@ class PreferenceSerializer(serializers.Serializer):
     quiet_from = serializers.TimeField(allow_null=True, format="%H:%M", help_text=TIME_HELP)
     quiet_until = serializers.TimeField(allow_null=True, format="%H:%M", help_text=TIME_HELP)
     language = serializers.ChoiceField(
-        choices=[code for code, _name in settings.LANGUAGES],
-        help_text="The language of the messages.",
+        choices=settings.LANGUAGES, help_text="The language of the messages."
     )
 
 
@@ -49,7 +48,7 @@ class PreferenceInputSerializer(serializers.Serializer):
     quiet_until = serializers.TimeField(
         allow_null=True, input_formats=["%H:%M"], help_text=TIME_HELP
     )
-    language = serializers.ChoiceField(choices=[code for code, _name in settings.LANGUAGES])
+    language = serializers.ChoiceField(choices=settings.LANGUAGES)
 
 
 class PreferenceApi(JsonApi):
@@ -85,6 +84,8 @@ class PreferenceApi(JsonApi):
 
 
 class RobotSerializer(serializers.ModelSerializer):
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, read_only=True)
+
     class Meta:
         model = Robot
         fields = [
@@ -120,9 +121,7 @@ class RobotInputSerializer(serializers.Serializer):
     person = StrictIntegerField(
         required=False, allow_null=True, min_value=1, help_text="For a personal robot."
     )
-    language = serializers.ChoiceField(
-        choices=[code for code, _name in settings.LANGUAGES], required=False
-    )
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
 
 class RobotsApi(JsonApi):
@@ -215,10 +214,13 @@ LOG = KeysetPagination(keys=(int,), default_size=100, max_size=500)
 
 
 class DeliveryFilterSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Delivery.Status.choices, required=False)
+    status = serializers.ChoiceField(
+        choices=Delivery.Status.choices, required=False, allow_blank=True
+    )
     route = serializers.ChoiceField(
         choices=["email", *Platform.values],
         required=False,
+        allow_blank=True,
         help_text="email, or a robot platform (feishu, dingtalk, wecom).",
     )
 

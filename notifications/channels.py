@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -31,9 +31,8 @@ def email(address: str, message: Message, language: str) -> Sent:
         footer = _("Change how you are told: %(link)s") % {
             "link": f"{settings.SITE_URL}/notifications/"
         }
-        context = {"message": message, "footer": footer}
-        text = render_to_string("notifications/email.txt", context)
-        html = render_to_string("notifications/email.html", context)
+        text = _text(message, footer)
+        html = _html(message, footer, language)
     mail = EmailMultiAlternatives(
         subject=message.title,
         body=text,
@@ -51,6 +50,35 @@ def email(address: str, message: Message, language: str) -> Sent:
     except (smtplib.SMTPException, OSError) as exc:
         return Sent(False, _smtp_error(exc))
     return Sent(True)
+
+
+def _text(message: Message, footer: str) -> str:
+    lines = [message.title, "", *message.lines, "", message.link, "", "--", footer]
+    return "\n".join(lines) + "\n"
+
+
+# Mail readers drop style sheets: the mail's few styles are written on its elements.
+HTML = (
+    '<!DOCTYPE html><html lang="{}"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>{}</title>'
+    "</head>"
+    '<body style="font-family: sans-serif; line-height: 1.5; color: #1a1a1a; '
+    'max-width: 36rem; margin: 0 auto; padding: 1rem;">'
+    '<h1 style="font-size: 1.25rem;">{}</h1>{}'
+    '<p><a href="{}" style="display: inline-block; padding: .5rem 1rem; background: #1d4ed8; '
+    'color: #fff; text-decoration: none; border-radius: 4px;">{}</a></p>'
+    '<hr style="border: 0; border-top: 1px solid #ddd;">'
+    '<p style="font-size: .875rem; color: #555;">{}</p></body></html>'
+)
+
+
+def _html(message: Message, footer: str, language: str) -> str:
+    with override(language):
+        button = _("Open in hrperf")
+    paragraphs = format_html_join("", "<p>{}</p>", ((line,) for line in message.lines))
+    return format_html(
+        HTML, language, message.title, message.title, paragraphs, message.link, button, footer
+    )
 
 
 def _smtp_error(exc: BaseException) -> str:

@@ -52,7 +52,9 @@ class PersonChoice(forms.ModelChoiceField):
 
 
 class RobotForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(
+        label=_("Robot name"), max_length=100, help_text=_("For example 人力资源部群.")
+    )
     platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
     url = forms.CharField(
         label=_("Robot address (webhook URL)"),

@@ -38,6 +38,7 @@ JOURNEYS = {
     "tests/reviews/api/test_whole_quarter.py": "a whole quarter over the API",
     "tests/reviews/pages/test_employee_loop.py": "the employee's side of a quarter in the browser",
     "tests/reviews/pages/test_quarter_at_scale.py": "a department's quarter at human scale",
+    "tests/notifications/test_quarter_notifications.py": "a quarter's events told by a worker",
 }
 # Directories of the project that hold no code of its own.
 SKIPPED_DIRECTORIES = frozenset({"__pycache__", "node_modules", "staticfiles", "build"})

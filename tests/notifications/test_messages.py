@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import override_settings
+from django.urls import resolve
 from django.utils import translation
 
 from notifications import messages
@@ -42,7 +43,7 @@ FACTS: dict[str, dict[str, Any]] = {
         "due": "2026-10-20",
         "count": 2,
         "overdue": True,
-        "url": "/self/",
+        "url": "/self-assessment/",
     },
     "test": {},
 }
@@ -57,6 +58,11 @@ def test_every_kind_speaks_both_languages_and_links_to_its_page(kind):
     assert chinese.title != english.title
     assert chinese.link == english.link and chinese.link.startswith("https://hrperf.example.com/")
     assert all(line for line in english.lines)
+
+
+@pytest.mark.parametrize("kind", sorted(messages.KINDS))
+def test_every_link_is_a_page_of_the_product(kind):
+    resolve(messages.message(kind, FACTS[kind], "en").path)  # Resolver404 if not
 
 
 def test_the_facts_are_in_the_words():
