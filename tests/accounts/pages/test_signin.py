@@ -37,7 +37,11 @@ def test_with_nothing_configured_the_page_is_the_password_form_alone() -> None:
 
 def test_each_method_that_is_on_has_its_button(in_english) -> None:
     with override_settings(**sign_in_settings({**OIDC, **PLATFORMS})):
-        page = Client().get(reverse("login"), {"next": "/quarters/"}).content.decode()
+        page = (
+            Client(HTTP_ACCEPT_LANGUAGE="en")
+            .get(reverse("login"), {"next": "/quarters/"})
+            .content.decode()
+        )
     assert "Sign in with Keycloak" in page
     assert "Sign in with Feishu" in page and "Sign in with DingTalk" in page
     assert f'action="{reverse("openid_connect_login", kwargs={"provider_id": "oidc"})}"' in page
@@ -90,7 +94,7 @@ def test_local_passwords_on_beside_single_sign_on(personas) -> None:
     ],
 )
 def test_allauth_s_end_pages_are_the_login_page(in_english, name: str, message: str) -> None:
-    answer = Client().get(reverse(name), follow=True)
+    answer = Client(HTTP_ACCEPT_LANGUAGE="en").get(reverse(name), follow=True)
     assert answer.redirect_chain[-1][0] == reverse("login")
     assert message in answer.content.decode()
 
@@ -114,7 +118,7 @@ def test_a_provider_that_does_not_answer_gives_the_login_page_with_a_message(in_
     environment = {**OIDC, "SSO_OIDC_ISSUER": closed}
     with override_settings(**sign_in_settings(environment)):
         start = reverse("openid_connect_login", kwargs={"provider_id": "oidc"})
-        answer = Client().post(start, {"process": "login"}, follow=True)
+        answer = Client(HTTP_ACCEPT_LANGUAGE="en").post(start, {"process": "login"}, follow=True)
     assert answer.redirect_chain[-1][0] == reverse("login")
     assert "The sign-in service does not answer now" in answer.content.decode()
 
