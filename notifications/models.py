@@ -9,6 +9,8 @@ notifications of the day as one `Digest`, one delivery per channel.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -101,6 +103,15 @@ class Robot(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def masked_url(self) -> str:
+        """The address with its token hidden but for its last four characters: anyone who has
+        the whole address may post to the chat."""
+        return re.sub(r"([A-Za-z0-9_-]{4,})([A-Za-z0-9_-]{4})(?=$|&)", _masked, self.url)
+
+
+def _masked(match: re.Match[str]) -> str:
+    return "…" + match.group(2)
 
 
 class Digest(models.Model):

@@ -73,8 +73,8 @@ def test_hr_adds_a_robot_on_the_page_and_sees_it_listed(client_for, settings):
         },
     )
     assert response.status_code == 302
-    page = client.get(ROBOTS)
-    assert "HR group" in page.content.decode()
+    page = client.get(ROBOTS).content.decode()
+    assert "HR group" in page and "key=…1234" in page and "abcdefgh-1234" not in page
     robot = Robot.objects.get()
     assert client.post(f"/clients/robots/{robot.pk}/disable/").status_code == 302
     assert not Robot.objects.get().active
