@@ -36,16 +36,15 @@ def claim_day(name: str, now: dt.datetime) -> bool:
     return True
 
 
-def ran_today(name: str, now: dt.datetime) -> bool:
-    return DailyRun.objects.filter(name=name, day=timezone.localtime(now).date()).exists()
-
-
 def daily_due(now: dt.datetime) -> list[str]:
-    """The daily jobs that should have run by `now` and have not (for the sweep)."""
+    """The daily jobs that should have run by `now` and have not (for the sweep): one query,
+    and the calendar's only when the reminders are not recorded yet."""
+    day = timezone.localtime(now).date()
+    ran = set(DailyRun.objects.filter(day=day).values_list("name", flat=True))
     due = []
-    if digest_due(now) and not ran_today(DIGESTS, now):
+    if DIGESTS not in ran and digest_due(now):
         due.append(DIGESTS)
-    if reminder_due(now) and not ran_today(DEADLINES, now):
+    if DEADLINES not in ran and reminder_due(now):
         due.append(DEADLINES)
     return due
 
@@ -99,12 +98,13 @@ def _digest_make(user_id: int, day: dt.date, now: dt.datetime) -> int:
 
 
 def reminder_due(now: dt.datetime) -> bool:
-    """Whether today's deadline reminders should have gone by `now` (a working day, past
-    NOTIFY_REMINDER_HOUR)."""
+    """Whether today's deadline reminders should have gone by `now` (past
+    NOTIFY_REMINDER_HOUR on a working day: the calendar is read only past the hour)."""
     local = timezone.localtime(now)
+    if local.hour < settings.NOTIFY_REMINDER_HOUR:
+        return False
     today = local.date()
-    is_working_day = calendars.working_days_after(today - dt.timedelta(days=1), 1) == today
-    return local.hour >= settings.NOTIFY_REMINDER_HOUR and is_working_day
+    return calendars.working_days_after(today - dt.timedelta(days=1), 1) == today
 
 
 TodoSource = Callable[[Any], Sequence[Todo]]

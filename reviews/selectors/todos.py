@@ -218,7 +218,7 @@ def _remember(user: Any, summary: Summary) -> None:
 def todo_summary(user: Any) -> Summary:
     """How many to-dos `user` has and how many are overdue (the navigation's count): kept
     `SUMMARY_SECONDS` per person, so a page sends no query for it while it is kept; otherwise
-    the whole list is read (and the count kept). Anyone not signed in has none."""
+    the whole list is read and the count kept. Anyone not signed in has none."""
     if not getattr(user, "is_authenticated", False):
         return Summary()
     try:
@@ -228,7 +228,9 @@ def todo_summary(user: Any) -> Summary:
         kept = None
     if kept is not None:
         return Summary(count=kept[0], overdue=kept[1])
-    return summary_of(todos_of(user))
+    summary = summary_of(todos_of(user))
+    _remember(user, summary)
+    return summary
 
 
 def forget_summary(user: Any) -> None:

@@ -16,7 +16,8 @@ claimed queued → running and then held; a warning is marked mailed before the 
 delivery is leased; the reminder's day is recorded before the mail goes), so a second message
 finds nothing to do.
 
-At most six queries, each on an index made for it, at most SWEEP_BATCH rows of each kind.
+At most eight queries (and the calendar's, on the morning the deadline reminders were missed),
+each on an index made for it, at most SWEEP_BATCH rows of each kind.
 """
 
 from __future__ import annotations

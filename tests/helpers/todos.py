@@ -17,7 +17,7 @@ from hrperf.lib.todos import Todo
 from improvement.models import WrittenWarning
 from reviews import services
 from reviews.models import Review, ReviewCycle
-from reviews.selectors.todos import todos_of
+from reviews.selectors.todos import todo_summary, todos_of
 
 PERSONAS = ("hr", "director", "head", "employee", "other_employee", "outsider")
 
@@ -74,3 +74,10 @@ def more_reviews(
         services.cycle_open(actor=personas["hr"], period="2026Q4")
     for cycle in ReviewCycle.objects.filter(status=ReviewCycle.Status.OPEN):
         services.reviews_generate_chunk(cycle_id=cycle.pk)
+
+
+def keep_todo_count(user: User) -> None:
+    """Count `user`'s to-dos once and keep the count, as their first page of the minute does:
+    a test of a page's queries then counts the page's own (the navigation's count is kept
+    `SUMMARY_SECONDS`, tests/reviews/templatetags/test_todos.py tests it)."""
+    todo_summary(user)

@@ -180,7 +180,8 @@ def test_it_takes_the_same_few_queries_however_much_is_due(
     for _ in range(3):
         services.cycle_generate(actor=personas["hr"], cycle=fresh_quarter)
     when = next_weekday_morning()
-    with django_assert_num_queries(6):  # jobs, reviews, warnings, webhooks, the reminder, prints
+    # jobs, reviews, warnings, webhooks, the reminder, prints, notifications and the daily runs
+    with django_assert_num_queries(8):
         swept = services.due_work_sweep(now=when)
     assert (swept.jobs, swept.scoring, swept.reminders) == (3, 2, 1)
     assert len(published) == 6
