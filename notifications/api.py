@@ -201,7 +201,7 @@ class RobotTestApi(JsonApi):
     )
     def post(self, request: Request, robot_id: int) -> Response:
         require_allowed(caller_roles(request).is_hr)
-        robot = found(Robot.objects.filter(pk=robot_id).first())
+        robot = found(selectors.robot_get(robot_id))
         return Response(DeliverySerializer(robot_test(actor=request.user, robot=robot)).data)
 
 

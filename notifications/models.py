@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from notifications.messages import LABELS
 from notifications.robots import Platform
 
 
@@ -240,8 +241,6 @@ class Delivery(models.Model):
         return self.key
 
     def kind_label(self) -> str:
-        from notifications.messages import LABELS
-
         return str(LABELS.get(self.kind, self.kind))
 
 

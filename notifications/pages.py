@@ -12,22 +12,17 @@ from django.urls import path
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from clients.forms import add_service_errors
 from hrperf.lib.errors import ValidationFailed
 from hrperf.lib.pages import allowed, found
 from notifications import selectors
 from notifications.forms import DeliveryFilter, PreferenceForm, RobotForm
-from notifications.models import Delivery, Robot
+from notifications.models import Delivery
 from notifications.services.preferences import preference_save
 from notifications.services.robots import robot_create, robot_disable, robot_test
 
 app_name = "notifications"
 LOG_PAGE_SIZE = 50
-
-
-def _field_errors(form: object, failure: ValidationFailed) -> None:
-    for error in failure.errors:
-        field = error.field if error.field in form.fields else None  # type: ignore[attr-defined]
-        form.add_error(field, str(error.message))  # type: ignore[attr-defined]
 
 
 @require_http_methods(["GET", "POST"])
@@ -57,7 +52,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 language=data["language"],
             )
         except ValidationFailed as failure:
-            _field_errors(form, failure)
+            add_service_errors(form, failure)
         else:
             messages.success(request, gettext("Saved: this is how you will be told."))
             return redirect("notifications:preferences")
@@ -90,7 +85,7 @@ def robots(request: HttpRequest) -> HttpResponse:
                 language=data["language"],
             )
         except ValidationFailed as failure:
-            _field_errors(form, failure)
+            add_service_errors(form, failure)
         else:
             messages.success(
                 request,
@@ -105,7 +100,7 @@ def robots(request: HttpRequest) -> HttpResponse:
 @require_POST
 @allowed("is_hr")
 def robot_test_page(request: HttpRequest, robot_id: int) -> HttpResponse:
-    robot = found(Robot.objects.filter(pk=robot_id).first())
+    robot = found(selectors.robot_get(robot_id))
     try:
         delivery = robot_test(actor=request.user, robot=robot)
     except ValidationFailed as failure:
@@ -125,7 +120,7 @@ def robot_test_page(request: HttpRequest, robot_id: int) -> HttpResponse:
 @require_POST
 @allowed("is_hr")
 def robot_disable_page(request: HttpRequest, robot_id: int) -> HttpResponse:
-    robot = found(Robot.objects.filter(pk=robot_id).first())
+    robot = found(selectors.robot_get(robot_id))
     robot_disable(actor=request.user, robot=robot)
     messages.success(request, gettext("%(name)s is switched off.") % {"name": robot.name})
     return redirect("notifications:robots")

@@ -38,6 +38,11 @@ def personal_robots(user: Any) -> list[Robot]:
     return list(Robot.objects.filter(audience=Robot.Audience.PERSON, person=user, active=True))
 
 
+def robot_get(pk: int) -> Robot | None:
+    """One robot, for HR's pages (HR sees every robot)."""
+    return Robot.objects.filter(pk=pk).first()
+
+
 def robots() -> QuerySet[Robot]:
     return Robot.objects.select_related("person", "created_by").order_by("-active", "name", "pk")
 

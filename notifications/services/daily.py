@@ -18,8 +18,14 @@ from django.utils.translation import override
 from calendars import selectors as calendars
 from hrperf.lib.todos import Todo
 from notifications.models import DailyRun, Digest, Notification
-from notifications.services.notify import Event, hand_out, notify, people, person_deliveries
-from notifications.services.robots import personal_robots_of
+from notifications.services.notify import (
+    Event,
+    hand_out,
+    notify,
+    people,
+    person_deliveries,
+    personal_robots_of,
+)
 from reviews.selectors import todos as todo_selectors
 
 DIGESTS = "digests"
@@ -86,7 +92,7 @@ def _digest_make(user_id: int, day: dt.date, now: dt.datetime) -> int:
                 event = Event(
                     kind="digest", key=f"digest:{digest.pk}", context={"digest_id": digest.pk}
                 )
-                robots = personal_robots_of(user_id)
+                robots = personal_robots_of({user_id: person}).get(user_id, [])
                 deliveries = person_deliveries(event, person, robots, now)
                 for delivery in deliveries:
                     delivery.save()

@@ -83,7 +83,7 @@ def notify(events: Sequence[Event]) -> list[int]:
         return []
     now = timezone.now()
     persons = people(pk for e in events for pk in e.users)
-    personal = _personal_robots(persons)
+    personal = personal_robots_of(persons)
     groups = _group_robots({e.group for e in events if e.group})
     notifications: list[Notification] = []
     deliveries: list[Delivery] = []
@@ -160,7 +160,8 @@ def _robot_delivery(event: Event, robot: Robot, now: dt.datetime) -> Delivery:
     )
 
 
-def _personal_robots(persons: Mapping[int, Person]) -> dict[int, list[Robot]]:
+def personal_robots_of(persons: Mapping[int, Person]) -> dict[int, list[Robot]]:
+    """The active personal robots of those `persons` who chose theirs (one query)."""
     wanted = [pk for pk, p in persons.items() if p.preference.robot]
     found: dict[int, list[Robot]] = {}
     if wanted:

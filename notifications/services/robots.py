@@ -22,12 +22,6 @@ from notifications.services.deliver import delivery_send
 NAME_MAX = 100
 
 
-def personal_robots_of(user_id: int) -> list[Robot]:
-    return list(
-        Robot.objects.filter(audience=Robot.Audience.PERSON, person_id=user_id, active=True)
-    )
-
-
 def robot_create(
     *,
     actor: Any,
