@@ -18,9 +18,9 @@ from hrperf.lib.tasks import publish
 from notifications.models import Delivery, Preference, Robot
 from notifications.services import daily
 from reviews import services
-from reviews.models import VerbalWarning
+from reviews.models import Review, VerbalWarning
 from tests.helpers.appeals import file
-from tests.helpers.quarters import complete, review_of, scored
+from tests.helpers.quarters import complete, review_of
 from tests.helpers.worker import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,6 +53,19 @@ def set_up_people(personas, robot_receiver) -> None:
             audience=audience,
             person=person,
         )
+
+
+def scored_by(worker, personas, name, actual, rating) -> Review:
+    """Filled in and submitted here; scored by the worker, which the submission queues."""
+    review = complete(personas, review_of(personas, name), actual, rating, rating)
+    review = services.review_submit(actor=personas["hr"], review=review)
+
+    def scored() -> bool:
+        review.refresh_from_db()
+        return review.state == Review.State.SCORED
+
+    wait_until(scored, what=f"the worker to score {name}'s review", worker=worker)
+    return review
 
 
 def all_sent(worker) -> None:
@@ -92,9 +105,9 @@ def test_a_quarters_events_reach_exactly_the_people_concerned_once(
     # A low score: HR is warned, by mail and in HR's Feishu group, which fails once (HTTP 500)
     # and takes the retry a second later.
     robot_receiver.fail_next(1, status=500)
-    low = scored(personas, actual="40", director=2, hr=2)
+    low = scored_by(notifying_worker, personas, "employee", "40", 2)
     assert VerbalWarning.objects.filter(review=low).exists()
-    other = scored(personas, name="other_employee")
+    other = scored_by(notifying_worker, personas, "other_employee", "60", 3)
     wait_until(
         lambda: Delivery.objects.filter(kind="warning").count() == 2,
         what="the warning's deliveries",
@@ -106,10 +119,7 @@ def test_a_quarters_events_reach_exactly_the_people_concerned_once(
     # The director's morning reminder: two scored reviews wait.
     assert services.director_remind() == 2
     # The director returns the head's review to HR.
-    head = complete(personas, review_of(personas, "head"), "90", 4, 4)
-    head = services.review_submit(actor=hr, review=head)
-    services.review_score(review_id=head.pk, revision=head.revision)
-    head.refresh_from_db()
+    head = scored_by(notifying_worker, personas, "head", "90", 4)
     services.review_return(actor=director, review=head, comment="请补充客户名单")
     # Approvals: each employee has a result to confirm.
     low = services.review_approve(actor=director, review=low)
