@@ -476,6 +476,13 @@ if not 0 <= NOTIFY_DEADLINE_NOTICE <= 30:
     raise ImproperlyConfigured(
         f"NOTIFY_DEADLINE_NOTICE must be 0 to 30 working days, not {NOTIFY_DEADLINE_NOTICE}"
     )
+# The day's deadline reminders are worked out in parts of this many people, each part a task of
+# its own, so that several workers share them (notifications.services.daily).
+NOTIFY_REMINDER_PART = env_int("NOTIFY_REMINDER_PART", 500)
+if not 1 <= NOTIFY_REMINDER_PART <= 10_000:
+    raise ImproperlyConfigured(
+        f"NOTIFY_REMINDER_PART must be 1 to 10000 people, not {NOTIFY_REMINDER_PART}"
+    )
 
 
 def _robot_hosts() -> dict[str, tuple[str, ...]]:

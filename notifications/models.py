@@ -246,11 +246,14 @@ class Delivery(models.Model):
 
 class DailyRun(models.Model):
     """A day's run of a daily job (the digests, the deadline reminders), recorded before it
-    runs: the beat and the sweep both may start it, only one does."""
+    runs: the beat and the sweep both may start it, only one does. The deadline reminders
+    also record each of their parts (`deadlines:<first id>-<last id>`, people by login id),
+    finished when the part's reminders are recorded."""
 
     name = models.CharField(_("name"), max_length=40)
     day = models.DateField(_("day"))
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         constraints = [

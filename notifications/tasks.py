@@ -1,6 +1,8 @@
 """Thin tasks: ids in, a service called. Each is safe to run twice: a delivery is leased before
 it is sent, a daily job records its day before it runs."""
 
+import datetime as dt
+
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
@@ -31,4 +33,16 @@ def make_digests() -> int:
 
 @shared_task(name="notifications.deadlines", acks_late=True, ignore_result=True)
 def remind_deadlines() -> int:
-    return daily.deadlines_remind()
+    return daily.deadlines_start()
+
+
+@shared_task(
+    name="notifications.deadlines_part",
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=2,
+    max_retries=5,
+)
+def remind_deadlines_part(name: str, day: str) -> int:
+    return daily.deadlines_part_run(daily.Part.of(name, dt.date.fromisoformat(day)))

@@ -13,6 +13,7 @@ from hrperf.lib.todos import Todo
 from notifications.models import DailyRun, Delivery, Digest, Notification, Preference
 from notifications.services import daily
 from notifications.services.notify import Event, notify
+from notifications.services.sweep import notifications_sweep
 from tests.helpers.notifications import send_due
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +96,77 @@ def test_deadline_reminders_go_once_per_work_deadline_and_phase(personas, mailou
     DailyRun.objects.all().delete()
     daily.deadlines_remind(todos_of=lambda user: work.get(user.pk, []))
     assert Notification.objects.filter(kind="deadline").count() == 2  # now passed
+
+
+def due_today(user_ids):
+    """Every person in `user_ids` has one self-assessment due today."""
+    today = timezone.localdate()
+    work = Todo("self_assess", "Write your self-assessment", "/self/", due=today)
+    return lambda user: [work] if user.pk in user_ids else []
+
+
+def test_the_reminders_are_planned_in_parts_that_cover_every_active_person(personas, settings):
+    settings.NOTIFY_REMINDER_PART = 2
+    personas["outsider"].is_active = False
+    personas["outsider"].save(update_fields=["is_active"])
+    active = sorted(u.pk for u in personas.values() if u.is_active)
+    parts = daily.deadlines_plan()
+    assert [(p.first, p.last) for p in parts] == [
+        (chunk[0], chunk[-1]) for chunk in (active[at : at + 2] for at in range(0, len(active), 2))
+    ]
+    assert daily.deadlines_plan() == []  # planned once a day
+    names = set(DailyRun.objects.exclude(name="deadlines").values_list("name", flat=True))
+    assert names == {p.name for p in parts}
+    told = sum(daily.deadlines_part_run(p, todos_of=due_today(set(active))) for p in parts)
+    assert told == len(active)
+    assert sorted(Notification.objects.values_list("user_id", flat=True)) == active
+    assert not DailyRun.objects.filter(name__startswith="deadlines:", finished_at=None).exists()
+
+
+def test_a_part_run_again_tells_nobody_twice(personas, settings):
+    settings.NOTIFY_REMINDER_PART = 100
+    everyone = {u.pk for u in personas.values()}
+    [part] = daily.deadlines_plan()
+    assert daily.deadlines_part_run(part, todos_of=due_today(everyone)) == len(everyone)
+    assert daily.deadlines_part_run(part, todos_of=due_today(everyone)) == 0
+    assert Notification.objects.count() == len(everyone)
+
+
+def test_a_part_that_fails_records_nothing_and_is_swept_again(personas, settings, published):
+    settings.NOTIFY_REMINDER_PART = 100
+    settings.SWEEP_GRACE = 60
+    [part] = daily.deadlines_plan()
+
+    def broken(user):
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        daily.deadlines_part_run(part, todos_of=broken)
+    assert not Notification.objects.exists()
+    planned = DailyRun.objects.get(name=part.name).started_at
+    assert part.name not in daily.daily_due(planned + dt.timedelta(seconds=59))
+    later = planned + dt.timedelta(seconds=61)
+    assert part.name in daily.daily_due(later)
+    notifications_sweep(now=later)
+    assert [p.args for p in published if p.name == "notifications.deadlines_part"] == [
+        (part.name, part.day.isoformat())
+    ]
+    everyone = {u.pk for u in personas.values()}
+    assert daily.deadlines_part_run(part, todos_of=due_today(everyone)) == len(everyone)
+    assert part.name not in daily.daily_due(later)
+
+
+def test_starting_the_reminders_queues_each_part_once_committed(
+    personas, settings, published, django_capture_on_commit_callbacks
+):
+    settings.NOTIFY_REMINDER_PART = 3
+    with django_capture_on_commit_callbacks(execute=True):
+        parts = daily.deadlines_start()
+    assert parts == DailyRun.objects.filter(name__startswith="deadlines:").count() > 1
+    queued = [p.args for p in published if p.name == "notifications.deadlines_part"]
+    assert queued == [
+        (name, timezone.localdate().isoformat())
+        for name in DailyRun.objects.filter(name__startswith="deadlines:")
+        .order_by("pk")
+        .values_list("name", flat=True)
+    ]
