@@ -7,14 +7,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from departments.models import Competency, Employee
 from kpis.models import Kpi
 from reviews import events, inputs, scoring
 from reviews.models import AuditEvent, Review, ReviewCycle, ReviewKpiLine
 from reviews.policies import current_policy, to_scoring
+from reviews.services import generation_sql
 
 BATCH = 5000
 
@@ -39,6 +41,35 @@ def reviews_generate_chunk(*, cycle_id: int, limit: int = 2000) -> int:
         department_id: _missing(kpis[department_id], competencies, policy)
         for department_id in department_ids
     }
+    lines = {
+        department_id: [_line(kpi) for kpi in kpis[department_id]]
+        for department_id in department_ids
+    }
+    if _set_based():
+        return generation_sql.insert_chunk(
+            review=Review(cycle_id=cycle.pk),
+            employees=employees,
+            reasons=reasons,
+            lines=lines,
+            # review_id is each new review's own: this event is only the template of the rest.
+            event=events.review_created(cycle_id=cycle.pk, review_id=0, state=Review.State.DRAFT),
+            now=timezone.now(),
+        )
+    return _insert_chunk(cycle, employees, reasons, lines)
+
+
+def _set_based() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _insert_chunk(
+    cycle: ReviewCycle,
+    employees: list[tuple[int, int]],
+    reasons: dict[int, list[dict[str, Any]]],
+    lines: dict[int, list[ReviewKpiLine]],
+) -> int:
+    """The same rows through the ORM (databases other than PostgreSQL): the reviews, then a
+    copy of each of their department's lines, then their events."""
     with transaction.atomic():
         reviews = Review.objects.bulk_create(
             Review(
@@ -50,7 +81,7 @@ def reviews_generate_chunk(*, cycle_id: int, limit: int = 2000) -> int:
             for employee_id, department_id in employees
         )
         ReviewKpiLine.objects.bulk_create(
-            (_line(review, kpi) for review in reviews for kpi in kpis[review.department_id]),
+            (_copy(line, review.pk) for review in reviews for line in lines[review.department_id]),
             batch_size=BATCH,
         )
         AuditEvent.objects.bulk_create(
@@ -97,9 +128,10 @@ def _missing(
     )
 
 
-def _line(review: Review, kpi: Kpi) -> ReviewKpiLine:
+def _line(kpi: Kpi) -> ReviewKpiLine:
+    """The line a review gets for `kpi` (its review not yet set): the catalogue's as it
+    stands."""
     return ReviewKpiLine(
-        review_id=review.pk,
         kpi_id=kpi.pk,
         order=kpi.order,
         code=kpi.code,
@@ -112,4 +144,15 @@ def _line(review: Review, kpi: Kpi) -> ReviewKpiLine:
         weight=kpi.default_weight,
         minimum=kpi.minimum,
         maximum=kpi.maximum,
+    )
+
+
+def _copy(line: ReviewKpiLine, review_id: int) -> ReviewKpiLine:
+    return ReviewKpiLine(
+        **{
+            field.attname: getattr(line, field.attname)
+            for field in ReviewKpiLine._meta.concrete_fields
+            if not field.primary_key
+        }
+        | {"review_id": review_id}
     )
