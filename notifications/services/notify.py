@@ -6,13 +6,16 @@ delivery per event, not one per person."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Field, JSONField, Model
 from django.utils import timezone
 
 from hrperf.lib.tasks import publish
@@ -183,18 +186,68 @@ def _group_robots(audiences: set[str]) -> dict[str, list[Robot]]:
 def _save(notifications: list[Notification], deliveries: list[Delivery]) -> list[int]:
     """Insert what is new (a key already there is left alone) and hand out the new deliveries
     once the transaction commits."""
+    if _set_based():
+        _insert_new(notifications, unique=("key", "user_id"))
+        ids = _insert_new(deliveries, unique=("key",))
+    else:
+        ids = _bulk_create_new(notifications, deliveries)
+    if ids:
+        transaction.on_commit(lambda: hand_out(ids))
+    return ids
+
+
+def _set_based() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _bulk_create_new(notifications: list[Notification], deliveries: list[Delivery]) -> list[int]:
     Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)
     if not deliveries:
         return []
     started = timezone.now()
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True, batch_size=1000)
-    ids = list(
+    return list(
         Delivery.objects.filter(
             key__in=[d.key for d in deliveries], created_at__gte=started, attempts=0
         ).values_list("pk", flat=True)
     )
-    transaction.on_commit(lambda: hand_out(ids))
-    return ids
+
+
+_INSERT_NEW = """
+INSERT INTO {table} ({columns})
+SELECT * FROM unnest({arrays})
+ON CONFLICT ({unique}) DO NOTHING
+RETURNING id
+"""
+
+
+def _insert_new(rows: Sequence[Model], *, unique: Sequence[str]) -> list[int]:
+    """PostgreSQL: insert the unsaved `rows` (all of one model) in one statement, each
+    column's values sent as one array, skipping a row whose `unique` columns match one
+    already there; the ids of the rows inserted. The values are those `bulk_create` sends."""
+    if not rows:
+        return []
+    model = type(rows[0])
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    statement = _INSERT_NEW.format(
+        table=connection.ops.quote_name(model._meta.db_table),
+        columns=", ".join(connection.ops.quote_name(field.column) for field in fields),
+        arrays=", ".join(f"%s::{field.db_type(connection)}[]" for field in fields),
+        unique=", ".join(connection.ops.quote_name(column) for column in unique),
+    )
+    columns = [[_prepared(row, field) for row in rows] for field in fields]
+    # Bound by the server (arrays sent as they are, not quoted into the statement's text).
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(statement, columns)
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def _prepared(row: Model, field: Field[Any, Any]) -> Any:
+    value = field.pre_save(row, add=True)
+    if isinstance(field, JSONField):
+        return None if value is None else json.dumps(value, cls=field.encoder)
+    return field.get_db_prep_save(value, connection=connection)
 
 
 def hand_out(delivery_ids: Sequence[int]) -> int:
