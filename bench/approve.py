@@ -14,7 +14,8 @@ timed from the call to the end of its commit (the set read and counted, the cond
 updates, the approved results, the audit events, the webhook deliveries, the policy frozen,
 the commit-time checks, the tasks handed to the broker). Then every approved review is checked
 to have exactly one approved result of its version, one `approved` state event and one
-delivery.
+delivery; and, since every employee has a login here, one `result_to_confirm` notification
+and one email delivery to its employee.
 
 Exit status: 0 when the batch took at most 10 s and every check held, 1 otherwise, 2 when the
 configuration is wrong.
@@ -29,6 +30,7 @@ import secrets
 import sys
 import time
 from collections.abc import Sequence
+from typing import Any
 
 import psycopg
 
@@ -44,6 +46,22 @@ from bench.cli import (
 DEFAULT_REVIEWS = 10_000
 GOAL_SECONDS = 10.0
 QUEUE = "hrperf-bench-approve"
+
+# A login (and an email address) for every employee, as most have one: each approved review
+# then also tells its employee (one `result_to_confirm` notification and one email delivery).
+LOGINS = """
+WITH made AS (
+    INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email,
+                           is_staff, is_active, date_joined)
+    SELECT '!', false, 'bench-employee-' || e.id, '', '', 'e' || e.id || '@example.invalid',
+           false, true, now()
+    FROM departments_employee AS e
+    WHERE e.user_id IS NULL
+    RETURNING id, username
+)
+UPDATE departments_employee AS e SET user_id = m.id
+FROM made AS m WHERE m.username = 'bench-employee-' || e.id
+"""
 
 
 def log(message: str) -> None:
@@ -74,10 +92,12 @@ def run(*, reviews: int) -> tuple[float, int, list[str]]:
     problems found."""
     from django.contrib.auth.models import User
     from django.core.management import call_command
+    from django.db import connection
     from django.db.models import Count
 
     from bench import pages
     from clients.models import ApiClient, Webhook, WebhookDelivery
+    from notifications.models import Delivery, Notification
     from reviews import services
     from reviews.models import ApprovedResult, AuditEvent, Review
 
@@ -86,6 +106,10 @@ def run(*, reviews: int) -> tuple[float, int, list[str]]:
     log(f"building a quarter of {reviews:,} reviews")
     built = pages.build(reviews=reviews)
     log(f"built in {built.seconds:,.1f} s: {built.states}")
+    with connection.cursor() as cursor:
+        cursor.execute(LOGINS)
+        cursor.execute("VACUUM ANALYZE auth_user")
+        cursor.execute("VACUUM ANALYZE departments_employee")
     director = User.objects.get(username=pages.DIRECTOR_USERNAME)
     service_user = User.objects.create(username="api:bench-payroll")
     client = ApiClient.objects.create(name="bench-payroll", user=service_user)
@@ -127,7 +151,30 @@ def run(*, reviews: int) -> tuple[float, int, list[str]]:
     deliveries = WebhookDelivery.objects.filter(event="review.approved").count()
     if deliveries != scored:
         problems.append(f"{deliveries} webhook deliveries, expected {scored}")
+    problems.extend(_notification_problems(Notification, Delivery, newly, scored))
     return seconds, outcome.done, problems
+
+
+def _notification_problems(
+    notification: type[Any], delivery: type[Any], newly: Any, scored: int
+) -> list[str]:
+    """Every newly approved review's employee (all have a login) is told once, by email."""
+    from django.db.models import Count
+
+    problems = []
+    told = newly.filter(employee__user__isnull=False).count()
+    kind = "result_to_confirm"
+    per_person = (
+        notification.objects.filter(kind=kind).values("key", "user").annotate(n=Count("pk"))
+    )
+    if told != scored or per_person.count() != scored or per_person.exclude(n=1).exists():
+        problems.append(
+            f"{per_person.count()} notifications to confirm a result, expected {scored}"
+        )
+    emails = delivery.objects.filter(kind=kind).count()
+    if emails != scored:
+        problems.append(f"{emails} deliveries of a result to confirm, expected {scored}")
+    return problems
 
 
 def _purge() -> None:
