@@ -15,6 +15,7 @@ import psycopg
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Field, JSONField, Model
 from django.utils import timezone
 
@@ -236,11 +237,19 @@ def _insert_new(rows: Sequence[Model], *, unique: Sequence[str]) -> list[int]:
         unique=", ".join(connection.ops.quote_name(column) for column in unique),
     )
     columns = [[_prepared(row, field) for row in rows] for field in fields]
-    # Bound by the server (arrays sent as they are, not quoted into the statement's text).
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
+    with _server_bound_cursor() as cursor:
         cursor.execute(statement, columns)
         return [pk for (pk,) in cursor.fetchall()]
+
+
+def _server_bound_cursor() -> CursorWrapper:
+    """A cursor on Django's connection whose parameters PostgreSQL binds (the arrays are sent
+    as they are, not quoted into the statement's text), logged and wrapped as Django's own."""
+    connection.ensure_connection()
+    raw: Any = psycopg.Cursor(connection.connection)  # Any: the stubs type it as a wrapper
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
 
 
 def _prepared(row: Model, field: Field[Any, Any]) -> Any:

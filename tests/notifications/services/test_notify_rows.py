@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from notifications.models import Delivery, Notification, Preference
 from notifications.services import notify as notifying
@@ -73,9 +75,15 @@ def test_postgresql_writes_the_rows_bulk_create_writes(personas, monkeypatch):
     if not uses_postgresql():
         pytest.skip("the one-statement insert is PostgreSQL's; elsewhere bulk_create writes")
     users = _people(personas)
-    notify(_events(users, "sql"))
+    with CaptureQueriesContext(connection) as seen:
+        notify(_events(users, "sql"))
     monkeypatch.setattr(notifying, "_set_based", lambda: False)
     notify(_events(users, "orm"))
 
     assert _rows("sql") == _rows("orm")
     assert len(_rows("sql")["notifications"]) == 8
+    # Logged as Django's own queries (debug pages, query counts).
+    assert [q["sql"].split("(")[0].strip() for q in seen if "INSERT" in q["sql"]] == [
+        'INSERT INTO "notifications_notification"',
+        'INSERT INTO "notifications_delivery"',
+    ]
