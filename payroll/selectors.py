@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
     Case,
     CharField,
@@ -174,14 +174,18 @@ def payroll_rows(
 ) -> list[PayrollRow]:
     """Up to `limit` rows of `period` in the order (approved_at, id), after position `after`
     (the last row of the previous page), approved strictly after `updated_since` if given."""
-    rows = _latest(period=period, updated_since=updated_since)
-    if after is not None:
-        approved_at, result_id = after
-        # The `>=` bound lets the index scan start at the position; the OR breaks the tie.
-        rows = rows.filter(approved_at__gte=approved_at).filter(
-            Q(approved_at__gt=approved_at) | Q(id__gt=result_id)
-        )
+    rows = _after(_latest(period=period, updated_since=updated_since), after)
     return [PayrollRow(*values) for values in rows.values_list(*_COLUMNS)[:limit]]
+
+
+def _after(rows: QuerySet[ApprovedResult], after: Position | None) -> QuerySet[ApprovedResult]:
+    if after is None:
+        return rows
+    approved_at, result_id = after
+    # The `>=` bound lets the index scan start at the position; the OR breaks the tie.
+    return rows.filter(approved_at__gte=approved_at).filter(
+        Q(approved_at__gt=approved_at) | Q(id__gt=result_id)
+    )
 
 
 class _PayrollTime(Func):
@@ -244,6 +248,20 @@ _TEXT_COLUMNS = (
 )
 
 
+def payroll_page_as_text(
+    *,
+    period: str,
+    updated_since: dt.datetime | None,
+    after: Position | None,
+    limit: int,
+) -> list[tuple[Any, ...]]:
+    """The rows of `payroll_rows` (same arguments), each as its id then its values
+    (CSV_FIELDS) as text written by the database, as `payroll_rows_as_text` gives them: a page
+    is rendered with no parsing of dates and decimals row by row."""
+    rows = _after(_latest(period=period, updated_since=updated_since), after)
+    return list(rows.values_list("id", *_TEXT_COLUMNS)[:limit])
+
+
 def payroll_rows_as_text(
     *, period: str, updated_since: dt.datetime | None, chunk_size: int = 2000
 ) -> Iterator[tuple[str | int, ...]]:
@@ -257,10 +275,17 @@ def payroll_rows_as_text(
     yield from rows.iterator(chunk_size=chunk_size)
 
 
+def quarter_status(*, period: str) -> str | None:
+    """The status of the quarter of `period`; None when it was never opened."""
+    statuses = ReviewCycle.objects.filter(period=period)
+    return statuses.values_list("status", flat=True).first()
+
+
 def payroll_state(*, period: str, updated_since: dt.datetime | None) -> PayrollState:
     """One statement of cheap aggregates (index-only or tiny scans), deliberately not limited to
     one quarter: counting a quarter's results needs a join over all of them (60 ms for 100 000),
     while a change elsewhere only costs a client one full response instead of a 304."""
+    connection = connections[DEFAULT_DB_ALIAS]
     quote = connection.ops.quote_name
     results = quote(ApprovedResult._meta.db_table)
     approved_at = quote(ApprovedResult._meta.get_field("approved_at").column)
