@@ -126,6 +126,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# DATABASE_REPLICA_URL (optional): a read replica of the same database, for the reads that may
+# be a few seconds old (the payroll feed, the reports' aggregates: hrperf/lib/replica.py). The
+# test run treats it as a mirror of the test database.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            env_str("DATABASE_REPLICA_URL"),
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

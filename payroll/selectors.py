@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import connections
 from django.db.models import (
     Case,
     CharField,
@@ -48,6 +48,7 @@ from django.db.models import (
 
 from appeals.models import Appeal, Confirmation
 from departments.models import Department, Employee
+from hrperf.lib.replica import read_alias
 from reviews.models import ApprovedResult, ReviewCycle
 from reviews.selectors.aggregates import latest_results
 
@@ -137,6 +138,8 @@ def _latest(*, period: str, updated_since: dt.datetime | None) -> QuerySet[Appro
     # (with a join and no statistics PostgreSQL sorts the whole quarter for every page).
     cycle = ReviewCycle.objects.filter(period=period).values("pk")[:1]
     results = _with_confirmation(latest_results().filter(review__cycle_id=Subquery(cycle)))
+    # Read where reads may be a few seconds old (the replica, when there is one).
+    results = results.using(read_alias())
     if updated_since is not None:
         results = results.filter(approved_at__gt=updated_since)
     return results.order_by("approved_at", "id")
@@ -277,7 +280,7 @@ def payroll_rows_as_text(
 
 def quarter_status(*, period: str) -> str | None:
     """The status of the quarter of `period`; None when it was never opened."""
-    statuses = ReviewCycle.objects.filter(period=period)
+    statuses = ReviewCycle.objects.using(read_alias()).filter(period=period)
     return statuses.values_list("status", flat=True).first()
 
 
@@ -285,7 +288,7 @@ def payroll_state(*, period: str, updated_since: dt.datetime | None) -> PayrollS
     """One statement of cheap aggregates (index-only or tiny scans), deliberately not limited to
     one quarter: counting a quarter's results needs a join over all of them (60 ms for 100 000),
     while a change elsewhere only costs a client one full response instead of a 304."""
-    connection = connections[DEFAULT_DB_ALIAS]
+    connection = connections[read_alias()]
     quote = connection.ops.quote_name
     results = quote(ApprovedResult._meta.db_table)
     approved_at = quote(ApprovedResult._meta.get_field("approved_at").column)

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 
 from hrperf.lib.periods import shift_period
+from hrperf.lib.replica import read_alias
 from reviews.models import ApprovedResult, Review, ReviewCycle
 from reviews.selectors.aggregates import (
     DEPARTMENT_COLUMNS,
@@ -32,7 +33,8 @@ MAX_QUARTERS = 20  # the most quarters one report spans
 
 
 def _results(*, department_id: int | None) -> QuerySet[ApprovedResult]:
-    results = latest_results()
+    # Approved results are only ever added: the replica's copy, a few seconds old at most.
+    results = latest_results().using(read_alias())
     if department_id is not None:
         results = results.filter(review__department_id=department_id)
     return results
