@@ -63,8 +63,8 @@ SERVER_START_SECONDS = 60.0
 # of 100 000 rows is 200 requests; the production rate is API_RATE_PAYROLL).
 SERVER_RATE = "100000/min"
 REQUEST_TIMEOUT = 300.0
-GOAL_JSON_SECONDS = 30.0
-GOAL_CSV_FLOOR_RATIO = 3.0
+GOAL_JSON_SECONDS = 5.0
+GOAL_CSV_FLOOR_RATIO = 2.0
 GOAL_PAGE_P95_MS = 200.0
 FIELDS = (
     "employee_no",
@@ -648,6 +648,14 @@ def report(results: Results, *, header: Sequence[tuple[str, str]]) -> str:
     return "\n".join(out) + "\n"
 
 
+def load_average() -> str:
+    """The machine's load average, as /proc/loadavg gives it (the figures depend on it)."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 def _configure(bench_url: str) -> None:
     production_environment(bench_url)
 
@@ -675,6 +683,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from django.db import connection
 
         started_at = dt.datetime.now().astimezone()
+        load_before = load_average()
         clock = time.perf_counter()
         conninfo = urlunsplit(urlsplit(bench_url)._replace(scheme="postgresql"))
         try:
@@ -697,6 +706,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("payroll token rate", f"API_RATE_PAYROLL={SERVER_RATE} for the run"),
             ("client", "python-requests, one connection at a time, on the same machine"),
             ("cores", str(os.cpu_count())),
+            ("load average (1, 5, 15 min)", f"{load_before} before, {load_average()} after"),
             ("whole run", f"{time.perf_counter() - clock:,.1f} s"),
         ]
         sys.stdout.write(report(results, header=header))
