@@ -25,6 +25,7 @@ and checks each candidate's newer version through the unique index on `(review_i
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -261,8 +262,59 @@ def payroll_page_as_text(
     """The rows of `payroll_rows` (same arguments), each as its id then its values
     (CSV_FIELDS) as text written by the database, as `payroll_rows_as_text` gives them: a page
     is rendered with no parsing of dates and decimals row by row."""
-    rows = _after(_latest(period=period, updated_since=updated_since), after)
-    return list(rows.values_list("id", *_TEXT_COLUMNS)[:limit])
+    alias = read_alias()
+    statement, placeholders = _page_statement(
+        alias, since=updated_since is not None, after=after is not None, limit=limit
+    )
+    ops = connections[alias].ops
+    values: dict[object, object] = {_PERIOD: period}
+    if updated_since is not None:
+        values[placeholders[_SINCE]] = ops.adapt_datetimefield_value(updated_since)
+    if after is not None:
+        values[placeholders[_AFTER]] = ops.adapt_datetimefield_value(after[0])
+        values[_AFTER_ID] = after[1]
+    params: list[Any] = [_value(param, values) for param in statement[1]]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(statement[0], params)
+        return list(cursor.fetchall())
+
+
+def _value(param: object, values: dict[object, object]) -> object:
+    """A page's own value for a parameter that is a placeholder; any other, unchanged."""
+    return values.get(param, param) if isinstance(param, str | int | dt.datetime) else param
+
+
+# Compiling the page's query costs about a third of running it (4 to 8 ms a page): its text
+# only depends on the filters given and the limit, so it is compiled once for each, with these
+# placeholders as its values, which each page's own values then replace among the parameters.
+_PERIOD = "period-placeholder"
+_SINCE = dt.datetime(1900, 1, 1, 0, 0, 0, 123457, tzinfo=dt.UTC)
+_AFTER = dt.datetime(1900, 1, 2, 0, 0, 0, 234567, tzinfo=dt.UTC)
+_AFTER_ID = -918_273_645
+
+
+@functools.lru_cache(maxsize=64)
+def _page_statement(
+    alias: str, *, since: bool, after: bool, limit: int
+) -> tuple[tuple[str, tuple[object, ...]], dict[object, object]]:
+    """The page query's SQL and parameters with the placeholders, compiled for `alias`; and
+    each placeholder instant as the parameters hold it (as the backend adapts it)."""
+    rows = _after(
+        _latest(period=_PERIOD, updated_since=_SINCE if since else None),
+        (_AFTER, _AFTER_ID) if after else None,
+    ).values_list("id", *_TEXT_COLUMNS)[:limit]
+    sql, params = rows.query.get_compiler(using=alias).as_sql()
+    ops = connections[alias].ops
+    placeholders: dict[object, object] = {
+        moment: ops.adapt_datetimefield_value(moment) for moment in (_SINCE, _AFTER)
+    }
+    wanted: dict[object, int] = {_PERIOD: 1, _AFTER_ID: int(after)}
+    wanted[placeholders[_SINCE]] = int(since)
+    wanted[placeholders[_AFTER]] = 2 * after
+    found = {value: sum(1 for param in params if param == value) for value in wanted}
+    if found != wanted:  # a placeholder would be lost: never serve a page of other values
+        raise AssertionError(f"the payroll page's parameters are not as expected: {found}")
+    return (str(sql), tuple(params)), placeholders
 
 
 def payroll_rows_as_text(
