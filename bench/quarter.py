@@ -10,10 +10,11 @@ from __future__ import annotations
 import io
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import Group, User
@@ -46,6 +47,8 @@ class JobRun:
     peak_kb: int | None  # the highest of VmHWM (reset before the job) and every VmRSS read
     start_kb: int | None  # VmRSS when the job was enqueued
     peak_reset: bool  # False: VmHWM could not be reset, the peak may come from before
+    workers: int = 1  # worker processes consuming the job
+    load: tuple[str, str] = ("n/a", "n/a")  # load averages at enqueue and at done
 
 
 @dataclass
@@ -110,35 +113,44 @@ def quarter_build(*, employees: int) -> Quarter:
     return Quarter(cycle=cycle, hr=hr, employees=Employee.objects.count())
 
 
+def _memory_peak(workers: Sequence[BenchWorker], peak: int | None) -> int | None:
+    """The highest VmRSS or VmHWM of any one of the workers (memory is per process)."""
+    for worker in workers:
+        memory = worker.memory()
+        if memory is not None:
+            peak = max(peak or 0, memory.rss_kb, memory.peak_kb)
+    return peak
+
+
 def job_wait(
-    *, job_id: int, worker: BenchWorker, started: float, timeout: float = JOB_TIMEOUT_SECONDS
+    *,
+    job_id: int,
+    workers: Sequence[BenchWorker],
+    started: float,
+    timeout: float = JOB_TIMEOUT_SECONDS,
 ) -> tuple[float, int, int | None]:
-    """Wait for the worker to finish the job, reading its memory meanwhile. `started` is the
+    """Wait for the workers to finish the job, reading their memory meanwhile. `started` is the
     perf_counter taken just before the job was enqueued. Returns the seconds from then to done,
-    the job's count and the highest VmHWM or VmRSS read."""
+    the job's count and the highest VmHWM or VmRSS read of any one worker."""
     peak: int | None = None
     next_poll = time.perf_counter()
     next_progress = started + PROGRESS_INTERVAL
     while True:
         now = time.perf_counter()
-        memory = worker.memory()
-        if memory is not None:
-            peak = max(peak or 0, memory.rss_kb, memory.peak_kb)
+        peak = _memory_peak(workers, peak)
         if now >= next_poll:
             status, done, total, error = CycleJob.objects.values_list(
                 "status", "done", "total", "error"
             ).get(pk=job_id)
             if status == CycleJob.Status.DONE:
                 seconds = time.perf_counter() - started
-                last = worker.memory()
-                if last is not None:
-                    peak = max(peak or 0, last.rss_kb, last.peak_kb)
-                return seconds, done, peak
+                return seconds, done, _memory_peak(workers, peak)
             if status == CycleJob.Status.FAILED:
-                raise WorkerError(f"The job failed: {error}\n{worker.tail()}")
-            worker.check_alive()
+                raise WorkerError(f"The job failed: {error}\n{_tails(workers)}")
+            for worker in workers:
+                worker.check_alive()
             if now - started > timeout:
-                raise WorkerError(f"The job is not done after {timeout:.0f} s.\n{worker.tail()}")
+                raise WorkerError(f"The job is not done after {timeout:.0f} s.\n{_tails(workers)}")
             if now >= next_progress:
                 log(f"  {done}/{total} after {now - started:.1f} s")
                 next_progress = now + PROGRESS_INTERVAL
@@ -146,28 +158,44 @@ def job_wait(
         time.sleep(MEMORY_INTERVAL)
 
 
-def _timed_job(enqueue: Callable[[], CycleJob], worker: BenchWorker) -> JobRun:
+def _tails(workers: Sequence[BenchWorker]) -> str:
+    return "\n".join(worker.tail() for worker in workers)
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages (Linux), or n/a."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text(encoding="ascii").split()[:3])
+    except OSError:
+        return "n/a"
+
+
+def _timed_job(enqueue: Callable[[], CycleJob], workers: Sequence[BenchWorker]) -> JobRun:
     """Enqueue a job through `enqueue` (a service) and time it from just before to done; the
-    worker's memory peak is reset first, so the peak is this job's."""
-    worker.check_alive()
-    reset = worker.reset_peak()
-    before = worker.memory()
+    workers' memory peaks are reset first, so the peak is this job's."""
+    for worker in workers:
+        worker.check_alive()
+    resets = [worker.reset_peak() for worker in workers]  # every one, not up to a refusal
+    before = [memory.rss_kb for worker in workers if (memory := worker.memory()) is not None]
+    load_before = load_average()
     started = time.perf_counter()
     job = enqueue()
-    seconds, done, peak = job_wait(job_id=job.pk, worker=worker, started=started)
+    seconds, done, peak = job_wait(job_id=job.pk, workers=workers, started=started)
     return JobRun(
         seconds=seconds,
         done=done,
         peak_kb=peak,
-        start_kb=before.rss_kb if before else None,
-        peak_reset=reset,
+        start_kb=max(before) if before else None,
+        peak_reset=all(resets),
+        workers=len(workers),
+        load=(load_before, load_average()),
     )
 
 
 def reviews_generate(quarter: Quarter, worker: BenchWorker) -> JobRun:
     """The worker generates the quarter's reviews (services.cycle_generate: a generate job)."""
     return _timed_job(
-        lambda: services.cycle_generate(actor=quarter.hr, cycle=quarter.cycle), worker
+        lambda: services.cycle_generate(actor=quarter.hr, cycle=quarter.cycle), [worker]
     )
 
 
@@ -206,9 +234,22 @@ def floor_compute(quarter: Quarter, *, runs: int = FLOOR_RUNS) -> float:
     return best
 
 
-def reviews_score(quarter: Quarter, worker: BenchWorker) -> JobRun:
-    """The worker scores every submitted review (services.cycle_rescore: a rescore job)."""
-    return _timed_job(lambda: services.cycle_rescore(actor=quarter.hr, cycle=quarter.cycle), worker)
+def reviews_score(quarter: Quarter, *workers: BenchWorker) -> JobRun:
+    """The workers score every submitted review (services.cycle_rescore: a rescore job)."""
+    return _timed_job(
+        lambda: services.cycle_rescore(actor=quarter.hr, cycle=quarter.cycle), workers
+    )
+
+
+def reviews_resubmit(quarter: Quarter) -> None:
+    """Put every review of the quarter back as submitted, unscored and without its verbal
+    warnings, as the fill left it (untimed: between two scoring runs), then VACUUM ANALYZE."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql.RESUBMIT_WARNINGS, {"cycle": quarter.cycle.pk})
+        cursor.execute(sql.RESUBMIT, {"cycle": quarter.cycle.pk})
+        if connection.get_autocommit():
+            for table in ("reviews_review", "reviews_verbalwarning", "reviews_auditevent"):
+                cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 def floor_compare(quarter: Quarter, *, show: int = 5) -> Comparison:

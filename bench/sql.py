@@ -97,6 +97,22 @@ SET state = 'submitted', submitted_at = now(), updated_at = now(), incomplete_re
 WHERE cycle_id = %(cycle)s
 """
 
+# Between two scoring runs: the reviews back as the fill left them (submitted, no figures) and
+# their verbal warnings gone (with what a worker made of them), so that the next run does the
+# same work.
+RESUBMIT_WARNINGS = """
+DELETE FROM reviews_verbalwarning
+WHERE review_id IN (SELECT id FROM reviews_review WHERE cycle_id = %(cycle)s)
+"""
+
+RESUBMIT = """
+UPDATE reviews_review
+SET state = 'submitted', scored_revision = NULL, kpi_score = NULL, competency_score = NULL,
+    total_score = NULL, grade = '', pay_coefficient = NULL, verbal_warning = false,
+    grade_basis = NULL, scored_at = NULL, updated_at = now(), incomplete_reasons = '[]'
+WHERE cycle_id = %(cycle)s
+"""
+
 # The floor: K, C and T of every review of the cycle in one statement, from the cycle's current
 # policy (scoring.md). PostgreSQL's numeric arithmetic is exact for + and x; each division is
 # carried to 30 decimal places (an operand cast to numeric(60, 30)), finer than the 28

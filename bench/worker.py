@@ -1,4 +1,5 @@
-"""A real Celery worker process for the benchmark, and its memory as Linux reports it.
+"""A real Celery worker process for the benchmark, and its memory as Linux reports it (several
+may consume the same queue: each is one process, its memory read on its own).
 
 The worker is `python -m celery -A hrperf worker --pool=solo` on a queue of its own, so the
 task runs in the very process whose memory is read: VmRSS (resident now) and VmHWM (the peak
@@ -38,9 +39,11 @@ class Memory:
 class BenchWorker:
     """One solo worker consuming `queue`, logging to `log_path`."""
 
-    def __init__(self, *, queue: str, environment: Mapping[str, str], log_path: Path) -> None:
+    def __init__(
+        self, *, queue: str, environment: Mapping[str, str], log_path: Path, index: int = 0
+    ) -> None:
         self.queue = queue
-        self.name = f"bench-{os.getpid()}@localhost"
+        self.name = f"bench-{os.getpid()}-{index}@localhost"
         self.log_path = log_path
         self._environment = {**environment, "CELERY_QUEUE": queue, "PYTHONUNBUFFERED": "1"}
         self._process: subprocess.Popen[bytes] | None = None
@@ -50,8 +53,11 @@ class BenchWorker:
         assert self._process is not None, "the worker is not started"
         return self._process.pid
 
-    def start(self) -> None:
-        purge_queue(self.queue)
+    def start(self, *, purge: bool = True) -> None:
+        """Start the worker and wait until it answers; `purge`: empty its queue first (not
+        when it joins workers already started on the queue)."""
+        if purge:
+            purge_queue(self.queue)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("wb") as log:
             self._process = subprocess.Popen(

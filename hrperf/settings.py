@@ -409,6 +409,9 @@ REVIEWS_CHUNK_SIZE = env_int("REVIEWS_CHUNK_SIZE", 2000)
 # A running cycle job holds it this long after each chunk; a job whose worker died is taken
 # over once its hold has run out.
 CYCLE_JOB_LEASE = env_int("CYCLE_JOB_LEASE", 5 * 60)
+# Runners that share one rescore job (PostgreSQL; each takes the next free reviews): the run
+# that claims the job queues this many less one more. 1 keeps one runner per job.
+REVIEWS_JOB_PARALLELISM = env_int("REVIEWS_JOB_PARALLELISM", 2)
 # One PDF of many review forms (printouts/): forms rendered per chunk, and the hold of a running
 # print job (renewed by each chunk; a job whose worker died is taken over once it runs out).
 PRINTOUTS_CHUNK_SIZE = env_int("PRINTOUTS_CHUNK_SIZE", 10)

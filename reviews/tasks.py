@@ -38,13 +38,14 @@ def generate_cycle(job_id: int) -> int:
 
 
 @retrying_task("reviews.rescore_cycle")
-def rescore_cycle(job_id: int) -> int:
-    return _run_job(job_id)
+def rescore_cycle(job_id: int, lease: str | None = None) -> int:
+    """Rescore a quarter; with `lease`, as one more runner of the job under that hold."""
+    return _run_job(job_id, lease)
 
 
-def _run_job(job_id: int) -> int:
+def _run_job(job_id: int, lease: str | None = None) -> int:
     try:
-        return services.job_run(job_id=job_id).done
+        return services.job_run(job_id=job_id, lease=lease).done
     except TRANSIENT:
         raise
     except Exception as error:

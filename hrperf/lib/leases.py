@@ -23,6 +23,8 @@ RUNNING = "running"
 class Claim:
     lease: uuid.UUID
     first_run: bool
+    # A run that joined the runners of a job under their hold (it did not claim the job).
+    joined: bool = False
 
 
 def held_until(seconds: int) -> dt.datetime:

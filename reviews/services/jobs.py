@@ -2,7 +2,14 @@
 with their progress, safe to run twice or to resume after a crash: a run claims the job with a
 conditional update and holds it (CYCLE_JOB_LEASE seconds, renewed with every chunk), so a
 repeated task does nothing while it is held; each chunk only touches what is still to do, and a
-chunk and its progress commit together."""
+chunk and its progress commit together.
+
+A rescore job is shared (PostgreSQL): the run that claims it queues REVIEWS_JOB_PARALLELISM − 1
+more runs under the same hold, and each runner takes the next free reviews itself
+(`reviews_score_next`: `FOR UPDATE SKIP LOCKED`), so that no two hold the same review. Each
+chunk commits with its progress and the renewal of the hold, and only while the hold is still
+the runners' (else it is rolled back); a runner that finds no free review stops, and the last
+one to commit, finding none left at all, marks the job done."""
 
 from __future__ import annotations
 
@@ -12,15 +19,16 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from hrperf.lib import leases
 from hrperf.lib.leases import Claim
-from reviews.models import CycleJob, Review, ReviewCycle, VerbalWarning
+from hrperf.lib.tasks import publish
+from reviews.models import CycleJob, Review, VerbalWarning
 from reviews.services.generation import employees_without_review, reviews_generate_chunk
-from reviews.services.scores import reviews_score_batch
+from reviews.services.scores import Preparation, reviews_score_next
 from reviews.services.warnings import enqueue_warning_notices
 
 logger = logging.getLogger(__name__)
@@ -36,18 +44,22 @@ def job_fail(*, job_id: int, error: str) -> None:
     )
 
 
-def job_run(*, job_id: int, chunk_size: int | None = None) -> CycleJob:
+def job_run(*, job_id: int, chunk_size: int | None = None, lease: str | None = None) -> CycleJob:
     """Run a cycle job chunk by chunk, recording progress. A run first claims the job (a queued
     one, or a running one whose hold ran out because its worker died); a run that cannot, such
-    as a repeated task while another run holds the job, does nothing."""
+    as a repeated task while another run holds the job, does nothing. With `lease`, the run
+    joins the runners of a rescore job under that hold instead, if it is still the job's."""
     chunk_size = chunk_size or settings.REVIEWS_CHUNK_SIZE
     job = CycleJob.objects.select_related("cycle").get(pk=job_id)
-    claim = _claim(job)
+    claim = _claim(job) if lease is None else _join(job, uuid.UUID(lease))
     if claim is None:
         job.refresh_from_db()
         return job
     try:
-        _run_claimed(job, claim, chunk_size)
+        if job.kind == CycleJob.Kind.RESCORE:
+            _rescore(job, claim, chunk_size)
+        else:
+            _run_claimed(job, claim, chunk_size)
     except Exception:
         _release(job.pk, claim.lease)
         raise
@@ -56,22 +68,101 @@ def job_run(*, job_id: int, chunk_size: int | None = None) -> CycleJob:
 
 
 def _run_claimed(job: CycleJob, claim: Claim, chunk_size: int) -> None:
-    remaining, step = _plan(job, chunk_size)
+    """A generate job: one runner, chunk after chunk while it holds the job."""
+    remaining = employees_without_review(job.cycle).count()
     CycleJob.objects.filter(pk=job.pk, lease=claim.lease).update(total=F("done") + remaining)
-    if not claim.first_run and job.kind == CycleJob.Kind.RESCORE:
-        # Resuming after a crash: notices the dead worker could not enqueue go out now.
-        enqueue_warning_notices(
-            list(
-                VerbalWarning.objects.filter(review__cycle=job.cycle, notified_at__isnull=True)
-                .values_list("review_id", flat=True)
-                .distinct()
-            )
-        )
+    cycle_id = job.cycle_id
+
+    def step() -> int:
+        return reviews_generate_chunk(cycle_id=cycle_id, limit=chunk_size)
+
     while True:
         made = _chunk(job.pk, claim.lease, step)
         if not made:  # nothing left, or another run took the job over
             break
     CycleJob.objects.filter(pk=job.pk, lease=claim.lease).update(
+        status=Status.DONE, finished_at=timezone.now(), lease=None, lease_until=None
+    )
+
+
+def _join(job: CycleJob, lease: uuid.UUID) -> Claim | None:
+    """Join the runners of a rescore job, if `lease` still holds it."""
+    if job.kind != CycleJob.Kind.RESCORE or job.status != Status.RUNNING or job.lease != lease:
+        return None
+    return Claim(lease=lease, first_run=False, joined=True)
+
+
+def _rescore(job: CycleJob, claim: Claim, chunk_size: int) -> None:
+    """A rescore job's runner: the one that claimed it sets the total, sends out the notices a
+    dead run could not, and queues the other runners; then every runner scores chunks."""
+    if not claim.joined:
+        remaining = Review.objects.filter(cycle_id=job.cycle_id, state=State.SUBMITTED).count()
+        CycleJob.objects.filter(pk=job.pk, lease=claim.lease).update(total=F("done") + remaining)
+        if not claim.first_run:
+            # Resuming after a crash: notices the dead worker could not enqueue go out now.
+            enqueue_warning_notices(
+                list(
+                    VerbalWarning.objects.filter(
+                        review__cycle_id=job.cycle_id, notified_at__isnull=True
+                    )
+                    .values_list("review_id", flat=True)
+                    .distinct()
+                )
+            )
+        if remaining > chunk_size:
+            _fan_out(job, claim.lease)
+    preparation = Preparation()
+    while True:
+        picked = _rescore_chunk(job, claim.lease, chunk_size, preparation)
+        if picked is None:  # another run took the job over: this one stops
+            return
+        if not picked:
+            break
+    _finish_if_settled(job, claim.lease)
+
+
+def _fan_out(job: CycleJob, lease: uuid.UUID) -> None:
+    """Queue the job's other runners (PostgreSQL only: elsewhere one runner does it all; nor
+    when tasks run in the caller's process, where they could only run one after the other)."""
+    if connection.vendor != "postgresql" or settings.CELERY_TASK_ALWAYS_EAGER:
+        return
+    for _ in range(settings.REVIEWS_JOB_PARALLELISM - 1):
+        if not publish("reviews.rescore_cycle", job.pk, str(lease)):
+            break
+
+
+class _Lost(Exception):
+    """The hold is no longer the runner's: its chunk is rolled back."""
+
+
+def _rescore_chunk(
+    job: CycleJob, lease: uuid.UUID, limit: int, preparation: Preparation
+) -> int | None:
+    """Score the next free reviews and record them with the renewal of the hold, in one
+    transaction; how many were picked (0: none free), or None if the hold was lost."""
+    try:
+        with transaction.atomic():
+            outcome = reviews_score_next(
+                cycle_id=job.cycle_id, limit=limit, preparation=preparation
+            )
+            if not outcome.picked:
+                return 0
+            recorded = CycleJob.objects.filter(
+                pk=job.pk, lease=lease, status=Status.RUNNING
+            ).update(done=F("done") + outcome.settled, lease_until=_held_until())
+            if not recorded:
+                raise _Lost
+    except _Lost:
+        return None
+    return outcome.picked
+
+
+def _finish_if_settled(job: CycleJob, lease: uuid.UUID) -> None:
+    """Mark the job done if no review is left to score: the last runner to commit sees that
+    (one whose peers still hold reviews leaves the job to them)."""
+    if Review.objects.filter(cycle_id=job.cycle_id, state=State.SUBMITTED).exists():
+        return
+    CycleJob.objects.filter(pk=job.pk, lease=lease, status=Status.RUNNING).update(
         status=Status.DONE, finished_at=timezone.now(), lease=None, lease_until=None
     )
 
@@ -109,31 +200,3 @@ def _release(job_id: int, lease: uuid.UUID) -> None:
         logger.warning(
             "Could not release cycle job %s; it is resumed when its hold runs out", job_id
         )
-
-
-def _plan(job: CycleJob, chunk_size: int) -> tuple[int, Callable[[], int]]:
-    """How much is left to do, and the step that does the next chunk of it."""
-    cycle: ReviewCycle = job.cycle
-    if job.kind == CycleJob.Kind.GENERATE:
-        return (
-            employees_without_review(cycle).count(),
-            lambda: reviews_generate_chunk(cycle_id=cycle.pk, limit=chunk_size),
-        )
-    return (
-        Review.objects.filter(cycle=cycle, state=State.SUBMITTED).count(),
-        lambda: _rescore_chunk(cycle.pk, chunk_size),
-    )
-
-
-def _rescore_chunk(cycle_id: int, limit: int) -> int:
-    ids = list(
-        Review.objects.filter(cycle_id=cycle_id, state=State.SUBMITTED)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    if not ids:
-        return 0
-    scored = reviews_score_batch(review_ids=ids)
-    # A submitted review that could not be scored went back to draft; either way it left the
-    # queue, so the loop always moves on.
-    return max(scored, len(ids) - Review.objects.filter(pk__in=ids, state=State.SUBMITTED).count())
