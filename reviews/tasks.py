@@ -6,6 +6,7 @@ that never reached the worker is queued again by the sweep (`reviews.services.sw
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -34,18 +35,19 @@ def score_review(review_id: int, revision: int) -> bool:
 
 @retrying_task("reviews.generate_cycle")
 def generate_cycle(job_id: int) -> int:
-    return _run_job(job_id)
+    return _run_job(job_id, runners=1)
 
 
 @retrying_task("reviews.rescore_cycle")
 def rescore_cycle(job_id: int, lease: str | None = None) -> int:
-    """Rescore a quarter; with `lease`, as one more runner of the job under that hold."""
-    return _run_job(job_id, lease)
+    """Rescore a quarter, shared by REVIEWS_JOB_PARALLELISM runners; with `lease`, as one more
+    runner of the job under that hold."""
+    return _run_job(job_id, lease=lease, runners=settings.REVIEWS_JOB_PARALLELISM)
 
 
-def _run_job(job_id: int, lease: str | None = None) -> int:
+def _run_job(job_id: int, *, lease: str | None = None, runners: int) -> int:
     try:
-        return services.job_run(job_id=job_id, lease=lease).done
+        return services.job_run(job_id=job_id, lease=lease, runners=runners).done
     except TRANSIENT:
         raise
     except Exception as error:

@@ -28,7 +28,7 @@ from hrperf.lib.leases import Claim
 from hrperf.lib.tasks import publish
 from reviews.models import CycleJob, Review, VerbalWarning
 from reviews.services.generation import employees_without_review, reviews_generate_chunk
-from reviews.services.scores import Preparation, reviews_score_next
+from reviews.services.scores import reviews_score_next
 from reviews.services.warnings import enqueue_warning_notices
 
 logger = logging.getLogger(__name__)
@@ -44,11 +44,15 @@ def job_fail(*, job_id: int, error: str) -> None:
     )
 
 
-def job_run(*, job_id: int, chunk_size: int | None = None, lease: str | None = None) -> CycleJob:
+def job_run(
+    *, job_id: int, chunk_size: int | None = None, lease: str | None = None, runners: int = 1
+) -> CycleJob:
     """Run a cycle job chunk by chunk, recording progress. A run first claims the job (a queued
     one, or a running one whose hold ran out because its worker died); a run that cannot, such
-    as a repeated task while another run holds the job, does nothing. With `lease`, the run
-    joins the runners of a rescore job under that hold instead, if it is still the job's."""
+    as a repeated task while another run holds the job, does nothing. A rescore job is shared
+    by `runners` runners: the claimer queues the others (the task passes
+    REVIEWS_JOB_PARALLELISM). With `lease`, the run joins the runners of a rescore job under
+    that hold instead, if it is still the job's."""
     chunk_size = chunk_size or settings.REVIEWS_CHUNK_SIZE
     job = CycleJob.objects.select_related("cycle").get(pk=job_id)
     claim = _claim(job) if lease is None else _join(job, uuid.UUID(lease))
@@ -57,7 +61,7 @@ def job_run(*, job_id: int, chunk_size: int | None = None, lease: str | None = N
         return job
     try:
         if job.kind == CycleJob.Kind.RESCORE:
-            _rescore(job, claim, chunk_size)
+            _rescore(job, claim, chunk_size, runners)
         else:
             _run_claimed(job, claim, chunk_size)
     except Exception:
@@ -92,7 +96,7 @@ def _join(job: CycleJob, lease: uuid.UUID) -> Claim | None:
     return Claim(lease=lease, first_run=False, joined=True)
 
 
-def _rescore(job: CycleJob, claim: Claim, chunk_size: int) -> None:
+def _rescore(job: CycleJob, claim: Claim, chunk_size: int, runners: int) -> None:
     """A rescore job's runner: the one that claimed it sets the total, sends out the notices a
     dead run could not, and queues the other runners; then every runner scores chunks."""
     if not claim.joined:
@@ -110,10 +114,9 @@ def _rescore(job: CycleJob, claim: Claim, chunk_size: int) -> None:
                 )
             )
         if remaining > chunk_size:
-            _fan_out(job, claim.lease)
-    preparation = Preparation()
+            _fan_out(job, claim.lease, runners - 1)
     while True:
-        picked = _rescore_chunk(job, claim.lease, chunk_size, preparation)
+        picked = _rescore_chunk(job, claim.lease, chunk_size)
         if picked is None:  # another run took the job over: this one stops
             return
         if not picked:
@@ -121,12 +124,12 @@ def _rescore(job: CycleJob, claim: Claim, chunk_size: int) -> None:
     _finish_if_settled(job, claim.lease)
 
 
-def _fan_out(job: CycleJob, lease: uuid.UUID) -> None:
+def _fan_out(job: CycleJob, lease: uuid.UUID, others: int) -> None:
     """Queue the job's other runners (PostgreSQL only: elsewhere one runner does it all; nor
     when tasks run in the caller's process, where they could only run one after the other)."""
     if connection.vendor != "postgresql" or settings.CELERY_TASK_ALWAYS_EAGER:
         return
-    for _ in range(settings.REVIEWS_JOB_PARALLELISM - 1):
+    for _ in range(others):
         if not publish("reviews.rescore_cycle", job.pk, str(lease)):
             break
 
@@ -135,16 +138,13 @@ class _Lost(Exception):
     """The hold is no longer the runner's: its chunk is rolled back."""
 
 
-def _rescore_chunk(
-    job: CycleJob, lease: uuid.UUID, limit: int, preparation: Preparation
-) -> int | None:
+def _rescore_chunk(job: CycleJob, lease: uuid.UUID, limit: int) -> int | None:
     """Score the next free reviews and record them with the renewal of the hold, in one
-    transaction; how many were picked (0: none free), or None if the hold was lost."""
+    transaction; how many were picked (0: none free), or None if the hold was lost. The policy
+    in force is read again by every chunk (a quarter's policy may change while it runs)."""
     try:
         with transaction.atomic():
-            outcome = reviews_score_next(
-                cycle_id=job.cycle_id, limit=limit, preparation=preparation
-            )
+            outcome = reviews_score_next(cycle_id=job.cycle_id, limit=limit)
             if not outcome.picked:
                 return 0
             recorded = CycleJob.objects.filter(

@@ -61,10 +61,11 @@ def reviews_score_batch(
     """Score a batch of submitted reviews; returns how many it scored."""
     if not review_ids:
         return 0
-    inputs = _read_inputs(review_ids)
+    preparation = Preparation()
+    inputs = _read_inputs(review_ids, preparation)
     if revisions is not None:
         inputs = [one for one in inputs if revisions.get(one.review_id) == one.revision]
-    return _score_inputs(inputs, Preparation()).scored
+    return _score_inputs(inputs, preparation).scored
 
 
 def reviews_score_next(
@@ -86,7 +87,7 @@ def reviews_score_next(
             .order_by("pk")
             .values_list("pk", flat=True)[:limit]
         )
-        inputs = _read_inputs(ids)
+        inputs = _read_inputs(ids, preparation)
     return _score_inputs(inputs, preparation)
 
 
@@ -113,8 +114,8 @@ class _Inputs:
 
 
 class Preparation:
-    """What every review of a run shares, read once: the competencies and each quarter's
-    policy in force. A job keeps one for all its chunks."""
+    """What every review of a batch shares, read once: the competencies and each quarter's
+    policy in force."""
 
     def __init__(self) -> None:
         self._codes: dict[int, str] | None = None
@@ -158,7 +159,7 @@ def _score_inputs(inputs: Sequence[_Inputs], preparation: Preparation) -> Outcom
     return Outcome(len(inputs), scored + drafted, scored)
 
 
-def _read_inputs(review_ids: Sequence[int]) -> list[_Inputs]:
+def _read_inputs(review_ids: Sequence[int], preparation: Preparation) -> list[_Inputs]:
     """The inputs of those of these reviews still submitted, by the ORM (any database)."""
     rows = list(
         Review.objects.filter(pk__in=review_ids, state=State.SUBMITTED)
@@ -169,7 +170,7 @@ def _read_inputs(review_ids: Sequence[int]) -> list[_Inputs]:
         return []
     ids = [row[0] for row in rows]
     lines = _lines(ids)
-    ratings = _ratings(ids, dict(Competency.objects.values_list("pk", "code")))
+    ratings = _ratings(ids, preparation.codes)
     return [
         _Inputs(review_id, cycle_id, revision, version, lines[review_id], ratings[review_id])
         for review_id, cycle_id, revision, version in rows

@@ -110,8 +110,7 @@ class Runners:
 
 
 @pytest.fixture
-def runners(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Runners:
-    settings.REVIEWS_JOB_PARALLELISM = 3
+def runners(monkeypatch: pytest.MonkeyPatch) -> Runners:
     return Runners(monkeypatch)
 
 
@@ -120,7 +119,7 @@ def test_runners_sharing_a_job_score_every_review_exactly_once(
 ) -> None:
     job = CycleJob.objects.create(cycle=quarter.cycle, kind=CycleJob.Kind.RESCORE)
 
-    services.job_run(job_id=job.pk, chunk_size=CHUNK)
+    services.job_run(job_id=job.pk, chunk_size=CHUNK, runners=3)
     runners.join()
 
     job.refresh_from_db()
@@ -163,9 +162,8 @@ def test_a_runner_that_dies_mid_chunk_leaves_nothing_and_the_job_completes_on_re
         return outcome
 
     monkeypatch.setattr(jobs, "reviews_score_next", dies_in_the_second_chunk)
-    monkeypatch.setattr(jobs, "publish", lambda *args: True)  # no other runner
     with pytest.raises(RunnerDied):
-        services.job_run(job_id=job.pk, chunk_size=CHUNK)
+        services.job_run(job_id=job.pk, chunk_size=CHUNK)  # one runner
 
     job.refresh_from_db()
     assert job.status == Status.RUNNING and job.done == CHUNK
@@ -202,7 +200,6 @@ def test_a_runner_whose_hold_was_taken_over_writes_nothing(
         return outcome
 
     monkeypatch.setattr(jobs, "reviews_score_next", then_taken_over)
-    monkeypatch.setattr(jobs, "publish", lambda *args: True)
     job = services.job_run(job_id=job.pk, chunk_size=CHUNK)
 
     assert (job.status, job.done, job.lease) == (Status.RUNNING, 0, taker)
