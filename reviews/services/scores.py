@@ -178,7 +178,9 @@ def _read_inputs(review_ids: Sequence[int], preparation: Preparation) -> list[_I
 
 
 # PostgreSQL: the next submitted reviews of a quarter that no other transaction holds, locked
-# until the caller's transaction ends, each with its lines and ratings as arrays.
+# until the caller's transaction ends, each with its lines (in order) and ratings as arrays.
+# The ratings' order does not matter (`_outcome` sorts them when it lists problems), and
+# leaving it out makes the statement about a third quicker.
 _PICK_SQL = """
 WITH picked AS (
     SELECT id, cycle_id, revision, version FROM reviews_review
@@ -199,9 +201,9 @@ LEFT JOIN LATERAL (
     FROM reviews_reviewkpiline WHERE review_id = p.id
 ) l ON true
 LEFT JOIN LATERAL (
-    SELECT array_agg(assessor_role ORDER BY id) AS assessors,
-           array_agg(competency_id ORDER BY id) AS competencies,
-           array_agg(value ORDER BY id) AS ratings
+    SELECT array_agg(assessor_role) AS assessors,
+           array_agg(competency_id) AS competencies,
+           array_agg(value) AS ratings
     FROM reviews_competencyrating WHERE review_id = p.id
 ) g ON true
 ORDER BY p.id
