@@ -55,7 +55,18 @@ def written_warnings_escalate(*, review_ids: Sequence[int]) -> list[WrittenWarni
         latest.setdefault(warning.review_id, warning)
     if not latest:
         return []
-    history = _warnings_by_employee({w.review.employee_id for w in latest.values()})
+    windows = [
+        escalation_window(w.review.cycle.period, w.review.policy.escalation_quarters)
+        for w in latest.values()
+        if w.review.policy is not None
+    ]
+    if not windows:
+        return []
+    history = _warnings_by_employee(
+        {w.review.employee_id for w in latest.values()},
+        since=min(first for first, _last in windows),
+        before=max(last for _first, last in windows),
+    )
     made = []
     for warning in latest.values():
         counted = _counted(warning, history[warning.review.employee_id])
@@ -66,10 +77,21 @@ def written_warnings_escalate(*, review_ids: Sequence[int]) -> list[WrittenWarni
     return made
 
 
-def _warnings_by_employee(employee_ids: set[int]) -> dict[int, list[VerbalWarning]]:
+def _warnings_by_employee(
+    employee_ids: set[int], *, since: str, before: str
+) -> dict[int, list[VerbalWarning]]:
+    """The employees' verbal warnings of the quarters from `since` to before `before` (the
+    earlier quarters any trigger's window counts), by employee, oldest first: none read when
+    the windows hold no earlier quarter."""
     by_employee: dict[int, list[VerbalWarning]] = defaultdict(list)
+    if since >= before:
+        return by_employee
     for warning in (
-        VerbalWarning.objects.filter(review__employee_id__in=employee_ids)
+        VerbalWarning.objects.filter(
+            review__employee_id__in=employee_ids,
+            review__cycle__period__gte=since,
+            review__cycle__period__lt=before,
+        )
         .select_related("review__cycle")
         .order_by("pk")
     ):
