@@ -22,7 +22,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
@@ -30,9 +30,9 @@ from typing import IO, Any
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from hrperf.lib.bilingual import current_suffix, localized
+from hrperf.lib.bilingual import current_suffix
 from hrperf.lib.numbers import plain
-from hrperf.lib.spreadsheets import csv_text, xlsx_text
+from hrperf.lib.spreadsheets import BOLD, BOLD_FILLED, csv_text, xlsx_stream
 from hrperf.lib.tables import (
     ImportRejected,
     RowError,
@@ -42,7 +42,7 @@ from hrperf.lib.tables import (
     read_header,
     table_rows,
 )
-from reviews.models import ReviewKpiLine
+from kpis.models import Unit
 
 __all__ = [
     "COLUMNS",
@@ -87,6 +87,7 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("employee_no", "kpi_code")
 FIGURE_COLUMNS: tuple[str, ...] = ("target", "actual")
 ALLOWED_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx")
 MAX_ROWS = 200_000
+CSV_ROWS_PER_CHUNK = 2000
 
 
 def headers(language_suffix: str | None = None) -> list[str]:
@@ -95,76 +96,70 @@ def headers(language_suffix: str | None = None) -> list[str]:
     return list(COLUMNS) if suffix == "en" else [CHINESE[column] for column in COLUMNS]
 
 
-def _unit(line: ReviewKpiLine) -> str:
-    return str(line.get_unit_display())
+# Column widths of the Excel template, as people read it.
+WIDTHS: tuple[float, ...] = (9, 12, 12, 18, 22, 30, 8, 14, 14)
+FigureRow = Sequence[Any]  # the cells of `selectors.FIGURE_ROW_FIELDS`
 
 
-def _row(period: str, line: ReviewKpiLine) -> list[Any]:
-    review = line.review
+def _cells(period: str, row: FigureRow, units: Mapping[str, str], zh: bool) -> list[Any]:
+    """One line's row of the template: the descriptive texts in the active language (the other
+    one when empty), the figures as they stand."""
+    number, name, department_zh, department_en, code, kpi_zh, kpi_en, unit, target, actual = row
     return [
         period,
-        review.employee.employee_no,
-        review.employee.name,
-        localized(review.department, "name"),
-        line.code,
-        localized(line, "name"),
-        _unit(line),
-        line.target,
-        line.actual,
+        number,
+        name,
+        (department_zh or department_en) if zh else (department_en or department_zh),
+        code,
+        (kpi_zh or kpi_en) if zh else (kpi_en or kpi_zh),
+        units.get(unit, unit),
+        target,
+        actual,
     ]
 
 
-def figures_template_csv(period: str, lines: Iterable[ReviewKpiLine]) -> bytes:
-    """The template as CSV, UTF-8 with BOM so that Excel shows Chinese correctly."""
+def _lines(period: str, rows: Iterable[FigureRow]) -> Iterator[list[Any]]:
+    units = {value: str(label) for value, label in Unit.choices}
+    zh = current_suffix() != "en"
+    for row in rows:
+        yield _cells(period, row, units, zh)
+
+
+def figures_template_csv(period: str, rows: Iterable[FigureRow]) -> Iterator[bytes]:
+    """The template as CSV, UTF-8 with BOM so that Excel shows Chinese correctly, a chunk of
+    rows at a time."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(headers())
-    for line in lines:
-        cells = _row(period, line)
+    yield codecs.BOM_UTF8 + _take(buffer)
+    guarded = [column not in READ_COLUMNS for column in COLUMNS]
+    for count, cells in enumerate(_lines(period, rows), start=1):
         cells[-2:] = [plain(cells[-2]), plain(cells[-1])]
         # The columns read back keep their text; the descriptive ones are guarded.
         writer.writerow(
-            [
-                cell if column in READ_COLUMNS else csv_text(cell)
-                for column, cell in zip(COLUMNS, cells, strict=True)
-            ]
+            [csv_text(cell) if guard else cell for guard, cell in zip(guarded, cells, strict=True)]
         )
-    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+        if count % CSV_ROWS_PER_CHUNK == 0:
+            yield _take(buffer)
+    yield _take(buffer)
 
 
-def figures_template_xlsx(period: str, lines: Iterable[ReviewKpiLine]) -> bytes:
-    """The template as an Excel workbook: numbers as numbers (exact), codes as text. Written
-    row by row (openpyxl's write-only mode), so a quarter of 10 000 reviews stays quick."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
+def _take(buffer: io.StringIO) -> bytes:
+    data = buffer.getvalue().encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    return data
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(period)
-    for letter, width in zip("ABCDEFGHI", (9, 12, 12, 18, 22, 30, 8, 14, 14), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    bold, to_fill = Font(bold=True), PatternFill("solid", fgColor="FFF4CE")
-    header = []
-    for index, text in enumerate(headers()):
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        if COLUMNS[index] in FIGURE_COLUMNS:
-            cell.fill = to_fill
-        header.append(cell)
-    sheet.append(header)
-    for line in lines:
-        cells = _row(period, line)
-        cells[-2:] = [None if value is None else Decimal(plain(value)) for value in cells[-2:]]
-        sheet.append(
-            [
-                xlsx_text(WriteOnlyCell(sheet, value=cell)) if isinstance(cell, str) else cell
-                for cell in cells
-            ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+
+def figures_template_xlsx(period: str, rows: Iterable[FigureRow]) -> Iterator[bytes]:
+    """The template as an Excel workbook, a chunk at a time (`hrperf.lib.spreadsheets.
+    xlsx_stream`): numbers as numbers (exact), codes and names as text, the header bold and
+    frozen, the columns to fill in marked."""
+    header = [
+        (text, BOLD_FILLED if column in FIGURE_COLUMNS else BOLD)
+        for column, text in zip(COLUMNS, headers(), strict=True)
+    ]
+    return xlsx_stream(sheet_name=period, widths=WIDTHS, header=header, rows=_lines(period, rows))
 
 
 # -- reading an uploaded file ----------------------------------------------------------------

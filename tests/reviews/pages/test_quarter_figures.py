@@ -53,7 +53,8 @@ def _template(client, file_format, language=EN):
     )
     assert response.status_code == 200
     assert f'filename="figures-{PERIOD}.{file_format}"' in response["Content-Disposition"]
-    return response.content
+    assert response.streaming
+    return b"".join(response.streaming_content)
 
 
 def xlsx_rows(content):
