@@ -302,6 +302,14 @@ XLSX_MAX_PART_BYTES = env_int("XLSX_MAX_PART_MB", 8) * 1024 * 1024
 XLSX_MAX_SHEET_BYTES = env_int("XLSX_MAX_SHEET_MB", 64) * 1024 * 1024
 XLSX_MAX_UNPACKED_BYTES = env_int("XLSX_MAX_UNPACKED_MB", 100) * 1024 * 1024
 XLSX_MAX_RATIO = env_int("XLSX_MAX_RATIO", 200)
+# The quarter's figures file (one row per review x KPI line) is read with limits of its own,
+# large enough for 100 000 employees x 4 KPIs; every other import keeps the limits above.
+FIGURES_MAX_UPLOAD_BYTES = env_int("FIGURES_MAX_UPLOAD_MB", 64) * 1024 * 1024
+FIGURES_MAX_ROWS = env_int("FIGURES_MAX_ROWS", 500_000)
+FIGURES_MAX_CELLS = env_int("FIGURES_MAX_CELLS", 6_000_000)
+FIGURES_MAX_SECONDS = env_int("FIGURES_MAX_SECONDS", 100)
+FIGURES_XLSX_MAX_SHEET_BYTES = env_int("FIGURES_XLSX_MAX_SHEET_MB", 400) * 1024 * 1024
+FIGURES_XLSX_MAX_UNPACKED_BYTES = env_int("FIGURES_XLSX_MAX_UNPACKED_MB", 450) * 1024 * 1024
 # Evidence files (evidence/): each at most EVIDENCE_MAX_FILE_MB, those of one review and
 # purpose (its self-assessment, its appeals) at most EVIDENCE_MAX_TOTAL_MB together, and at
 # most EVIDENCE_MAX_FILES on one self-assessment or appeal.

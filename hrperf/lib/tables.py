@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from hrperf.lib import decoding
 from hrperf.lib.decoding import TextRefused, wide_encoding
 from hrperf.lib.spreadsheets import csv_text
+from hrperf.lib.workbooks import Limits as WorkbookLimits
 from hrperf.lib.workbooks import WorkbookRefused, check_workbook
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -96,10 +97,9 @@ def file_error(message: str) -> ImportRejected:
     return ImportRejected([RowError(row=None, field=None, message=message)])
 
 
-def too_large_message() -> str:
-    return _("The file is too large: at most %(max)s MB.") % {
-        "max": settings.MAX_UPLOAD_BYTES // (1024 * 1024)
-    }
+def too_large_message(limit: int | None = None) -> str:
+    limit = settings.MAX_UPLOAD_BYTES if limit is None else limit
+    return _("The file is too large: at most %(max)s MB.") % {"max": limit // (1024 * 1024)}
 
 
 def old_excel_file() -> ImportRejected:
@@ -114,36 +114,64 @@ def old_excel_file() -> ImportRejected:
 Rows = Iterator[tuple[int, list[Any]]]
 
 
+@dataclass(frozen=True)
+class TableLimits:
+    """What reading one file may take: its size, rows, columns, cells and seconds, and its
+    workbook's limits (`hrperf.lib.workbooks`). Every import reads with `default()` (the
+    IMPORT_MAX_* and XLSX_MAX_* settings) unless it has limits of its own."""
+
+    upload_bytes: int
+    rows: int
+    columns: int
+    cells: int
+    seconds: int
+    workbook: WorkbookLimits
+
+    @classmethod
+    def default(cls) -> TableLimits:
+        return cls(
+            upload_bytes=settings.MAX_UPLOAD_BYTES,
+            rows=settings.IMPORT_MAX_ROWS,
+            columns=settings.IMPORT_MAX_COLUMNS,
+            cells=settings.IMPORT_MAX_CELLS,
+            seconds=settings.IMPORT_MAX_SECONDS,
+            workbook=WorkbookLimits.from_settings(),
+        )
+
+
 @contextmanager
-def table_rows(file: IO[bytes] | UploadedFile, *, filename: str = "") -> Iterator[Rows]:
+def table_rows(
+    file: IO[bytes] | UploadedFile, *, filename: str = "", limits: TableLimits | None = None
+) -> Iterator[Rows]:
     """The numbered rows of an uploaded table (`with table_rows(upload) as rows: …`): an Excel
     workbook's first sheet, or a CSV file's lines. Raises ImportRejected for a file too large,
     empty, an old (.xls) or protected workbook, anything that is not a table (a file named
-    .xlsx must be a workbook), and when reading passes a limit of `settings` (IMPORT_MAX_ROWS,
-    IMPORT_MAX_COLUMNS, IMPORT_MAX_CELLS, IMPORT_MAX_SECONDS; a workbook's in
-    `hrperf.lib.workbooks`)."""
+    .xlsx must be a workbook), and when reading passes a limit (`limits`, by default those of
+    `settings`: IMPORT_MAX_ROWS, IMPORT_MAX_COLUMNS, IMPORT_MAX_CELLS, IMPORT_MAX_SECONDS; a
+    workbook's in `hrperf.lib.workbooks`)."""
     started = monotonic()
+    limits = limits or TableLimits.default()
     name = filename.lower()
-    data = read_limited(file)
+    data = read_limited(file, limits.upload_bytes)
     if not data.strip():
         raise file_error(_("The file is empty."))
     if data.startswith(ZIP_MAGIC):
-        with closing(xlsx_rows(data)) as rows:
-            yield _bounded(rows, started)
+        with closing(xlsx_rows(data, limits.workbook)) as rows:
+            yield _bounded(rows, started, limits)
         return
     if data.startswith(OLE_MAGIC) or name.endswith(".xls"):
         raise old_excel_file()
     if data.startswith(BINARY_MAGICS) or name.endswith(".xlsx"):
         raise not_a_table_file()
-    yield _bounded(csv_rows(decode_text(data)), started)
+    text = decode_text(data)
+    del data
+    yield _bounded(csv_rows(text), started, limits)
 
 
-def _bounded(rows: Rows, started: float) -> Rows:
+def _bounded(rows: Rows, started: float, limits: TableLimits) -> Rows:
     """`rows`, refused as soon as they pass a limit on rows, columns, cells or time."""
-    max_rows: int = settings.IMPORT_MAX_ROWS
-    max_columns: int = settings.IMPORT_MAX_COLUMNS
-    max_cells: int = settings.IMPORT_MAX_CELLS
-    max_seconds: int = settings.IMPORT_MAX_SECONDS
+    max_rows, max_columns = limits.rows, limits.columns
+    max_cells, max_seconds = limits.cells, limits.seconds
     cells_read = 0
     for number, cells in rows:
         if monotonic() - started > max_seconds:
@@ -181,9 +209,9 @@ def not_a_table_file() -> ImportRejected:
     return file_error(_("The file is not a CSV or Excel (.xlsx) file."))
 
 
-def read_limited(file: IO[bytes] | UploadedFile) -> bytes:
-    limit: int = settings.MAX_UPLOAD_BYTES
-    too_large = file_error(too_large_message())
+def read_limited(file: IO[bytes] | UploadedFile, limit: int | None = None) -> bytes:
+    limit = settings.MAX_UPLOAD_BYTES if limit is None else limit
+    too_large = file_error(too_large_message(limit))
     if isinstance(file, UploadedFile):
         if file.size is not None and file.size > limit:
             raise too_large
@@ -229,11 +257,13 @@ def csv_rows(text: str) -> Iterator[tuple[int, list[Any]]]:
         raise not_a_table_file() from exc
 
 
-def xlsx_rows(data: bytes) -> Generator[tuple[int, list[Any]], None, None]:
+def xlsx_rows(
+    data: bytes, limits: WorkbookLimits | None = None
+) -> Generator[tuple[int, list[Any]], None, None]:
     from openpyxl import load_workbook
 
     try:
-        check_workbook(data)
+        check_workbook(data, limits)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
     except WorkbookRefused as exc:

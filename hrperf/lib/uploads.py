@@ -33,22 +33,26 @@ class UploadLimit(FileUploadHandler):
         return None
 
 
-def limit_uploads(request: HttpRequest) -> UploadLimit:
-    """Put the size limit (`settings.MAX_UPLOAD_BYTES`) in front of the request's upload
-    handlers; call it before the request's files are read (a view exempt from the CSRF check,
-    which reads the body, and checking CSRF itself afterwards)."""
-    limit = UploadLimit(request, settings.MAX_UPLOAD_BYTES)
-    request.upload_handlers = [limit, *request.upload_handlers]
-    return limit
+def limit_uploads(request: HttpRequest, limit: int | None = None) -> UploadLimit:
+    """Put the size limit (`limit`, by default `settings.MAX_UPLOAD_BYTES`) in front of the
+    request's upload handlers; call it before the request's files are read (a view exempt from
+    the CSRF check, which reads the body, and checking CSRF itself afterwards). A file larger
+    than FILE_UPLOAD_MAX_MEMORY_SIZE goes to a temporary file, as Django's handlers do."""
+    handler = UploadLimit(request, settings.MAX_UPLOAD_BYTES if limit is None else limit)
+    request.upload_handlers = [handler, *request.upload_handlers]
+    return handler
 
 
-def max_upload_mb() -> int:
-    return int(settings.MAX_UPLOAD_BYTES // (1024 * 1024))
+def max_upload_mb(limit: int | None = None) -> int:
+    return int((settings.MAX_UPLOAD_BYTES if limit is None else limit) // (1024 * 1024))
 
 
 class UploadForm(forms.Form):
     """A form of one file (its `file` field, declared by each form, not required so that this
-    check runs first): a file over the limit is refused saying so, a missing one asked for."""
+    check runs first): a file over the limit (`max_bytes`, by default
+    `settings.MAX_UPLOAD_BYTES`) is refused saying so, a missing one asked for."""
+
+    max_bytes: int | None = None
 
     def __init__(self, *args: Any, upload_too_large: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -56,10 +60,9 @@ class UploadForm(forms.Form):
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile | None = self.cleaned_data.get("file")
-        if self.upload_too_large or (
-            upload is not None and (upload.size or 0) > settings.MAX_UPLOAD_BYTES
-        ):
-            raise forms.ValidationError(too_large_message(), code="too_large")
+        limit = settings.MAX_UPLOAD_BYTES if self.max_bytes is None else self.max_bytes
+        if self.upload_too_large or (upload is not None and (upload.size or 0) > limit):
+            raise forms.ValidationError(too_large_message(limit), code="too_large")
         if upload is None:
             raise forms.ValidationError(_("Choose a CSV or Excel file to import."), code="required")
         return upload

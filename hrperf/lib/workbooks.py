@@ -61,10 +61,11 @@ class Limits:
         return self.sheet_bytes if SHEET.fullmatch(name) else self.part_bytes
 
 
-def check_workbook(data: bytes) -> None:
-    """Raise WorkbookRefused if the workbook in `data` passes a limit or holds what no workbook
-    holds, zipfile.BadZipFile if it is not a whole zip archive; return if it may be opened."""
-    limits = Limits.from_settings()
+def check_workbook(data: bytes, limits: Limits | None = None) -> None:
+    """Raise WorkbookRefused if the workbook in `data` passes a limit (`limits`, by default
+    those of the settings) or holds what no workbook holds, zipfile.BadZipFile if it is not a
+    whole zip archive; return if it may be opened."""
+    limits = limits or Limits.from_settings()
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = archive.infolist()
     if len(infos) > limits.parts:

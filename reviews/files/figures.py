@@ -23,10 +23,12 @@ import io
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
@@ -36,6 +38,7 @@ from hrperf.lib.spreadsheets import BOLD, BOLD_FILLED, csv_text, xlsx_stream
 from hrperf.lib.tables import (
     ImportRejected,
     RowError,
+    TableLimits,
     file_error,
     is_blank,
     not_a_table_file,
@@ -48,9 +51,11 @@ __all__ = [
     "COLUMNS",
     "ImportRejected",
     "RowError",
+    "figures_limits",
     "figures_template_csv",
     "figures_template_xlsx",
     "headers",
+    "open_figures",
     "read_figures",
 ]
 
@@ -86,7 +91,6 @@ READ_COLUMNS: tuple[str, ...] = ("period", "employee_no", "kpi_code", "target", 
 REQUIRED_COLUMNS: tuple[str, ...] = ("employee_no", "kpi_code")
 FIGURE_COLUMNS: tuple[str, ...] = ("target", "actual")
 ALLOWED_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx")
-MAX_ROWS = 200_000
 CSV_ROWS_PER_CHUNK = 2000
 
 
@@ -168,19 +172,49 @@ def figures_template_xlsx(period: str, rows: Iterable[FigureRow]) -> Iterator[by
 @dataclass(frozen=True)
 class FiguresTable:
     """The rows of a figures file, each {"row": number, column: cell as read}, and the header
-    of each column as written in the file (to name it in error messages)."""
+    of each column as written in the file (to name it in error messages). `rows` is read as it
+    is iterated (`open_figures`) or a list (`read_figures`); reading it may raise
+    ImportRejected (a limit passed, no rows at all)."""
 
-    rows: list[dict[str, Any]]
+    rows: Iterable[dict[str, Any]]
     header_of: Mapping[str, str]
 
 
-def read_figures(file: IO[bytes] | UploadedFile, *, filename: str = "") -> FiguresTable:
-    """The rows of a figures file (CSV or .xlsx, at most 5 MB), or ImportRejected."""
+def figures_limits() -> TableLimits:
+    """The figures file's own limits (FIGURES_MAX_* settings): a whole quarter of a large
+    company; the other limits are every import's."""
+    limits = TableLimits.default()
+    return replace(
+        limits,
+        upload_bytes=settings.FIGURES_MAX_UPLOAD_BYTES,
+        rows=settings.FIGURES_MAX_ROWS + 1,  # and the header
+        cells=settings.FIGURES_MAX_CELLS,
+        seconds=settings.FIGURES_MAX_SECONDS,
+        workbook=replace(
+            limits.workbook,
+            sheet_bytes=settings.FIGURES_XLSX_MAX_SHEET_BYTES,
+            unpacked_bytes=settings.FIGURES_XLSX_MAX_UNPACKED_BYTES,
+        ),
+    )
+
+
+@contextmanager
+def open_figures(file: IO[bytes] | UploadedFile, *, filename: str = "") -> Iterator[FiguresTable]:
+    """The figures file (CSV or .xlsx, at most FIGURES_MAX_UPLOAD_BYTES), its header read and
+    its rows read as they are iterated (`with open_figures(upload) as table: …`); a file
+    refused raises ImportRejected, on opening or while its rows are read."""
     name = filename.lower()
     if name and not name.endswith(ALLOWED_SUFFIXES):
         raise not_a_table_file()
-    with table_rows(file, filename=filename) as rows:
-        return _table(rows)
+    with table_rows(file, filename=filename, limits=figures_limits()) as rows:
+        positions, header_of = _header(rows)
+        yield FiguresTable(rows=_records(rows, positions), header_of=header_of)
+
+
+def read_figures(file: IO[bytes] | UploadedFile, *, filename: str = "") -> FiguresTable:
+    """The rows of a figures file as a list (`open_figures`), or ImportRejected."""
+    with open_figures(file, filename=filename) as table:
+        return FiguresTable(rows=list(table.rows), header_of=table.header_of)
 
 
 def _column_for(written: str) -> str | None:
@@ -220,33 +254,29 @@ def _cell(value: Any) -> Any:
     return str(value).strip()
 
 
-def _table(rows: Iterator[tuple[int, list[Any]]]) -> FiguresTable:
-    header: tuple[int, list[Any]] | None = None
-    out: list[dict[str, Any]] = []
-    positions: dict[str, int] = {}
-    header_of: dict[str, str] = {}
+def _header(rows: Iterator[tuple[int, list[Any]]]) -> tuple[dict[str, int], dict[str, str]]:
+    """The positions and spellings of the columns the first row that is not blank names."""
+    for number, cells in rows:
+        if not all(is_blank(cell) for cell in cells):
+            return _columns(number, cells)
+    raise file_error(_("The file is empty."))
+
+
+def _records(
+    rows: Iterator[tuple[int, list[Any]]], positions: Mapping[str, int]
+) -> Iterator[dict[str, Any]]:
+    count = 0
     for number, cells in rows:
         if all(is_blank(cell) for cell in cells):
             continue
-        if header is None:
-            header = (number, cells)
-            positions, header_of = _columns(number, cells)
-            continue
-        if len(out) >= MAX_ROWS:
-            raise file_error(
-                _("The file has more than %(max)s rows. Split it into smaller files.")
-                % {"max": f"{MAX_ROWS:,}"}
-            )
         row: dict[str, Any] = {"row": number}
         for column, index in positions.items():
             cell = cells[index] if index < len(cells) else None
             row[column] = _figure_cell(cell) if column in FIGURE_COLUMNS else _cell(cell)
-        out.append(row)
-    if header is None:
-        raise file_error(_("The file is empty."))
-    if not out:
+        count += 1
+        yield row
+    if not count:
         raise file_error(_("The file has a header row but no rows of figures."))
-    return FiguresTable(rows=out, header_of=header_of)
 
 
 def _columns(row: int, cells: list[Any]) -> tuple[dict[str, int], dict[str, str]]:

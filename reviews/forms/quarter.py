@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import CharField, DecimalField, PositiveSmallIntegerField
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -179,7 +180,11 @@ class BulkTargetsForm(forms.Form):
 
 
 class FiguresImportForm(UploadForm):
-    """A figures file (its size checked first)."""
+    """A figures file (its size checked first, against the figures file's own limit)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = settings.FIGURES_MAX_UPLOAD_BYTES
 
     file = forms.FileField(
         label=_("Figures file (CSV or Excel)"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -32,7 +33,7 @@ from reviews.files.figures import (
     RowError,
     figures_template_csv,
     figures_template_xlsx,
-    read_figures,
+    open_figures,
 )
 from reviews.forms.quarter import (
     POLICY_HELP,
@@ -177,7 +178,7 @@ def _page(
         and workflow.allows_in_quarter(Action.IMPORT_FIGURES, cycle.status),
         "job": selectors.cycle_latest_job(viewer_roles=roles, cycle=cycle),
         "message": message,
-        "max_mb": max_upload_mb(),
+        "max_mb": max_upload_mb(settings.FIGURES_MAX_UPLOAD_BYTES),
         "can_close": can_close,
         "can_reopen": can_reopen,
         "history": quarter_history_rows(selectors.cycle_history(cycle=cycle)),
@@ -303,7 +304,7 @@ def quarter_import_errors(request: HttpRequest, period: str) -> HttpResponse:
 @require_POST
 @allowed("is_hr")
 def quarter_import(request: HttpRequest, period: str) -> HttpResponse:
-    return _import(request, period, limit_uploads(request))
+    return _import(request, period, limit_uploads(request, settings.FIGURES_MAX_UPLOAD_BYTES))
 
 
 @csrf_protect
@@ -314,19 +315,23 @@ def _import(request: HttpRequest, period: str, limit: UploadLimit) -> HttpRespon
     if form.is_valid():
         upload = form.cleaned_data["file"]
         filename = upload.name or ""
+        header_of: dict[str, str] = {}
         try:
-            table = read_figures(upload, filename=filename)
-            outcome = services.cycle_set_figures(actor=request.user, cycle=cycle, rows=table.rows)
+            with open_figures(upload, filename=filename) as table:
+                header_of.update(table.header_of)
+                outcome = services.cycle_set_figures(
+                    actor=request.user, cycle=cycle, rows=table.rows
+                )
         except ImportRejected as rejected:
             errors = rejected.errors
         except ValidationFailed as failed:
-            cells = {row.get("row"): row for row in table.rows}
+            cells = failed.cells if isinstance(failed, services.FiguresRefused) else {}
             errors = [
                 RowError(
                     row=item.row,
-                    field=table.header_of.get(item.field, item.field),
+                    field=header_of.get(item.field, item.field),
                     message=str(item.message),
-                    value=str(cells.get(item.row, {}).get(item.field) or ""),
+                    value=cells.get((item.row, item.field), ""),
                 )
                 for item in failed.errors
             ]

@@ -16,7 +16,12 @@ follow-up work once the transaction commits.
 """
 
 from reviews.services.common import QUARTER_CLOSED, require_open
-from reviews.services.figures import FiguresOutcome, cycle_set_figures, cycle_set_targets
+from reviews.services.figures import (
+    FiguresOutcome,
+    FiguresRefused,
+    cycle_set_figures,
+    cycle_set_targets,
+)
 from reviews.services.generation import reviews_generate_chunk
 from reviews.services.inputs import (
     review_inputs_changed,
@@ -54,6 +59,7 @@ __all__ = [
     "QUARTER_CLOSED",
     "BatchOutcome",
     "FiguresOutcome",
+    "FiguresRefused",
     "SetChanged",
     "Swept",
     "cycle_close",

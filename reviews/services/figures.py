@@ -5,7 +5,7 @@ drafts, returned and reopened reviews)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -16,7 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hrperf.lib.errors import ErrorList, FieldError, ValidationFailed
-from kpis.values import ZERO_TARGET, is_zero_target, limit_problem, limits_of, parse_figure
+from kpis.values import (
+    ZERO_TARGET,
+    Limits,
+    is_zero_target,
+    limit_problem,
+    limits_of,
+    parse_figure,
+)
 from reviews import inputs, workflow
 from reviews.models import AuditEvent, Review, ReviewCycle, ReviewKpiLine
 from reviews.policies import current_policy, to_scoring
@@ -149,73 +156,157 @@ def _target_input(kpi_code: str, target: Any) -> tuple[str, Decimal]:
     return code, value
 
 
+class FiguresRefused(ValidationFailed):
+    """A figures file or request refused: every problem, and the cell each one is about as
+    written ({(row, field): text}) for the list of problems."""
+
+    def __init__(self, errors: list[FieldError], cells: Mapping[tuple[int | None, str], str]):
+        super().__init__(errors)
+        self.cells = dict(cells)
+
+
 def cycle_set_figures(
-    *, actor: Any, cycle: ReviewCycle, rows: Sequence[Mapping[str, Any]]
+    *, actor: Any, cycle: ReviewCycle, rows: Iterable[Mapping[str, Any]]
 ) -> FiguresOutcome:
     """Apply the rows of a figures file to the quarter's KPI lines, all or nothing.
 
     Each row is {"row": its number in the file, "employee_no", "kpi_code", and any of
-    "period", "target", "actual"} with the cells as read. A blank target or actual leaves the
-    figure as it is. Any bad row (a number that is not one, negative, a zero target on a
-    higher-is-better KPI, an unknown employee or KPI, a row given twice, another quarter's
-    period, a change to a review that is not editable) raises ValidationFailed listing every
-    problem with its row and column; nothing is saved then."""
+    "period", "target", "actual"} with the cells as read; `rows` is read once, as it comes (a
+    file of a whole quarter is never held). A blank target or actual leaves the figure as it
+    is. Any bad row (a number that is not one, negative, a zero target on a higher-is-better
+    KPI, an unknown employee or KPI, a row given twice, another quarter's period, a change to
+    a review that is not editable) raises FiguresRefused (a ValidationFailed) listing every
+    problem with its row and column; nothing is saved then. The quarter's reviews and lines
+    are read once; the reviews a change touches are then locked and must still be as read."""
     require(Action.IMPORT_FIGURES, actor)
     with transaction.atomic():
         require_open(cycle.pk, Action.IMPORT_FIGURES)
-        sheet = _Sheet.read(cycle, rows)
-        changes: list[Change] = []
+        sheet = _Sheet.read(cycle)
+        found: list[tuple[_Line, str, Decimal]] = []
         unchanged = 0
         for row in rows:
-            found = sheet.changes(row)
-            if found is not None:
-                changes.extend(found)
-                unchanged += 0 if found else 1
+            changes = sheet.changes(row)
+            if changes is not None:
+                found.extend(changes)
+                unchanged += 0 if changes else 1
         if sheet.problems:
-            raise ValidationFailed(sorted(sheet.problems, key=lambda error: error.row or 0))
-        lines = {line.pk: line for line, _name, _value in changes}
-        blank = sum(1 for line in lines.values() if line.target is None and line.actual is None)
-        touched = figures_write(actor=actor, cycle=cycle, reviews=sheet.locked, changes=changes)
-    return FiguresOutcome(updated=len(lines), unchanged=unchanged, reviews=touched, created=blank)
+            problems = sorted(sheet.problems, key=lambda error: error.row or 0)
+            raise FiguresRefused(problems, sheet.cells)
+        changed = {line.pk: line for line, _name, _value in found}
+        blank = sum(1 for line in changed.values() if line.target is None and line.actual is None)
+        locked = sheet.lock({line.review_id for line in changed.values()})
+        touched = figures_write(
+            actor=actor, cycle=cycle, reviews=locked, changes=_model_changes(found)
+        )
+    return FiguresOutcome(updated=len(changed), unchanged=unchanged, reviews=touched, created=blank)
+
+
+def _model_changes(found: Sequence[tuple[_Line, str, Decimal]]) -> list[Change]:
+    """The changes on KPI line models holding the figures as read (what `figures_write`
+    saves), one model a line."""
+    models: dict[int, ReviewKpiLine] = {}
+    for line, _name, _value in found:
+        if line.pk not in models:
+            models[line.pk] = ReviewKpiLine(
+                pk=line.pk,
+                review_id=line.review_id,
+                code=line.code,
+                target=line.target,
+                actual=line.actual,
+            )
+    return [(models[line.pk], name, value) for line, name, value in found]
+
+
+@dataclass(slots=True)
+class _Line:
+    """What the import needs of a KPI line (read as a tuple: a quarter has hundreds of
+    thousands)."""
+
+    pk: int
+    review_id: int
+    code: str
+    direction: str
+    limits: Limits
+    target: Decimal | None
+    actual: Decimal | None
+
+
+_LINE_FIELDS = (
+    "pk",
+    "review_id",
+    "code",
+    "direction",
+    "unit",
+    "minimum",
+    "maximum",
+    "target",
+    "actual",
+)
+
+
+def _cycle_lines(cycle: ReviewCycle) -> dict[tuple[int, str], _Line]:
+    """The quarter's KPI lines by (review id, KPI code upper case), read a chunk at a time."""
+    limits: dict[tuple[str, Decimal, Decimal | None], Limits] = {}
+    codes: dict[str, str] = {}
+    lines: dict[tuple[int, str], _Line] = {}
+    query = ReviewKpiLine.objects.filter(review__cycle=cycle).values_list(*_LINE_FIELDS)
+    for pk, review_id, code, direction, unit, minimum, maximum, target, actual in query.iterator(
+        chunk_size=5000
+    ):
+        code = codes.setdefault(code, code)
+        key = (unit, minimum, maximum)
+        line_limits = limits.get(key)
+        if line_limits is None:
+            line_limits = limits[key] = Limits(unit=unit, minimum=minimum, maximum=maximum)
+        upper = codes.setdefault("\0" + code, code.upper())
+        lines[(review_id, upper)] = _Line(
+            pk, review_id, code, codes.setdefault(direction, direction), line_limits, target, actual
+        )
+    return lines
 
 
 @dataclass
 class _Sheet:
-    """A figures file checked against the quarter: its reviews by employee number, the ones
-    the file names (locked), their lines by KPI code, and the problems found so far."""
+    """A figures file checked against the quarter: its reviews by employee number (with
+    their revision and state as read), their lines by KPI code, and the problems found so far
+    with the cells they are about."""
 
     cycle: ReviewCycle
     by_number: dict[str, int]  # employee number (upper case) → review id
-    locked: dict[int, tuple[int, str]]
-    lines: dict[tuple[int, str], ReviewKpiLine]  # (review id, KPI code upper case) → line
+    reviews: dict[int, tuple[int, str]]  # review id → (revision, state) as read
+    lines: dict[tuple[int, str], _Line]  # (review id, KPI code upper case) → line
     seen: dict[tuple[int, str], int] = field(default_factory=dict)  # → first row
     problems: list[FieldError] = field(default_factory=list)
+    cells: dict[tuple[int | None, str], str] = field(default_factory=dict)
+    current: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, cycle: ReviewCycle, rows: Sequence[Mapping[str, Any]]) -> _Sheet:
-        by_number = {
-            str(number).upper(): pk
-            for pk, number in Review.objects.filter(cycle=cycle).values_list(
-                "pk", "employee__employee_no"
-            )
-        }
-        named = {
-            by_number[given]
-            for row in rows
-            if (given := str(row.get("employee_no") or "").strip().upper()) in by_number
-        }
-        locked = _lock(named)
-        lines = {
-            (line.review_id, line.code.upper()): line
-            for line in ReviewKpiLine.objects.filter(review_id__in=list(locked))
-        }
-        return cls(cycle=cycle, by_number=by_number, locked=locked, lines=lines)
+    def read(cls, cycle: ReviewCycle) -> _Sheet:
+        by_number: dict[str, int] = {}
+        reviews: dict[int, tuple[int, str]] = {}
+        query = Review.objects.filter(cycle=cycle).values_list(
+            "pk", "employee__employee_no", "revision", "state"
+        )
+        for pk, number, revision, state in query.iterator(chunk_size=5000):
+            by_number[str(number).upper()] = pk
+            reviews[pk] = (revision, state)
+        return cls(cycle=cycle, by_number=by_number, reviews=reviews, lines=_cycle_lines(cycle))
+
+    def lock(self, review_ids: set[int]) -> dict[int, tuple[int, str]]:
+        """Lock the reviews to change; each must still be at the revision and state read, or
+        the whole import is refused as stale."""
+        locked = _lock(review_ids)
+        if any(locked.get(pk) != self.reviews[pk] for pk in review_ids):
+            raise stale()
+        return locked
 
     def problem(self, row: int | None, column: str, message: Any) -> None:
         self.problems.append(FieldError(field=column, message=message, code="invalid", row=row))
+        self.cells[(row, column)] = str(self.current.get(column) or "")
 
-    def changes(self, row: Mapping[str, Any]) -> list[Change] | None:
+    def changes(self, row: Mapping[str, Any]) -> list[tuple[_Line, str, Decimal]] | None:
         """The changes a row makes (empty: it changes nothing); None when it has a problem."""
+        self.current = row
         number: int | None = row.get("row")
         found = self._line(row, number)
         if found is None:
@@ -227,7 +318,7 @@ class _Sheet:
         changes = [
             (line, name, value) for name, value in values.items() if getattr(line, name) != value
         ]
-        state = self.locked[line.review_id][1]
+        state = self.reviews[line.review_id][1]
         if changes and not _editable(state):
             message = _(
                 "The review of %(number)s is %(state)s: its figures cannot be changed here."
@@ -236,7 +327,7 @@ class _Sheet:
             return None
         return changes
 
-    def _line(self, row: Mapping[str, Any], number: int | None) -> tuple[ReviewKpiLine, str] | None:
+    def _line(self, row: Mapping[str, Any], number: int | None) -> tuple[_Line, str] | None:
         """The KPI line a row is about, and the employee number as written."""
         period = str(row.get("period") or "").strip().upper()
         if period and period != self.cycle.period:
@@ -282,13 +373,13 @@ class _Sheet:
         return line, employee_no
 
     def _values(
-        self, row: Mapping[str, Any], number: int | None, line: ReviewKpiLine
+        self, row: Mapping[str, Any], number: int | None, line: _Line
     ) -> dict[str, Decimal] | None:
         """The row's figures (blank ones left out); None when one is refused."""
         errors = ErrorList()
         values: dict[str, Decimal] = {}
         for name in FIGURE_COLUMNS:
-            parsed = parse_figure(row.get(name), name, errors, limits_of(line))
+            parsed = parse_figure(row.get(name), name, errors, line.limits)
             if parsed is not None:
                 values[name] = parsed
         if is_zero_target(values.get("target"), line.direction):

@@ -491,15 +491,26 @@ def test_an_import_without_a_file_says_so(client_for, page_quarter):
     assert "Choose a CSV or Excel file to import." in response.content.decode()
 
 
-def test_a_file_over_5_mb_is_refused(client_for, page_quarter, settings):
+def test_a_file_over_the_figures_limit_is_refused(client_for, page_quarter, settings):
+    settings.FIGURES_MAX_UPLOAD_BYTES = 2 * 1024 * 1024
     client = client_for("hr")
     rows = [HEAD] + [[PERIOD, "E00002", "SALES_PLAN_RATE", "", "1" * 40]] * 1
-    body = _csv(rows) + b"," * (settings.MAX_UPLOAD_BYTES + 1)
+    body = _csv(rows) + b"," * (settings.FIGURES_MAX_UPLOAD_BYTES + 1)
     before = stored_figures()
     response = _upload(client, body, "figures.csv")
     assert response.status_code == 400
-    assert "The file is too large: at most 5 MB." in response.content.decode()
+    assert "The file is too large: at most 2 MB." in response.content.decode()
     assert stored_figures() == before
+
+
+def test_a_figures_file_may_pass_the_general_upload_limit(client_for, page_quarter, settings):
+    client = client_for("hr")
+    rows = [HEAD, [PERIOD, "E00002", "SALES_PLAN_RATE", "", "80"]]
+    padding = [["", "", "", "", "", " " * 1000]] * (settings.MAX_UPLOAD_BYTES // 1000 + 10)
+    body = _csv(rows + padding)
+    assert settings.MAX_UPLOAD_BYTES < len(body) < settings.FIGURES_MAX_UPLOAD_BYTES
+    response = _upload(client, body, "figures.csv")
+    assert response.status_code == 302, response.content.decode()[-2000:]
 
 
 def test_the_import_errors_are_in_chinese_by_default(client_for, page_quarter):
