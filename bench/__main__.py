@@ -2,7 +2,8 @@
 `python -m bench payroll`: the payroll pull benchmark (see bench/payroll.py);
 `python -m bench pages`: the pages benchmark (see bench/pages.py);
 `python -m bench approve`: the director's approve-all (see bench/approve.py);
-`python -m bench pdf`: the PDF of review forms benchmark (see bench/pdf.py)."""
+`python -m bench pdf`: the PDF of review forms benchmark (see bench/pdf.py);
+`python -m bench figures`: the quarter's figures file benchmark (see bench/figures.py)."""
 
 import sys
 
@@ -25,6 +26,11 @@ if sys.argv[1:2] == ["pdf"]:
     from bench.pdf import main as pdf_main
 
     sys.exit(pdf_main(sys.argv[2:]))
+
+if sys.argv[1:2] == ["figures"]:
+    from bench.figures import main as figures_main
+
+    sys.exit(figures_main(sys.argv[2:]))
 
 from bench.cli import main
 

@@ -5,7 +5,17 @@ from django.urls import include, path
 
 from departments import api as departments_api
 from kpis import api as kpis_api
-from reviews.api import actions, bulk, calibration, cycles, grid, insight, todos, warnings
+from reviews.api import (
+    actions,
+    bulk,
+    calibration,
+    cycles,
+    figures_file,
+    grid,
+    insight,
+    todos,
+    warnings,
+)
 from reviews.api import reviews as review_reads
 
 app_name = "api-v1"
@@ -40,6 +50,16 @@ urlpatterns = [
     path("cycles/<str:period>/submit", bulk.CycleSubmitApi.as_view(), name="cycle-submit"),
     path("cycles/<str:period>/approve", bulk.CycleApproveApi.as_view(), name="cycle-approve"),
     path("cycles/<str:period>/figures", bulk.CycleFiguresApi.as_view(), name="cycle-figures"),
+    path(
+        "cycles/<str:period>/figures.<str:file_format>",
+        figures_file.CycleFiguresTemplateApi.as_view(),
+        name="cycle-figures-template",
+    ),
+    path(
+        "cycles/<str:period>/figures/import",
+        figures_file.CycleFiguresImportApi.as_view(),
+        name="cycle-figures-import",
+    ),
     path(
         "cycles/<str:period>/calibration",
         calibration.CalibrationApi.as_view(),
