@@ -190,6 +190,7 @@ def figures_limits() -> TableLimits:
         rows=settings.FIGURES_MAX_ROWS + 1,  # and the header
         cells=settings.FIGURES_MAX_CELLS,
         seconds=settings.FIGURES_MAX_SECONDS,
+        fast_xlsx=True,
         workbook=replace(
             limits.workbook,
             sheet_bytes=settings.FIGURES_XLSX_MAX_SHEET_BYTES,
