@@ -281,8 +281,7 @@ def xlsx_rows(
 
 def _fast_rows(data: bytes) -> Generator[tuple[int, list[Any]], None, None]:
     try:
-        for number, cells in enumerate(sheet_values(data), start=1):
-            yield number, cells
+        yield from enumerate(sheet_values(data), start=1)
     except ImportRejected:
         raise
     except Exception as exc:  # a broken part: zip, XML, a shared string that is not there

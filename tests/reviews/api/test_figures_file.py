@@ -43,10 +43,10 @@ def _named(content: bytes, name: str) -> io.BytesIO:
 
 
 def _figures() -> dict[int, tuple[object, object]]:
-    return dict(
-        (pk, (target, actual))
+    return {
+        pk: (target, actual)
         for pk, target, actual in ReviewKpiLine.objects.values_list("pk", "target", "actual")
-    )
+    }
 
 
 @pytest.mark.parametrize("file_format", ["xlsx", "csv"])
