@@ -42,4 +42,5 @@ USER hrperf
 EXPOSE 8000
 # gunicorn's own limits sit above the product's (REQUEST_MAX_URI_CHARS, REQUEST_MAX_HEADER_BYTES), so an
 # over-long address or header is answered by the product, in its own shape (414, 431).
-CMD ["gunicorn", "hrperf.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--limit-request-line", "8190", "--limit-request-field_size", "16380"]
+# The timeout leaves room for the largest figures files (FIGURES_MAX_SECONDS, 100 s).
+CMD ["gunicorn", "hrperf.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--access-logfile", "-", "--limit-request-line", "8190", "--limit-request-field_size", "16380"]
