@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -18,10 +17,12 @@ from rest_framework import parsers, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from hrperf.api.exceptions import ApiError
 from hrperf.api.schema import error_responses
 from hrperf.api.views import Api, caller_roles, require
 from hrperf.lib.errors import FieldError, ValidationFailed
 from hrperf.lib.pages import XLSX_CONTENT_TYPE
+from hrperf.lib.tables import too_large_message
 from reviews import selectors, services, workflow
 from reviews.api.common import PERIOD_PARAMETER, cycle_or_404
 from reviews.files.figures import (
@@ -53,7 +54,11 @@ class FiguresFileParser(parsers.MultiPartParser):
         except (TypeError, ValueError):
             declared = 0
         if declared > settings.FIGURES_MAX_UPLOAD_BYTES + ENVELOPE_BYTES:
-            raise RequestDataTooBig("The figures file is larger than FIGURES_MAX_UPLOAD_BYTES.")
+            raise ApiError(
+                status_code=413,
+                code="too_large",
+                message=too_large_message(settings.FIGURES_MAX_UPLOAD_BYTES),
+            )
         return super().parse(stream, media_type, parser_context)
 
 
