@@ -34,8 +34,10 @@ def score_review(review_id: int, revision: int) -> bool:
 
 
 @retrying_task("reviews.generate_cycle")
-def generate_cycle(job_id: int) -> int:
-    return _run_job(job_id, runners=1)
+def generate_cycle(job_id: int, lease: str | None = None) -> int:
+    """Generate a quarter's reviews, shared by REVIEWS_JOB_PARALLELISM runners; with `lease`,
+    as one more runner of the job under that hold."""
+    return _run_job(job_id, lease=lease, runners=settings.REVIEWS_JOB_PARALLELISM)
 
 
 @retrying_task("reviews.rescore_cycle")

@@ -29,8 +29,29 @@ def reviews_generate_chunk(*, cycle_id: int, limit: int = 2000) -> int:
     """Create the reviews of up to `limit` active employees who have none in the cycle, each
     with its department's KPI lines copied from the catalogue. Returns how many were made;
     running it again after a crash creates nothing twice (cycle × employee is unique)."""
+    made, _last = reviews_generate_next(cycle_id=cycle_id, limit=limit)
+    return made
+
+
+def reviews_generate_next(*, cycle_id: int, limit: int = 2000, after: int = 0) -> tuple[int, int]:
+    """`reviews_generate_chunk` for the employees after id `after` (a runner's position, so that
+    each chunk reads on from where its last one stopped, not from the first employee again):
+    how many reviews were made, and the last employee id picked (0 if none)."""
     cycle = ReviewCycle.objects.get(pk=cycle_id)
-    employees = list(employees_without_review(cycle).values_list("pk", "department_id")[:limit])
+    with transaction.atomic():
+        employees = _pick(cycle, limit, after)
+        return _generate(cycle, employees), (employees[-1][0] if employees else 0)
+
+
+def _pick(cycle: ReviewCycle, limit: int, after: int) -> list[tuple[int, int]]:
+    """The next `limit` employees after id `after` without a review (id, department), locked
+    until the chunk commits; those another runner of the job holds are skipped (PostgreSQL:
+    `FOR UPDATE SKIP LOCKED`), so that runners sharing a job never pick the same employee."""
+    rows = employees_without_review(cycle).filter(pk__gt=after).values_list("pk", "department_id")
+    return list(rows.select_for_update(skip_locked=True, of=("self",))[:limit])
+
+
+def _generate(cycle: ReviewCycle, employees: list[tuple[int, int]]) -> int:
     if not employees:
         return 0
     department_ids = {department_id for _, department_id in employees}

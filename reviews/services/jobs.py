@@ -4,12 +4,13 @@ conditional update and holds it (CYCLE_JOB_LEASE seconds, renewed with every chu
 repeated task does nothing while it is held; each chunk only touches what is still to do, and a
 chunk and its progress commit together.
 
-A rescore job is shared (PostgreSQL): the run that claims it queues REVIEWS_JOB_PARALLELISM − 1
-more runs under the same hold, and each runner takes the next free reviews itself
-(`reviews_score_next`: `FOR UPDATE SKIP LOCKED`), so that no two hold the same review. Each
+A job is shared (PostgreSQL): the run that claims it queues REVIEWS_JOB_PARALLELISM − 1 more
+runs under the same hold, and each runner takes the next free items itself (the employees
+without a review, `reviews.services.generation.reviews_generate_chunk`; the submitted reviews,
+`reviews_score_next`: both `FOR UPDATE SKIP LOCKED`), so that no two hold the same one. Each
 chunk commits with its progress and the renewal of the hold, and only while the hold is still
-the runners' (else it is rolled back); a runner that finds no free review stops, and the last
-one to commit, finding none left at all, marks the job done."""
+the runners' (else it is rolled back); a runner that finds nothing free stops, and the last
+one to commit, finding nothing left at all, marks the job done."""
 
 from __future__ import annotations
 
@@ -17,17 +18,19 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from hrperf.lib import leases
 from hrperf.lib.leases import Claim
 from hrperf.lib.tasks import publish
 from reviews.models import CycleJob, Review, VerbalWarning
-from reviews.services.generation import employees_without_review, reviews_generate_chunk
+from reviews.services.generation import employees_without_review, reviews_generate_next
+from reviews.services.quarters import JOB_TASKS
 from reviews.services.scores import reviews_score_next
 from reviews.services.warnings import enqueue_warning_notices
 
@@ -49,10 +52,10 @@ def job_run(
 ) -> CycleJob:
     """Run a cycle job chunk by chunk, recording progress. A run first claims the job (a queued
     one, or a running one whose hold ran out because its worker died); a run that cannot, such
-    as a repeated task while another run holds the job, does nothing. A rescore job is shared
-    by `runners` runners: the claimer queues the others (the task passes
-    REVIEWS_JOB_PARALLELISM). With `lease`, the run joins the runners of a rescore job under
-    that hold instead, if it is still the job's."""
+    as a repeated task while another run holds the job, does nothing. A job is shared by
+    `runners` runners: the claimer queues the others (the task passes
+    REVIEWS_JOB_PARALLELISM). With `lease`, the run joins the runners of the job under that
+    hold instead, if it is still the job's."""
     chunk_size = chunk_size or settings.REVIEWS_CHUNK_SIZE
     job = CycleJob.objects.select_related("cycle").get(pk=job_id)
     claim = _claim(job) if lease is None else _join(job, uuid.UUID(lease))
@@ -63,7 +66,7 @@ def job_run(
         if job.kind == CycleJob.Kind.RESCORE:
             _rescore(job, claim, chunk_size, runners)
         else:
-            _run_claimed(job, claim, chunk_size)
+            _generate(job, claim, chunk_size, runners)
     except Exception:
         _release(job.pk, claim.lease)
         raise
@@ -71,27 +74,33 @@ def job_run(
     return job
 
 
-def _run_claimed(job: CycleJob, claim: Claim, chunk_size: int) -> None:
-    """A generate job: one runner, chunk after chunk while it holds the job."""
-    remaining = employees_without_review(job.cycle).count()
-    CycleJob.objects.filter(pk=job.pk, lease=claim.lease).update(total=F("done") + remaining)
+def _generate(job: CycleJob, claim: Claim, chunk_size: int, runners: int) -> None:
+    """A generate job's runner: the one that claimed it sets the total and queues the other
+    runners; then every runner makes chunks of reviews for the next free employees."""
+    if not claim.joined:
+        remaining = employees_without_review(job.cycle).count()
+        CycleJob.objects.filter(pk=job.pk, lease=claim.lease).update(total=F("done") + remaining)
+        if remaining > chunk_size:
+            _fan_out(job, claim.lease, runners - 1)
     cycle_id = job.cycle_id
+    position = 0
 
-    def step() -> int:
-        return reviews_generate_chunk(cycle_id=cycle_id, limit=chunk_size)
+    def step() -> tuple[int, int]:
+        # On from this runner's last chunk; once past the end, from the start again (for the
+        # employees a runner that died had locked), before the runner concludes none is free.
+        nonlocal position
+        start = position
+        made, position = reviews_generate_next(cycle_id=cycle_id, limit=chunk_size, after=start)
+        if not made and start:
+            made, position = reviews_generate_next(cycle_id=cycle_id, limit=chunk_size)
+        return made, made
 
-    while True:
-        made = _chunk(job.pk, claim.lease, step)
-        if not made:  # nothing left, or another run took the job over
-            break
-    CycleJob.objects.filter(pk=job.pk, lease=claim.lease).update(
-        status=Status.DONE, finished_at=timezone.now(), lease=None, lease_until=None
-    )
+    _run_chunks(job, claim.lease, step)
 
 
 def _join(job: CycleJob, lease: uuid.UUID) -> Claim | None:
-    """Join the runners of a rescore job, if `lease` still holds it."""
-    if job.kind != CycleJob.Kind.RESCORE or job.status != Status.RUNNING or job.lease != lease:
+    """Join the runners of a job, if `lease` still holds it."""
+    if job.status != Status.RUNNING or job.lease != lease:
         return None
     return Claim(lease=lease, first_run=False, joined=True)
 
@@ -115,13 +124,25 @@ def _rescore(job: CycleJob, claim: Claim, chunk_size: int, runners: int) -> None
             )
         if remaining > chunk_size:
             _fan_out(job, claim.lease, runners - 1)
+    cycle_id = job.cycle_id
+
+    def step() -> tuple[int, int]:
+        outcome = reviews_score_next(cycle_id=cycle_id, limit=chunk_size)
+        return outcome.picked, outcome.settled
+
+    _run_chunks(job, claim.lease, step)
+
+
+def _run_chunks(job: CycleJob, lease: uuid.UUID, step: Callable[[], tuple[int, int]]) -> None:
+    """One runner's loop: chunk after chunk until none is free, then the job is marked done
+    if nothing is left at all."""
     while True:
-        picked = _rescore_chunk(job, claim.lease, chunk_size)
+        picked = _shared_chunk(job, lease, step)
         if picked is None:  # another run took the job over: this one stops
             return
         if not picked:
             break
-    _finish_if_settled(job, claim.lease)
+    _finish_if_settled(job, lease)
 
 
 def _fan_out(job: CycleJob, lease: uuid.UUID, others: int) -> None:
@@ -130,7 +151,7 @@ def _fan_out(job: CycleJob, lease: uuid.UUID, others: int) -> None:
     if connection.vendor != "postgresql" or settings.CELERY_TASK_ALWAYS_EAGER:
         return
     for _ in range(others):
-        if not publish("reviews.rescore_cycle", job.pk, str(lease)):
+        if not publish(JOB_TASKS[job.kind], job.pk, str(lease)):
             break
 
 
@@ -138,33 +159,43 @@ class _Lost(Exception):
     """The hold is no longer the runner's: its chunk is rolled back."""
 
 
-def _rescore_chunk(job: CycleJob, lease: uuid.UUID, limit: int) -> int | None:
-    """Score the next free reviews and record them with the renewal of the hold, in one
-    transaction; how many were picked (0: none free), or None if the hold was lost. The policy
-    in force is read again by every chunk (a quarter's policy may change while it runs)."""
+def _shared_chunk(
+    job: CycleJob, lease: uuid.UUID, step: Callable[[], tuple[int, int]]
+) -> int | None:
+    """Do the next chunk (`step`: how many items it picked and how many it settled) and record
+    it with the renewal of the hold, in one transaction; how many were picked (0: none free),
+    or None if the hold was lost. The job's row is updated last, so that runners lock it only
+    for their commit. Each chunk reads what it needs afresh (a quarter's policy may change
+    while the job runs)."""
     try:
         with transaction.atomic():
-            outcome = reviews_score_next(cycle_id=job.cycle_id, limit=limit)
-            if not outcome.picked:
+            picked, settled = step()
+            if not picked:
                 return 0
             recorded = CycleJob.objects.filter(
                 pk=job.pk, lease=lease, status=Status.RUNNING
-            ).update(done=F("done") + outcome.settled, lease_until=_held_until())
+            ).update(done=F("done") + settled, lease_until=_held_until())
             if not recorded:
                 raise _Lost
     except _Lost:
         return None
-    return outcome.picked
+    return picked
 
 
 def _finish_if_settled(job: CycleJob, lease: uuid.UUID) -> None:
-    """Mark the job done if no review is left to score: the last runner to commit sees that
-    (one whose peers still hold reviews leaves the job to them)."""
-    if Review.objects.filter(cycle_id=job.cycle_id, state=State.SUBMITTED).exists():
+    """Mark the job done if nothing is left to do: the last runner to commit sees that (one
+    whose peers still hold work leaves the job to them)."""
+    if _left(job).exists():
         return
     CycleJob.objects.filter(pk=job.pk, lease=lease, status=Status.RUNNING).update(
         status=Status.DONE, finished_at=timezone.now(), lease=None, lease_until=None
     )
+
+
+def _left(job: CycleJob) -> QuerySet[Any]:
+    if job.kind == CycleJob.Kind.RESCORE:
+        return Review.objects.filter(cycle_id=job.cycle_id, state=State.SUBMITTED)
+    return employees_without_review(job.cycle)
 
 
 def _held_until() -> dt.datetime:
@@ -174,19 +205,6 @@ def _held_until() -> dt.datetime:
 def _claim(job: CycleJob) -> Claim | None:
     """Claim the job for this run (`hrperf.lib.leases.claim`)."""
     return leases.claim(CycleJob.objects.filter(pk=job.pk), hold_seconds=settings.CYCLE_JOB_LEASE)
-
-
-def _chunk(job_id: int, lease: uuid.UUID, step: Callable[[], int]) -> int:
-    """Do the next chunk and record it, if this run still holds the job (renewing the hold,
-    which also locks the job's row until the chunk commits); 0 when it no longer does."""
-    with transaction.atomic():
-        held = CycleJob.objects.filter(pk=job_id, lease=lease).update(lease_until=_held_until())
-        if not held:
-            return 0
-        made = step()
-        if made:
-            CycleJob.objects.filter(pk=job_id).update(done=F("done") + made)
-    return made
 
 
 def _release(job_id: int, lease: uuid.UUID) -> None:

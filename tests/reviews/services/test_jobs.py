@@ -88,21 +88,22 @@ def test_a_run_that_lost_its_job_stops_without_writing(
 ) -> None:
     new_employees(fresh_quarter, 3)
     job = services.cycle_generate(actor=personas["hr"], cycle=fresh_quarter)
-    generate = jobs.reviews_generate_chunk
+    shared_chunk = jobs._shared_chunk
     taker = uuid.uuid4()
 
-    def then_taken_over(**kwargs: Any) -> int:
-        made = generate(**kwargs)
+    def then_taken_over(*args: Any) -> int | None:
+        picked = shared_chunk(*args)
         # Another run takes the job over (this one looked dead) after the first chunk.
         CycleJob.objects.filter(pk=job.pk).update(lease=taker)
-        return made
+        return picked
 
-    monkeypatch.setattr(jobs, "reviews_generate_chunk", then_taken_over)
+    monkeypatch.setattr(jobs, "_shared_chunk", then_taken_over)
     before = Review.objects.count()
 
     job = services.job_run(job_id=job.pk, chunk_size=1)
 
-    assert Review.objects.count() == before + 1  # the first chunk only
+    # The first chunk only: the second, made after the takeover, was rolled back.
+    assert Review.objects.count() == before + 1
     assert (job.status, job.done, job.lease) == (Status.RUNNING, 1, taker)
 
 
@@ -112,10 +113,10 @@ def test_a_run_stopped_by_an_error_lets_the_job_go_for_its_retry(
     new_employees(fresh_quarter, 2)
     job = services.cycle_generate(actor=personas["hr"], cycle=fresh_quarter)
 
-    def broken(**kwargs: Any) -> int:
+    def broken(**kwargs: Any) -> tuple[int, int]:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(jobs, "reviews_generate_chunk", broken)
+    monkeypatch.setattr(jobs, "reviews_generate_next", broken)
     with pytest.raises(RuntimeError):
         services.job_run(job_id=job.pk)
     job.refresh_from_db()

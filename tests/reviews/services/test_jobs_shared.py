@@ -15,7 +15,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 
-from departments.models import Department
+from departments.models import Department, Employee
 from reviews import services, tasks
 from reviews.models import AuditEvent, CycleJob, Review
 from reviews.services import jobs
@@ -68,6 +68,7 @@ class Runners:
         self.picked: Counter[str] = Counter()
         self.done_marks = 0
         score_next = jobs.reviews_score_next
+        generate_next = jobs.reviews_generate_next
         finish = jobs._finish_if_settled
 
         def slow_score_next(**kwargs: Any) -> Any:
@@ -76,6 +77,12 @@ class Runners:
             time.sleep(0.02)  # hold the chunk a moment, so that the runners overlap
             return outcome
 
+        def slow_generate_next(**kwargs: Any) -> tuple[int, int]:
+            made, last = generate_next(**kwargs)
+            self.picked[threading.current_thread().name] += made
+            time.sleep(0.02)
+            return made, last
+
         def counted_finish(job: CycleJob, lease: uuid.UUID) -> None:
             before = CycleJob.objects.filter(pk=job.pk, status=Status.DONE).exists()
             finish(job, lease)
@@ -83,11 +90,12 @@ class Runners:
                 self.done_marks += 1
 
         monkeypatch.setattr(jobs, "reviews_score_next", slow_score_next)
+        monkeypatch.setattr(jobs, "reviews_generate_next", slow_generate_next)
         monkeypatch.setattr(jobs, "_finish_if_settled", counted_finish)
         monkeypatch.setattr(jobs, "publish", self.publish)
 
     def publish(self, name: str, job_id: int, lease: str) -> bool:
-        assert name == "reviews.rescore_cycle"
+        assert name in ("reviews.rescore_cycle", "reviews.generate_cycle")
         thread = threading.Thread(
             target=self._run, args=(job_id, lease), name=f"runner-{len(self.threads) + 1}"
         )
@@ -218,3 +226,38 @@ def test_a_runner_joining_with_a_hold_no_longer_the_jobs_does_nothing(
 
     assert (job.status, job.done) == (Status.RUNNING, 0)
     assert not Review.objects.filter(cycle=quarter.cycle, state=Review.State.SCORED).exists()
+
+
+def test_runners_sharing_a_generate_job_make_each_review_once(
+    postgresql: None,
+    personas: dict[str, User],
+    departments: dict[str, Department],
+    runners: Runners,
+) -> None:
+    from tests.reviews.services.test_jobs import new_employees
+
+    cycle = services.cycle_open(actor=personas["hr"], period="2026Q3")
+    services.reviews_generate_chunk(cycle_id=cycle.pk)
+    new_employees(cycle, 120)
+    expected = Employee.objects.filter(is_active=True).count()
+    made_before = Review.objects.filter(cycle=cycle).count()
+    job = CycleJob.objects.create(cycle=cycle, kind=CycleJob.Kind.GENERATE)
+
+    services.job_run(job_id=job.pk, chunk_size=CHUNK, runners=3)
+    runners.join()
+
+    job.refresh_from_db()
+    assert len(runners.threads) == 2
+    assert len([name for name, picked in runners.picked.items() if picked]) >= 2, (
+        "the runners should have shared the work"
+    )
+    made = expected - made_before
+    assert sum(runners.picked.values()) == made
+    assert (job.status, job.done, job.total) == (Status.DONE, made, made)
+    assert runners.done_marks == 1
+    per_employee = Counter(Review.objects.filter(cycle=cycle).values_list("employee_id", flat=True))
+    assert len(per_employee) == expected and set(per_employee.values()) == {1}
+    created = Counter(
+        AuditEvent.objects.filter(cycle=cycle, action="created").values_list("review_id", flat=True)
+    )
+    assert len(created) == expected and set(created.values()) == {1}
