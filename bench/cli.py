@@ -5,12 +5,13 @@ created, migrated and dropped here, so real data is never touched: the role need
 and REDIS_URL (the broker; the worker consumes a queue of its own, `hrperf-bench`).
 
 Steps: build the quarter (catalogue, N employees, the quarter opened); the worker generates the
-reviews (timed); SQL fills targets, actuals and ratings and submits every review (timed apart,
-not in the goals); the floor statement runs (best of 3); the worker scores the cycle (timed from
-enqueue to done, memory read meanwhile); every review is compared with the floor. With
-`--workers N` (N > 1) the reviews are then put back as submitted (by SQL, untimed) and N worker
-processes score the cycle again, sharing the job (REVIEWS_JOB_PARALLELISM = N); that run is
-compared with the floor too, and the speed-up from one process to N is reported. Exit status:
+reviews (timed; with `--workers N`, N worker processes share the job); SQL fills targets,
+actuals and ratings and submits every review (timed apart, not in the goals); the floor
+statement runs (best of 3); one worker scores the cycle (timed from enqueue to done, memory
+read meanwhile); every review is compared with the floor. With `--workers N` (N > 1) the
+reviews are then put back as submitted (by SQL, untimed) and N worker processes score the
+cycle again, sharing the job (REVIEWS_JOB_PARALLELISM = N); that run is compared with the
+floor too, and the speed-up from one process to N is reported. Exit status:
 0 when the worker agrees with the floor on every review (the goals are reported, not enforced),
 1 when it does not or the run failed, 2 when the configuration is wrong.
 """
@@ -179,9 +180,10 @@ def run(*, employees: int, seed: int, workers: int, worker_log: Path) -> Results
     steps.log(f"building a quarter of {employees:,} employees")
     quarter = steps.quarter_build(employees=employees)
     scorings = []
+    with steps.default_queue(QUEUE), _workers(workers, worker_log) as processes:
+        steps.log(f"{len(processes)} worker(s) generate the reviews")
+        generation = steps.reviews_generate(quarter, *processes)
     with steps.default_queue(QUEUE), _workers(1, worker_log) as (worker,):
-        steps.log("the worker generates the reviews")
-        generation = steps.reviews_generate(quarter, worker)
         steps.log(f"filling figures and ratings by SQL (seed {seed})")
         fill_seconds = steps.reviews_fill(quarter, seed=seed)
         steps.log("computing the floor (best of 3)")
@@ -213,7 +215,7 @@ def run(*, employees: int, seed: int, workers: int, worker_log: Path) -> Results
 
 @contextmanager
 def _workers(count: int, log: Path) -> Iterator[tuple[BenchWorker, ...]]:
-    """`count` worker processes on the bench queue, sharing a rescore job between them
+    """`count` worker processes on the bench queue, sharing a job between them
     (REVIEWS_JOB_PARALLELISM = count); stopped on the way out."""
     from bench import quarter as steps
     from bench.worker import BenchWorker
@@ -320,23 +322,25 @@ def report(results: Results, *, header: Sequence[tuple[str, str]]) -> str:
 
     n = results.employees
     generation = results.generation
+    who = "1 worker" if generation.workers == 1 else f"{generation.workers} workers"
+    allowed = GOAL_GENERATION_SECONDS_PER_100K * n / 100_000
     rows: list[tuple[str, str, str, str]] = [
         ("employees (N)", f"{n:,}", "", ""),
         ("chunk size (REVIEWS_CHUNK_SIZE)", f"{results.chunk_size:,}", "", ""),
         (
-            "generation: reviews made",
+            f"generation, {who}: reviews made",
             f"{generation.done:,}",
             f"{n:,}",
             _verdict(generation.done == n),
         ),
         (
-            "generation: enqueue to done",
+            f"generation, {who}: enqueue to done",
             f"{generation.seconds:,.2f} s",
-            f"<= {GOAL_GENERATION_SECONDS_PER_100K * n / 100_000:,.1f} s",
-            _verdict(generation.seconds <= GOAL_GENERATION_SECONDS_PER_100K * n / 100_000),
+            f"<= {allowed:,.1f} s",
+            _verdict(generation.seconds <= allowed),
         ),
-        ("generation: rate", _rate(generation.done, generation.seconds), "", ""),
-        ("generation: worker peak RSS", _mib(generation.peak_kb), "", ""),
+        (f"generation, {who}: rate", _rate(generation.done, generation.seconds), "", ""),
+        (f"generation, {who}: peak RSS (per process)", _mib(generation.peak_kb), "", ""),
         ("fill by SQL (not in the goals)", f"{results.fill_seconds:,.2f} s", "", ""),
         ("floor: one SQL statement, best of 3", f"{results.floor_seconds:,.3f} s", "", ""),
     ]

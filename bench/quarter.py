@@ -192,10 +192,11 @@ def _timed_job(enqueue: Callable[[], CycleJob], workers: Sequence[BenchWorker]) 
     )
 
 
-def reviews_generate(quarter: Quarter, worker: BenchWorker) -> JobRun:
-    """The worker generates the quarter's reviews (services.cycle_generate: a generate job)."""
+def reviews_generate(quarter: Quarter, *workers: BenchWorker) -> JobRun:
+    """The workers generate the quarter's reviews (services.cycle_generate: a generate job,
+    shared by them)."""
     return _timed_job(
-        lambda: services.cycle_generate(actor=quarter.hr, cycle=quarter.cycle), [worker]
+        lambda: services.cycle_generate(actor=quarter.hr, cycle=quarter.cycle), workers
     )
 
 
