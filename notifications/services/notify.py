@@ -45,8 +45,9 @@ class Person:
         return self.preference.mode == Preference.Mode.DIGEST
 
 
-def default_preference(user_id: int) -> Preference:
-    return Preference(user_id=user_id, language=settings.LANGUAGE_CODE)
+def default_preference() -> Preference:
+    """The choice of everyone who never made one (unsaved; read only, so one serves many)."""
+    return Preference(language=settings.LANGUAGE_CODE)
 
 
 def people(user_ids: Iterable[int]) -> dict[int, Person]:
@@ -56,10 +57,8 @@ def people(user_ids: Iterable[int]) -> dict[int, Person]:
         return {}
     users = get_user_model().objects.filter(pk__in=ids, is_active=True).values_list("pk", "email")
     preferences = {p.user_id: p for p in Preference.objects.filter(user_id__in=ids)}
-    return {
-        pk: Person(pk, email or "", preferences.get(pk) or default_preference(pk))
-        for pk, email in users
-    }
+    default = default_preference()
+    return {pk: Person(pk, email or "", preferences.get(pk) or default) for pk, email in users}
 
 
 def quiet_until(preference: Preference, now: dt.datetime) -> dt.datetime:
