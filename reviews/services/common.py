@@ -3,6 +3,9 @@ they give, locking a review for a change, and handing a review to the scoring wo
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, transaction
@@ -12,7 +15,7 @@ from hrperf.lib.errors import Conflict, FieldError, ValidationFailed
 from hrperf.lib.roles import roles_of
 from hrperf.lib.tasks import publish
 from reviews import workflow
-from reviews.models import Review, ReviewCycle
+from reviews.models import AuditEvent, Review, ReviewCycle
 from reviews.workflow import Action
 
 
@@ -124,3 +127,48 @@ def enqueue_scorings(review_ids: list[int]) -> None:
                 publish("reviews.score_review", review_id, revisions[review_id])
 
     transaction.on_commit(send)
+
+
+AUDIT_COLUMNS = (
+    "cycle_id",
+    "review_id",
+    "actor_id",
+    "at",
+    "action",
+    "field",
+    "from_value",
+    "to_value",
+    "reason",
+    "params",
+)
+
+
+def audit_append(trail: Sequence[AuditEvent], now: dt.datetime) -> None:
+    """Append audit events: by COPY on PostgreSQL (no model is saved, so `at` is set here as
+    auto_now_add would), by bulk_create elsewhere."""
+    if not trail:
+        return
+    if connection.vendor != "postgresql":
+        AuditEvent.objects.bulk_create(trail, batch_size=5000)
+        return
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            "COPY reviews_auditevent ({}) FROM STDIN".format(", ".join(AUDIT_COLUMNS))
+        ) as copy,
+    ):
+        for event in trail:
+            copy.write_row(
+                (
+                    event.cycle_id,
+                    event.review_id,
+                    event.actor_id,
+                    now,
+                    event.action,
+                    event.field,
+                    event.from_value,
+                    event.to_value,
+                    event.reason,
+                    None if event.params is None else json.dumps(event.params),
+                )
+            )

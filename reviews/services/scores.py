@@ -6,7 +6,6 @@ the revision that was read, so a repeated or late task never overwrites a newer 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from reviews.models import (
 )
 from reviews.policies import current_policy, to_scoring
 from reviews.services.calibration import reviews_regrade_in_locks
+from reviews.services.common import audit_append
 from reviews.services.warnings import enqueue_warning_notices
 
 State = Review.State
@@ -365,7 +365,7 @@ def _write_scores(
                             total_score=outcome.total_score,
                         )
                     )
-        _append_events(trail, now)
+        audit_append(trail, now)
         if warnings:
             # One per review version, whatever runs twice: the unique constraint decides.
             VerbalWarning.objects.bulk_create(warnings, ignore_conflicts=True)
@@ -466,48 +466,3 @@ def _mark_one_scored(result: Scored, now: dt.datetime) -> bool:
             updated_at=now,
         )
     )
-
-
-_AUDIT_COLUMNS = (
-    "cycle_id",
-    "review_id",
-    "actor_id",
-    "at",
-    "action",
-    "field",
-    "from_value",
-    "to_value",
-    "reason",
-    "params",
-)
-
-
-def _append_events(trail: Sequence[AuditEvent], now: dt.datetime) -> None:
-    """Append audit events: by COPY on PostgreSQL (no model is saved, so `at` is set here as
-    auto_now_add would), by bulk_create elsewhere."""
-    if not trail:
-        return
-    if connection.vendor != "postgresql":
-        AuditEvent.objects.bulk_create(trail, batch_size=5000)
-        return
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(
-            "COPY reviews_auditevent ({}) FROM STDIN".format(", ".join(_AUDIT_COLUMNS))
-        ) as copy,
-    ):
-        for event in trail:
-            copy.write_row(
-                (
-                    event.cycle_id,
-                    event.review_id,
-                    event.actor_id,
-                    now,
-                    event.action,
-                    event.field,
-                    event.from_value,
-                    event.to_value,
-                    event.reason,
-                    None if event.params is None else json.dumps(event.params),
-                )
-            )

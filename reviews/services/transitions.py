@@ -32,6 +32,7 @@ from reviews.models import (
 )
 from reviews.services import calibration, notices
 from reviews.services.common import (
+    audit_append,
     enqueue_scoring,
     field_error,
     require,
@@ -358,7 +359,7 @@ def reviews_submit_batch(
             ).update(state=rule.to, submitted_at=now, updated_at=now)
             if updated != len(chunk):
                 raise _changed_meanwhile()
-        AuditEvent.objects.bulk_create(made, batch_size=BATCH_CHUNK)
+        audit_append(made, now)
         pairs = batch.pairs
 
         def send() -> None:
@@ -514,7 +515,7 @@ def reviews_approve_batch(
                 )
             payroll_events.reviews_approved(results)
             notices.results_approved(ids)
-        AuditEvent.objects.bulk_create(made, batch_size=BATCH_CHUNK)
+        audit_append(made, now)
         ScoringPolicy.objects.filter(pk__in=policies, frozen_at__isnull=True).update(frozen_at=now)
     return BatchOutcome(done=batch.count)
 
