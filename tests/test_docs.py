@@ -1,5 +1,5 @@
-"""The architecture page stays true: every module, class and function it names exists, and
-so does every file it points to."""
+"""The architecture and scaling pages stay true: every module, class and function they name
+exists, and so does every file they point to."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = ROOT / "docs" / "architecture.md"
+PAGES = (ROOT / "docs" / "architecture.md", ROOT / "docs" / "scaling.md")
 APPS = (
     "hrperf",
     "departments",
@@ -34,7 +34,8 @@ def named(pattern: str) -> list[str]:
     """The dotted names (`reviews.services.transitions.review_submit`) or the paths
     (`reviews/scoring.py`) the page gives in backticks."""
     found = []
-    for text in CODE.findall(PAGE.read_text(encoding="utf-8")):
+    texts = "\n".join(page.read_text(encoding="utf-8") for page in PAGES)
+    for text in CODE.findall(texts):
         text = text.rstrip("(),.")
         if re.fullmatch(pattern, text) and text.split(".")[0].split("/")[0] in APPS:
             found.append(text)
@@ -62,6 +63,7 @@ PATHS = named(r"[a-z_]+/[a-z_/]*(\.py|/)?")
 def test_the_page_names_code_at_all() -> None:
     assert "reviews.services.transitions.review_approve" in DOTTED
     assert "reviews/scoring.py" in PATHS
+    assert "hrperf.lib.replica.read_alias" in DOTTED  # named by the scaling page
 
 
 @pytest.mark.parametrize("dotted", DOTTED)
