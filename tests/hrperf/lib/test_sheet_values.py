@@ -9,6 +9,7 @@ import io
 import zipfile
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -64,7 +65,7 @@ def test_it_reads_what_openpyxl_reads_from_a_saved_workbook() -> None:
 
 
 def test_it_reads_a_streamed_workbook_as_openpyxl_does() -> None:
-    rows = [["E1", "=x", None, Decimal("1.50")], ["E2", "a\tb", "c", Decimal("0")]]
+    rows: list[list[Any]] = [["E1", "=x", None, Decimal("1.50")], ["E2", "a\tb", "c", Decimal("0")]]
     data = b"".join(
         xlsx_stream(sheet_name="2026Q3", widths=[9, 9, 9, 9], header=[("h", BOLD)], rows=rows)
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -25,7 +26,7 @@ def _client(api_client_for, token_client, persona: str | None) -> APIClient:
 
 
 def _download(client: APIClient, file_format: str) -> bytes:
-    response = client.get(f"{TEMPLATE}.{file_format}")
+    response: Any = client.get(f"{TEMPLATE}.{file_format}")  # a streaming response
     assert response.status_code == 200
     assert response.streaming
     assert f'filename="figures-{PERIOD}.{file_format}"' in response["Content-Disposition"]
