@@ -27,7 +27,8 @@ MAX_JSON_DEPTH = 32
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _declared_length(parser_context: Mapping[str, Any] | None) -> int:
+def declared_length(parser_context: Mapping[str, Any] | None) -> int:
+    """The length the request says its body has (Content-Length), 0 when it says none."""
     request = (parser_context or {}).get("request")
     meta = getattr(request, "META", {})
     try:
@@ -52,7 +53,7 @@ class JSONParser(parsers.JSONParser):
     ) -> Any:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None:
-            if _declared_length(parser_context) > limit:
+            if declared_length(parser_context) > limit:
                 raise _too_big()
             data = stream.read(limit + 1)
             if len(data) > limit:
@@ -125,6 +126,6 @@ class MultiPartParser(parsers.MultiPartParser):
         parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if limit is not None and _declared_length(parser_context) > limit:
+        if limit is not None and declared_length(parser_context) > limit:
             raise _too_big()
         return super().parse(stream, media_type, parser_context)

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from hrperf.api.exceptions import ApiError
+from hrperf.api.parsers import declared_length
 from hrperf.api.schema import error_responses
 from hrperf.api.views import Api, caller_roles, require
 from hrperf.lib.errors import FieldError, ValidationFailed
@@ -48,12 +49,7 @@ class FiguresFileParser(parsers.MultiPartParser):
         media_type: str | None = None,
         parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
-        request = (parser_context or {}).get("request")
-        try:
-            declared = int(getattr(request, "META", {}).get("CONTENT_LENGTH") or 0)
-        except (TypeError, ValueError):
-            declared = 0
-        if declared > settings.FIGURES_MAX_UPLOAD_BYTES + ENVELOPE_BYTES:
+        if declared_length(parser_context) > settings.FIGURES_MAX_UPLOAD_BYTES + ENVELOPE_BYTES:
             raise ApiError(
                 status_code=413,
                 code="too_large",
