@@ -32,13 +32,9 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-import psycopg
-
 from bench.cli import (
-    ConfigurationError,
-    bench_database,
-    database_create,
     database_drop,
+    database_made,
     positive,
     production_environment,
 )
@@ -188,17 +184,11 @@ def _purge() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_options(argv)
-    try:
-        bench_url, name = bench_database(os.environ.get("DATABASE_URL", ""), "approve")
-    except ConfigurationError as error:
-        sys.stderr.write(f"{error}\n")
+    made = database_made("approve")
+    if made is None:
         return 2
+    bench_url, name = made
     base_url = os.environ["DATABASE_URL"]
-    try:
-        database_create(base_url, name)
-    except psycopg.Error as error:
-        sys.stderr.write(f"Cannot create the benchmark database {name}: {error}\n")
-        return 2
     _configure(bench_url)
     try:
         import django

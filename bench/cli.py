@@ -138,6 +138,31 @@ def database_create(url: str, name: str) -> None:
         admin.execute(pgsql.SQL("CREATE DATABASE {}").format(pgsql.Identifier(name)))
 
 
+def database_made(suffix: str = "") -> tuple[str, str] | None:
+    """The benchmark's own database beside DATABASE_URL's (`bench_database`), made afresh: its
+    URL and name, or None when it cannot be (the reason written to stderr: exit status 2)."""
+    try:
+        bench_url, name = bench_database(os.environ.get("DATABASE_URL", ""), suffix)
+    except ConfigurationError as error:
+        sys.stderr.write(f"{error}\n")
+        return None
+    try:
+        database_create(os.environ["DATABASE_URL"], name)
+    except psycopg.Error as error:
+        sys.stderr.write(f"Cannot create the benchmark database {name}: {error}\n")
+        return None
+    return bench_url, name
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, as /proc/loadavg gives them (every figure depends
+    on them), or n/a."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text(encoding="ascii").split()[:3])
+    except OSError:
+        return "n/a"
+
+
 def database_drop(url: str, name: str) -> None:
     with _admin_connection(url) as admin:
         admin.execute(
@@ -389,17 +414,11 @@ def report(results: Results, *, header: Sequence[tuple[str, str]]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_options(argv)
-    try:
-        bench_url, name = bench_database(os.environ.get("DATABASE_URL", ""))
-    except ConfigurationError as error:
-        sys.stderr.write(f"{error}\n")
+    made = database_made()
+    if made is None:
         return 2
+    bench_url, name = made
     base_url = os.environ["DATABASE_URL"]
-    try:
-        database_create(base_url, name)
-    except psycopg.Error as error:
-        sys.stderr.write(f"Cannot create the benchmark database {name}: {error}\n")
-        return 2
     _configure(bench_url, options.chunk_size)
     worker_log = Path(tempfile.gettempdir()) / f"hrperf-bench-worker-{os.getpid()}.log"
     status = 1

@@ -49,13 +49,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import psycopg
-
 from bench.cli import (
-    ConfigurationError,
-    bench_database,
-    database_create,
     database_drop,
+    database_made,
+    load_average,
     positive,
     production_environment,
 )
@@ -133,10 +130,6 @@ class Run:
 def log(message: str) -> None:
     sys.stderr.write(f"[{time.strftime('%H:%M:%S')}] {message}\n")
     sys.stderr.flush()
-
-
-def _load() -> str:
-    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def parse_options(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -314,7 +307,7 @@ def sampled(step: Step, pids: Sequence[int]) -> Iterator[None]:
     finally:
         step.seconds = time.perf_counter() - started
         step.peak_rss_mb = sampler.stop()
-        step.load = _load()
+        step.load = load_average()
 
 
 # -- the requests ----------------------------------------------------------------------------
@@ -459,7 +452,7 @@ def run(*, employees: int, changes: int, log_path: Path) -> Run:
         for index, (label, action) in enumerate(steps):
             goal = template_goal if index < 2 else GOAL_FILE_S
             step = Step(label=label, goal_s=goal)
-            log(f"{label} (load {_load()})")
+            log(f"{label} (load {load_average()})")
             action(step)
             log(f"  {step.seconds:.2f} s, {step.nbytes / 1e6:.1f} MB, peak {step.peak_rss_mb} MB")
             if step.problem:
@@ -517,17 +510,11 @@ def _configure(bench_url: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_options(argv)
-    try:
-        bench_url, name = bench_database(os.environ.get("DATABASE_URL", ""), "figures")
-    except ConfigurationError as error:
-        sys.stderr.write(f"{error}\n")
+    made = database_made("figures")
+    if made is None:
         return 2
+    bench_url, name = made
     base_url = os.environ["DATABASE_URL"]
-    try:
-        database_create(base_url, name)
-    except psycopg.Error as error:
-        sys.stderr.write(f"Cannot create the benchmark database {name}: {error}\n")
-        return 2
     _configure(bench_url)
     log_path = Path(tempfile.gettempdir()) / f"hrperf-bench-figures-{os.getpid()}.log"
     status = 1
@@ -539,7 +526,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from django.db import connection
 
         started_at = dt.datetime.now().astimezone()
-        load_before = _load()
+        load_before = load_average()
         clock = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "django", "collectstatic", "--noinput", "--verbosity", "0"],
@@ -561,7 +548,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("client", "urllib, sequential, on the same machine"),
             ("cores", str(os.cpu_count())),
             ("load average (1, 5, 15 min) before", load_before),
-            ("load average (1, 5, 15 min) at the end", _load()),
+            ("load average (1, 5, 15 min) at the end", load_average()),
             ("whole run", f"{time.perf_counter() - clock:,.1f} s"),
         ]
         sys.stdout.write(report(result, header=header))

@@ -42,13 +42,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import psycopg
-
 from bench.cli import (
-    ConfigurationError,
-    bench_database,
-    database_create,
     database_drop,
+    database_made,
     positive,
     production_environment,
 )
@@ -735,17 +731,11 @@ def _configure(bench_url: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_options(argv)
-    try:
-        bench_url, name = bench_database(os.environ.get("DATABASE_URL", ""), "pages")
-    except ConfigurationError as error:
-        sys.stderr.write(f"{error}\n")
+    made = database_made("pages")
+    if made is None:
         return 2
+    bench_url, name = made
     base_url = os.environ["DATABASE_URL"]
-    try:
-        database_create(base_url, name)
-    except psycopg.Error as error:
-        sys.stderr.write(f"Cannot create the benchmark database {name}: {error}\n")
-        return 2
     _configure(bench_url)
     log_path = Path(tempfile.gettempdir()) / f"hrperf-bench-pages-{os.getpid()}.log"
     status = 1

@@ -43,10 +43,9 @@ import psycopg
 import requests
 
 from bench.cli import (
-    ConfigurationError,
-    bench_database,
-    database_create,
     database_drop,
+    database_made,
+    load_average,
     positive,
     production_environment,
 )
@@ -648,31 +647,17 @@ def report(results: Results, *, header: Sequence[tuple[str, str]]) -> str:
     return "\n".join(out) + "\n"
 
 
-def load_average() -> str:
-    """The machine's load average, as /proc/loadavg gives it (the figures depend on it)."""
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "unknown"
-
-
 def _configure(bench_url: str) -> None:
     production_environment(bench_url)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_options(argv)
-    try:
-        bench_url, name = bench_database(os.environ.get("DATABASE_URL", ""), "payroll")
-    except ConfigurationError as error:
-        sys.stderr.write(f"{error}\n")
+    made = database_made("payroll")
+    if made is None:
         return 2
+    bench_url, name = made
     base_url = os.environ["DATABASE_URL"]
-    try:
-        database_create(base_url, name)
-    except psycopg.Error as error:
-        sys.stderr.write(f"Cannot create the benchmark database {name}: {error}\n")
-        return 2
     _configure(bench_url)
     log_path = Path(tempfile.gettempdir()) / f"hrperf-bench-payroll-{os.getpid()}.log"
     status = 1

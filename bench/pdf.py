@@ -31,13 +31,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
-
 from bench.cli import (
-    ConfigurationError,
-    bench_database,
-    database_create,
     database_drop,
+    database_made,
     positive,
     production_environment,
 )
@@ -266,20 +262,14 @@ def _ok(ok: bool) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_options(argv)
-    try:
-        bench_url, name = bench_database(os.environ.get("DATABASE_URL", ""), "pdf")
-    except ConfigurationError as error:
-        sys.stderr.write(f"{error}\n")
-        return 2
     if not os.environ.get("REDIS_URL"):
         sys.stderr.write("The benchmark needs Redis: set REDIS_URL.\n")
         return 2
-    base_url = os.environ["DATABASE_URL"]
-    try:
-        database_create(base_url, name)
-    except psycopg.Error as error:
-        sys.stderr.write(f"Cannot create the benchmark database {name}: {error}\n")
+    made = database_made("pdf")
+    if made is None:
         return 2
+    bench_url, name = made
+    base_url = os.environ["DATABASE_URL"]
     media_root = Path(tempfile.mkdtemp(prefix="hrperf-bench-pdf-"))
     _configure(bench_url, options.chunk_size, media_root)
     worker_log = Path(tempfile.gettempdir()) / f"hrperf-bench-pdf-{os.getpid()}.log"

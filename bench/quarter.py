@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import Group, User
@@ -22,6 +21,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from bench import sql
+from bench.cli import load_average
 from bench.worker import BenchWorker, WorkerError
 from departments.models import Department, Employee
 from hrperf.celery import app
@@ -160,14 +160,6 @@ def job_wait(
 
 def _tails(workers: Sequence[BenchWorker]) -> str:
     return "\n".join(worker.tail() for worker in workers)
-
-
-def load_average() -> str:
-    """The 1, 5 and 15 minute load averages (Linux), or n/a."""
-    try:
-        return " ".join(Path("/proc/loadavg").read_text(encoding="ascii").split()[:3])
-    except OSError:
-        return "n/a"
 
 
 def _timed_job(enqueue: Callable[[], CycleJob], workers: Sequence[BenchWorker]) -> JobRun:
