@@ -22,6 +22,7 @@ import argparse
 import datetime as dt
 import os
 import secrets
+import subprocess
 import sys
 import tempfile
 import time
@@ -161,6 +162,20 @@ def load_average() -> str:
         return " ".join(Path("/proc/loadavg").read_text(encoding="ascii").split()[:3])
     except OSError:
         return "n/a"
+
+
+def static_collect() -> None:
+    """Collect the static files as a deploy does, with the server's settings (the
+    environment's), whatever this process's are: the production settings hash their names
+    through a manifest, without which a page cannot be drawn."""
+    from django.conf import settings
+
+    subprocess.run(
+        [sys.executable, "-m", "django", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "hrperf.settings"},
+        check=True,
+    )
 
 
 def database_drop(url: str, name: str) -> None:

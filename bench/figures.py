@@ -55,6 +55,7 @@ from bench.cli import (
     load_average,
     positive,
     production_environment,
+    static_collect,
 )
 from bench.pages import _csrf_token, _multipart, _password, login
 from bench.payroll import server
@@ -378,6 +379,7 @@ def run(*, employees: int, changes: int, log_path: Path) -> Run:
     built = build(employees=employees)
     log(f"built in {built.seconds:,.1f} s: {built.reviews:,} reviews, {built.lines:,} lines")
     result = Run(built=built)
+    static_collect()
     token = hr_token()
     small = built.reviews <= SMALL_QUARTER
     template_goal = GOAL_SMALL_TEMPLATE_S if small else GOAL_FILE_S
@@ -522,18 +524,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         import django
 
         django.setup()
-        from django.conf import settings
         from django.db import connection
 
         started_at = dt.datetime.now().astimezone()
         load_before = load_average()
         clock = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "django", "collectstatic", "--noinput", "--verbosity", "0"],
-            cwd=settings.BASE_DIR,
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": "hrperf.settings"},
-            check=True,
-        )
         try:
             result = run(employees=options.employees, changes=options.changes, log_path=log_path)
         except (RuntimeError, OSError, subprocess.CalledProcessError) as error:

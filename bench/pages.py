@@ -47,6 +47,7 @@ from bench.cli import (
     database_made,
     positive,
     production_environment,
+    static_collect,
 )
 from bench.payroll import _percentile, server
 
@@ -612,16 +613,7 @@ def run(
         "director": User.objects.get(username=DIRECTOR_USERNAME),
     }
     results = [Measure(page=page) for page in page_list]
-    # The production settings hash static names through a manifest: collect as a deploy does,
-    # with the server's settings (the environment's), whatever this process's are.
-    from django.conf import settings
-
-    subprocess.run(
-        [sys.executable, "-m", "django", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=settings.BASE_DIR,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "hrperf.settings"},
-        check=True,
-    )
+    static_collect()
     log(f"starting gunicorn ({workers} workers, log {log_path})")
     with server(workers=workers, log_path=log_path) as base:
         openers = {
