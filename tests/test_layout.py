@@ -28,6 +28,7 @@ TOP_LEVEL = frozenset(
         "test_layering.py",
         "test_translations.py",
         "test_docs.py",
+        "test_deploy.py",
         "test_layout.py",
         "test_fixtures.py",
     }

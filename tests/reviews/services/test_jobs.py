@@ -11,22 +11,14 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from departments.models import Employee
 from reviews import services
 from reviews.models import CycleJob, Review
 from reviews.services import jobs
+from tests.helpers.scoring_jobs import new_employees
 
 pytestmark = pytest.mark.django_db
 
 Status = CycleJob.Status
-
-
-def new_employees(fresh_quarter: Any, count: int) -> None:
-    department = fresh_quarter.reviews.first().department
-    Employee.objects.bulk_create(
-        Employee(employee_no=f"N{number:05d}", name=f"新人{number}", department=department)
-        for number in range(count)
-    )
 
 
 def held(job: CycleJob, until: dt.datetime) -> uuid.UUID:

@@ -19,14 +19,15 @@ from departments.models import Department, Employee
 from reviews import services, tasks
 from reviews.models import AuditEvent, CycleJob, Review
 from reviews.services import jobs
-from tests.helpers.services import skip_or_fail, uses_postgresql
-from tests.reviews.test_tasks_crash import (
+from tests.helpers.scoring_jobs import (
     NoticeRecorder,
     SubmittedQuarter,
     assert_scored_exactly_once,
     build_submitted_quarter,
+    new_employees,
     unsent_warnings,
 )
+from tests.helpers.services import skip_or_fail, uses_postgresql
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -234,8 +235,6 @@ def test_runners_sharing_a_generate_job_make_each_review_once(
     departments: dict[str, Department],
     runners: Runners,
 ) -> None:
-    from tests.reviews.services.test_jobs import new_employees
-
     cycle = services.cycle_open(actor=personas["hr"], period="2026Q3")
     services.reviews_generate_chunk(cycle_id=cycle.pk)
     new_employees(cycle, 120)
