@@ -182,14 +182,16 @@ def _shared_chunk(
     return picked
 
 
-def _finish_if_settled(job: CycleJob, lease: uuid.UUID) -> None:
+def _finish_if_settled(job: CycleJob, lease: uuid.UUID) -> bool:
     """Mark the job done if nothing is left to do: the last runner to commit sees that (one
-    whose peers still hold work leaves the job to them)."""
+    whose peers still hold work leaves the job to them). Whether this runner marked it: when
+    two see nothing left at once, the conditional update lets only one of them."""
     if _left(job).exists():
-        return
-    CycleJob.objects.filter(pk=job.pk, lease=lease, status=Status.RUNNING).update(
+        return False
+    marked = CycleJob.objects.filter(pk=job.pk, lease=lease, status=Status.RUNNING).update(
         status=Status.DONE, finished_at=timezone.now(), lease=None, lease_until=None
     )
+    return marked == 1
 
 
 def _left(job: CycleJob) -> QuerySet[Any]:

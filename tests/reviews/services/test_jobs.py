@@ -118,3 +118,17 @@ def test_a_run_stopped_by_an_error_lets_the_job_go_for_its_retry(
     monkeypatch.undo()
     job = services.job_run(job_id=job.pk)
     assert (job.status, job.done) == (Status.DONE, 2)
+
+
+def test_of_two_runners_that_find_nothing_left_only_one_marks_the_job_done(
+    fresh_quarter: Any, personas: Any
+) -> None:
+    new_employees(fresh_quarter, 2)
+    job = services.cycle_generate(actor=personas["hr"], cycle=fresh_quarter)
+    services.job_run(job_id=job.pk)  # every review made: nothing is left
+    lease = held(job, timezone.now() + dt.timedelta(minutes=5))
+
+    assert jobs._finish_if_settled(job, lease) is True
+    assert jobs._finish_if_settled(job, lease) is False
+    job.refresh_from_db()
+    assert (job.status, job.lease) == (Status.DONE, None)

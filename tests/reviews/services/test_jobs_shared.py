@@ -68,6 +68,7 @@ class Runners:
         self.errors: list[BaseException] = []
         self.picked: Counter[str] = Counter()
         self.done_marks = 0
+        self.lock = threading.Lock()
         score_next = jobs.reviews_score_next
         generate_next = jobs.reviews_generate_next
         finish = jobs._finish_if_settled
@@ -84,11 +85,14 @@ class Runners:
             time.sleep(0.02)
             return made, last
 
-        def counted_finish(job: CycleJob, lease: uuid.UUID) -> None:
-            before = CycleJob.objects.filter(pk=job.pk, status=Status.DONE).exists()
-            finish(job, lease)
-            if not before and CycleJob.objects.filter(pk=job.pk, status=Status.DONE).exists():
-                self.done_marks += 1
+        def counted_finish(job: CycleJob, lease: uuid.UUID) -> bool:
+            # Counts the updates that marked the job done (the row's count, not a look at the
+            # status before and after, which two runners finishing at once would both see).
+            marked = finish(job, lease)
+            if marked:
+                with self.lock:
+                    self.done_marks += 1
+            return marked
 
         monkeypatch.setattr(jobs, "reviews_score_next", slow_score_next)
         monkeypatch.setattr(jobs, "reviews_generate_next", slow_generate_next)
