@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -40,40 +41,66 @@ def escalation_window(period: str, quarters: int) -> tuple[str, str]:
     return first, period
 
 
+@dataclass(frozen=True, slots=True)
+class _Trigger:
+    """A new verbal warning that may call for a written one, as read (no model: a chunk of the
+    scoring worker has thousands, and few of them escalate)."""
+
+    warning_id: int
+    review_id: int
+    employee_id: int
+    period: str
+    quarters: int  # the review's policy: the window
+    needed: int  # … and the count within it
+
+    @property
+    def window(self) -> tuple[str, str]:
+        return escalation_window(self.period, self.quarters)
+
+
 def written_warnings_escalate(*, review_ids: Sequence[int]) -> list[WrittenWarning]:
     """Make the written warnings the new verbal warnings of these reviews call for, in the
     caller's transaction; returns those made now. A fixed number of queries, plus two writes
     per written warning made."""
-    triggers = list(
-        VerbalWarning.objects.filter(review_id__in=review_ids, written_warning__isnull=True)
+    latest: dict[int, _Trigger] = {}
+    for row in (
+        VerbalWarning.objects.filter(
+            review_id__in=review_ids, written_warning__isnull=True, review__policy__isnull=False
+        )
         .exclude(review__written_warning__isnull=False)
-        .select_related("review__cycle", "review__policy")
         .order_by("review_id", "-review_version")
-    )
-    latest: dict[int, VerbalWarning] = {}
-    for warning in triggers:
-        latest.setdefault(warning.review_id, warning)
+        .values_list(
+            "pk",
+            "review_id",
+            "review__employee_id",
+            "review__cycle__period",
+            "review__policy__escalation_quarters",
+            "review__policy__escalation_warnings",
+        )
+    ):
+        trigger = _Trigger(*row)
+        latest.setdefault(trigger.review_id, trigger)
     if not latest:
         return []
-    windows = [
-        escalation_window(w.review.cycle.period, w.review.policy.escalation_quarters)
-        for w in latest.values()
-        if w.review.policy is not None
-    ]
-    if not windows:
-        return []
+    windows = [trigger.window for trigger in latest.values()]
     history = _warnings_by_employee(
-        {w.review.employee_id for w in latest.values()},
+        {trigger.employee_id for trigger in latest.values()},
         since=min(first for first, _last in windows),
         before=max(last for _first, last in windows),
     )
+    counted = {
+        trigger.warning_id: earlier
+        for trigger in latest.values()
+        if (earlier := _counted(trigger, history[trigger.employee_id])) is not None
+    }
+    warnings = VerbalWarning.objects.select_related("review__cycle", "review__policy").in_bulk(
+        list(counted)
+    )
     made = []
-    for warning in latest.values():
-        counted = _counted(warning, history[warning.review.employee_id])
-        if counted is not None:
-            written = _make(warning, counted)
-            if written is not None:
-                made.append(written)
+    for warning_id, earlier in counted.items():
+        written = _make(warnings[warning_id], earlier)
+        if written is not None:
+            made.append(written)
     return made
 
 
@@ -99,20 +126,16 @@ def _warnings_by_employee(
     return by_employee
 
 
-def _counted(trigger: VerbalWarning, warnings: list[VerbalWarning]) -> list[VerbalWarning] | None:
+def _counted(trigger: _Trigger, warnings: list[VerbalWarning]) -> list[VerbalWarning] | None:
     """The earlier warnings the trigger's written warning counts (the latest of each earlier
     quarter within the window), or None when they fall short of the policy's count."""
-    policy = trigger.review.policy
-    if policy is None:
-        return None
-    period = trigger.review.cycle.period
-    first, last = escalation_window(period, policy.escalation_quarters)
+    first, last = trigger.window
     earlier: dict[str, VerbalWarning] = {}
     for warning in warnings:
         other = warning.review.cycle.period
         if first <= other < last:
             earlier[other] = warning  # by id: the latest of its quarter
-    if 1 + len(earlier) < policy.escalation_warnings:
+    if 1 + len(earlier) < trigger.needed:
         return None
     return [earlier[key] for key in sorted(earlier)]
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from hrperf.lib.errors import Conflict, FieldError, ValidationFailed
 from hrperf.lib.roles import roles_of
 from hrperf.lib.tasks import publish
-from reviews import workflow
+from reviews import events, workflow
 from reviews.models import AuditEvent, Review, ReviewCycle
 from reviews.workflow import Action
 
@@ -143,13 +143,15 @@ AUDIT_COLUMNS = (
 )
 
 
-def audit_append(trail: Sequence[AuditEvent], now: dt.datetime) -> None:
-    """Append audit events: by COPY on PostgreSQL (no model is saved, so `at` is set here as
-    auto_now_add would), by bulk_create elsewhere."""
+def audit_append(trail: Sequence[AuditEvent | events.Row], now: dt.datetime) -> None:
+    """Append audit events (models, or rows where the caller makes thousands): by COPY on
+    PostgreSQL (no model is saved, so `at` is set here as auto_now_add would), by bulk_create
+    elsewhere."""
     if not trail:
         return
     if connection.vendor != "postgresql":
-        AuditEvent.objects.bulk_create(trail, batch_size=5000)
+        models = [e.model() if isinstance(e, events.Row) else e for e in trail]
+        AuditEvent.objects.bulk_create(models, batch_size=5000)
         return
     with (
         connection.cursor() as cursor,

@@ -9,6 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -334,8 +335,8 @@ def _write_scores(
     """Write a batch's outcomes; returns how many reviews were scored and how many went back
     to draft. `relative`: whether any of the batch's policies grades relatively (else no
     review can be in a calibration lock's seats)."""
-    trail: list[AuditEvent] = []
-    warnings: list[VerbalWarning] = []
+    trail: list[AuditEvent | events.Row] = []
+    warnings: list[tuple[int, int, Decimal]] = []
     drafted = 0
     with transaction.atomic():
         written = _mark_scored([r for r in results if isinstance(r.outcome, scoring.Result)], now)
@@ -349,7 +350,7 @@ def _write_scores(
                 trail.extend(back)
             elif result.review_id in written:
                 trail.append(
-                    events.scored(
+                    events.scored_row(
                         cycle_id=result.cycle_id,
                         review_id=result.review_id,
                         total=outcome.total_score,
@@ -358,21 +359,40 @@ def _write_scores(
                     )
                 )
                 if outcome.verbal_warning:
-                    warnings.append(
-                        VerbalWarning(
-                            review_id=result.review_id,
-                            review_version=result.version,
-                            total_score=outcome.total_score,
-                        )
-                    )
+                    warnings.append((result.review_id, result.version, outcome.total_score))
         audit_append(trail, now)
         if warnings:
-            # One per review version, whatever runs twice: the unique constraint decides.
-            VerbalWarning.objects.bulk_create(warnings, ignore_conflicts=True)
-            warned = [w.review_id for w in warnings]
+            _warnings_add(warnings, now)
+            warned = [review_id for review_id, _version, _total in warnings]
             written_warnings_escalate(review_ids=warned)
             transaction.on_commit(lambda: enqueue_warning_notices(warned))
     return len(written), drafted
+
+
+# PostgreSQL: a chunk's verbal warnings in one statement.
+_WARNINGS_SQL = """
+INSERT INTO reviews_verbalwarning (review_id, review_version, total_score, created_at, note)
+SELECT w.review_id, w.review_version, w.total_score, %s, ''
+FROM unnest(%s::bigint[], %s::integer[], %s::numeric[]) AS w(review_id, review_version, total_score)
+ON CONFLICT ON CONSTRAINT warning_once_per_version DO NOTHING
+"""
+
+
+def _warnings_add(warnings: Sequence[tuple[int, int, Decimal]], now: dt.datetime) -> None:
+    """Record the verbal warnings (review id, version, total score): one per review version,
+    whatever runs twice, as the unique constraint decides."""
+    if connection.vendor != "postgresql":
+        VerbalWarning.objects.bulk_create(
+            [
+                VerbalWarning(review_id=review_id, review_version=version, total_score=total)
+                for review_id, version, total in warnings
+            ],
+            ignore_conflicts=True,
+        )
+        return
+    review_ids, versions, totals = zip(*warnings, strict=True)
+    with connection.cursor() as cursor:
+        cursor.execute(_WARNINGS_SQL, [now, list(review_ids), list(versions), list(totals)])
 
 
 def _back_to_draft(
