@@ -26,6 +26,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from hrperf.lib import leases
+from hrperf.lib.collector import collector_paused
 from hrperf.lib.leases import Claim
 from hrperf.lib.tasks import publish
 from reviews.models import CycleJob, Review, VerbalWarning
@@ -169,7 +170,8 @@ def _shared_chunk(
     while the job runs)."""
     try:
         with transaction.atomic():
-            picked, settled = step()
+            with collector_paused():
+                picked, settled = step()
             if not picked:
                 return 0
             recorded = CycleJob.objects.filter(
