@@ -220,7 +220,8 @@ def _model_changes(found: Sequence[tuple[_Line, str, Decimal]]) -> list[Change]:
 @dataclass(slots=True)
 class _Line:
     """What the import needs of a KPI line (read as a tuple: a quarter has hundreds of
-    thousands)."""
+    thousands), and the first row of the file that names it (kept here rather than in a
+    second mapping of as many keys)."""
 
     pk: int
     review_id: int
@@ -229,6 +230,7 @@ class _Line:
     limits: Limits
     target: Decimal | None
     actual: Decimal | None
+    row: int | None = None
 
 
 _LINE_FIELDS = (
@@ -275,7 +277,6 @@ class _Sheet:
     by_number: dict[str, int]  # employee number (upper case) → review id
     reviews: dict[int, tuple[int, str]]  # review id → (revision, state) as read
     lines: dict[tuple[int, str], _Line]  # (review id, KPI code upper case) → line
-    seen: dict[tuple[int, str], int] = field(default_factory=dict)  # → first row
     problems: list[FieldError] = field(default_factory=list)
     cells: dict[tuple[int | None, str], str] = field(default_factory=dict)
     current: Mapping[str, Any] = field(default_factory=dict)
@@ -352,8 +353,7 @@ class _Sheet:
             }
             self.problem(number, "employee_no", message)
             return None
-        key = (review_id, code.upper())
-        line = self.lines.get(key)
+        line = self.lines.get((review_id, code.upper()))
         if line is None:
             message = _("The review of %(number)s has no KPI %(code)s.") % {
                 "number": employee_no,
@@ -361,15 +361,15 @@ class _Sheet:
             }
             self.problem(number, "kpi_code", message)
             return None
-        if key in self.seen:
+        if line.row is not None:
             message = _("%(number)s / %(code)s also appears in row %(row)s.") % {
                 "number": employee_no,
                 "code": code,
-                "row": self.seen[key],
+                "row": line.row,
             }
             self.problem(number, "kpi_code", message)
             return None
-        self.seen[key] = number or 0
+        line.row = number or 0
         return line, employee_no
 
     def _values(
