@@ -74,8 +74,8 @@ def reviews_score_next(
 ) -> Outcome:
     """Score the next `limit` submitted reviews of a quarter, in the caller's transaction.
 
-    On PostgreSQL the reviews are picked with `FOR UPDATE SKIP LOCKED` and read with their
-    inputs in one statement, so that several runners can work on one quarter at once, each on
+    On PostgreSQL the reviews are picked with `FOR UPDATE SKIP LOCKED` (their inputs read
+    next, while they are held), so that several runners can work on one quarter at once, each on
     reviews no other holds, and a runner that dies leaves its reviews to the others. A run that
     picked nothing returns `Outcome(0, 0)`: no submitted review is free (some may still be held
     by other runners)."""
@@ -179,35 +179,22 @@ def _read_inputs(review_ids: Sequence[int], preparation: Preparation) -> list[_I
 
 
 # PostgreSQL: the next submitted reviews of a quarter that no other transaction holds, locked
-# until the caller's transaction ends, each with its lines (in order) and ratings as arrays.
-# The ratings' order does not matter (`_outcome` sorts them when it lists problems), and
-# leaving it out makes the statement about a third quicker.
+# until the caller's transaction ends; then their lines (in order) and ratings, in two plain
+# queries (a third quicker than aggregating them into arrays per review). The ratings' order
+# does not matter: `_outcome` sorts them when it lists problems.
 _PICK_SQL = """
-WITH picked AS (
-    SELECT id, cycle_id, revision, version FROM reviews_review
-    WHERE cycle_id = %s AND state = 'submitted'
-    ORDER BY id LIMIT %s
-    FOR UPDATE SKIP LOCKED
-)
-SELECT p.id, p.cycle_id, p.revision, p.version,
-       l.codes, l.directions, l.targets, l.actuals, l.weights,
-       g.assessors, g.competencies, g.ratings
-FROM picked p
-LEFT JOIN LATERAL (
-    SELECT array_agg(code ORDER BY "order", id) AS codes,
-           array_agg(direction ORDER BY "order", id) AS directions,
-           array_agg(target ORDER BY "order", id) AS targets,
-           array_agg(actual ORDER BY "order", id) AS actuals,
-           array_agg(weight ORDER BY "order", id) AS weights
-    FROM reviews_reviewkpiline WHERE review_id = p.id
-) l ON true
-LEFT JOIN LATERAL (
-    SELECT array_agg(assessor_role) AS assessors,
-           array_agg(competency_id) AS competencies,
-           array_agg(value) AS ratings
-    FROM reviews_competencyrating WHERE review_id = p.id
-) g ON true
-ORDER BY p.id
+SELECT id, cycle_id, revision, version FROM reviews_review
+WHERE cycle_id = %s AND state = 'submitted'
+ORDER BY id LIMIT %s
+FOR UPDATE SKIP LOCKED
+"""
+_LINES_SQL = """
+SELECT review_id, code, direction, target, actual, weight FROM reviews_reviewkpiline
+WHERE review_id = ANY(%s) ORDER BY review_id, "order", id
+"""
+_RATINGS_SQL = """
+SELECT review_id, assessor_role, competency_id, value FROM reviews_competencyrating
+WHERE review_id = ANY(%s)
 """
 
 _DIRECTIONS = {direction.value: direction for direction in scoring.Direction}
@@ -216,47 +203,31 @@ _DIRECTIONS = {direction.value: direction for direction in scoring.Direction}
 def _pick_inputs(cycle_id: int, limit: int, preparation: Preparation) -> list[_Inputs]:
     codes = preparation.codes
     KpiLine, Rating, directions = scoring.KpiLine, scoring.Rating, _DIRECTIONS
+    lines: dict[int, list[scoring.KpiLine]] = defaultdict(list)
+    ratings: dict[int, list[scoring.Rating]] = defaultdict(list)
     with connection.cursor() as cursor:
         cursor.execute(_PICK_SQL, [cycle_id, limit])
-        rows = cursor.fetchall()
+        picked = cursor.fetchall()
+        if not picked:
+            return []
+        ids = [row[0] for row in picked]
+        cursor.execute(_LINES_SQL, [ids])
+        for review_id, code, direction, target, actual, weight in cursor.fetchall():
+            lines[review_id].append(
+                KpiLine(
+                    code,
+                    directions.get(direction) or scoring.Direction(direction),
+                    target,
+                    actual,
+                    weight,
+                )
+            )
+        cursor.execute(_RATINGS_SQL, [ids])
+        for review_id, assessor, competency, value in cursor.fetchall():
+            ratings[review_id].append(Rating(assessor, codes[competency], value))
     return [
-        _Inputs(
-            review_id,
-            cycle,
-            revision,
-            version,
-            [
-                KpiLine(code, directions.get(d) or scoring.Direction(d), t, a, w)
-                for code, d, t, a, w in zip(
-                    line_codes or (),
-                    dirs or (),
-                    targets or (),
-                    actuals or (),
-                    weights or (),
-                    strict=True,
-                )
-            ],
-            [
-                Rating(assessor, codes[competency], value)
-                for assessor, competency, value in zip(
-                    assessors or (), competencies or (), values or (), strict=True
-                )
-            ],
-        )
-        for (
-            review_id,
-            cycle,
-            revision,
-            version,
-            line_codes,
-            dirs,
-            targets,
-            actuals,
-            weights,
-            assessors,
-            competencies,
-            values,
-        ) in rows
+        _Inputs(review_id, cycle, revision, version, lines[review_id], ratings[review_id])
+        for review_id, cycle, revision, version in picked
     ]
 
 
