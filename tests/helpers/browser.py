@@ -55,10 +55,23 @@ def post(page: Page, button: Locator, *, expected_status: int | None = None) -> 
     an htmx one): once it has come, the server has committed, and the test may read the
     database without racing the server's write (SQLite's shared in-memory database refuses a
     read while another connection writes). Unless `expected_status` is given, the answer must
-    not be an error; a failure shows the page's messages."""
-    with page.expect_response(lambda response: response.request.method == "POST") as answer:
-        button.click()
-    response = answer.value
+    not be an error; a failure shows the page's messages. An htmx answer that sends the
+    browser on (`HX-Redirect`) is followed until that page has loaded, so that the test's next
+    navigation does not cut it short (or is cut short by it)."""
+    loads: list[Page] = []
+
+    def loaded(loaded_page: Page) -> None:
+        loads.append(loaded_page)
+
+    page.on("load", loaded)
+    try:
+        with page.expect_response(lambda response: response.request.method == "POST") as answer:
+            button.click()
+        response = answer.value
+        if response.headers.get("hx-redirect") and not loads:
+            page.wait_for_event("load")
+    finally:
+        page.remove_listener("load", loaded)
     if expected_status is not None:
         assert response.status == expected_status, (response.url, response.status)
     elif response.status >= 400:
