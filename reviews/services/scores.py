@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -201,10 +201,6 @@ _DIRECTIONS = {direction.value: direction for direction in scoring.Direction}
 
 
 def _pick_inputs(cycle_id: int, limit: int, preparation: Preparation) -> list[_Inputs]:
-    codes = preparation.codes
-    KpiLine, Rating, directions = scoring.KpiLine, scoring.Rating, _DIRECTIONS
-    lines: dict[int, list[scoring.KpiLine]] = defaultdict(list)
-    ratings: dict[int, list[scoring.Rating]] = defaultdict(list)
     with connection.cursor() as cursor:
         cursor.execute(_PICK_SQL, [cycle_id, limit])
         picked = cursor.fetchall()
@@ -212,19 +208,9 @@ def _pick_inputs(cycle_id: int, limit: int, preparation: Preparation) -> list[_I
             return []
         ids = [row[0] for row in picked]
         cursor.execute(_LINES_SQL, [ids])
-        for review_id, code, direction, target, actual, weight in cursor.fetchall():
-            lines[review_id].append(
-                KpiLine(
-                    code,
-                    directions.get(direction) or scoring.Direction(direction),
-                    target,
-                    actual,
-                    weight,
-                )
-            )
+        lines = _lines_of(cursor.fetchall())
         cursor.execute(_RATINGS_SQL, [ids])
-        for review_id, assessor, competency, value in cursor.fetchall():
-            ratings[review_id].append(Rating(assessor, codes[competency], value))
+        ratings = _ratings_of(cursor.fetchall(), preparation.codes)
     return [
         _Inputs(review_id, cycle, revision, version, lines[review_id], ratings[review_id])
         for review_id, cycle, revision, version in picked
@@ -232,36 +218,43 @@ def _pick_inputs(cycle_id: int, limit: int, preparation: Preparation) -> list[_I
 
 
 def _lines(review_ids: Sequence[int]) -> dict[int, list[scoring.KpiLine]]:
-    lines: dict[int, list[scoring.KpiLine]] = defaultdict(list)
-    for review_id, code, direction, target, actual, weight in (
+    return _lines_of(
         ReviewKpiLine.objects.filter(review_id__in=review_ids)
         .order_by("review_id", "order", "pk")
         .values_list("review_id", "code", "direction", "target", "actual", "weight")
-    ):
-        lines[review_id].append(
-            scoring.KpiLine(
-                code=code,
-                direction=scoring.Direction(direction),
-                target=target,
-                actual=actual,
-                weight=weight,
-            )
-        )
-    return lines
+    )
 
 
 def _ratings(
     review_ids: Sequence[int], codes: Mapping[int, str]
 ) -> dict[int, list[scoring.Rating]]:
-    ratings: dict[int, list[scoring.Rating]] = defaultdict(list)
-    for review_id, assessor, competency_id, value in (
+    return _ratings_of(
         CompetencyRating.objects.filter(review_id__in=review_ids)
         .order_by("pk")
-        .values_list("review_id", "assessor_role", "competency_id", "value")
-    ):
-        ratings[review_id].append(
-            scoring.Rating(assessor=assessor, competency=codes[competency_id], value=value)
-        )
+        .values_list("review_id", "assessor_role", "competency_id", "value"),
+        codes,
+    )
+
+
+def _lines_of(rows: Iterable[tuple[Any, ...]]) -> dict[int, list[scoring.KpiLine]]:
+    """Each review's lines, from rows (review id, code, direction, target, actual, weight) in
+    the lines' order."""
+    KpiLine, directions = scoring.KpiLine, _DIRECTIONS
+    lines: dict[int, list[scoring.KpiLine]] = defaultdict(list)
+    for review_id, code, direction, target, actual, weight in rows:
+        kind = directions.get(direction) or scoring.Direction(direction)
+        lines[review_id].append(KpiLine(code, kind, target, actual, weight))
+    return lines
+
+
+def _ratings_of(
+    rows: Iterable[tuple[Any, ...]], codes: Mapping[int, str]
+) -> dict[int, list[scoring.Rating]]:
+    """Each review's ratings, from rows (review id, assessor, competency id, value)."""
+    Rating = scoring.Rating
+    ratings: dict[int, list[scoring.Rating]] = defaultdict(list)
+    for review_id, assessor, competency_id, value in rows:
+        ratings[review_id].append(Rating(assessor, codes[competency_id], value))
     return ratings
 
 
